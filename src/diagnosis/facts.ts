@@ -64,6 +64,10 @@ export interface UserFacts {
   user: User;
   /** Ids of every group the user is a member of, directly or through nested groups. */
   groupIds: string[];
+  /** Ids of the groups the user is a direct member of, when known (for "through a nested group"). */
+  directGroupIds?: string[];
+  /** Display names of those groups, by id, when known (for evidence). */
+  groupNames?: Record<string, string>;
   /** roleTemplateIds of the directory roles the user holds (directly or through a group). */
   roleTemplateIds: string[];
   /** /users/{id}/authentication/methods, with @odata.type. */
@@ -89,4 +93,10 @@ export interface RegistrationContext {
   namedLocationIds?: string[];
   /** Whether the user is on a trusted location, when known. */
   trustedLocation?: boolean;
+}
+
+/** The `@odata.type` of a polymorphic Graph item, without the "#microsoft.graph." prefix. */
+export function odataType(item: object): string {
+  const t = (item as { '@odata.type'?: unknown })['@odata.type'];
+  return typeof t === 'string' ? t.replace(/^#microsoft\.graph\./i, '') : '';
 }

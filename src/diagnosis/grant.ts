@@ -1,0 +1,162 @@
+// Can the user satisfy a policy's grant controls on this phone, for this sign-in event?
+import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy, Fido2CombinationConfiguration } from '@microsoft/microsoft-graph-types';
+import { BUILT_IN_STRENGTHS } from './builtin-strengths';
+import type { Presentable } from './credentials';
+import { AUTHENTICATOR_AAGUID, odataType } from './facts';
+import type { Tri } from './filter-rule';
+import type { PreparedTenant } from './prepare';
+
+export type ControlKind = 'block' | 'strength' | 'appProtection' | 'compliantDevice' | 'mfa' | 'other';
+
+export interface ControlResult {
+  kind: ControlKind;
+  /** How the control reads on a card, e.g. 'authentication strength "Phishing-resistant MFA"'. */
+  label: string;
+  satisfied: Tri;
+  /** The fact about the user that decides it. */
+  why: string;
+}
+
+export interface GrantResult {
+  satisfied: Tri;
+  operator: 'AND' | 'OR';
+  controls: ControlResult[];
+  /** The controls that are not satisfied (for OR: all of them when the grant fails). */
+  failing: ControlResult[];
+  /** "require one of: X, Y" — for evidence. */
+  summary: string;
+  /** Whether a Temporary Access Pass, valid now, would satisfy the grant. */
+  acceptsTap: boolean;
+}
+
+const MFA = BUILT_IN_STRENGTHS[0];
+
+export function evaluateGrant(policy: ConditionalAccessPolicy, tenant: PreparedTenant, p: Presentable): GrantResult {
+  const controls = grantControls(policy, tenant, p);
+  const operator = policy.grantControls?.operator === 'AND' ? 'AND' : 'OR';
+  const satisfied = combine(operator, controls.map((c) => c.satisfied));
+  const failing = controls.filter((c) => c.satisfied !== true);
+  const summary =
+    controls.length === 0 ? 'no grant controls' : `${operator === 'AND' ? 'require all of' : 'require one of'}: ${controls.map((c) => c.label).join(operator === 'AND' ? ' and ' : ' or ')}`;
+
+  let acceptsTap = satisfied === true;
+  if (!acceptsTap) {
+    const withTap: Presentable = { ...p, factors: new Set([...p.factors, 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse']) };
+    acceptsTap = combine(operator, grantControls(policy, tenant, withTap).map((c) => c.satisfied)) === true;
+  }
+  return { satisfied, operator, controls, failing, summary, acceptsTap };
+}
+
+function combine(operator: 'AND' | 'OR', values: Tri[]): Tri {
+  if (values.length === 0) return true;
+  if (operator === 'OR') return values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false;
+  return values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true;
+}
+
+function grantControls(policy: ConditionalAccessPolicy, tenant: PreparedTenant, p: Presentable): ControlResult[] {
+  const g = policy.grantControls;
+  if (!g) return [];
+  const out: ControlResult[] = [];
+  for (const control of g.builtInControls ?? []) out.push(builtIn(control, p));
+  if (g.authenticationStrength) {
+    const ref = g.authenticationStrength;
+    const strength = tenant.strengthsById.get(ref.id ?? '') ?? (ref.allowedCombinations ? ref : undefined);
+    if (!strength) {
+      out.push({ kind: 'strength', label: `authentication strength ${ref.id}`, satisfied: 'unknown', why: 'that authentication strength could not be read' });
+    } else {
+      const s = strengthSatisfied(strength, p);
+      out.push({ kind: 'strength', label: `authentication strength "${strength.displayName}" (${describeStrength(strength)})`, satisfied: s.ok, why: s.why });
+    }
+  }
+  for (const t of g.termsOfUse ?? []) out.push({ kind: 'other', label: `terms of use ${t}`, satisfied: true, why: 'the user can accept the terms of use' });
+  for (const c of g.customAuthenticationFactors ?? []) {
+    out.push({ kind: 'other', label: `custom control ${c}`, satisfied: 'unknown', why: 'the bot cannot tell whether the user can complete a custom control' });
+  }
+  return out;
+}
+
+function builtIn(control: string, p: Presentable): ControlResult {
+  switch (control) {
+    case 'block':
+      return { kind: 'block', label: 'block access', satisfied: false, why: 'the policy blocks access' };
+    case 'mfa': {
+      const s = strengthSatisfied(MFA, p);
+      return { kind: 'mfa', label: 'multifactor authentication', satisfied: s.ok, why: s.why };
+    }
+    case 'compliantDevice':
+      return p.compliantDeviceName
+        ? { kind: 'compliantDevice', label: 'device marked as compliant', satisfied: true, why: `the user's phone "${p.compliantDeviceName}" is managed and compliant` }
+        : { kind: 'compliantDevice', label: 'device marked as compliant', satisfied: false, why: 'the user has no compliant managed phone of this platform' };
+    case 'domainJoinedDevice':
+      return { kind: 'compliantDevice', label: 'Microsoft Entra hybrid joined device', satisfied: false, why: 'a phone cannot be hybrid joined' };
+    case 'approvedApplication':
+      return { kind: 'appProtection', label: 'approved client app', satisfied: false, why: 'Microsoft Authenticator is not an approved client app' };
+    case 'compliantApplication':
+      return { kind: 'appProtection', label: 'app protection policy', satisfied: false, why: 'Microsoft Authenticator does not support Intune app protection policies' };
+    case 'passwordChange':
+      return { kind: 'other', label: 'password change', satisfied: true, why: 'the user can change their password when asked' };
+    default:
+      return { kind: 'other', label: control, satisfied: 'unknown', why: `the bot does not know the control "${control}"` };
+  }
+}
+
+const FACTOR_NAMES: Record<string, string> = {
+  password: 'password',
+  sms: 'SMS',
+  voice: 'voice call',
+  microsoftAuthenticatorPush: 'Authenticator notification',
+  softwareOath: 'software OATH code',
+  hardwareOath: 'hardware OATH code',
+  fido2: 'passkey (FIDO2)',
+  windowsHelloForBusiness: 'Windows Hello for Business',
+  x509CertificateMultiFactor: 'certificate (multifactor)',
+  x509CertificateSingleFactor: 'certificate',
+  deviceBasedPush: 'passwordless phone sign-in',
+  temporaryAccessPassOneTime: 'one-time Temporary Access Pass',
+  temporaryAccessPassMultiUse: 'Temporary Access Pass',
+  federatedMultiFactor: 'federated MFA',
+  federatedSingleFactor: 'federated sign-in',
+  email: 'email code',
+};
+
+function fido2AllowList(strength: AuthenticationStrengthPolicy, combination: string): string[] | null {
+  const config = (strength.combinationConfigurations ?? []).find(
+    (c) => odataType(c) === 'fido2CombinationConfiguration' && (c.appliesToCombinations ?? []).includes(combination as never),
+  ) as Fido2CombinationConfiguration | undefined;
+  return config?.allowedAAGUIDs ? config.allowedAAGUIDs.map((a) => a.toLowerCase()) : null;
+}
+
+const AUTHENTICATOR_AAGUIDS: string[] = Object.values(AUTHENTICATOR_AAGUID);
+
+export function describeStrength(strength: AuthenticationStrengthPolicy): string {
+  const combos = (strength.allowedCombinations ?? []) as string[];
+  const parts = combos.map((combo) => {
+    if (combo === 'fido2') {
+      const allow = fido2AllowList(strength, combo);
+      if (allow && allow.length > 0 && allow.every((a) => AUTHENTICATOR_AAGUIDS.includes(a))) return 'passkey in Microsoft Authenticator';
+      if (allow) return `passkey with AAGUID ${allow.join(' or ')}`;
+    }
+    return combo.split(',').map((f) => FACTOR_NAMES[f] ?? f).join(' + ');
+  });
+  const unique = [...new Set(parts)];
+  return unique.length > 6 ? `${unique.slice(0, 6).join(', ')} and ${unique.length - 6} more` : unique.join(', ');
+}
+
+function strengthSatisfied(strength: AuthenticationStrengthPolicy, p: Presentable): { ok: boolean; why: string } {
+  for (const combo of (strength.allowedCombinations ?? []) as string[]) {
+    const factors = combo.split(',');
+    const ok = factors.every((f) => {
+      if (f === 'fido2') {
+        const allow = fido2AllowList(strength, combo);
+        return p.fido2.some((k) => !allow || allow.includes(k.aaGuid));
+      }
+      if (combo === 'sms') return p.factors.has('smsSignIn');
+      return p.factors.has(f);
+    });
+    if (ok) return { ok: true, why: `the user can present ${factors.map((f) => FACTOR_NAMES[f] ?? f).join(' + ')}` };
+  }
+  const have = p.methodLabels.length > 0 ? p.methodLabels.join(', ') : 'no methods';
+  const unusable = p.unusableFido2.length > 0 ? `; ${p.unusableFido2.join('; ')}` : '';
+  const tap = p.tap.state === 'none' ? '; no Temporary Access Pass' : p.tap.state === 'valid' ? '' : `; the Temporary Access Pass is ${p.tap.state.replace(/-/g, ' ')}`;
+  return { ok: false, why: `the user cannot present any allowed combination here (registered: ${have}${unusable}${tap})` };
+}
