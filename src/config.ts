@@ -1,0 +1,138 @@
+// Environment → typed configuration. Every problem is reported on its own line, all at once,
+// so an admin fixes the .env in one pass. Secrets may come from files (SETTING_FILE=/path) for
+// Key Vault references and mounted secrets.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import type { GraphCredentialConfig } from './graph/credentials';
+
+type GraphAuth = GraphCredentialConfig;
+
+export interface Config {
+  port: number;
+  /** Offline demo: no Bot Framework credentials, Graph is the loopback emulator over a snapshot. */
+  offline: boolean;
+  bot: { appId: string; appPassword: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; appTenantId: string };
+  /** The only tenant whose activities are served. */
+  tenantId: string;
+  graph: { baseUrl: string; auth: GraphAuth; timeoutMs: number; tenantFactsTtlMs: number };
+  /** Tenant snapshot served by the loopback Graph emulator (offline demo). */
+  snapshotPath: string | null;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const DEMO_SNAPSHOT = 'fixtures/demo-tenant.json';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const file = env[`${name}_FILE`];
+    if (file) {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch {
+        problems.push(`${name}_FILE: cannot read ${file}`);
+        return undefined;
+      }
+    }
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+    return Number.isInteger(n) ? n : fallback;
+  };
+  const guid = (name: string, value: string | undefined) => {
+    if (value !== undefined && !GUID.test(value)) problems.push(`${name}: expected a GUID, got "${value}"`);
+  };
+
+  const appId = get('MicrosoftAppId') ?? '';
+  const offline = appId === '' && get('GRAPH_CLIENT_ID') === undefined && env.GRAPH_AUTH === undefined;
+  const appPassword = get('MicrosoftAppPassword') ?? '';
+  const appType = (get('MicrosoftAppType') ?? (offline ? 'MultiTenant' : 'SingleTenant')) as Config['bot']['appType'];
+  if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
+    problems.push(`MicrosoftAppType: expected MultiTenant, SingleTenant or UserAssignedMSI, got "${appType}"`);
+  }
+  const appTenantId = get('MicrosoftAppTenantId') ?? '';
+  guid('MicrosoftAppId', appId || undefined);
+  guid('MicrosoftAppTenantId', appTenantId || undefined);
+  if (!offline) {
+    if (!appId) problems.push('MicrosoftAppId: required (the Azure Bot resource\'s app id)');
+    if (appType !== 'UserAssignedMSI' && !appPassword) problems.push('MicrosoftAppPassword: required unless MicrosoftAppType=UserAssignedMSI');
+    if (appType !== 'MultiTenant' && !appTenantId) problems.push('MicrosoftAppTenantId: required for a single-tenant or managed-identity bot');
+  }
+
+  const snapshot = get('GRAPH_SNAPSHOT') ?? (offline ? DEMO_SNAPSHOT : undefined);
+  const snapshotPath = snapshot ? resolve(root, snapshot) : null;
+  if (snapshotPath && !existsSync(snapshotPath)) problems.push(`GRAPH_SNAPSHOT: no file at ${snapshotPath}`);
+
+  let tenantId = get('TENANT_ID') ?? appTenantId;
+  if (snapshotPath && !tenantId && existsSync(snapshotPath)) {
+    try {
+      tenantId = (JSON.parse(readFileSync(snapshotPath, 'utf8')) as { tenant?: { id?: string } }).tenant?.id ?? '';
+    } catch {
+      // The emulator reports a broken snapshot with its path at start-up.
+    }
+  }
+  if (!tenantId) problems.push('TENANT_ID: required (the Microsoft Entra tenant the bot serves)');
+  guid('TENANT_ID', tenantId || undefined);
+
+  let auth: GraphAuth;
+  const graphAuth = get('GRAPH_AUTH') ?? (snapshotPath ? 'static' : 'clientSecret');
+  const graphTenant = get('GRAPH_TENANT_ID') ?? tenantId;
+  const clientId = get('GRAPH_CLIENT_ID') ?? appId;
+  switch (graphAuth) {
+    case 'static':
+      auth = { kind: 'static', token: 'offline-demo' };
+      if (!snapshotPath) problems.push('GRAPH_AUTH=static only works with GRAPH_SNAPSHOT (the offline Graph emulator)');
+      break;
+    case 'clientSecret': {
+      const clientSecret = get('GRAPH_CLIENT_SECRET') ?? appPassword;
+      if (!clientSecret) problems.push('GRAPH_CLIENT_SECRET: required for GRAPH_AUTH=clientSecret');
+      if (!clientId) problems.push('GRAPH_CLIENT_ID: required for GRAPH_AUTH=clientSecret');
+      auth = { kind: 'clientSecret', tenantId: graphTenant, clientId, clientSecret: clientSecret ?? '' };
+      break;
+    }
+    case 'certificate': {
+      const certificatePath = get('GRAPH_CERTIFICATE_PATH') ?? '';
+      if (!certificatePath) problems.push('GRAPH_CERTIFICATE_PATH: required for GRAPH_AUTH=certificate');
+      else if (!existsSync(certificatePath)) problems.push(`GRAPH_CERTIFICATE_PATH: no file at ${certificatePath}`);
+      if (!clientId) problems.push('GRAPH_CLIENT_ID: required for GRAPH_AUTH=certificate');
+      auth = { kind: 'certificate', tenantId: graphTenant, clientId, certificatePath };
+      break;
+    }
+    case 'managedIdentity':
+      auth = { kind: 'managedIdentity', clientId: get('GRAPH_CLIENT_ID') };
+      break;
+    default:
+      problems.push(`GRAPH_AUTH: expected clientSecret, certificate, managedIdentity or static, got "${graphAuth}"`);
+      auth = { kind: 'static', token: '' };
+  }
+
+  const config: Config = {
+    port: int('PORT', 3978, 1, 65535),
+    offline,
+    bot: { appId, appPassword, appType, appTenantId },
+    tenantId,
+    graph: {
+      baseUrl: get('GRAPH_BASE_URL') ?? 'https://graph.microsoft.com',
+      auth,
+      timeoutMs: int('GRAPH_TIMEOUT_MS', 10_000, 100, 120_000),
+      tenantFactsTtlMs: int('TENANT_FACTS_TTL_SECONDS', 300, 0, 86_400) * 1000,
+    },
+    snapshotPath,
+    dataDir: resolve(root, get('DATA_DIR') ?? 'data'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,173 @@
+// The intake: what we still need to know about the attempt before diagnosing, asked one card
+// question at a time, and never more than needed. Pure: state in, state out.
+import type { RegistrationContext } from '../diagnosis';
+import { EMPTY_REPORT, mergeReports, readReport, type Report } from './symptoms';
+
+export type QuestionId = 'platform' | 'osVersion' | 'where' | 'androidProfile' | 'passkeyProfile' | 'bluetooth';
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+export interface Question {
+  id: QuestionId;
+  title: string;
+  text: string;
+  choices: Choice[];
+}
+
+export interface IntakeState {
+  /** Changes on "Start over": submits from older cards carry an older session and are refused. */
+  session: string;
+  report: Report;
+  /** Answers the user gave on question cards (values are validated choices). */
+  answers: Partial<Record<QuestionId, string>>;
+  /** What the user said or did so far, for the help-desk ticket. */
+  transcript: string[];
+}
+
+export function newIntake(session: string): IntakeState {
+  return { session, report: EMPTY_REPORT, answers: {}, transcript: [] };
+}
+
+export function addText(state: IntakeState, text: string): IntakeState {
+  const trimmed = text.trim().slice(0, 4000);
+  return { ...state, report: mergeReports(state.report, readReport(trimmed)), transcript: [...state.transcript, `said: ${trimmed}`].slice(-30) };
+}
+
+const platformOf = (s: IntakeState) => (s.answers.platform as 'android' | 'iOS' | undefined) ?? s.report.platform;
+
+function questions(s: IntakeState): Question[] {
+  const platform = platformOf(s);
+  const all: Question[] = [
+    {
+      id: 'platform',
+      title: 'Which phone are you adding the passkey on?',
+      text: 'Passkeys in Microsoft Authenticator work a little differently on each.',
+      choices: [
+        { title: 'Android', value: 'android' },
+        { title: 'iPhone (iOS)', value: 'iOS' },
+      ],
+    },
+    {
+      id: 'osVersion',
+      title: 'Which version is the phone on?',
+      text:
+        platform === 'iOS'
+          ? 'On the iPhone: Settings > General > About > iOS Version.'
+          : 'On the phone: Settings > About phone > Android version.',
+      choices:
+        platform === 'iOS'
+          ? [
+              { title: 'iOS 16 or older', value: '16' },
+              { title: 'iOS 17', value: '17' },
+              { title: 'iOS 18 or newer', value: '18' },
+              { title: "I don't know", value: 'unknown' },
+            ]
+          : [
+              { title: 'Android 13 or older', value: '13' },
+              { title: 'Android 14', value: '14' },
+              { title: 'Android 15 or newer', value: '15' },
+              { title: "I don't know", value: 'unknown' },
+            ],
+    },
+    {
+      id: 'where',
+      title: 'Where does it fail?',
+      text: 'Are you working on the phone itself, or signing in on a computer by scanning a QR code with the phone?',
+      choices: [
+        { title: 'On the phone, in Authenticator', value: 'same-device' },
+        { title: 'On a computer, with a QR code', value: 'cross-device' },
+      ],
+    },
+    {
+      id: 'androidProfile',
+      title: 'Which Android profile are you in?',
+      text: 'Phones with a work profile show work apps with a briefcase badge.',
+      choices: [
+        { title: 'Work profile', value: 'work' },
+        { title: 'Personal profile', value: 'personal' },
+        { title: 'No work profile / not sure', value: 'none' },
+      ],
+    },
+    {
+      id: 'passkeyProfile',
+      title: 'Where did you create your passkey?',
+      text: 'A passkey only works in the Android profile where it was created.',
+      choices: [
+        { title: 'In the work profile', value: 'work' },
+        { title: 'In the personal profile', value: 'personal' },
+        { title: "I haven't created one yet", value: 'none' },
+      ],
+    },
+    {
+      id: 'bluetooth',
+      title: 'Is Bluetooth turned off or restricted on that computer?',
+      text: 'Signing in with a QR code needs Bluetooth on both the computer and the phone.',
+      choices: [
+        { title: 'Yes, my organisation restricts it', value: 'restricted' },
+        { title: 'No, Bluetooth works', value: 'allowed' },
+        { title: "I don't know", value: 'unknown' },
+      ],
+    },
+  ];
+  return all;
+}
+
+/** Whether a question still needs asking, given what we know. */
+function needed(s: IntakeState, id: QuestionId): boolean {
+  if (s.answers[id] !== undefined) return false;
+  const r = s.report;
+  const platform = platformOf(s);
+  const crossDevice = s.answers.where ? s.answers.where === 'cross-device' : r.crossDevice;
+  switch (id) {
+    case 'platform':
+      return !r.platform;
+    case 'osVersion':
+      return r.osVersion === undefined;
+    case 'where':
+      return r.crossDevice === undefined && r.symptoms.includes('bluetooth') === false;
+    case 'androidProfile':
+      return platform === 'android' && !r.androidProfile && (r.symptoms.includes('work-profile') || r.symptoms.includes('not-allowed-error'));
+    case 'passkeyProfile': {
+      const profile = s.answers.androidProfile ?? r.androidProfile;
+      return platform === 'android' && (profile === 'work' || profile === 'personal');
+    }
+    case 'bluetooth':
+      return crossDevice === true || r.symptoms.includes('bluetooth');
+  }
+}
+
+export function nextQuestion(s: IntakeState): Question | null {
+  return questions(s).find((q) => needed(s, q.id)) ?? null;
+}
+
+/** Records an answer from a question card; returns an error message for a value not offered. */
+export function answer(s: IntakeState, id: string, value: unknown): { state: IntakeState } | { error: string } {
+  const q = questions(s).find((x) => x.id === id);
+  if (!q) return { error: `That card asked something I no longer understand ("${String(id).slice(0, 40)}").` };
+  const choice = q.choices.find((c) => c.value === value);
+  if (!choice) return { error: `"${String(value).slice(0, 40)}" is not one of the answers to "${q.title}".` };
+  return {
+    state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, `answered ${q.title} → ${choice.title}`].slice(-30) },
+  };
+}
+
+/** The registration context for the engine, from everything the user told us. */
+export function registrationContext(s: IntakeState, at: Date): RegistrationContext {
+  const r = s.report;
+  const a = s.answers;
+  const platform = platformOf(s) ?? 'android';
+  const version = a.osVersion && a.osVersion !== 'unknown' ? Number(a.osVersion) : r.osVersion;
+  const profile = (v: string | undefined) => (v === 'work' || v === 'personal' ? v : undefined);
+  const crossDevice = a.where ? a.where === 'cross-device' : r.crossDevice === true || r.symptoms.includes('bluetooth');
+  return {
+    platform,
+    at,
+    ...(version !== undefined ? { osVersion: version } : {}),
+    ...(platform === 'android' && profile(a.androidProfile ?? r.androidProfile) ? { androidProfile: profile(a.androidProfile ?? r.androidProfile) } : {}),
+    ...(platform === 'android' && profile(a.passkeyProfile) ? { passkeyProfile: profile(a.passkeyProfile) } : {}),
+    ...(crossDevice ? { crossDevice: true } : {}),
+    ...(a.bluetooth === 'restricted' ? { bluetoothRestricted: true } : {}),
+  };
+}

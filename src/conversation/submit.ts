@@ -1,0 +1,32 @@
+// Card submits arrive as arbitrary JSON (stale cards, edited payloads, other people's cards):
+// validate them here, once, and hand the bot a typed action or a message saying what is wrong.
+
+export type Submit =
+  | { action: 'start'; session?: string }
+  | { action: 'persona'; persona: string; session?: string }
+  | { action: 'answer'; question: string; value: string; session?: string }
+  | { action: 'requestTap'; session?: string }
+  | { action: 'contactHelpDesk'; session?: string }
+  | { action: 'fixed'; session?: string }
+  | { action: 'startOver'; session?: string };
+
+const ACTIONS = new Set(['start', 'persona', 'answer', 'requestTap', 'contactHelpDesk', 'fixed', 'startOver']);
+
+export function parseSubmit(value: unknown): { submit: Submit } | { error: string } {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: 'That card sent nothing I can read.' };
+  const v = value as Record<string, unknown>;
+  const action = v.action;
+  if (typeof action !== 'string' || !ACTIONS.has(action)) {
+    return { error: `That card's button is not one I know${typeof action === 'string' ? ` ("${action.slice(0, 40)}")` : ''}.` };
+  }
+  const session = typeof v.session === 'string' ? v.session : undefined;
+  if (action === 'persona') {
+    if (typeof v.persona !== 'string' || v.persona.length === 0) return { error: 'That card did not say which demo persona to use.' };
+    return { submit: { action, persona: v.persona, session } };
+  }
+  if (action === 'answer') {
+    if (typeof v.question !== 'string' || typeof v.value !== 'string') return { error: 'That answer card is missing its question or its answer.' };
+    return { submit: { action, question: v.question, value: v.value, session } };
+  }
+  return { submit: { action, session } as Submit };
+}

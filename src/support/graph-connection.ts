@@ -1,0 +1,53 @@
+// One place that decides where Graph is: the real Microsoft Graph with the configured
+// credential, or the loopback Graph emulator over a tenant snapshot (offline demo, diagnose CLI).
+// Either way the bot talks to it through the same real Graph client.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { createCredential, createGraphClient, readTenantFacts, TenantFactsCache, type GraphCredentialConfig } from '../graph';
+import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../graph-emulator';
+import { Diagnoser } from './diagnoser';
+
+export interface GraphConnection {
+  client: Client;
+  tenantFacts: TenantFactsCache;
+  diagnoser: Diagnoser;
+  /** Present when Graph is the loopback emulator. */
+  emulator?: GraphEmulator;
+  close(): Promise<void>;
+}
+
+export interface GraphConnectionOptions {
+  /** Serve this snapshot through the loopback emulator instead of calling Microsoft Graph. */
+  snapshot?: TenantSnapshot;
+  baseUrl?: string;
+  auth?: GraphCredentialConfig;
+  timeoutMs?: number;
+  tenantFactsTtlMs?: number;
+  maxRetries?: number;
+  retryDelaySeconds?: number;
+  onStale?: (event: { error: unknown; ageMs: number }) => void;
+}
+
+export async function connectGraph(options: GraphConnectionOptions): Promise<GraphConnection> {
+  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot) : undefined;
+  const credential = createCredential(emulator ? { kind: 'static', token: 'offline-demo' } : options.auth!);
+  const client = createGraphClient({
+    credential,
+    baseUrl: emulator ? emulator.url : options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    retryDelaySeconds: options.retryDelaySeconds,
+  });
+  const tenantFacts = new TenantFactsCache(() => readTenantFacts(client), {
+    ttlMs: options.tenantFactsTtlMs ?? 300_000,
+    onStale: options.onStale,
+  });
+  return {
+    client,
+    tenantFacts,
+    diagnoser: new Diagnoser(client, tenantFacts),
+    emulator,
+    close: async () => {
+      await emulator?.close();
+    },
+  };
+}
