@@ -93,7 +93,7 @@ function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): strin
   let why: string | null = null;
   if (include.includes('All')) why = 'all users';
   else if (include.includes(user.id)) why = `the user ${user.upn} by name`;
-  else if (include.includes('GuestsOrExternalUsers') && user.isGuest) why = 'guests and external users';
+  else if (include.includes('GuestsOrExternalUsers') && user.guestType) why = 'guests and external users';
   if (!why) {
     const g = (u.includeGroups ?? []).find((id) => user.groupIds.has(id));
     if (g) why = `group ${user.groupName(g)}${user.isDirectMember(g) ? '' : ' (through a nested group)'}`;
@@ -107,7 +107,7 @@ function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): strin
 
   // Exclusions always win over inclusions.
   if ((u.excludeUsers ?? []).includes(user.id)) return null;
-  if ((u.excludeUsers ?? []).includes('GuestsOrExternalUsers') && user.isGuest) return null;
+  if ((u.excludeUsers ?? []).includes('GuestsOrExternalUsers') && user.guestType) return null;
   if ((u.excludeGroups ?? []).some((id) => user.groupIds.has(id))) return null;
   if ((u.excludeRoles ?? []).some((id) => user.roleTemplateIds.has(id))) return null;
   if (guestTypesMatch(u.excludeGuestsOrExternalUsers?.guestOrExternalUserTypes, user)) return null;
@@ -178,7 +178,11 @@ function locationClause(
     id === 'All' ? 'any location' : id === 'AllTrusted' ? 'all trusted locations' : `"${locations.get(id)?.displayName ?? id}"`;
   const inLocation = (id: string): Tri => {
     if (id === 'All') return true;
-    if (id === 'AllTrusted') return context.trustedLocation ?? 'unknown';
+    if (id === 'AllTrusted') {
+      if (context.trustedLocation !== undefined) return context.trustedLocation;
+      if (context.namedLocationIds) return context.namedLocationIds.some((l) => (locations.get(l) as { isTrusted?: boolean } | undefined)?.isTrusted === true);
+      return 'unknown';
+    }
     if (context.namedLocationIds) return context.namedLocationIds.includes(id);
     return 'unknown';
   };

@@ -177,7 +177,8 @@ export function customSecurityAttributeLookup(attributes: Record<string, unknown
   return (name) => {
     const m = /^customsecurityattribute\.([^_]+)_(.+)$/i.exec(name);
     if (!m) return undefined;
-    if (!attributes) return null;
+    // null: Graph hides attributes the caller may not read, so they are unknown, not absent.
+    if (attributes === null || attributes === undefined) return undefined;
     const set = Object.entries(attributes).find(([k]) => k.toLowerCase() === m[1].toLowerCase())?.[1];
     if (!set || typeof set !== 'object') return null;
     const value = Object.entries(set as Record<string, unknown>).find(

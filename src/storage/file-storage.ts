@@ -1,0 +1,79 @@
+// The embedded default store: one JSON file per key under a data directory. It has the shape of
+// botbuilder's Storage (read / write / delete with eTag concurrency), so bot state survives a
+// restart without any database, while this module stays free of the SDK.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface StoreItem {
+  eTag?: string;
+  [key: string]: unknown;
+}
+export type StoreItems = Record<string, StoreItem>;
+
+export class ETagConflictError extends Error {}
+
+export class FileStorage {
+  private readonly dir: string;
+  /** Serialises writes per key inside this process (rename is atomic across processes). */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'state');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private file(key: string): string {
+    return join(this.dir, `${encodeURIComponent(key).replace(/\./g, '%2E')}.json`);
+  }
+
+  private async load(key: string): Promise<StoreItem | undefined> {
+    try {
+      return JSON.parse(await readFile(this.file(key), 'utf8')) as StoreItem;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // A corrupt file must not take the conversation down: treat it as empty, keep the file aside.
+      if (e instanceof SyntaxError) {
+        await rename(this.file(key), `${this.file(key)}.corrupt-${Date.now()}`).catch(() => undefined);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const out: StoreItems = {};
+    for (const key of keys) {
+      const item = await this.load(key);
+      if (item) out[key] = item;
+    }
+    return out;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    await Promise.all(Object.entries(changes).map(([key, item]) => this.locked(key, () => this.writeOne(key, item))));
+  }
+
+  private async writeOne(key: string, item: StoreItem): Promise<void> {
+    const current = await this.load(key);
+    if (item.eTag && item.eTag !== '*' && current && current.eTag !== item.eTag) {
+      throw new ETagConflictError(`Storage: "${key}" was changed by someone else (eTag conflict)`);
+    }
+    const next = { ...item, eTag: randomUUID() };
+    const tmp = `${this.file(key)}.${process.pid}.${randomUUID()}.tmp`;
+    await writeFile(tmp, JSON.stringify(next));
+    await rename(tmp, this.file(key));
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.locked(key, () => rm(this.file(key), { force: true }))));
+  }
+
+  private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.locks.set(key, next.catch(() => undefined));
+    return next;
+  }
+}
