@@ -1,0 +1,85 @@
+// Composition root: config → Graph → store → bot → server. Nothing else happens here.
+import { ConfigError, loadConfig, type Config } from './config';
+import { demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
+import { loadSnapshotFile } from './graph-emulator';
+import { createServer } from './server';
+import { FileStorage } from './storage/file-storage';
+import { connectGraph, type GraphConnection } from './support/graph-connection';
+import { createAdapter } from './teams/adapter';
+import { SupportBot } from './teams/bot';
+
+export interface RunningBot {
+  url: string;
+  graph: GraphConnection;
+  stop(): Promise<void>;
+}
+
+const log = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+
+export async function startBot(config: Config, options: { now?: () => Date } = {}): Promise<RunningBot> {
+  const now = options.now ?? (() => new Date());
+  const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
+  const graph = await connectGraph({
+    snapshot,
+    baseUrl: config.graph.baseUrl,
+    auth: config.graph.auth,
+    timeoutMs: config.graph.timeoutMs,
+    tenantFactsTtlMs: config.graph.tenantFactsTtlMs,
+    onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
+  });
+  const bot = new SupportBot({
+    storage: new FileStorage(config.dataDir),
+    tenantId: config.tenantId,
+    log,
+    conversation: {
+      diagnose: (userId, context) => graph.diagnoser.diagnose(userId, context),
+      now,
+      personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
+    },
+  });
+  const server = createServer({ adapter: createAdapter(config, log), bot, ready: async () => void (await graph.tenantFacts.get()) });
+  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    graph,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await graph.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\nSee .env.example for every setting.\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  let running: RunningBot;
+  try {
+    running = await startBot(config);
+  } catch (e) {
+    process.stderr.write(`Cannot start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  log({
+    event: 'started',
+    url: `${running.url}/api/messages`,
+    mode: config.offline ? `offline demo (Graph emulator at ${running.graph.emulator?.url}, snapshot ${config.snapshotPath})` : 'online',
+  });
+  const shutdown = async (signal: string) => {
+    log({ event: 'stopping', signal });
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,32 @@
+// HTTP: POST /api/messages (Bot Framework), GET /healthz (liveness), GET /readyz (Graph answers).
+import * as restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+
+export interface ServerOptions {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  /** Resolves when the bot can serve (Graph reachable); rejects with a reason otherwise. */
+  ready?: () => Promise<void>;
+}
+
+export function createServer(options: ServerOptions): restify.Server {
+  const server = restify.createServer({ name: 'passkey-support-bot' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    await options.adapter.process(req, res, (context) => options.bot.run(context));
+  });
+  server.get('/healthz', (_req: restify.Request, res: restify.Response) => {
+    res.json(200, { status: 'ok' });
+  });
+  server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+    try {
+      await options.ready?.();
+      res.json(200, { status: 'ready' });
+    } catch (e) {
+      res.json(503, { status: 'not ready', reason: (e as Error).message });
+    }
+  });
+  return server;
+}
