@@ -21,6 +21,7 @@ export async function startBot(config: Config, options: { now?: () => Date } = {
   const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
   const graph = await connectGraph({
     snapshot,
+    tenantId: config.tenantId,
     baseUrl: config.graph.baseUrl,
     auth: config.graph.auth,
     timeoutMs: config.graph.timeoutMs,

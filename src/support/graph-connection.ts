@@ -18,6 +18,8 @@ export interface GraphConnection {
 export interface GraphConnectionOptions {
   /** Serve this snapshot through the loopback emulator instead of calling Microsoft Graph. */
   snapshot?: TenantSnapshot;
+  /** The tenant id (from config or the snapshot); saves Graph a read of /organization. */
+  tenantId?: string;
   baseUrl?: string;
   auth?: GraphCredentialConfig;
   timeoutMs?: number;
@@ -37,7 +39,7 @@ export async function connectGraph(options: GraphConnectionOptions): Promise<Gra
     maxRetries: options.maxRetries,
     retryDelaySeconds: options.retryDelaySeconds,
   });
-  const tenantFacts = new TenantFactsCache(() => readTenantFacts(client), {
+  const tenantFacts = new TenantFactsCache(() => readTenantFacts(client, { tenantId: options.tenantId ?? options.snapshot?.tenant.id }), {
     ttlMs: options.tenantFactsTtlMs ?? 300_000,
     onStale: options.onStale,
   });
