@@ -72,9 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     if (appType !== 'MultiTenant' && !appTenantId) problems.push('MicrosoftAppTenantId: required for a single-tenant or managed-identity bot');
   }
 
-  const snapshot = get('GRAPH_SNAPSHOT') ?? (offline ? DEMO_SNAPSHOT : undefined);
+  const snapshot = get('TENANT_SNAPSHOT') ?? (offline ? DEMO_SNAPSHOT : undefined);
   const snapshotPath = snapshot ? resolve(root, snapshot) : null;
-  if (snapshotPath && !existsSync(snapshotPath)) problems.push(`GRAPH_SNAPSHOT: no file at ${snapshotPath}`);
+  if (snapshotPath && !existsSync(snapshotPath)) problems.push(`TENANT_SNAPSHOT: no file at ${snapshotPath}`);
 
   let tenantId = get('TENANT_ID') ?? appTenantId;
   if (snapshotPath && !tenantId && existsSync(snapshotPath)) {
@@ -94,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   switch (graphAuth) {
     case 'static':
       auth = { kind: 'static', token: 'offline-demo' };
-      if (!snapshotPath) problems.push('GRAPH_AUTH=static only works with GRAPH_SNAPSHOT (the offline Graph emulator)');
+      if (!snapshotPath) problems.push('GRAPH_AUTH=static only works with TENANT_SNAPSHOT (the offline Graph emulator)');
       break;
     case 'clientSecret': {
       const clientSecret = get('GRAPH_CLIENT_SECRET') ?? appPassword;

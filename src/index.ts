@@ -1,6 +1,8 @@
 // Composition root: config → Graph → store → bot → server. Nothing else happens here.
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config';
 import { demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
+import { startPlayground } from './demo/playground';
 import { loadSnapshotFile } from './graph-emulator';
 import { createServer } from './server';
 import { FileStorage } from './storage/file-storage';
@@ -39,7 +41,8 @@ export async function startBot(config: Config, options: { now?: () => Date } = {
     },
   });
   const server = createServer({ adapter: createAdapter(config, log), bot, ready: async () => void (await graph.tenantFacts.get()) });
-  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
+  await new Promise<void>((resolve) => server.listen(config.port, config.offline ? '127.0.0.1' : '0.0.0.0', resolve));
   const address = server.address();
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -52,6 +55,7 @@ export async function startBot(config: Config, options: { now?: () => Date } = {
 }
 
 async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
   try {
     config = loadConfig();
@@ -74,8 +78,16 @@ async function main(): Promise<void> {
     url: `${running.url}/api/messages`,
     mode: config.offline ? `offline demo (Graph emulator at ${running.graph.emulator?.url}, snapshot ${config.snapshotPath})` : 'online',
   });
+  const playground =
+    config.offline && process.env.NO_PLAYGROUND !== '1'
+      ? startPlayground({ root: process.cwd(), botUrl: running.url, port: Number(process.env.PLAYGROUND_PORT ?? 56150), log })
+      : undefined;
+  if (playground) {
+    log({ event: 'playground', message: `Open ${playground.url} in a browser and say "help" (pick a demo persona on the welcome card).` });
+  }
   const shutdown = async (signal: string) => {
     log({ event: 'stopping', signal });
+    playground?.stop();
     await running.stop();
     process.exit(0);
   };

@@ -8,7 +8,7 @@ import { AUTHENTICATOR_AAGUID, AUTHENTICATOR_APP_ID, diagnose } from '../../src/
 import type { Diagnosis, Finding, FindingCode, RegistrationContext, WorkaroundCode } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 /** A tenant snapshot (Graph v1.0 shapes, see /work/shared/contracts/tenant-snapshot.md). */
 export type Snapshot = any;
 export type Json = Record<string, any>;

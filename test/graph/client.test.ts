@@ -3,7 +3,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { createGraphClient, GraphReadError, readAll, StaticTokenCredential } from '../../src/graph';
 import { normaliseBaseUrl } from '../../src/graph/client';
-import { TOKEN, clientFor, emulators, example, rejectionOf, since } from './helpers';
+import { TOKEN, clientFor, emulators, example, rejectionOf } from './helpers';
 
 const CA_PATH = '/identity/conditionalAccess/policies';
 const pool = emulators();

@@ -2,7 +2,7 @@
 import type { TenantFacts, UserFacts } from '../../src/diagnosis';
 import { AUTHENTICATOR_APP_ID } from '../../src/diagnosis';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 export function tenantFactsOf(snapshot: any): TenantFacts {
   return {
     tenantId: snapshot.tenant?.id ?? 'tenant',
