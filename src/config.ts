@@ -120,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   }
 
   const config: Config = {
-    port: int('PORT', 3978, 1, 65535),
+    port: int('PORT', 3978, 0, 65535),
     offline,
     bot: { appId, appPassword, appType, appTenantId },
     tenantId,

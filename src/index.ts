@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config';
 import { demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
-import { loadSnapshotFile } from './graph-emulator';
+import { loadSnapshotFile, type TenantSnapshot } from './graph-emulator';
 import { createServer } from './server';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
@@ -30,6 +30,15 @@ export async function startBot(config: Config, options: { now?: () => Date } = {
     tenantFactsTtlMs: config.graph.tenantFactsTtlMs,
     onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
   });
+  try {
+    return await serve(config, graph, snapshot, now);
+  } catch (e) {
+    await graph.close();
+    throw e;
+  }
+}
+
+async function serve(config: Config, graph: GraphConnection, snapshot: TenantSnapshot | undefined, now: () => Date): Promise<RunningBot> {
   const bot = new SupportBot({
     storage: new FileStorage(config.dataDir),
     tenantId: config.tenantId,

@@ -17,7 +17,8 @@ export function createServer(options: ServerOptions): restify.Server {
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     await options.adapter.process(req, res, (context) => options.bot.run(context));
   });
-  server.get('/healthz', (_req: restify.Request, res: restify.Response) => {
+  // restify 11: a handler is either async (req, res) or callback-style (req, res, next).
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     res.json(200, { status: 'ok' });
   });
   server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {

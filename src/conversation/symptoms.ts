@@ -59,6 +59,7 @@ export function readReport(text: string): Report {
   if (/\b(in|from|on|using) (my|the) work profile|work side\b/i.test(text)) report.androidProfile = 'work';
   else if (/\b(in|from|on|using) (my|the) personal profile|personal side\b/i.test(text)) report.androidProfile = 'personal';
   if (/QR code|another device|my (laptop|computer|pc|mac)|cross[- ]device|hybrid/i.test(text)) report.crossDevice = true;
+  else if (/on the phone itself|on (my|the) phone|same device|in (the )?authenticator app/i.test(text)) report.crossDevice = false;
 
   const requestId = new RegExp(`request\\s*id\\s*[:=]?\\s*(${GUID})`, 'i').exec(text);
   if (requestId) report.requestId = requestId[1].toLowerCase();

@@ -27,12 +27,13 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
   const user = prepareUser(userFacts);
   const p = presentable(tenant, user, context);
   const findings: Finding[] = [];
-  const add = (code: FindingCode, blocking: boolean, evidence: string[], policies: ConditionalAccessPolicy[] = [], ids?: string[]) =>
+  // Policies are CA policies, or one method configuration given as [id, readable name].
+  const add = (code: FindingCode, blocking: boolean, evidence: string[], policies: ConditionalAccessPolicy[] = [], config?: [string, string]) =>
     findings.push({
       code,
       blocking,
-      policyIds: ids ?? policies.map((x) => x.id ?? ''),
-      policyNames: ids ?? policies.map((x) => x.displayName ?? x.id ?? ''),
+      policyIds: config ? [config[0]] : policies.map((x) => x.id ?? ''),
+      policyNames: config ? [config[1]] : policies.map((x) => x.displayName ?? x.id ?? ''),
       evidence,
     });
 
@@ -50,7 +51,7 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
 
   // The authentication methods policy.
   const fido2Id = tenant.fido2?.id ?? 'Fido2';
-  for (const issue of methodPolicyIssues(tenant, user, context)) add(issue.code, true, [issue.evidence], [], [fido2Id]);
+  for (const issue of methodPolicyIssues(tenant, user, context)) add(issue.code, true, [issue.evidence], [], [fido2Id, 'Passkey (FIDO2) settings']);
 
   // Temporary Access Pass: when a valid TAP is the way out of a CA block, say what stands in its way.
   const tapWouldHelp = blockingCa.some((b) => b.grant.acceptsTap);
@@ -65,11 +66,11 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
         : p.tap.state === 'expired'
           ? `The Temporary Access Pass was valid from ${window}; it is now ${fmt(context.at)}, so it has expired.`
           : `The Temporary Access Pass is valid from ${window}; it is now ${fmt(context.at)}, so it cannot be used yet.`;
-    add(code, tapWouldHelp, [text], [], [tapId]);
+    add(code, tapWouldHelp, [text], [], [tapId, 'Temporary Access Pass settings']);
   }
   if (tapWouldHelp && !tapTargeted && !user.isGuest) {
     const reason = tenant.tap?.state === 'enabled' ? `does not target ${user.upn}` : 'is disabled in the authentication methods policy';
-    add('tap-method-disabled', true, [`A Temporary Access Pass would satisfy the blocking policy, but the Temporary Access Pass method ${reason}.`], [], [tapId]);
+    add('tap-method-disabled', true, [`A Temporary Access Pass would satisfy the blocking policy, but the Temporary Access Pass method ${reason}.`], [], [tapId, 'Temporary Access Pass settings']);
   }
   if (user.isGuest && (tapWouldHelp || blockingCa.length > 0)) {
     add('tap-unavailable-for-guest', false, [`${user.upn} is a guest (userType Guest): a Temporary Access Pass cannot be issued to a guest.`]);

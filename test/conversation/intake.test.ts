@@ -65,7 +65,7 @@ describe('asking only what is still needed', () => {
   });
 
   it('asks about Android profiles only when the symptom points there, and then where the passkey lives', () => {
-    let s = addText(newIntake('s1'), 'Android 15, work profile, the passkey is not offered on the phone itself');
+    let s = addText(newIntake('s1'), 'Android 15, work profile, the passkey is not offered when I sign in');
     expect(nextQuestion(s)?.id).toBe('where');
     s = (answer(s, 'where', 'same-device') as { state: typeof s }).state;
     expect(nextQuestion(s)?.id).toBe('androidProfile');

@@ -1,0 +1,386 @@
+// The words the cards use: a title and one plain sentence of cause per finding, and the steps of
+// each workaround for each audience. The fixes follow the Microsoft Learn page "Support passkeys
+// in Microsoft Authenticator in your Microsoft Entra ID tenant"; keep the wording close to it.
+// Employees get no jargon; admins get the setting and policy names they have to change.
+import { AUTHENTICATOR_AAGUID, type Audience, type FindingCode, type Platform, type WorkaroundCode } from '../diagnosis';
+
+export const SECURITY_INFO_URL = 'https://mysignins.microsoft.com/security-info';
+
+/** Button titles; steps refer to them by name, so they are defined once here. */
+export const BUTTONS = {
+  start: 'Diagnose my passkey problem',
+  requestTap: 'Request a Temporary Access Pass',
+  contactHelpDesk: 'Contact the help desk',
+  fixed: 'That fixed it',
+  startOver: 'Start over',
+  showDetails: 'Show details',
+} as const;
+
+export const HEADINGS = {
+  user: 'What you can do now',
+  admin: 'What your admin can change',
+  helpdesk: 'What the help desk can do',
+  alsoFound: 'Also worth knowing',
+  details: 'What was checked',
+  notBlocking: 'Not blocking',
+  providerSetup: 'Turn on Authenticator as a passkey provider',
+  halfFinished: 'If Authenticator says a passkey already exists',
+  updateOs: 'Check the phone is up to date',
+  workProfile: 'If your phone has a work profile',
+  crossDevice: 'If you are signing in on a computer with a QR code',
+  stillStuck: 'Still stuck?',
+} as const;
+
+export const PLATFORM_NAMES: Record<Platform, string> = { android: 'Android', iOS: 'iPhone (iOS)' };
+
+export const WELCOME = {
+  title: 'Passkey help',
+  greeting: (name?: string) =>
+    `${name ? `Hi ${name}! ` : ''}I can tell you why you cannot add a passkey in Microsoft Authenticator, and what to do about it.`,
+  hint: 'You can also just tell me what happened, in your own words.',
+  demoHeading: 'Demo mode',
+  demoIntro: 'Try it as one of these people from the demo tenant:',
+};
+
+export const ERROR_TITLE = 'Something went wrong';
+
+export interface FindingCopy {
+  /** Card title when this is the main finding. */
+  title: string;
+  /** One plain sentence for the employee. */
+  cause: string;
+}
+
+export const FINDINGS: Record<FindingCode, FindingCopy> = {
+  'ca-auth-strength-loop': {
+    title: 'Authenticator asks for the passkey you are creating',
+    cause:
+      'Your organisation requires a passkey to sign in to Microsoft Authenticator itself, so Authenticator asks for the passkey you are trying to create.',
+  },
+  'ca-approved-client-app': {
+    title: 'A sign-in rule does not accept Authenticator',
+    cause:
+      'Your organisation only lets you sign in from apps it protects with its own app rules, and Microsoft Authenticator is not one of them, so it cannot sign you in to add the passkey.',
+  },
+  'ca-register-security-info': {
+    title: 'You cannot add sign-in methods from here',
+    cause:
+      'Your organisation only lets you add sign-in methods such as a passkey from certain places or devices, and where you are now does not qualify.',
+  },
+  'ca-other-conditions': {
+    title: 'A sign-in rule blocks Authenticator on this phone',
+    cause:
+      'A sign-in rule in your organisation blocks Microsoft Authenticator on this phone, or asks for something it cannot provide here, such as a company-managed phone.',
+  },
+  'passkey-method-disabled': {
+    title: 'Passkeys are turned off for you',
+    cause: 'Your organisation has not turned on passkeys for your account, so Authenticator cannot add one.',
+  },
+  'passkey-self-service-disabled': {
+    title: 'You cannot add a passkey yourself',
+    cause: 'Your organisation does not let people add passkeys on their own, so an admin has to allow it first.',
+  },
+  'authenticator-aaguid-blocked': {
+    title: 'Authenticator is not on the allowed list',
+    cause: 'Your organisation only allows passkeys on certain devices, such as security keys, and Microsoft Authenticator is not one of them.',
+  },
+  'passkey-profile-excludes-authenticator': {
+    title: 'Passkeys on phones are not allowed for you',
+    cause: "Your organisation's passkey settings for you do not allow passkeys kept on a phone, which is how Authenticator stores them.",
+  },
+  'tap-method-disabled': {
+    title: 'A Temporary Access Pass cannot be used',
+    cause: 'You need a Temporary Access Pass to get past a sign-in rule, but your organisation has not turned them on for your account.',
+  },
+  'tap-not-yet-valid': {
+    title: 'Your Temporary Access Pass is not valid yet',
+    cause: 'Your Temporary Access Pass only starts working later, so Authenticator cannot use it yet.',
+  },
+  'tap-expired': {
+    title: 'Your Temporary Access Pass has expired',
+    cause: 'Your Temporary Access Pass has expired, so Authenticator cannot use it to sign you in.',
+  },
+  'tap-used': {
+    title: 'Your Temporary Access Pass was already used',
+    cause: 'Your Temporary Access Pass could only be used once, and it has already been used.',
+  },
+  'android-profile-mismatch': {
+    title: 'Your passkey is in your other Android profile',
+    cause: 'A passkey only works in the Android profile where it was created, and yours is in your other profile (work or personal).',
+  },
+  'bluetooth-restricted': {
+    title: 'Bluetooth is restricted',
+    cause: "Signing in on a computer with your phone's passkey needs Bluetooth, and your organisation restricts Bluetooth.",
+  },
+  'attestation-blocks-cross-device': {
+    title: 'Add the passkey in the Authenticator app',
+    cause:
+      'Your organisation checks where passkeys come from, and that only works when you add the passkey in the Authenticator app itself, not by scanning a QR code from a computer.',
+  },
+  'os-version-unsupported': {
+    title: 'Your phone needs an update',
+    cause: 'Passkeys in Authenticator need Android 14 or later (iOS 17 or later on an iPhone), and your phone runs an older version.',
+  },
+  'tap-unavailable-for-guest': {
+    title: 'Guests cannot get a Temporary Access Pass',
+    cause: 'You are signed in as a guest, and a Temporary Access Pass cannot be issued to guest accounts.',
+  },
+  'no-blocker-found': {
+    title: 'Nothing in your organisation blocks you',
+    cause:
+      "Nothing in your organisation's sign-in or passkey settings stops you from adding a passkey, so the cause is most likely on the phone.",
+  },
+};
+
+const UNKNOWN_FINDING: FindingCopy = {
+  title: 'Something in your organisation blocks the passkey',
+  cause: 'Something in your organisation stops you from adding a passkey in Microsoft Authenticator; the details below say what.',
+};
+
+/** The words for a finding; a code newer than this module still gets a sensible card. */
+export function findingCopy(code: string): FindingCopy {
+  return Object.hasOwn(FINDINGS, code) ? FINDINGS[code as FindingCode] : UNKNOWN_FINDING;
+}
+
+/** "Android 14", "iPhone, iOS 17", or just the platform when the version is unknown. */
+export function platformLabel(platform: Platform, osVersion?: number): string {
+  if (osVersion === undefined) return PLATFORM_NAMES[platform];
+  return platform === 'iOS' ? `iPhone, iOS ${osVersion}` : `Android ${osVersion}`;
+}
+
+/** Turning Authenticator on as the phone's passkey provider, per platform. */
+export const PROVIDER_SETUP: Record<Platform, readonly string[]> = {
+  iOS: [
+    'Open Settings. On iOS 18 or later, go to General > AutoFill & Passwords; on iOS 17, go to Passwords > Password Options.',
+    'Turn on AutoFill Passwords and Passkeys, and turn on Authenticator in the list of apps.',
+    'Go back to Microsoft Authenticator and add the passkey again.',
+  ],
+  android: [
+    'Open Settings > Passwords, passkeys & accounts (on some phones: Passwords & accounts).',
+    'Under Additional providers, turn on Microsoft Authenticator (on some phones, tap Preferred service or Change and choose Microsoft Authenticator).',
+    'If your phone runs Android 14 and has no such setting, update it to Android 15 and look again.',
+    'Go back to Microsoft Authenticator and add the passkey again.',
+  ],
+};
+
+/** "A passkey already exists": an earlier attempt stopped halfway and left a passkey behind. */
+export const HALF_FINISHED_REGISTRATION: readonly string[] = [
+  'In Microsoft Authenticator, open your work account and delete the passkey there.',
+  `Go to Security info (${SECURITY_INFO_URL}), sign in, and delete the passkey for Microsoft Authenticator there too.`,
+  'Add the passkey in Authenticator again.',
+];
+
+/** What a workaround's steps may depend on. */
+export interface StepContext {
+  /** The findings this workaround was offered for, most important first. */
+  findings: FindingCode[];
+  /** The Conditional Access policies involved, ready for a sentence: “A” and “B”. */
+  policies: string;
+  platform: Platform;
+  /** The card shows the "Request a Temporary Access Pass" button. */
+  tapOffered: boolean;
+  /** The user holds a Temporary Access Pass that works right now. */
+  tapValidNow: boolean;
+  /** The employee already has other steps to try first (the help desk then comes as a fallback). */
+  afterOtherSteps?: boolean;
+}
+
+type Steps = (ctx: StepContext) => string[];
+
+export interface WorkaroundCopy {
+  /** Heading over the steps (admin and help-desk sections). */
+  title: string;
+  /** Written for the audiences the engine offers it to; the others are derived (workaroundSteps). */
+  steps: Partial<Record<Audience, Steps>>;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const fresh = (ctx: StepContext) => (ctx.findings.some((f) => f === 'tap-expired' || f === 'tap-used') ? 'a new' : 'a');
+const platformName = (ctx: StepContext) => (ctx.platform === 'iOS' ? 'iPhone' : 'Android phone');
+
+export const WORKAROUNDS: Record<WorkaroundCode, WorkaroundCopy> = {
+  'filter-for-applications': {
+    title: 'Target specific applications',
+    steps: {
+      admin: (ctx) => [
+        'Review the applications used in your tenant, and tag Microsoft Authenticator and the other applications with filters for applications.',
+        `Change ${ctx.policies} to target those specific applications instead of All resources, so it no longer applies to signing in to Microsoft Authenticator.`,
+      ],
+    },
+  },
+  'split-mobile-desktop-policies': {
+    title: 'Use separate policies for mobile and desktop',
+    steps: {
+      admin: (ctx) => [
+        `Replace ${ctx.policies} with two Conditional Access policies that both target All resources: one for desktop and one for mobile operating systems.`,
+        'Desktop ("Require a passkey in Authenticator to access a desktop OS"): exclude Android and iOS devices; grant the authentication strength "Passkey in Microsoft Authenticator".',
+        'Mobile ("Require a TAP, a phishing-resistant credential, or any other specified authentication method to access a mobile OS"): include Android and iOS devices; grant an authentication strength that allows a Temporary Access Pass and a passkey in Microsoft Authenticator, matching your policy for registering security info.',
+        'Enable a Temporary Access Pass (or another method) for the people who still need to register, so they can sign in to Authenticator and add the passkey there.',
+      ],
+    },
+  },
+  'temporary-access-pass': {
+    title: 'Use a Temporary Access Pass',
+    steps: {
+      user: (ctx) => {
+        if (ctx.tapValidNow) {
+          return ['You have a Temporary Access Pass that works right now: open Microsoft Authenticator, sign in with it, and add the passkey before it expires.'];
+        }
+        if (ctx.findings.includes('tap-not-yet-valid')) {
+          return ['Your Temporary Access Pass starts working later (the time is under Details). Wait until then, open Microsoft Authenticator, sign in with it, and add the passkey.'];
+        }
+        return [
+          ctx.tapOffered
+            ? `Tap "${BUTTONS.requestTap}" below to get ${fresh(ctx)} Temporary Access Pass.`
+            : `Ask the help desk for ${fresh(ctx)} Temporary Access Pass (tap "${BUTTONS.contactHelpDesk}" below).`,
+          'When you have it, open Microsoft Authenticator, sign in with the Temporary Access Pass, and add the passkey straight away, before it expires.',
+        ];
+      },
+      helpdesk: (ctx) => [
+        'Check that the Temporary Access Pass method is enabled for the employee, then issue a new one-time Temporary Access Pass with a short lifetime.',
+        `Share it through a verified channel, and ask them to sign in to Microsoft Authenticator with it on their ${platformName(ctx)} and add the passkey straight away.`,
+      ],
+    },
+  },
+  'require-compliant-device': {
+    title: 'Accept a compliant device',
+    steps: {
+      admin: (ctx) =>
+        ctx.findings.includes('ca-approved-client-app')
+          ? [
+              "Manage the employee's phone with mobile device management (MDM) so it can be marked as compliant.",
+              `In ${ctx.policies}, add "Require device to be marked as compliant" as an alternative to "Require approved client app" or "Require app protection policy" (require one of the selected controls): Microsoft Authenticator meets it on a fully managed, compliant phone.`,
+            ]
+          : [`${capitalise(ctx.policies)} requires a compliant device: enrol the employee's phone in mobile device management (MDM) and make sure it is marked as compliant.`],
+    },
+  },
+  'temporary-exemption': {
+    title: 'Grant a temporary exemption',
+    steps: {
+      admin: (ctx) => [
+        `Exclude the employee from ${ctx.policies} for a limited time only (for example through an exclusion group), and tell them when they can register the passkey.`,
+        'Add a compensating control: another Conditional Access policy so that they can register only from a specific network location or a compliant device.',
+        'Remove the exemption when the time is up; anyone who missed it calls the help desk.',
+      ],
+      helpdesk: (ctx) => [
+        `Ask an identity administrator for a time-limited exclusion from ${ctx.policies}, in a fixed window agreed with the employee.`,
+        'Tell the employee when the window opens and where they may register from (a specific location or a compliant device), then check the exclusion is removed afterwards.',
+      ],
+    },
+  },
+  'satisfy-register-security-info': {
+    title: 'Register from an allowed place or device',
+    steps: {
+      user: (ctx) => [
+        `Your organisation only lets you add sign-in methods under the conditions in ${ctx.policies}; Details shows what it asks for, such as a company-managed phone or the office network.`,
+        'Meet that condition, for example by using your company-managed phone or the office network, then add the passkey in Microsoft Authenticator again.',
+      ],
+    },
+  },
+  'enable-passkey-method': {
+    title: 'Turn on passkeys for this person',
+    steps: {
+      admin: (ctx) => [
+        'In the Microsoft Entra admin center, open Authentication methods > Policies > Passkey (FIDO2).',
+        ...(ctx.findings.includes('passkey-method-disabled')
+          ? ['Enable it, include the employee (or a group they are in), and take them out of any excluded group that should not apply.']
+          : []),
+        ...(ctx.findings.includes('passkey-self-service-disabled') ? ['On the Configure tab, set "Allow self-service set up" to Yes.'] : []),
+        ...(ctx.findings.includes('passkey-profile-excludes-authenticator')
+          ? ['Make sure a passkey profile that applies to the employee allows device-bound passkeys, which is how Microsoft Authenticator stores them.']
+          : []),
+      ],
+    },
+  },
+  'allow-authenticator-aaguids': {
+    title: 'Allow Microsoft Authenticator',
+    steps: {
+      admin: () => [
+        'In Authentication methods > Policies > Passkey (FIDO2) > Configure, open the key restrictions (in the passkey profile that applies to the employee, or the tenant-wide settings).',
+        `Add the Microsoft Authenticator AAGUIDs to the allow list: ${AUTHENTICATOR_AAGUID.android} (Android) and ${AUTHENTICATOR_AAGUID.iOS} (iOS).`,
+      ],
+    },
+  },
+  'register-in-each-profile': {
+    title: 'Create a passkey in each Android profile',
+    steps: {
+      user: () => [
+        'Open Microsoft Authenticator in the Android profile you are signing in from (work apps have a briefcase badge).',
+        'Add a passkey there as well: a passkey only works in the profile where it was created, so you need one in each profile you use.',
+      ],
+    },
+  },
+  'allow-bluetooth-for-passkeys': {
+    title: 'Allow Bluetooth for passkeys',
+    steps: {
+      admin: () => [
+        'Instead of blocking Bluetooth entirely, allow Bluetooth pairing only for passkey-enabled FIDO2 authenticators (see "Passkeys in Bluetooth-restricted environments" in the Windows passkeys documentation).',
+      ],
+    },
+  },
+  'register-in-authenticator-app': {
+    title: 'Add the passkey in the Authenticator app',
+    steps: {
+      user: () => [
+        'Add the passkey directly in the Microsoft Authenticator app on your phone, not by scanning a QR code from a computer.',
+        'Open Authenticator, tap your work account, and follow the steps to create a passkey.',
+      ],
+    },
+  },
+  'update-os': {
+    title: 'Update the phone',
+    steps: {
+      user: (ctx) =>
+        ctx.platform === 'iOS'
+          ? ['Make sure your iPhone runs iOS 17 or later (Settings > General > Software Update).', 'Then add the passkey in Microsoft Authenticator again.']
+          : [
+              'Make sure your phone runs Android 14 or later (Settings > System > Software update). If Android 14 on your phone has no setting for passkey providers, update to Android 15.',
+              'Then add the passkey in Microsoft Authenticator again.',
+            ],
+    },
+  },
+  'contact-help-desk': {
+    title: 'Contact the help desk',
+    steps: {
+      user: (ctx) => [
+        ctx.afterOtherSteps
+          ? `If that does not solve it, tap "${BUTTONS.contactHelpDesk}" below and they will take it from here.`
+          : `Tap "${BUTTONS.contactHelpDesk}" below: this needs a change that only the help desk or an admin can make.`,
+      ],
+      helpdesk: () => [
+        'Read the diagnosis and its evidence (Details), carry out the help-desk steps for each finding, and pass tenant changes to an identity administrator.',
+      ],
+    },
+  },
+};
+
+const contactHelpDesk: Steps = (ctx) => WORKAROUNDS['contact-help-desk'].steps.user!(ctx);
+
+/**
+ * The steps of a workaround for one audience. Audiences a workaround was not written for get
+ * derived steps (the admin's steps handed on, or the employee's steps walked through), so every
+ * code has words for every audience without writing any of them twice.
+ */
+export function workaroundSteps(code: WorkaroundCode, audience: Audience, ctx: StepContext): string[] {
+  const { user, admin, helpdesk } = WORKAROUNDS[code].steps;
+  const own = WORKAROUNDS[code].steps[audience];
+  if (own) return own(ctx);
+  switch (audience) {
+    case 'helpdesk':
+      if (admin) return ['Pass this to an identity administrator:', ...admin(ctx)];
+      return ['Walk the employee through these steps:', ...(user ?? contactHelpDesk)(ctx)];
+    case 'admin':
+      if (helpdesk) return helpdesk(ctx);
+      return ['No tenant change is needed; the employee can do this:', ...(user ?? contactHelpDesk)(ctx)];
+    case 'user':
+      return contactHelpDesk(ctx);
+  }
+}
+
+/** “A”, “A” and “B”, “A”, “B” and “C”: policy names quoted for a sentence. */
+export function policyPhrase(names: readonly string[]): string {
+  const quoted = [...new Set(names)].filter((n) => n.trim() !== '').map((n) => `"${n}"`);
+  if (quoted.length === 0) return 'the Conditional Access policy';
+  if (quoted.length === 1) return `the policy ${quoted[0]}`;
+  return `the policies ${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}

@@ -1,0 +1,32 @@
+// Adaptive Cards for the bot: plain card JSON, no Bot Framework types (the bot wraps them into
+// attachments). Templates live in the top-level cards/ folder.
+export { renderCard, cardsFolder, CARD_NAMES, type CardName, type AdaptiveCard } from './render';
+export {
+  welcomeCard,
+  questionCard,
+  diagnosisCard,
+  errorCard,
+  noticeCard,
+  MAX_ACTIONS,
+  type CardSubmit,
+  type DemoPersona,
+  type QuestionInput,
+  type DiagnosisCardOptions,
+  type NoticeInput,
+} from './views';
+export { adviceFor, mainFinding, type Advice, type AdviceOptions, type StepGroup } from './advice';
+export {
+  BUTTONS,
+  FINDINGS,
+  WORKAROUNDS,
+  PROVIDER_SETUP,
+  HALF_FINISHED_REGISTRATION,
+  SECURITY_INFO_URL,
+  findingCopy,
+  platformLabel,
+  policyPhrase,
+  workaroundSteps,
+  type FindingCopy,
+  type WorkaroundCopy,
+  type StepContext,
+} from './copy';

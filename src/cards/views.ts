@@ -1,0 +1,146 @@
+// Domain data → template data → card. Each function supplies every field its template binds
+// (the templating library leaves unbound `${...}` in the text), and only ever gets diagnosis or
+// conversation data, never tokens or secrets.
+import type { Submit } from '../conversation/submit';
+import type { Diagnosis, Finding } from '../diagnosis';
+import { adviceFor, type StepGroup } from './advice';
+import { BUTTONS, ERROR_TITLE, HEADINGS, WELCOME, findingCopy, platformLabel } from './copy';
+import { renderCard, type AdaptiveCard } from './render';
+
+/** Actions a card may carry; more and the Adaptive Cards host config (and Teams) drops them. */
+export const MAX_ACTIONS = 5;
+
+/** A submit payload the bot accepts, always tied to the conversation's session. */
+export type CardSubmit = Submit & { session: string };
+
+export interface DemoPersona {
+  /** The demo user's id (sent back as `persona`). */
+  id: string;
+  name: string;
+  /** What the persona demonstrates (the demo tenant's jobTitle). */
+  scenario: string;
+}
+
+export function welcomeCard(input: { session: string; userName?: string; demoPersonas?: DemoPersona[] }): AdaptiveCard {
+  return renderCard('welcome', {
+    session: input.session,
+    title: WELCOME.title,
+    greeting: WELCOME.greeting(input.userName?.trim()),
+    startButton: BUTTONS.start,
+    hint: WELCOME.hint,
+    demoHeading: WELCOME.demoHeading,
+    demoIntro: WELCOME.demoIntro,
+    demoPersonas: (input.demoPersonas ?? []).map(({ id, name, scenario }) => ({ id, name, scenario })),
+  });
+}
+
+export interface QuestionInput {
+  session: string;
+  questionId: string;
+  title: string;
+  text: string;
+  choices: { title: string; value: string }[];
+}
+
+export function questionCard(input: QuestionInput): AdaptiveCard {
+  if (input.choices.length === 0 || input.choices.length > MAX_ACTIONS) {
+    throw new Error(`Question "${input.questionId}" has ${input.choices.length} choices; a card shows 1 to ${MAX_ACTIONS}`);
+  }
+  return renderCard('question', {
+    session: input.session,
+    questionId: input.questionId,
+    title: input.title,
+    text: input.text,
+    choices: input.choices.map(({ title, value }) => ({ title, value })),
+  });
+}
+
+export interface DiagnosisCardOptions {
+  session: string;
+  /** Show "Request a Temporary Access Pass" (the bot can issue or request one). */
+  tapOffered: boolean;
+  /** Overrides the phone label built from the diagnosis context, e.g. "Pixel 8, Android 15". */
+  platformLabel?: string;
+}
+
+export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOptions): AdaptiveCard {
+  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered });
+  const { context } = diagnosis;
+  const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion);
+  const sections = [
+    { heading: HEADINGS.user, note: '', groups: numbered(advice.steps.user) },
+    ...(advice.steps.admin.length > 0 ? [{ heading: HEADINGS.admin, note: advice.adminNote, groups: numbered(advice.steps.admin) }] : []),
+  ];
+  return renderCard('diagnosis', {
+    session: options.session,
+    tapOffered: options.tapOffered,
+    title: advice.title,
+    subtitle: [diagnosis.user.displayName, phone].filter(Boolean).join(' · '),
+    cause: advice.cause,
+    alsoFoundHeading: HEADINGS.alsoFound,
+    alsoFound: advice.alsoFound.map((text) => ({ text })),
+    sections,
+    showDetailsButton: BUTTONS.showDetails,
+    detailsHeading: HEADINGS.details,
+    facts: [
+      { title: 'Phone', value: phone },
+      ...(context.androidProfile ? [{ title: 'Android profile', value: context.androidProfile }] : []),
+      { title: 'Checked', value: formatTime(context.at) },
+    ],
+    // Evidence stays verbatim: the engine already wrote it for people.
+    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f), evidence: f.evidence.map((text) => ({ text })) })),
+    buttons: BUTTONS,
+  });
+}
+
+export function errorCard(input: { title?: string; message: string; session?: string }): AdaptiveCard {
+  return renderCard('error', {
+    title: input.title ?? ERROR_TITLE,
+    message: input.message,
+    session: input.session ?? '',
+    canStartOver: Boolean(input.session),
+    startOverButton: BUTTONS.startOver,
+  });
+}
+
+export interface NoticeInput {
+  title: string;
+  text: string;
+  facts?: { title: string; value: string }[];
+  actions?: { title: string; data: CardSubmit }[];
+  /** "success" colours the title green; default "info". */
+  tone?: 'info' | 'success';
+}
+
+export function noticeCard(input: NoticeInput): AdaptiveCard {
+  const actions = input.actions ?? [];
+  if (actions.length > MAX_ACTIONS) throw new Error(`A notice card shows at most ${MAX_ACTIONS} actions, got ${actions.length}`);
+  return renderCard('notice', {
+    title: input.title,
+    titleColor: input.tone === 'success' ? 'Good' : 'Default',
+    text: input.text,
+    facts: (input.facts ?? []).map(({ title, value }) => ({ title, value })),
+    actions: actions.map(({ title, data }) => ({ title, data })),
+  });
+}
+
+/**
+ * Step groups with their numbers as text. Steps are shown in RichTextBlocks (no markdown), so
+ * policy names and evidence from the tenant appear exactly as written, and "1." is never read
+ * as a markdown list.
+ */
+function numbered(groups: StepGroup[]) {
+  return groups.map((g) => ({ heading: g.heading ?? '', steps: g.steps.map((text, i) => ({ number: `${i + 1}.`, text })) }));
+}
+
+function detailsHeading(f: Finding): string {
+  if (f.blocking || f.code === 'no-blocker-found') return findingCopy(f.code).title;
+  const what = f.code.startsWith('ca-') && f.policyNames.length > 0 ? f.policyNames.join(', ') : findingCopy(f.code).title;
+  return `${HEADINGS.notBlocking}: ${what}`;
+}
+
+/** "2026-10-05 14:00 UTC"; the diagnosis carries an ISO time. */
+function formatTime(iso: string): string {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? iso : `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

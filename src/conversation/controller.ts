@@ -1,0 +1,192 @@
+// The conversation: one turn in (text, card submit, or first contact), cards out. It knows the
+// employee only by their Entra object id and reads their facts through the diagnoser; it never
+// asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
+import { randomUUID } from 'node:crypto';
+import { diagnosisCard, errorCard, noticeCard, questionCard, welcomeCard, HALF_FINISHED_REGISTRATION, PROVIDER_SETUP } from '../cards';
+import type { Diagnosis, RegistrationContext } from '../diagnosis';
+import { GraphReadError } from '../graph/errors';
+import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState } from './intake';
+import { parseSubmit } from './submit';
+
+export type Turn = { kind: 'welcome' } | { kind: 'text'; text: string } | { kind: 'submit'; value: unknown };
+
+export interface ConversationState {
+  intake: IntakeState;
+  /** Entra object id of the employee this conversation serves (cards from anyone else are refused). */
+  owner?: string;
+  /** Offline demo: the persona the tester chose to play. */
+  persona?: string;
+  lastDiagnosis?: Diagnosis;
+}
+
+export interface Persona {
+  id: string;
+  name: string;
+  scenario: string;
+}
+
+export interface ConversationDeps {
+  diagnose(userId: string, context: RegistrationContext): Promise<Diagnosis>;
+  now(): Date;
+  /** Offline demo personas; absent in production. */
+  personas?: Persona[];
+  newSession?(): string;
+}
+
+export type Card = Record<string, unknown>;
+
+export interface TurnResult {
+  state: ConversationState;
+  cards: Card[];
+}
+
+export function newConversation(session: string): ConversationState {
+  return { intake: newIntake(session) };
+}
+
+export async function handleTurn(
+  deps: ConversationDeps,
+  state: ConversationState | undefined,
+  turn: Turn,
+  from: { aadObjectId?: string; name?: string },
+): Promise<TurnResult> {
+  const session = () => (deps.newSession ?? randomUUID)();
+  let s = state ?? newConversation(session());
+  if (!from.aadObjectId) {
+    return { state: s, cards: [errorCard({ message: 'I could not tell who you are (your Teams account has no Microsoft Entra object id), so I cannot look up your sign-in settings. Please contact your help desk.' })] };
+  }
+  s = { ...s, owner: s.owner ?? from.aadObjectId };
+  const userId = s.persona ?? from.aadObjectId;
+  const welcome = () => welcomeCard({ session: s.intake.session, userName: from.name, demoPersonas: deps.personas });
+
+  if (turn.kind === 'welcome') return { state: s, cards: [welcome()] };
+
+  if (turn.kind === 'text') {
+    const text = turn.text.trim();
+    if (/^(start over|restart|reset)$/i.test(text)) {
+      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
+      return { state: s, cards: [welcome()] };
+    }
+    if (text === '' || /^\s*(help|hi|hello|hey|menu|\?)\s*[.!]*\s*$/i.test(text)) return { state: s, cards: [welcome()] };
+    s = { ...s, intake: addText(s.intake, text) };
+    return proceed(deps, s, userId);
+  }
+
+  // A card submit: validate whatever arrived.
+  const parsed = parseSubmit(turn.value);
+  if ('error' in parsed) return { state: s, cards: [errorCard({ message: `${parsed.error} Nothing was changed. Type "help" to see what I can do.`, session: s.intake.session })] };
+  const submit = parsed.submit;
+  if (s.owner && from.aadObjectId !== s.owner && !deps.personas) {
+    return { state: s, cards: [errorCard({ message: 'That card belongs to someone else\'s conversation with me, so I did not act on it.' })] };
+  }
+  if (submit.action !== 'start' && submit.action !== 'persona' && submit.session !== s.intake.session) {
+    return {
+      state: s,
+      cards: [errorCard({ message: 'That card is from an earlier conversation, so I did not act on it. Here is where we are now.', session: s.intake.session }), ...(await proceed(deps, s, userId, true)).cards],
+    };
+  }
+
+  switch (submit.action) {
+    case 'persona': {
+      const persona = deps.personas?.find((p) => p.id === submit.persona);
+      if (!persona) return { state: s, cards: [errorCard({ message: 'Demo personas are only available in the offline demo, and that one is not in the demo tenant.', session: s.intake.session })] };
+      s = { ...s, persona: persona.id, intake: newIntake(session()), lastDiagnosis: undefined };
+      return {
+        state: s,
+        cards: [
+          noticeCard({ title: `You are now ${persona.name}`, text: `${persona.scenario}. Tell me what went wrong, or answer the questions below.` }),
+          ...(await proceed(deps, s, persona.id)).cards,
+        ],
+      };
+    }
+    case 'start':
+      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
+      return {
+        state: s,
+        cards: [noticeCard({ title: 'Let\'s find out what is blocking you', text: 'You can also type what happened or paste the error message (with its Request Id and Correlation Id if shown).' }), ...(await proceed(deps, s, userId)).cards],
+      };
+    case 'answer': {
+      const r = answer(s.intake, submit.question, submit.value);
+      if ('error' in r) return { state: s, cards: [errorCard({ message: `${r.error} Please pick one of the buttons.`, session: s.intake.session }), ...(await proceed(deps, s, userId, true)).cards] };
+      s = { ...s, intake: r.state };
+      return proceed(deps, s, userId);
+    }
+    case 'startOver':
+      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
+      return { state: s, cards: [welcome()] };
+    case 'fixed':
+      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
+      return { state: s, cards: [noticeCard({ title: 'Great, glad that worked!', text: 'Your passkey in Microsoft Authenticator is ready. If something else goes wrong, just say "help".' })] };
+    case 'requestTap':
+    case 'contactHelpDesk':
+      return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap')] };
+  }
+}
+
+/** Ask the next question, or diagnose when we know enough. */
+async function proceed(deps: ConversationDeps, s: ConversationState, userId: string, repeat = false): Promise<TurnResult> {
+  const q = nextQuestion(s.intake);
+  if (q) return { state: s, cards: [questionCard({ session: s.intake.session, questionId: q.id, title: q.title, text: q.text, choices: q.choices })] };
+  if (repeat && s.lastDiagnosis) return { state: s, cards: [diagnosisCard(s.lastDiagnosis, { session: s.intake.session, tapOffered: tapOffered(s.lastDiagnosis) })] };
+
+  let diagnosis: Diagnosis;
+  try {
+    diagnosis = await deps.diagnose(userId, registrationContext(s.intake, deps.now()));
+  } catch (e) {
+    return { state: s, cards: [errorCard({ title: 'I could not check your settings', message: explainGraphError(e), session: s.intake.session })] };
+  }
+  s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => f.code).join(', ')}`].slice(-30) } };
+  const cards: Card[] = [diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapOffered(diagnosis) })];
+  // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
+  const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];
+  if (symptoms.includes('passkey-already-exists')) {
+    cards.push(noticeCard({ title: 'If Authenticator says "passkey already exists"', text: HALF_FINISHED_REGISTRATION.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
+  }
+  if (symptoms.includes('not-allowed-error') || symptoms.includes('provider-setup')) {
+    const steps = PROVIDER_SETUP[diagnosis.context.platform] ?? [];
+    cards.push(noticeCard({ title: 'Turn on Authenticator as your passkey provider', text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
+  }
+  return { state: s, cards };
+}
+
+/** Offer "Request a Temporary Access Pass" only when a TAP would get a blocked user through. */
+function tapOffered(d: Diagnosis): boolean {
+  const blocking = new Set(d.findings.filter((f) => f.blocking).map((f) => f.code));
+  return d.workarounds.some((w) => w.code === 'temporary-access-pass' && blocking.has(w.finding));
+}
+
+function helpDeskSummary(s: ConversationState, tap: boolean): Card {
+  const d = s.lastDiagnosis;
+  const r = s.intake.report;
+  const facts = [
+    ...(d ? [{ title: 'Diagnosis', value: d.findings.map((f) => f.code).join(', ') }] : []),
+    ...(d?.findings.some((f) => f.policyNames.length) ? [{ title: 'Policies', value: [...new Set(d.findings.flatMap((f) => f.policyNames))].join(', ') }] : []),
+    ...(r.requestId ? [{ title: 'Request Id', value: r.requestId }] : []),
+    ...(r.correlationId ? [{ title: 'Correlation Id', value: r.correlationId }] : []),
+    ...(r.errorTimestamp ? [{ title: 'Timestamp', value: r.errorTimestamp }] : []),
+  ];
+  return noticeCard({
+    title: tap ? 'Ask the help desk for a Temporary Access Pass' : 'Contact the help desk',
+    text: `Share these details with your help desk so they can see what I found${tap ? ' and issue a Temporary Access Pass that works on your phone' : ''}.`,
+    facts,
+  });
+}
+
+export function explainGraphError(e: unknown): string {
+  if (e instanceof GraphReadError) {
+    switch (e.kind) {
+      case 'notFound':
+        return 'I could not find your account in the directory. If you were just added, try again in a few minutes; otherwise contact your help desk.';
+      case 'forbidden':
+      case 'unauthorized':
+        return 'I am not allowed to read your sign-in settings (the bot is missing a Microsoft Graph permission). Your admin has been told; please contact your help desk meanwhile.';
+      case 'throttled':
+      case 'unavailable':
+      case 'timeout':
+        return 'Microsoft Graph is busy or not answering right now. Nothing was lost: say "help" and try again in a minute.';
+      default:
+        return `Microsoft Graph answered with an error (${e.message}). Please try again, or contact your help desk.`;
+    }
+  }
+  return 'Something went wrong on my side while checking your settings. Please try again, or contact your help desk.';
+}

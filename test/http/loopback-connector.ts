@@ -1,0 +1,56 @@
+// A loopback Bot Framework connector: the bot's replies (POST /v3/conversations/{id}/activities...)
+// land here, so HTTP tests can read exactly what a Teams user would see.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Sent {
+  conversationId: string;
+  activity: any;
+}
+
+export interface LoopbackConnector {
+  url: string;
+  sent: Sent[];
+  /** Waits until `count` more activities have arrived since `from` (an index into sent). */
+  waitFor(from: number, count: number, timeoutMs?: number): Promise<Sent[]>;
+  close(): Promise<void>;
+}
+
+export async function startConnector(): Promise<LoopbackConnector> {
+  const sent: Sent[] = [];
+  const waiters: (() => void)[] = [];
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+      if (req.method === 'POST' && m) {
+        sent.push({ conversationId: decodeURIComponent(m[1]), activity: body ? JSON.parse(body) : {} });
+        waiters.splice(0).forEach((w) => w());
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ id: `reply-${++n}` }));
+        return;
+      }
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    sent,
+    waitFor: (from, count, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`expected ${count} replies, got ${sent.length - from}`)), timeoutMs);
+        const check = () => {
+          if (sent.length - from >= count) {
+            clearTimeout(timer);
+            resolve(sent.slice(from, from + count));
+          } else waiters.push(check);
+        };
+        check();
+      }),
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
