@@ -51,7 +51,12 @@ async function serve(config: Config, graph: GraphConnection, snapshot: TenantSna
   });
   const server = createServer({ adapter: createAdapter(config, log), bot, ready: async () => void (await graph.tenantFacts.get()) });
   // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
-  await new Promise<void>((resolve) => server.listen(config.port, config.offline ? '127.0.0.1' : '0.0.0.0', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT to another port)` : e.message)),
+    );
+    server.listen(config.port, config.offline ? '127.0.0.1' : '0.0.0.0', () => resolve());
+  });
   const address = server.address();
   return {
     url: `http://127.0.0.1:${address.port}`,

@@ -33,5 +33,11 @@ export function startPlayground(options: { root: string; botUrl: string; port: n
     });
   relay(child.stdout, 'info');
   relay(child.stderr, 'error');
+  // The Playground exits quietly on a config file its schema rejects; say where to look.
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal === null) {
+      options.log({ event: 'playground.exited', code, hint: 'check .m365agentsplayground.yml (exactly five users; see the Playground config guide)' });
+    }
+  });
   return { url: `http://localhost:${options.port}`, process: child, stop: () => void child.kill('SIGTERM') };
 }

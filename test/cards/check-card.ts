@@ -6,7 +6,7 @@ import type { AdaptiveCard } from '../../src/cards';
 
 // The package's lib/ build is ES modules with extensionless imports, which Node cannot load; the
 // dist/ UMD bundle loads in Node, and parsing and validation need no DOM (only rendering does).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const AC = require('adaptivecards/dist/adaptivecards.js');
 
 interface SdkEvent {

@@ -1,0 +1,83 @@
+// The offline demo as a newcomer sees it: the real bot, the loopback Graph server, Microsoft 365
+// Agents Playground, and Debian's Chromium driven by playwright-core. Lena (the Playground's
+// current user) is in the registration loop; the diagnosis card must name the blocking policy.
+// Set SCREENSHOTS=1 to refresh the pictures in docs/.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config';
+import { startPlayground, type Playground } from '../../src/demo/playground';
+import { startBot, type RunningBot } from '../../src/index';
+import { ROOT } from '../http/helpers';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const maybe = haveChromium ? describe : describe.skip;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+maybe('the offline demo in the Agents Playground', () => {
+  jest.setTimeout(90_000);
+  let bot: RunningBot;
+  let playground: Playground;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: mkdtempSync(join(tmpdir(), 'pksb-browser-')) }, ROOT));
+    const port = await freePort();
+    playground = startPlayground({ root: ROOT, botUrl: bot.url, port, log: () => undefined });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    // Tall enough that a whole card fits on screen for the pictures in docs/.
+    page = await browser.newPage({ viewport: { width: 1280, height: process.env.SCREENSHOTS ? 2400 : 1000 } });
+    // The Playground needs a moment to listen; retry the first load.
+    for (let i = 0; ; i++) {
+      try {
+        await page.goto(playground.url);
+        break;
+      } catch (e) {
+        if (i > 40) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    playground?.stop();
+    await bot?.stop();
+  });
+
+  it('welcomes Lena, asks what it needs, and names the policy that loops her', async () => {
+    await page.getByText('Diagnose my passkey problem').first().waitFor({ timeout: 30_000 });
+    if (process.env.SCREENSHOTS) await page.locator('.ac-adaptiveCard').last().screenshot({ path: join(ROOT, 'docs', 'welcome-card.png') });
+
+    const input = page.getByRole('textbox').last();
+    await input.click();
+    await page.keyboard.type("I'm stuck in a loop adding a passkey");
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('button', { name: 'Android', exact: true }).last().click();
+    await page.getByRole('button', { name: 'Android 15 or newer' }).last().click();
+    await page.getByRole('button', { name: 'On the phone, in Authenticator' }).last().click();
+
+    const policy = page.getByText('Passkey pilot: passkey in Authenticator everywhere').last();
+    await policy.waitFor({ timeout: 30_000 });
+    await policy.scrollIntoViewIfNeeded();
+    if (process.env.SCREENSHOTS) await page.locator('.ac-adaptiveCard').last().screenshot({ path: join(ROOT, 'docs', 'diagnosis-card.png') });
+    expect(await policy.isVisible()).toBe(true);
+  });
+});
