@@ -4,6 +4,7 @@ import { diagnose, type RegistrationContext } from '../src/diagnosis';
 import { connectGraph } from '../src/support/graph-connection';
 import { tenantFactsOf, userFactsOf } from '../test/helpers/snapshot-facts';
 import { generateTenant } from './generate-tenant';
+import { httpBench } from './http/http-bench';
 
 const AT = new Date('2026-10-05T14:00:00Z');
 const CONTEXT: RegistrationContext = { platform: 'android', at: AT };
@@ -84,6 +85,10 @@ async function main() {
         await graph.close();
       }
     });
+  }
+
+  if (want('http')) {
+    await section('Turns through POST /api/messages: the real bot (diagnosis at once) against an echo bot on the same stack', () => httpBench());
   }
 }
 

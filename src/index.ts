@@ -43,9 +43,10 @@ async function serve(config: Config, graph: GraphConnection, snapshot: TenantSna
     storage: new FileStorage(config.dataDir),
     tenantId: config.tenantId,
     log,
+    diagnoser: graph.diagnoser,
     conversation: {
-      diagnose: (userId, context) => graph.diagnoser.diagnose(userId, context),
       now,
+      log,
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });

@@ -26,11 +26,14 @@ export interface Persona {
 }
 
 export interface ConversationDeps {
+  /** Diagnoses the employee known by this Entra object id (or the demo persona's id). */
   diagnose(userId: string, context: RegistrationContext): Promise<Diagnosis>;
   now(): Date;
   /** Offline demo personas; absent in production. */
   personas?: Persona[];
   newSession?(): string;
+  /** Operator log (structured, no secrets: Graph errors are already redacted). */
+  log?(event: Record<string, unknown>): void;
 }
 
 export type Card = Record<string, unknown>;
@@ -133,6 +136,13 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   try {
     diagnosis = await deps.diagnose(userId, registrationContext(s.intake, deps.now()));
   } catch (e) {
+    deps.log?.({
+      event: 'diagnose.failed',
+      user: userId,
+      kind: e instanceof GraphReadError ? e.kind : 'internal',
+      error: e instanceof GraphReadError ? e.message : (e as Error).name,
+      requestId: e instanceof GraphReadError ? e.requestId : undefined,
+    });
     return { state: s, cards: [errorCard({ title: 'I could not check your settings', message: explainGraphError(e), session: s.intake.session })] };
   }
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => f.code).join(', ')}`].slice(-30) } };

@@ -6,19 +6,22 @@ import {
   ConversationState,
   MessageFactory,
   TeamsActivityHandler,
+  TeamsInfo,
   UserState,
   type Storage,
   type StatePropertyAccessor,
   type TurnContext,
 } from 'botbuilder';
 import { errorCard } from '../cards';
+import type { Diagnoser } from '../support/diagnoser';
 import { handleTurn, type ConversationDeps, type ConversationState as Conversation, type Turn } from '../conversation/controller';
 
 export interface SupportBotOptions {
   storage: Storage;
   /** Activities from any other tenant are refused. */
   tenantId: string;
-  conversation: ConversationDeps;
+  conversation: Omit<ConversationDeps, 'diagnose'>;
+  diagnoser: Pick<Diagnoser, 'diagnoseTeamsUser'>;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -78,7 +81,16 @@ export class SupportBot extends TeamsActivityHandler {
     const from = { aadObjectId: context.activity.from.aadObjectId, name: context.activity.from.name };
     let result;
     try {
-      result = await handleTurn(this.options.conversation, state ? { ...state, persona: persona ?? state.persona } : undefined, turn, from);
+      // The roster's UPN is fetched only if Graph does not know the user's object id.
+      const rosterUpn = () =>
+        TeamsInfo.getMember(context, context.activity.from.id)
+          .then((m) => m.userPrincipalName)
+          .catch(() => undefined);
+      const deps: ConversationDeps = {
+        ...this.options.conversation,
+        diagnose: (userId, ctx) => this.options.diagnoser.diagnoseTeamsUser(userId, rosterUpn, ctx),
+      };
+      result = await handleTurn(deps, state ? { ...state, persona: persona ?? state.persona } : undefined, turn, from);
     } catch (e) {
       // Never leave the user with silence or a stack trace; the state stays as it was.
       this.options.log?.({ event: 'turn.failed', error: (e as Error).message });

@@ -65,6 +65,23 @@ describe('bad input never crashes the conversation', () => {
     expect(cardText(cardOf(reply.activity))).toMatch(/could not find your account/);
   });
 
+  it('matches a Teams user Graph does not know by id through the roster\'s userPrincipalName', async () => {
+    h.connector.roster.set('teams-user-77', { id: 'teams-user-77', name: 'Lena F.', userPrincipalName: 'lena@contoso.com', aadObjectId: '77777777-2222-4333-8444-555555555555' });
+    const from = h.connector.sent.length;
+    await h.post({
+      type: 'message',
+      id: 'roster-1',
+      channelId: 'msteams',
+      serviceUrl: h.connector.url,
+      text: "I'm stuck in a loop, Android 15, on the phone itself",
+      from: { id: 'teams-user-77', name: 'Lena F.', aadObjectId: '77777777-2222-4333-8444-555555555555' },
+      recipient: { id: 'bot-id' },
+      conversation: { id: 'personal-roster', conversationType: 'personal', tenantId: TENANT_ID },
+    });
+    const [reply] = await h.connector.waitFor(from, 1);
+    expect(cardText(cardOf(reply.activity))).toContain('Passkey pilot: passkey in Authenticator everywhere');
+  });
+
   it('refuses activities from another tenant', async () => {
     const from = h.connector.sent.length;
     const status = await h.post({

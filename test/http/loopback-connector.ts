@@ -11,6 +11,8 @@ export interface Sent {
 export interface LoopbackConnector {
   url: string;
   sent: Sent[];
+  /** Teams roster answers for GET /v3/conversations/{id}/members/{memberId}, by member id. */
+  roster: Map<string, Record<string, unknown>>;
   /** Waits until `count` more activities have arrived since `from` (an index into sent). */
   waitFor(from: number, count: number, timeoutMs?: number): Promise<Sent[]>;
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface LoopbackConnector {
 
 export async function startConnector(): Promise<LoopbackConnector> {
   const sent: Sent[] = [];
+  const roster = new Map<string, Record<string, unknown>>();
   const waiters: (() => void)[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
@@ -32,7 +35,14 @@ export async function startConnector(): Promise<LoopbackConnector> {
         res.end(JSON.stringify({ id: `reply-${++n}` }));
         return;
       }
-      res.writeHead(404).end();
+      const member = /\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (req.method === 'GET' && member && roster.has(decodeURIComponent(member[1]))) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(roster.get(decodeURIComponent(member[1]))));
+        return;
+      }
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'NotFound', message: 'no such member' } }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -40,6 +50,7 @@ export async function startConnector(): Promise<LoopbackConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     sent,
+    roster,
     waitFor: (from, count, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`expected ${count} replies, got ${sent.length - from}`)), timeoutMs);

@@ -1,0 +1,171 @@
+// `npm run bench -- http`: turns per second and turn latency through POST /api/messages.
+//
+// Two servers on the same stack, measured in the same run with the same autocannon settings:
+//  - echo: bench/http/echo-bot.ts, restify 11 + CloudAdapter + an ActivityHandler that echoes;
+//  - diagnosis: the real bot (startBot, offline demo tenant behind the loopback Graph emulator,
+//    file-backed state in a temp DATA_DIR), each request a first message in a new conversation
+//    that says enough (error, platform, OS version, same device) to be diagnosed at once.
+// Both reply to the same loopback connector (test/http/loopback-connector.ts). CloudAdapter
+// answers the POST only after the turn, reply POST included, so autocannon's latency is the
+// whole turn.
+//
+// autocannon runs in a worker thread (`workers: 1`), so generating the load does not share the
+// event loop with the bot under test.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { startBot } from '../../src/index';
+import { startConnector, type LoopbackConnector } from '../../test/http/loopback-connector';
+import { DEMO, ROOT, TENANT_ID } from '../../test/http/helpers';
+import { startEchoBot } from './echo-bot';
+
+const autocannon = require('autocannon');
+
+export interface HttpBenchOptions {
+  connections: number;
+  /** Seconds of measured load per server. */
+  duration: number;
+  /** Seconds of unmeasured load per server first (JIT, sockets, caches). */
+  warmup: number;
+}
+
+export const DEFAULTS: HttpBenchOptions = { connections: 10, duration: 10, warmup: 3 };
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  completed: number;
+  /** Answered turns, warm-up included, and the replies the connector received meanwhile. */
+  turns: number;
+  replies: number;
+}
+
+// Personas: every user of the demo tenant. The text names an error, the platform with its version
+// and "on the phone itself", so the intake has nothing to ask and the bot diagnoses at once.
+const PERSONAS = (DEMO.users as any[]).map((u, i) => ({
+  key: String(u.mail).split('@')[0],
+  id: String(u.id),
+  name: String(u.displayName),
+  text: i % 2 === 0 ? 'AADSTS53003 on my Android 15 phone, on the phone itself' : 'AADSTS53003 on my iPhone, iOS 18, on the phone itself',
+}));
+
+/** A Teams message activity; `[<id>]` is replaced by autocannon with a fresh id per request. */
+function activity(p: (typeof PERSONAS)[number], serviceUrl: string, id: string) {
+  return {
+    type: 'message',
+    id: `bench-${id}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `${p.key}-teams-id`, name: p.name, aadObjectId: p.id },
+    recipient: { id: 'bot-id', name: 'Passkey help' },
+    conversation: { id: `bench-${p.key}-${id}`, conversationType: 'personal', tenantId: TENANT_ID },
+    channelData: { tenant: { id: TENANT_ID } },
+    text: p.text,
+  };
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** One turn per persona outside the load: it must answer with exactly one card, the diagnosis. */
+async function checkDiagnosisReplies(url: string, connector: LoopbackConnector): Promise<void> {
+  for (const p of PERSONAS) {
+    const from = connector.sent.length;
+    const status = await post(url, activity(p, connector.url, `check-${p.key}`));
+    const replies = connector.sent.slice(from).map((s) => s.activity);
+    const card = replies[0]?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+    const actions = JSON.stringify(card?.actions ?? []);
+    if (status !== 200 || replies.length !== 1 || !card || !actions.includes('"fixed"') || actions.includes('"answer"')) {
+      throw new Error(`${p.key}: expected HTTP 200 and one diagnosis card, got ${status} and ${replies.length} replies: ${JSON.stringify(replies).slice(0, 400)}`);
+    }
+  }
+}
+
+async function load(name: string, url: string, connector: LoopbackConnector, o: HttpBenchOptions): Promise<Row> {
+  const requests = PERSONAS.map((p) => ({ method: 'POST', path: '/api/messages', body: JSON.stringify(activity(p, connector.url, '[<id>]')) }));
+  const before = connector.sent.length;
+  const r = await autocannon({
+    url,
+    connections: o.connections,
+    duration: o.duration,
+    workers: 1,
+    headers: { 'content-type': 'application/json' },
+    requests,
+    idReplacement: true,
+    // Connection-level failures and 5xx are errors; a turn slower than 10 s counts as a timeout.
+    timeout: 10,
+    warmup: { connections: o.connections, duration: o.warmup },
+  });
+  // Turns still running when autocannon stopped finish on their own; let them land.
+  for (let n = -1; n !== connector.sent.length; ) {
+    n = connector.sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    name,
+    rps: r.requests.mean,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mean: r.latency.mean,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    completed: r.latency.totalCount,
+    turns: r.latency.totalCount + (r.warmup?.latency?.totalCount ?? 0),
+    replies: connector.sent.length - before,
+  };
+}
+
+export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
+  const connector = await startConnector();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pksb-bench-'));
+  const rows: Row[] = [];
+  let files = 0;
+  try {
+    const echo = await startEchoBot();
+    try {
+      rows.push(await load('echo', echo.url, connector, o));
+    } finally {
+      await echo.stop();
+    }
+
+    // The bot's own JSON log goes to stdout; it logs nothing on a healthy turn.
+    const bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dataDir }, ROOT));
+    try {
+      await bot.graph.tenantFacts.get(); // warm the tenant-facts cache (TTL 300 s > this run)
+      await checkDiagnosisReplies(bot.url, connector);
+      rows.push(await load('diagnosis', bot.url, connector, o));
+    } finally {
+      await bot.stop();
+    }
+    files = readdirSync(join(dataDir, 'state')).length;
+  } finally {
+    await connector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const [e, d] = rows;
+  const ratio = d.rps / e.rps;
+  const ms = (v: number) => `${v} ms`;
+  console.log(`${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s measured per server, ${PERSONAS.length} personas, a new conversation per request; autocannon latency resolution 1 ms.\n`);
+  console.log('| bot | activities/s (mean) | latency median | p99 | errors / non-2xx | turns measured |\n|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.errors + r.timeouts} / ${r.non2xx} | ${r.completed} |`);
+  }
+  console.log(
+    `\n| diagnosis / echo | target | diagnosis p99 | target |\n|---|---|---|---|\n| ${ratio.toFixed(2)} | >= 0.5 ${ratio >= 0.5 ? '(met)' : '(missed)'} | ${ms(d.p99)} | < 100 ms ${d.p99 < 100 ? '(met)' : '(missed)'} |`,
+  );
+  console.log(`\nReplies on the connector per answered turn (warm-up included): ${rows.map((r) => `${r.name} ${r.replies} / ${r.turns}`).join(', ')}.`);
+  console.log(`State files written by the diagnosis run: ${files} (one per conversation, in a temp DATA_DIR).`);
+}
