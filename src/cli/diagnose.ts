@@ -101,12 +101,17 @@ export function formatText(d: Diagnosis): string {
 }
 
 /** Runs the command; returns the exit code. Output goes through the given writers (tests). */
-export async function runDiagnose(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runDiagnose(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  connect: typeof connectGraph = connectGraph,
+): Promise<number> {
   let graph;
   try {
     const args = parseDiagnoseArgs(argv);
     const snapshot = loadSnapshotFile(args.snapshot);
-    graph = await connectGraph({ snapshot, retryDelaySeconds: 1 });
+    graph = await connect({ snapshot, retryDelaySeconds: 1 });
     const diagnosis = await graph.diagnoser.diagnose(args.user, args.context);
     out(args.format === 'json' ? JSON.stringify(diagnosis, null, 2) : formatText(diagnosis));
     return 0;

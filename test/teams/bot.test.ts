@@ -1,0 +1,125 @@
+// The bot through botbuilder's TestAdapter: the Teams layer + conversation + the real Graph
+// client against the loopback Graph server over the demo tenant.
+import { ActivityTypes, MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectGraph, type GraphConnection } from '../../src/support/graph-connection';
+import { demoPersonas } from '../../src/demo/demo-tenant';
+import { SupportBot } from '../../src/teams/bot';
+import { validateSnapshot } from '../../src/graph-emulator';
+import { cardText, submitData } from '../http/helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const DEMO = validateSnapshot(JSON.parse(readFileSync(join(ROOT, 'fixtures', 'demo-tenant.json'), 'utf8')));
+const TENANT = DEMO.tenant.id;
+const AT = new Date('2026-10-05T14:00:00Z'); // the demo tenant's clock
+const user = (mail: string) => DEMO.users.find((u) => u.mail?.startsWith(`${mail}@`))!;
+
+let graph: GraphConnection;
+const logs: Record<string, unknown>[] = [];
+beforeAll(async () => {
+  graph = await connectGraph({ snapshot: DEMO, timeoutMs: 300, maxRetries: 1, retryDelaySeconds: 0 });
+});
+afterAll(async () => {
+  await graph.close();
+});
+
+function botFor(options: { personas?: boolean } = {}) {
+  const bot = new SupportBot({
+    storage: new MemoryStorage(),
+    tenantId: TENANT,
+    diagnoser: graph.diagnoser,
+    conversation: { now: () => AT, personas: options.personas ? demoPersonas(DEMO) : undefined, log: (e) => logs.push(e) },
+    log: (e) => logs.push(e),
+  });
+  const adapter = new TestAdapter(async (context) => bot.run(context));
+  return adapter;
+}
+
+function as(mail: string, activity: Partial<Activity>): Partial<Activity> {
+  const u = user(mail);
+  return {
+    channelId: 'msteams',
+    from: { id: `${mail}-teams`, name: u.displayName ?? mail, aadObjectId: u.id as string },
+    conversation: { id: `conv-${mail}`, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
+    ...activity,
+  };
+}
+
+const card = (a: Partial<Activity>) => (a.attachments ?? [])[0]?.content;
+
+describe('first contact', () => {
+  it('welcomes a user who installs the bot, with the demo personas in local mode', async () => {
+    const adapter = botFor({ personas: true });
+    await adapter
+      .send(as('lena', { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'bot', name: 'bot' }], recipient: { id: 'bot', name: 'bot' } }))
+      .assertReply((a) => {
+        const text = cardText(card(a));
+        expect(text).toContain('Diagnose my passkey problem');
+        expect(text).toContain('Victor Nakamura');
+      });
+  });
+});
+
+describe('a guided conversation', () => {
+  it('asks only what it needs, diagnoses, and closes on "That fixed it"', async () => {
+    const adapter = botFor();
+    let questionCard: any;
+    let diagnosis: any;
+    await adapter
+      .send(as('tom', { type: 'message', text: 'my TAP expired, on my iPhone' }))
+      .assertReply((a) => {
+        questionCard = card(a);
+        expect(cardText(questionCard)).toMatch(/Which version/);
+      });
+    await adapter.send(as('tom', { type: 'message', value: submitData(questionCard, /iOS 18/) })).assertReply((a) => {
+      questionCard = card(a);
+      expect(cardText(questionCard)).toMatch(/Where does it fail/);
+    });
+    await adapter.send(as('tom', { type: 'message', value: submitData(questionCard, /On the phone/) })).assertReply((a) => {
+      diagnosis = card(a);
+      const text = cardText(diagnosis);
+      expect(text).toContain('Wave 1 mobile: TAP or passkey');
+      expect(text).toMatch(/expired/i);
+      expect(text).toMatch(/Request a Temporary Access Pass/);
+    });
+    await adapter.send(as('tom', { type: 'message', value: submitData(diagnosis, /That fixed it/) })).assertReply((a) => {
+      expect(cardText(card(a))).toMatch(/glad/i);
+    });
+  });
+
+  it('switches to a demo persona from the welcome card', async () => {
+    const adapter = botFor({ personas: true });
+    let welcome: any;
+    await adapter.send(as('lena', { type: 'message', text: 'help' })).assertReply((a) => {
+      welcome = card(a);
+    });
+    await adapter
+      .send(as('lena', { type: 'message', value: submitData(welcome, /Victor Nakamura/) }))
+      .assertReply((a) => expect(cardText(card(a))).toMatch(/You are now Victor Nakamura/))
+      .assertReply((a) => expect(cardText(card(a))).toMatch(/Which phone/));
+  });
+
+  it('refuses a card clicked by someone else in the conversation', async () => {
+    const adapter = botFor();
+    let questionCard: any;
+    await adapter.send(as('noor', { type: 'message', text: 'AADSTS53002 approved app' })).assertReply((a) => {
+      questionCard = card(a);
+    });
+    const intruder = { ...as('omid', { type: 'message', value: submitData(questionCard, /Android/) }), conversation: as('noor', {}).conversation };
+    await adapter.send(intruder).assertReply((a) => expect(cardText(card(a))).toMatch(/someone else/));
+  });
+});
+
+describe('Graph trouble', () => {
+  it('a Graph timeout gives the user a clear card and the operator a log line without secrets', async () => {
+    const adapter = botFor();
+    graph.emulator!.delayNext(4, 2000, '$batch');
+    await adapter.send(as('pia', { type: 'message', text: 'AADSTS53003 on my Android 15 phone, on the phone itself' })).assertReply((a) => {
+      expect(cardText(card(a))).toMatch(/busy or not answering/);
+    });
+    const line = logs.find((l) => l.event === 'diagnose.failed');
+    expect(line).toMatchObject({ kind: 'timeout' });
+    expect(JSON.stringify(line)).not.toMatch(/offline-demo|Bearer/);
+  });
+});
