@@ -19,6 +19,19 @@ export interface Config {
   /** Tenant snapshot served by the loopback Graph emulator (offline demo). */
   snapshotPath: string | null;
   dataDir: string;
+  helpDesk: {
+    /** Members (transitively) may act on tickets. Tickets are off without it. */
+    groupId?: string;
+    /** Teams channel id where ticket cards are posted. */
+    channelId?: string;
+    /** Plain JSON POST target for tickets (ServiceNow, Jira, mail automation). */
+    webhookUrl?: string;
+    /** Users are added to this group for a temporary exemption (exclude it in the CA policies). */
+    exemptionGroupId?: string;
+    exemptionHours: number[];
+  };
+  /** How often due jobs (exemption removals, notices) are checked. */
+  schedulerTickMs: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +132,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       auth = { kind: 'static', token: '' };
   }
 
+  const helpDeskGroupId = get('HELPDESK_GROUP_ID');
+  const exemptionGroupId = get('EXEMPTION_GROUP_ID');
+  guid('HELPDESK_GROUP_ID', helpDeskGroupId);
+  guid('EXEMPTION_GROUP_ID', exemptionGroupId);
+  const webhookUrl = get('HELPDESK_WEBHOOK_URL');
+  if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) problems.push(`HELPDESK_WEBHOOK_URL: expected an http(s) URL, got "${webhookUrl}"`);
+  const hoursRaw = get('EXEMPTION_HOURS') ?? '1,2,4,8,24';
+  const exemptionHours = hoursRaw.split(',').map((h) => Number(h.trim()));
+  if (exemptionHours.some((h) => !Number.isInteger(h) || h < 1 || h > 72)) problems.push(`EXEMPTION_HOURS: expected whole hours from 1 to 72, comma-separated, got "${hoursRaw}"`);
+
   const config: Config = {
     port: int('PORT', 3978, 0, 65535),
     offline,
@@ -132,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     },
     snapshotPath,
     dataDir: resolve(root, get('DATA_DIR') ?? 'data'),
+    helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours },
+    schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

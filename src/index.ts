@@ -1,28 +1,41 @@
 // Composition root: config → Graph → store → bot → server. Nothing else happens here.
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config';
-import { demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
+import { demoHelpDesk, demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
 import { loadSnapshotFile, type TenantSnapshot } from './graph-emulator';
 import { createServer } from './server';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
 import { createAdapter } from './teams/adapter';
-import { SupportBot } from './teams/bot';
+import { SupportBot, type SupportBotOptions } from './teams/bot';
+import { join } from 'node:path';
+import { FileAuditLog } from './helpdesk/audit';
+import { HelpDesk } from './helpdesk/helpdesk';
+import type { Ticket } from './helpdesk/ticket';
+import { ticketCardFor } from './helpdesk/ticket-card';
+import { TicketStore } from './helpdesk/ticket-store';
+import { DurableScheduler } from './scheduler/scheduler';
+import { TeamsHelpDeskNotifier } from './teams/helpdesk-notifier';
+import { ConversationReferences } from './teams/references';
 
 export interface RunningBot {
   url: string;
   graph: GraphConnection;
+  helpDesk?: HelpDesk;
+  scheduler: DurableScheduler;
   stop(): Promise<void>;
 }
 
-const log = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+const logLine = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
 
-export async function startBot(config: Config, options: { now?: () => Date } = {}): Promise<RunningBot> {
+export async function startBot(config: Config, options: { now?: () => Date; log?: (event: Record<string, unknown>) => void } = {}): Promise<RunningBot> {
   const now = options.now ?? (() => new Date());
+  const log = options.log ?? logLine;
   const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
   const graph = await connectGraph({
     snapshot,
+    emulatorNow: now,
     tenantId: config.tenantId,
     baseUrl: config.graph.baseUrl,
     auth: config.graph.auth,
@@ -31,16 +44,59 @@ export async function startBot(config: Config, options: { now?: () => Date } = {
     onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
   });
   try {
-    return await serve(config, graph, snapshot, now);
+    return await serve(config, graph, snapshot, now, log);
   } catch (e) {
     await graph.close();
     throw e;
   }
 }
 
-async function serve(config: Config, graph: GraphConnection, snapshot: TenantSnapshot | undefined, now: () => Date): Promise<RunningBot> {
+async function serve(
+  config: Config,
+  graph: GraphConnection,
+  snapshot: TenantSnapshot | undefined,
+  now: () => Date,
+  log: (event: Record<string, unknown>) => void,
+): Promise<RunningBot> {
+  const storage = new FileStorage(config.dataDir);
+  const adapter = createAdapter(config, log);
+  const references = new ConversationReferences(storage);
+  const scheduler = new DurableScheduler(storage, now, log);
+  const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
+  let helpDesk: SupportBotOptions['helpDesk'];
+  if (helpDeskConfig.groupId) {
+    let desk: HelpDesk | undefined;
+    const ticketCard = (ticket: Ticket) => ticketCardFor(desk!, ticket, now);
+    const notifier = new TeamsHelpDeskNotifier({
+      adapter,
+      appId: config.bot.appId,
+      tenantId: config.tenantId,
+      references,
+      channelId: helpDeskConfig.channelId,
+      webhookUrl: helpDeskConfig.webhookUrl,
+      ticketCard,
+      log,
+    });
+    desk = new HelpDesk({
+      graph: graph.client,
+      tenantFacts: graph.tenantFacts,
+      tickets: new TicketStore(storage),
+      audit: new FileAuditLog(join(config.dataDir, 'audit.jsonl')),
+      scheduler,
+      notifier,
+      now,
+      helpDeskGroupId: helpDeskConfig.groupId,
+      exemptionGroupId: helpDeskConfig.exemptionGroupId,
+      exemptionHours: config.helpDesk.exemptionHours,
+      log,
+    });
+    helpDesk = { desk, ticketCard, channelId: helpDeskConfig.channelId };
+  }
+  scheduler.start(config.schedulerTickMs);
   const bot = new SupportBot({
-    storage: new FileStorage(config.dataDir),
+    storage,
+    references,
+    helpDesk,
     tenantId: config.tenantId,
     log,
     diagnoser: graph.diagnoser,
@@ -50,7 +106,7 @@ async function serve(config: Config, graph: GraphConnection, snapshot: TenantSna
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });
-  const server = createServer({ adapter: createAdapter(config, log), bot, ready: async () => void (await graph.tenantFacts.get()) });
+  const server = createServer({ adapter, bot, ready: async () => void (await graph.tenantFacts.get()) });
   // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -62,11 +118,18 @@ async function serve(config: Config, graph: GraphConnection, snapshot: TenantSna
   return {
     url: `http://127.0.0.1:${address.port}`,
     graph,
+    helpDesk: helpDesk?.desk,
+    scheduler,
     stop: async () => {
+      scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await graph.close();
     },
   };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 async function main(): Promise<void> {
@@ -88,20 +151,20 @@ async function main(): Promise<void> {
     process.stderr.write(`Cannot start: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  log({
+  logLine({
     event: 'started',
     url: `${running.url}/api/messages`,
     mode: config.offline ? `offline demo (Graph emulator at ${running.graph.emulator?.url}, snapshot ${config.snapshotPath})` : 'online',
   });
   const playground =
     config.offline && process.env.NO_PLAYGROUND !== '1'
-      ? startPlayground({ root: process.cwd(), botUrl: running.url, port: Number(process.env.PLAYGROUND_PORT ?? 56150), log })
+      ? startPlayground({ root: process.cwd(), botUrl: running.url, port: Number(process.env.PLAYGROUND_PORT ?? 56150), log: logLine })
       : undefined;
   if (playground) {
-    log({ event: 'playground', message: `Open ${playground.url} in a browser and say "help" (pick a demo persona on the welcome card).` });
+    logLine({ event: 'playground', message: `Open ${playground.url} in a browser and say "help" (pick a demo persona on the welcome card).` });
   }
   const shutdown = async (signal: string) => {
-    log({ event: 'stopping', signal });
+    logLine({ event: 'stopping', signal });
     playground?.stop();
     await running.stop();
     process.exit(0);

@@ -237,8 +237,8 @@ export const WORKAROUNDS: Record<WorkaroundCode, WorkaroundCopy> = {
         ];
       },
       helpdesk: (ctx) => [
-        'Check that the Temporary Access Pass method is enabled for the employee, then issue a new one-time Temporary Access Pass with a short lifetime.',
-        `Share it through a verified channel, and ask them to sign in to Microsoft Authenticator with it on their ${platformName(ctx)} and add the passkey straight away.`,
+        'Issue a Temporary Access Pass from the ticket card ("Issue a TAP"), with a lifetime long enough to finish the registration.',
+        `The bot sends the pass to the employee privately, with its validity window; they sign in to Microsoft Authenticator with it on their ${platformName(ctx)} and add the passkey straight away.`,
       ],
     },
   },

@@ -14,6 +14,24 @@ export {
   type DiagnosisCardOptions,
   type NoticeInput,
 } from './views';
+export {
+  ticketCard,
+  ticketConfirmationCard,
+  tapDeliveryCard,
+  ticketUpdateCard,
+  ticketUpdateFor,
+  ticketResolvedCard,
+  TICKET_VERBS,
+  TICKET_INPUTS,
+  TICKET_BUTTONS,
+  type TicketVerb,
+  type TicketSubmit,
+  type TicketCardOptions,
+  type TapDelivery,
+  type TicketUpdateInput,
+  type TicketUpdateKind,
+  type TicketResolvedInput,
+} from './ticket-views';
 export { adviceFor, mainFinding, type Advice, type AdviceOptions, type StepGroup } from './advice';
 export {
   BUTTONS,

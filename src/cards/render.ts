@@ -5,7 +5,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
 
-export const CARD_NAMES = ['welcome', 'question', 'diagnosis', 'error', 'notice'] as const;
+export const CARD_NAMES = [
+  'welcome',
+  'question',
+  'diagnosis',
+  'error',
+  'notice',
+  'ticket',
+  'ticket-confirmation',
+  'ticket-update',
+  'ticket-resolved',
+  'tap-delivery',
+] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 /** An expanded Adaptive Card, ready to send as `application/vnd.microsoft.card.adaptive` content. */

@@ -2,7 +2,8 @@
 // employee only by their Entra object id and reads their facts through the diagnoser; it never
 // asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
 import { randomUUID } from 'node:crypto';
-import { diagnosisCard, errorCard, noticeCard, questionCard, welcomeCard, HALF_FINISHED_REGISTRATION, PROVIDER_SETUP } from '../cards';
+import { diagnosisCard, errorCard, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION, PROVIDER_SETUP } from '../cards';
+import type { Person, Ticket } from '../helpdesk/ticket';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
 import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState } from './intake';
@@ -32,11 +33,20 @@ export interface ConversationDeps {
   /** Offline demo personas; absent in production. */
   personas?: Persona[];
   newSession?(): string;
+  /** The help desk, when configured: tickets instead of a summary to copy. */
+  helpDesk?: HelpDeskPort;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
   log?(event: Record<string, unknown>): void;
 }
 
 export type Card = Record<string, unknown>;
+
+/** What the conversation needs from the help desk (SDK-free; see src/helpdesk). */
+export interface HelpDeskPort {
+  open(input: { requester: Person; reason: 'contactHelpDesk' | 'requestTap'; diagnosis: Diagnosis | null; errorIds: Ticket['errorIds']; transcript: string[] }): Promise<Ticket>;
+  openTicketOf(aadObjectId: string): Promise<Ticket | undefined>;
+  requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<{ outcome: string; message: string }>;
+}
 
 export interface TurnResult {
   state: ConversationState;
@@ -82,7 +92,9 @@ export async function handleTurn(
   if (s.owner && from.aadObjectId !== s.owner && !deps.personas) {
     return { state: s, cards: [errorCard({ message: 'That card belongs to someone else\'s conversation with me, so I did not act on it.' })] };
   }
-  if (submit.action !== 'start' && submit.action !== 'persona' && submit.session !== s.intake.session) {
+  // Cards sent proactively (ticket updates) are not tied to the intake session.
+  const sessionBound = !['start', 'persona', 'ticketFixed', 'ticketReopen'].includes(submit.action);
+  if (sessionBound && submit.session !== s.intake.session) {
     return {
       state: s,
       cards: [errorCard({ message: 'That card is from an earlier conversation, so I did not act on it. Here is where we are now.', session: s.intake.session }), ...(await proceed(deps, s, userId, true)).cards],
@@ -121,8 +133,41 @@ export async function handleTurn(
       s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
       return { state: s, cards: [noticeCard({ title: 'Great, glad that worked!', text: 'Your passkey in Microsoft Authenticator is ready. If something else goes wrong, just say "help".' })] };
     case 'requestTap':
-    case 'contactHelpDesk':
-      return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap')] };
+    case 'contactHelpDesk': {
+      if (!deps.helpDesk) return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap')] };
+      const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
+      const existing = await deps.helpDesk.openTicketOf(userId);
+      if (existing) return { state: s, cards: [ticketConfirmationCard(existing)] };
+      const r = s.intake.report;
+      try {
+        const ticket = await deps.helpDesk.open({
+          requester,
+          reason: submit.action,
+          diagnosis: s.lastDiagnosis ?? null,
+          errorIds: { requestId: r.requestId, correlationId: r.correlationId, timestamp: r.errorTimestamp },
+          transcript: s.intake.transcript,
+        });
+        return { state: s, cards: [ticketConfirmationCard(ticket)] };
+      } catch (e) {
+        deps.log?.({ event: 'ticket.open.failed', error: (e as Error).message });
+        return { state: s, cards: [errorCard({ message: 'I could not reach the help desk just now. Nothing was lost: please tap the button again in a minute.', session: s.intake.session }), helpDeskSummary(s, submit.action === 'requestTap')] };
+      }
+    }
+    case 'ticketFixed':
+    case 'ticketReopen': {
+      if (!deps.helpDesk) return { state: s, cards: [errorCard({ message: 'Tickets are not enabled here.' })] };
+      const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
+      const r = await deps.helpDesk.requesterAnswer(submit.ticketId, requester, submit.action === 'ticketFixed');
+      if (r.outcome !== 'done') return { state: s, cards: [errorCard({ message: r.message })] };
+      return {
+        state: s,
+        cards: [
+          submit.action === 'ticketFixed'
+            ? noticeCard({ title: 'Great, glad that worked!', text: `Ticket ${submit.ticketId} is closed. Your passkey in Microsoft Authenticator is ready.` })
+            : noticeCard({ title: `Ticket ${submit.ticketId} is open again`, text: 'I told the help desk it still does not work. They will get back to you here.' }),
+        ],
+      };
+    }
   }
 }
 
@@ -160,6 +205,10 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
 }
 
 /** Offer "Request a Temporary Access Pass" only when a TAP would get a blocked user through. */
+function personaName(deps: ConversationDeps, s: ConversationState): string | undefined {
+  return s.persona ? deps.personas?.find((p) => p.id === s.persona)?.name : undefined;
+}
+
 function tapOffered(d: Diagnosis): boolean {
   const blocking = new Set(d.findings.filter((f) => f.blocking).map((f) => f.code));
   return d.workarounds.some((w) => w.code === 'temporary-access-pass' && blocking.has(w.finding));

@@ -8,9 +8,10 @@ export type Submit =
   | { action: 'requestTap'; session?: string }
   | { action: 'contactHelpDesk'; session?: string }
   | { action: 'fixed'; session?: string }
-  | { action: 'startOver'; session?: string };
+  | { action: 'startOver'; session?: string }
+  | { action: 'ticketFixed' | 'ticketReopen'; ticketId: string; session?: string };
 
-const ACTIONS = new Set(['start', 'persona', 'answer', 'requestTap', 'contactHelpDesk', 'fixed', 'startOver']);
+const ACTIONS = new Set(['start', 'persona', 'answer', 'requestTap', 'contactHelpDesk', 'fixed', 'startOver', 'ticketFixed', 'ticketReopen']);
 
 export function parseSubmit(value: unknown): { submit: Submit } | { error: string } {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: 'That card sent nothing I can read.' };
@@ -27,6 +28,10 @@ export function parseSubmit(value: unknown): { submit: Submit } | { error: strin
   if (action === 'answer') {
     if (typeof v.question !== 'string' || typeof v.value !== 'string') return { error: 'That answer card is missing its question or its answer.' };
     return { submit: { action, question: v.question, value: v.value, session } };
+  }
+  if (action === 'ticketFixed' || action === 'ticketReopen') {
+    if (typeof v.ticketId !== 'string' || !/^PK-[A-Z0-9]{4}$/.test(v.ticketId)) return { error: 'That card did not say which ticket it is about.' };
+    return { submit: { action, ticketId: v.ticketId, session } };
   }
   return { submit: { action, session } as Submit };
 }

@@ -27,3 +27,9 @@ export function demoPersonas(snapshot: TenantSnapshot): Persona[] {
     scenario: ((u as { jobTitle?: string }).jobTitle ?? '').trim() || 'Demo user',
   }));
 }
+
+/** Offline defaults for the help desk: the demo tenant's groups and the Playground's channel. */
+export function demoHelpDesk(snapshot: TenantSnapshot): { groupId?: string; exemptionGroupId?: string; channelId: string } {
+  const group = (name: string) => snapshot.groups.find((g) => g.displayName === name)?.id as string | undefined;
+  return { groupId: group('Help desk'), exemptionGroupId: group('Passkey exemptions'), channelId: 'help-desk-channel' };
+}

@@ -6,18 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export interface StoreItem {
-  eTag?: string;
-  [key: string]: unknown;
-}
-export type StoreItems = Record<string, StoreItem>;
+import { KeyedMutex, type KeyValueStore, type StoreItem, type StoreItems } from './key-value';
 
 export class ETagConflictError extends Error {}
 
-export class FileStorage {
+export class FileStorage implements KeyValueStore {
   private readonly dir: string;
   /** Serialises writes per key inside this process (rename is atomic across processes). */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedMutex();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'state');
@@ -52,7 +48,7 @@ export class FileStorage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    await Promise.all(Object.entries(changes).map(([key, item]) => this.locked(key, () => this.writeOne(key, item))));
+    await Promise.all(Object.entries(changes).map(([key, item]) => this.locks.run(key, () => this.writeOne(key, item))));
   }
 
   private async writeOne(key: string, item: StoreItem): Promise<void> {
@@ -67,13 +63,6 @@ export class FileStorage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => this.locked(key, () => rm(this.file(key), { force: true }))));
-  }
-
-  private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    this.locks.set(key, next.catch(() => undefined));
-    return next;
+    await Promise.all(keys.map((key) => this.locks.run(key, () => rm(this.file(key), { force: true }))));
   }
 }

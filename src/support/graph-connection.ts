@@ -18,6 +18,8 @@ export interface GraphConnection {
 export interface GraphConnectionOptions {
   /** Serve this snapshot through the loopback emulator instead of calling Microsoft Graph. */
   snapshot?: TenantSnapshot;
+  /** The emulator's clock (TAPs it creates start at its "now"); tests inject one. */
+  emulatorNow?: () => Date;
   /** The tenant id (from config or the snapshot); saves Graph a read of /organization. */
   tenantId?: string;
   baseUrl?: string;
@@ -30,7 +32,7 @@ export interface GraphConnectionOptions {
 }
 
 export async function connectGraph(options: GraphConnectionOptions): Promise<GraphConnection> {
-  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot) : undefined;
+  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot, { now: options.emulatorNow }) : undefined;
   const credential = createCredential(emulator ? { kind: 'static', token: 'offline-demo' } : options.auth!);
   const client = createGraphClient({
     credential,

@@ -17,20 +17,32 @@ export interface Harness {
   dataDir: string;
   /** Posts an activity; resolves with the HTTP status. */
   post(activity: Record<string, unknown>): Promise<number>;
+  /** Posts an activity; resolves with the HTTP status and the JSON body (invoke responses). */
+  invoke(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
   /** Sends a message (text or card submit) as a persona and waits for `replies` activities. */
   say(as: string, message: { text?: string; value?: unknown }, replies?: number, conversationId?: string): Promise<any[]>;
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'pksb-'))): Promise<Harness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+  now?: () => Date;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pksb-'));
   const connector = await startConnector();
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, ...env }, ROOT);
-  const bot = await startBot(config);
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SCHEDULER_TICK_SECONDS: '3600', ...options.env }, ROOT);
+  const bot = await startBot(config, { now: options.now, log: options.log ?? (() => undefined) });
   let n = 0;
-  const post = async (activity: Record<string, unknown>) => {
+  const invoke = async (activity: Record<string, unknown>) => {
     const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
-    return res.status;
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+  const post = async (activity: Record<string, unknown>) => (await invoke(activity)).status;
   const say: Harness['say'] = async (as, message, replies = 1, conversationId) => {
     const user = persona(as);
     const from = connector.sent.length;
@@ -50,7 +62,7 @@ export async function startHarness(env: Record<string, string> = {}, dataDir = m
     if (status >= 300) throw new Error(`POST /api/messages answered ${status}`);
     return (await connector.waitFor(from, replies)).map((s) => s.activity);
   };
-  return { bot, connector, dataDir, post, say, stop: async () => { await bot.stop(); await connector.close(); } };
+  return { bot, connector, dataDir, post, invoke, say, stop: async () => { await bot.stop(); await connector.close(); } };
 }
 
 /** The Adaptive Card JSON of a reply activity. */

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Sent {
+  /** POST = a new message (or thread reply), PUT = an update of an existing one. */
+  method: string;
   conversationId: string;
   activity: any;
 }
@@ -28,8 +30,8 @@ export async function startConnector(): Promise<LoopbackConnector> {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-      if (req.method === 'POST' && m) {
-        sent.push({ conversationId: decodeURIComponent(m[1]), activity: body ? JSON.parse(body) : {} });
+      if ((req.method === 'POST' || req.method === 'PUT') && m) {
+        sent.push({ method: req.method, conversationId: decodeURIComponent(m[1]), activity: body ? JSON.parse(body) : {} });
         waiters.splice(0).forEach((w) => w());
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${++n}` }));

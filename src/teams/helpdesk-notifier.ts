@@ -1,0 +1,111 @@
+// Delivers help-desk news through Teams: the ticket card in the help-desk channel (posted once,
+// updated in place, with a line per change in its thread), notes to the requester's personal
+// chat, and the TAP value to the requester alone. Without a channel, tickets go to a webhook.
+import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { tapDeliveryCard, ticketConfirmationCard, ticketResolvedCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../cards';
+import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
+import type { Ticket } from '../helpdesk/ticket';
+import type { ConversationReferences } from './references';
+
+export interface NotifierOptions {
+  adapter: CloudAdapter;
+  appId: string;
+  tenantId: string;
+  references: ConversationReferences;
+  /** Teams channel id of the help-desk channel ("19:...@thread.tacv2"; "help-desk-channel" offline). */
+  channelId?: string;
+  /** Plain JSON POST for ServiceNow / Jira / mail automation when there is no channel. */
+  webhookUrl?: string;
+  /** The ticket card as the channel should show it now. */
+  ticketCard: (ticket: Ticket) => Promise<AdaptiveCard>;
+  log: (event: Record<string, unknown>) => void;
+}
+
+const attachment = (card: AdaptiveCard) => MessageFactory.attachment(CardFactory.adaptiveCard(card));
+
+export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
+  constructor(private readonly o: NotifierOptions) {}
+
+  async postTicket(ticket: Ticket): Promise<Ticket['channelPost']> {
+    if (this.o.webhookUrl && !this.o.channelId) {
+      await this.webhook('ticket.opened', ticket);
+      return undefined;
+    }
+    const ref = await this.channelRef(ticket);
+    if (!ref) throw new Error('the help-desk channel is not reachable yet (install the bot in that team first)');
+    let activityId: string | undefined;
+    await this.send(ref, async (context) => {
+      activityId = (await context.sendActivity(attachment(await this.o.ticketCard(ticket))))?.id;
+    });
+    if (this.o.webhookUrl) await this.webhook('ticket.opened', ticket);
+    return activityId ? { conversationId: ref.conversation!.id, activityId } : undefined;
+  }
+
+  async ticketChanged(ticket: Ticket, line: string): Promise<void> {
+    if (this.o.webhookUrl) await this.webhook('ticket.updated', ticket, line);
+    if (!ticket.channelPost) return;
+    const ref = await this.channelRef(ticket);
+    if (!ref) return;
+    const card = await this.o.ticketCard(ticket);
+    await this.send(ref, async (context) => {
+      await context.updateActivity({ ...attachment(card), id: ticket.channelPost!.activityId, conversation: ref.conversation as ConversationReference['conversation'] });
+    });
+    // The line goes into the ticket's thread: Teams threads are "<channel>;messageid=<post>".
+    const thread = { ...ref, conversation: { ...ref.conversation!, id: `${ticket.channelPost.conversationId};messageid=${ticket.channelPost.activityId}` } };
+    await this.send(thread, async (context) => {
+      await context.sendActivity(`${ticket.id}: ${line}`);
+    });
+  }
+
+  async requesterUpdate(ticket: Ticket, update: RequesterUpdate): Promise<void> {
+    await this.toRequester(ticket, requesterCard(ticket, update));
+  }
+
+  async deliverTap(ticket: Ticket, tap: TapIssued): Promise<void> {
+    await this.toRequester(
+      ticket,
+      tapDeliveryCard({ ticketId: ticket.id, value: tap.value, start: tap.start, end: tap.end, oneTime: tap.oneTime, platform: ticket.diagnosis?.context.platform ?? 'android' }),
+    );
+  }
+
+  /** The confirmation the requester sees right after opening a ticket (sent in their turn). */
+  static confirmation(ticket: Ticket): AdaptiveCard {
+    return ticketConfirmationCard(ticket);
+  }
+
+  private async toRequester(ticket: Ticket, card: AdaptiveCard): Promise<void> {
+    const ref = await this.o.references.user(ticket.requester.aadObjectId);
+    if (!ref) throw new Error(`no personal chat with ${ticket.requester.name} is known`);
+    await this.send(ref, async (context) => {
+      await context.sendActivity(attachment(card));
+    });
+  }
+
+  private async channelRef(ticket: Ticket): Promise<Partial<ConversationReference> | undefined> {
+    if (!this.o.channelId) return undefined;
+    const fallback = await this.o.references.user(ticket.requester.aadObjectId);
+    return this.o.references.helpDeskChannel(this.o.channelId, this.o.tenantId, fallback);
+  }
+
+  private async send(ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    await this.o.adapter.continueConversationAsync(this.o.appId, ref, logic);
+  }
+
+  /** Webhook body (documented in the README): { event, ticket, line? } — never a TAP value. */
+  private async webhook(event: string, ticket: Ticket, line?: string): Promise<void> {
+    const res = await fetch(this.o.webhookUrl!, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ event, ticket, ...(line ? { line } : {}) }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) this.o.log({ event: 'webhook.failed', status: res.status, ticket: ticket.id });
+  }
+}
+
+function requesterCard(ticket: Ticket, update: RequesterUpdate): AdaptiveCard {
+  if (update.kind === 'resolved') {
+    return ticketResolvedCard({ ticketId: ticket.id, note: ticket.resolution?.note ?? '', by: ticket.resolution?.by.name ?? 'The help desk' });
+  }
+  return ticketUpdateCard(ticketUpdateFor(ticket, update.kind));
+}

@@ -1,0 +1,48 @@
+// Conversation references, so the bot can write first: each user's personal chat (refreshed on
+// every activity, removed on uninstall) and the help-desk channel.
+import { TurnContext, type ConversationReference } from 'botbuilder';
+import type { KeyValueStore } from '../storage/key-value';
+
+const userKey = (aadObjectId: string) => `refs/user/${aadObjectId}`;
+const CHANNEL_KEY = 'refs/helpdesk-channel';
+
+export class ConversationReferences {
+  constructor(private readonly store: KeyValueStore) {}
+
+  /** Remembers where to reach this user (personal chats only) or the help-desk channel. */
+  async remember(context: TurnContext, helpDeskChannelId?: string): Promise<void> {
+    const a = context.activity;
+    const ref = TurnContext.getConversationReference(a) as ConversationReference;
+    const type = a.conversation?.conversationType ?? 'personal';
+    if (type === 'personal' && a.from?.aadObjectId) {
+      await this.store.write({ [userKey(a.from.aadObjectId)]: { ref, eTag: '*' } });
+    }
+    const channel = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? a.conversation?.id?.split(';')[0];
+    if (helpDeskChannelId && type === 'channel' && channel === helpDeskChannelId) {
+      await this.store.write({ [CHANNEL_KEY]: { ref, eTag: '*' } });
+    }
+  }
+
+  async forget(aadObjectId: string): Promise<void> {
+    await this.store.delete([userKey(aadObjectId)]);
+  }
+
+  async user(aadObjectId: string): Promise<Partial<ConversationReference> | undefined> {
+    const items = await this.store.read([userKey(aadObjectId)]);
+    return items[userKey(aadObjectId)]?.ref as Partial<ConversationReference> | undefined;
+  }
+
+  /** The help-desk channel: as last seen, or built from its id and any known service URL. */
+  async helpDeskChannel(channelId: string, tenantId: string, fallback?: Partial<ConversationReference>): Promise<Partial<ConversationReference> | undefined> {
+    const items = await this.store.read([CHANNEL_KEY]);
+    const seen = items[CHANNEL_KEY]?.ref as Partial<ConversationReference> | undefined;
+    const base = seen ?? fallback;
+    if (!base?.serviceUrl) return undefined;
+    return {
+      channelId: 'msteams',
+      serviceUrl: base.serviceUrl,
+      bot: base.bot,
+      conversation: { id: channelId, isGroup: true, conversationType: 'channel', tenantId, name: '' },
+    };
+  }
+}
