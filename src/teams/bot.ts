@@ -124,7 +124,8 @@ export class SupportBot extends TeamsActivityHandler {
       }
       return;
     }
-    await this.options.references?.remember(context, this.options.helpDesk?.channelId).catch((e) => this.options.log?.({ event: 'references.failed', error: (e as Error).message }));
+    const persona = this.options.conversation.personas ? await this.personaProp.get(context) : undefined;
+    await this.options.references?.remember(context, this.options.helpDesk?.channelId, persona).catch((e) => this.options.log?.({ event: 'references.failed', error: (e as Error).message }));
     if (context.activity.type === 'installationUpdate' && context.activity.action?.startsWith('remove') && context.activity.from?.aadObjectId) {
       await this.options.references?.forget(context.activity.from.aadObjectId);
     }

@@ -10,12 +10,14 @@ export class ConversationReferences {
   constructor(private readonly store: KeyValueStore) {}
 
   /** Remembers where to reach this user (personal chats only) or the help-desk channel. */
-  async remember(context: TurnContext, helpDeskChannelId?: string): Promise<void> {
+  async remember(context: TurnContext, helpDeskChannelId?: string, demoPersona?: string): Promise<void> {
     const a = context.activity;
     const ref = TurnContext.getConversationReference(a) as ConversationReference;
     const type = a.conversation?.conversationType ?? 'personal';
-    if (type === 'personal' && a.from?.aadObjectId) {
-      await this.store.write({ [userKey(a.from.aadObjectId)]: { ref, eTag: '*' } });
+    // In the offline demo the tester plays a persona: reach the persona in this same chat.
+    const who = demoPersona ?? a.from?.aadObjectId;
+    if (type === 'personal' && who) {
+      await this.store.write({ [userKey(who)]: { ref, eTag: '*' } });
     }
     const channel = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? a.conversation?.id?.split(';')[0];
     if (helpDeskChannelId && type === 'channel' && channel === helpDeskChannelId) {
