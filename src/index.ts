@@ -15,7 +15,8 @@ import { HelpDesk } from './helpdesk/helpdesk';
 import type { Ticket } from './helpdesk/ticket';
 import { ticketCardFor } from './helpdesk/ticket-card';
 import { TicketStore } from './helpdesk/ticket-store';
-import { DurableScheduler } from './scheduler/scheduler';
+import { EmbeddedScheduler } from './scheduler/embedded-scheduler';
+import type { JobScheduler } from './scheduler/scheduler';
 import { TeamsHelpDeskNotifier } from './teams/helpdesk-notifier';
 import { ConversationReferences } from './teams/references';
 
@@ -23,7 +24,7 @@ export interface RunningBot {
   url: string;
   graph: GraphConnection;
   helpDesk?: HelpDesk;
-  scheduler: DurableScheduler;
+  scheduler: JobScheduler;
   stop(): Promise<void>;
 }
 
@@ -61,7 +62,7 @@ async function serve(
   const storage = new FileStorage(config.dataDir);
   const adapter = createAdapter(config, log);
   const references = new ConversationReferences(storage);
-  const scheduler = new DurableScheduler(storage, now, log);
+  const scheduler = new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
   const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
   let helpDesk: SupportBotOptions['helpDesk'];
   if (helpDeskConfig.groupId) {

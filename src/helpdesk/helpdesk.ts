@@ -7,7 +7,7 @@ import type { Diagnosis } from '../diagnosis';
 import { odataType } from '../diagnosis';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
-import type { DurableScheduler, Job } from '../scheduler/scheduler';
+import type { Job, JobScheduler } from '../scheduler/scheduler';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditLog } from './audit';
 import { newTicketId, window, type Person, type Ticket } from './ticket';
@@ -54,7 +54,7 @@ export interface HelpDeskOptions {
   tenantFacts: TenantFactsCache;
   tickets: TicketStore;
   audit: AuditLog;
-  scheduler: DurableScheduler;
+  scheduler: JobScheduler;
   notifier: HelpDeskNotifier;
   now: () => Date;
   /** Members of this group (transitively) may act on tickets. */
@@ -87,7 +87,7 @@ export class HelpDesk {
   private groupName?: Promise<string | undefined>;
 
   constructor(private readonly o: HelpDeskOptions) {
-    o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job));
+    o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), { idempotent: true });
   }
 
   /** Display name of the exemption group, for the ticket card (read once). */

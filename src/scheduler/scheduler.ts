@@ -1,7 +1,13 @@
 // A durable job scheduler: jobs are written to the store before they are acknowledged, so a
-// restart loses nothing; a tick runs every job that is due (clock injected for tests). One job
-// runs at most once at a time; a failed run is retried with backoff and its error kept.
-import { KeyedMutex, type KeyValueStore } from '../storage/key-value';
+// restart loses nothing; a tick runs every job that is due (clock injected for tests).
+//
+// Delivery rules, shared by every implementation (embedded here, Azure Storage for scale-out):
+// - a job runs on one instance at a time: it is claimed (persisted) before its handler runs and
+//   removed when the handler returns;
+// - a handler that throws is retried with backoff (its error kept), up to MAX_ATTEMPTS;
+// - a job whose claimant died mid-run is re-run only if its kind was registered idempotent
+//   (removing a group member); otherwise (sending a message) it is set aside as "uncertain" and
+//   logged, never sent twice.
 
 export interface Job<P = Record<string, unknown>> {
   id: string;
@@ -10,95 +16,37 @@ export interface Job<P = Record<string, unknown>> {
   payload: P;
   attempts: number;
   lastError?: string;
+  /** Set while an instance runs the job. */
+  claimedBy?: string;
+  claimedAt?: string;
 }
 
 export type JobHandler = (job: Job) => Promise<void>;
 
-const KEY = 'scheduler/jobs';
-const MAX_ATTEMPTS = 8;
+export interface HandlerOptions {
+  /** Safe to run twice (so a run interrupted by a crash is simply run again). */
+  idempotent?: boolean;
+}
 
-export class DurableScheduler {
-  private readonly handlers = new Map<string, JobHandler>();
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> = Promise.resolve();
-  private readonly mutex = new KeyedMutex();
+/** What the rest of the bot needs from a scheduler. */
+export interface JobScheduler {
+  on(kind: string, handler: JobHandler, options?: HandlerOptions): void;
+  /** Adds (or replaces, by id) a job; resolves once it is durably stored. */
+  schedule(job: Omit<Job, 'attempts'>): Promise<void>;
+  cancel(id: string): Promise<void>;
+  /** Cancels every job whose id starts with the prefix (e.g. all notices of one ticket). */
+  cancelPrefix(prefix: string): Promise<void>;
+  pending(): Promise<Job[]>;
+  /** Runs every due job once. */
+  tick(): Promise<void>;
+  start(intervalMs: number): void;
+  stop(): void;
+}
 
-  constructor(
-    private readonly store: KeyValueStore,
-    private readonly now: () => Date,
-    private readonly log: (event: Record<string, unknown>) => void = () => undefined,
-  ) {}
 
-  on(kind: string, handler: JobHandler): void {
-    this.handlers.set(kind, handler);
-  }
+export const MAX_ATTEMPTS = 8;
 
-  /** Adds (or replaces, by id) a job; resolves once it is stored. */
-  async schedule(job: Omit<Job, 'attempts'>): Promise<void> {
-    await this.update((jobs) => [...jobs.filter((j) => j.id !== job.id), { ...job, attempts: 0 }]);
-  }
-
-  async cancel(id: string): Promise<void> {
-    await this.update((jobs) => jobs.filter((j) => j.id !== id));
-  }
-
-  async pending(): Promise<Job[]> {
-    return this.load();
-  }
-
-  /** Runs every due job once; serialised so two ticks never run the same job together. */
-  tick(): Promise<void> {
-    this.running = this.running.then(() => this.runDue());
-    return this.running;
-  }
-
-  start(intervalMs: number): void {
-    this.stop();
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
-    void this.tick(); // catch up on jobs that fell due while we were down
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private async runDue(): Promise<void> {
-    const now = this.now().getTime();
-    const due = (await this.load()).filter((j) => Date.parse(j.dueAt) <= now);
-    for (const job of due) {
-      const handler = this.handlers.get(job.kind);
-      if (!handler) continue;
-      try {
-        await handler(job);
-        await this.update((jobs) => jobs.filter((j) => j.id !== job.id));
-        this.log({ event: 'job.done', job: job.id, kind: job.kind });
-      } catch (e) {
-        const attempts = job.attempts + 1;
-        const message = (e as Error).message;
-        this.log({ event: 'job.failed', job: job.id, kind: job.kind, attempts, error: message });
-        // Exponential backoff from 30 s, then give up (the error stays visible on the ticket).
-        const retryAt = new Date(now + Math.min(3_600_000, 30_000 * 2 ** (attempts - 1))).toISOString();
-        await this.update((jobs) =>
-          attempts >= MAX_ATTEMPTS
-            ? jobs.filter((j) => j.id !== job.id)
-            : jobs.map((j) => (j.id === job.id ? { ...j, attempts, lastError: message, dueAt: retryAt } : j)),
-        );
-      }
-    }
-  }
-
-  private async load(): Promise<Job[]> {
-    const items = await this.store.read([KEY]);
-    return ((items[KEY]?.jobs as Job[] | undefined) ?? []).slice();
-  }
-
-  private update(change: (jobs: Job[]) => Job[]): Promise<void> {
-    return this.mutex.run(KEY, async () => {
-      const items = await this.store.read([KEY]);
-      const jobs = (items[KEY]?.jobs as Job[] | undefined) ?? [];
-      await this.store.write({ [KEY]: { jobs: change(jobs), eTag: items[KEY]?.eTag ?? '*' } });
-    });
-  }
+/** Backoff after a failed run: 30 s, 1 min, 2 min, ... capped at 1 h. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(3_600_000, 30_000 * 2 ** (attempts - 1));
 }
