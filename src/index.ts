@@ -19,6 +19,8 @@ import { EmbeddedScheduler } from './scheduler/embedded-scheduler';
 import type { JobScheduler } from './scheduler/scheduler';
 import { TeamsHelpDeskNotifier } from './teams/helpdesk-notifier';
 import { ConversationReferences } from './teams/references';
+import { TeamsNoticeSender } from './teams/notice-sender';
+import { WindowNotices } from './notices/window-notices';
 
 export interface RunningBot {
   url: string;
@@ -78,7 +80,9 @@ async function serve(
       ticketCard,
       log,
     });
+    let notices: WindowNotices | undefined;
     desk = new HelpDesk({
+      events: { tapIssued: (t) => notices!.tapIssued(t), exemptionGranted: (t) => notices!.exemptionGranted(t) },
       graph: graph.client,
       tenantFacts: graph.tenantFacts,
       tickets: new TicketStore(storage),
@@ -91,6 +95,7 @@ async function serve(
       exemptionHours: config.helpDesk.exemptionHours,
       log,
     });
+    notices = new WindowNotices({ graph: graph.client, scheduler, sender: new TeamsNoticeSender(adapter, config.bot.appId, references), tickets: desk, log });
     helpDesk = { desk, ticketCard, channelId: helpDeskConfig.channelId };
   }
   scheduler.start(config.schedulerTickMs);

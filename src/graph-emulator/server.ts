@@ -11,7 +11,7 @@ import { FaultPlan, type FailOptions, type FaultStatus } from './faults';
 import { GraphHttpError, badRequest, graphErrorBody, methodNotAllowed, type RequestIds } from './graphError';
 import { MAX_PAGE_SIZE } from './odata';
 import { GraphRouter, MALFORMED_BODY, type RouteResponse } from './routes';
-import { validateSnapshot, type TenantSnapshot } from './snapshot';
+import { validateSnapshot, type SnapshotAuthenticationMethod, type TenantSnapshot } from './snapshot';
 
 export interface GraphEmulatorOptions {
   /** Port on 127.0.0.1; default 0 (any free port). */
@@ -49,6 +49,11 @@ export interface GraphEmulator {
   delayNext(count: number, ms: number, pathContains?: string): void;
   /** A copy of the tenant as it is now, writes included. */
   snapshot(): TenantSnapshot;
+  /**
+   * What a user does on their phone, outside Graph's API: registers a method (a passkey in
+   * Authenticator, say). For demos and tests of "the user registered, the bot noticed".
+   */
+  userRegisters(userIdOrUpn: string, method: SnapshotAuthenticationMethod): void;
   close(): Promise<void>;
 }
 
@@ -157,6 +162,11 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     failNext: (count, status, failOptions) => faults.failNext(count, status, failOptions),
     delayNext: (count, ms, pathContains) => faults.delayNext(count, ms, pathContains),
     snapshot: () => structuredClone(directory.data),
+    userRegisters: (userIdOrUpn, method) => {
+      const user = directory.findUser(userIdOrUpn);
+      if (!user) throw new Error(`no user ${userIdOrUpn} in the emulated tenant`);
+      user.authenticationMethods = [...(user.authenticationMethods ?? []), structuredClone(method)];
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         // Release held-back requests so nothing keeps the process alive.

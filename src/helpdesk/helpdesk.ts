@@ -62,6 +62,8 @@ export interface HelpDeskOptions {
   /** Users are added to this group for a temporary exemption; no exemptions when absent. */
   exemptionGroupId?: string;
   exemptionHours?: number[];
+  /** Told after a TAP is issued or an exemption granted (window notices hang off these). */
+  events?: { tapIssued?(ticket: Ticket): Promise<void>; exemptionGranted?(ticket: Ticket): Promise<void> };
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -263,7 +265,9 @@ export class HelpDesk {
         }
         // The value goes to the requester alone; the ticket, the channel and the audit get the window.
         await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime });
-        return done(`${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})`, { kind: 'tapIssued' });
+        const result = await done(`${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})`, { kind: 'tapIssued' });
+        await this.o.events?.tapIssued?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
+        return result;
       }
 
       case 'grantExemption': {
@@ -287,7 +291,9 @@ export class HelpDesk {
         }
         // Stored before we answer: the removal happens even if the bot restarts meanwhile.
         await this.o.scheduler.schedule({ id: `exemption-${ticket.id}`, kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id } });
-        return done(`${agent.name} granted a temporary exemption (${window(start, end)})`, { kind: 'exemptionGranted' });
+        const result = await done(`${agent.name} granted a temporary exemption (${window(start, end)})`, { kind: 'exemptionGranted' });
+        await this.o.events?.exemptionGranted?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
+        return result;
       }
 
       case 'resolve': {
@@ -304,6 +310,23 @@ export class HelpDesk {
         ticket.resolution = undefined;
         return done(`${agent.name} reopened the ticket`, { kind: 'reopened' });
     }
+  }
+
+  /** The bot saw the passkey registered: close the ticket and say so in the channel. */
+  async resolveByBot(ticketId: string, note: string): Promise<void> {
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.o.tickets.get(ticketId);
+      if (!ticket || ticket.status === 'resolved') return;
+      const at = this.o.now().toISOString();
+      const bot: Person = { aadObjectId: 'bot', name: 'passkey-support-bot' };
+      ticket.status = 'resolved';
+      ticket.resolution = { by: bot, at, note };
+      const line = `Resolved automatically: ${note}`;
+      ticket.history.push({ at, by: bot.name, text: line });
+      await this.o.tickets.put(ticket);
+      await this.o.audit.append({ at, actor: { aadObjectId: bot.aadObjectId, name: bot.name }, action: 'resolve', ticketId, outcome: 'done', detail: note });
+      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+    });
   }
 
   /** The requester answers "Did this fix it?". */

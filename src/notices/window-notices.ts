@@ -1,0 +1,117 @@
+// Proactive notices about the short windows a user gets to add a passkey: a Temporary Access
+// Pass (when it starts, a reminder before it ends, "you missed it" at the end) and a temporary
+// exemption (a reminder before it ends; the end itself is told by the removal). Before each
+// reminder Graph is asked whether the passkey is already there: then the user is congratulated,
+// the rest is cancelled and the ticket resolved. SDK-free: cards go out through a sender port.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { noticeCard, type AdaptiveCard } from '../cards';
+import { AUTHENTICATOR_AAGUID, odataType } from '../diagnosis';
+import { readAll } from '../graph';
+import type { Job, JobScheduler } from '../scheduler/scheduler';
+import { window, type Ticket } from '../helpdesk/ticket';
+
+export type NoticeKind = 'tap.start' | 'tap.reminder' | 'tap.end' | 'exemption.reminder';
+
+export interface NoticePayload {
+  ticketId: string;
+  userId: string;
+  start: string;
+  end: string;
+}
+
+/** Sends a card to a user's personal chat; resolves with what happened (paced, retried). */
+export interface NoticeSender {
+  toUser(userId: string, card: AdaptiveCard, noticeId: string): Promise<'sent' | 'undeliverable'>;
+}
+
+export interface TicketCloser {
+  resolveByBot(ticketId: string, note: string): Promise<void>;
+}
+
+export interface WindowNoticesOptions {
+  graph: Client;
+  scheduler: JobScheduler;
+  sender: NoticeSender;
+  tickets: TicketCloser;
+  /** Minutes before the end of a window that the reminder goes out (default 15). */
+  reminderMinutes?: number;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));
+
+export class WindowNotices {
+  private readonly reminderMs: number;
+
+  constructor(private readonly o: WindowNoticesOptions) {
+    this.reminderMs = (o.reminderMinutes ?? 15) * 60_000;
+    for (const kind of ['tap.start', 'tap.reminder', 'tap.end', 'exemption.reminder'] as const) {
+      o.scheduler.on(kind, (job) => this.run(kind, job as Job<unknown> as Job<NoticePayload>));
+    }
+  }
+
+  /** Schedules the notices of a TAP window (its start notice goes out on the next tick). */
+  async tapIssued(ticket: Ticket): Promise<void> {
+    const tap = ticket.tap!;
+    const payload: NoticePayload = { ticketId: ticket.id, userId: ticket.requester.aadObjectId, start: tap.start, end: tap.end };
+    const base = `notice:${ticket.id}:tap:${tap.start}`;
+    await this.o.scheduler.schedule({ id: `${base}:start`, kind: 'tap.start', dueAt: tap.start, payload: { ...payload } });
+    const reminder = Date.parse(tap.end) - this.reminderMs;
+    if (reminder > Date.parse(tap.start)) {
+      await this.o.scheduler.schedule({ id: `${base}:reminder`, kind: 'tap.reminder', dueAt: new Date(reminder).toISOString(), payload: { ...payload } });
+    }
+    await this.o.scheduler.schedule({ id: `${base}:end`, kind: 'tap.end', dueAt: tap.end, payload: { ...payload } });
+  }
+
+  async exemptionGranted(ticket: Ticket): Promise<void> {
+    const e = ticket.exemption!;
+    const reminder = Date.parse(e.end) - this.reminderMs;
+    if (reminder <= Date.parse(e.start)) return;
+    await this.o.scheduler.schedule({
+      id: `notice:${ticket.id}:exemption:${e.start}:reminder`,
+      kind: 'exemption.reminder',
+      dueAt: new Date(reminder).toISOString(),
+      payload: { ticketId: ticket.id, userId: ticket.requester.aadObjectId, start: e.start, end: e.end },
+    });
+  }
+
+  /** Whether the user now has a passkey in Microsoft Authenticator created since `since`. */
+  async hasAuthenticatorPasskey(userId: string, since?: string): Promise<boolean> {
+    const methods = await readAll<Record<string, unknown>>(this.o.graph, `/users/${encodeURIComponent(userId)}/authentication/fido2Methods`);
+    return methods.some(
+      (m) =>
+        (odataType(m) === 'fido2AuthenticationMethod' || odataType(m) === '') &&
+        AUTHENTICATOR_AAGUIDS.has(String(m.aaGuid ?? '').toLowerCase()) &&
+        (!since || !m.createdDateTime || Date.parse(String(m.createdDateTime)) >= Date.parse(since)),
+    );
+  }
+
+  private async run(kind: NoticeKind, job: Job<NoticePayload>): Promise<void> {
+    const p = job.payload;
+    if (kind !== 'tap.start' && (await this.hasAuthenticatorPasskey(p.userId, p.start))) {
+      await this.send(p.userId, `${job.id}:done`, noticeCard({ title: 'Your passkey is ready 🎉', tone: 'success', text: 'Microsoft Authenticator now holds your passkey. You can sign in with it from now on; nothing else to do.' }));
+      await this.o.scheduler.cancelPrefix(`notice:${p.ticketId}:`);
+      await this.o.tickets.resolveByBot(p.ticketId, 'The user registered a passkey in Microsoft Authenticator.');
+      return;
+    }
+    const span = window(p.start, p.end);
+    const card =
+      kind === 'tap.start'
+        ? noticeCard({ title: 'Your Temporary Access Pass works now', text: `It is valid until ${p.end.slice(11, 16)} UTC (${span}). Open Microsoft Authenticator and add your passkey now.` })
+        : kind === 'tap.reminder'
+          ? noticeCard({ title: 'Your Temporary Access Pass ends soon', text: `It stops working at ${p.end.slice(11, 16)} UTC. If you have not added your passkey yet, do it now in Microsoft Authenticator.` })
+          : kind === 'tap.end'
+            ? noticeCard({
+                title: 'You missed the window',
+                text: `Your Temporary Access Pass (${span} UTC) has ended and no passkey was added. Ask for a new pass and the help desk will send one.`,
+                actions: [{ title: 'Ask for a new pass', data: { action: 'ticketReopen', ticketId: p.ticketId, session: '' } }],
+              })
+            : noticeCard({ title: 'Your exemption ends soon', text: `The sign-in rule applies again at ${p.end.slice(11, 16)} UTC. Add your passkey in Microsoft Authenticator before then.` });
+    await this.send(p.userId, job.id, card);
+  }
+
+  private async send(userId: string, noticeId: string, card: AdaptiveCard): Promise<void> {
+    const outcome = await this.o.sender.toUser(userId, card, noticeId);
+    if (outcome === 'undeliverable') this.o.log?.({ event: 'notice.undeliverable', notice: noticeId });
+  }
+}
