@@ -1,5 +1,6 @@
 // Composition root: config → Graph → store → bot → server. Nothing else happens here.
 import { existsSync } from 'node:fs';
+import { createLog } from './log';
 import { ConfigError, loadConfig, type Config } from './config';
 import { demoHelpDesk, demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
@@ -30,7 +31,7 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-const logLine = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+const logLine = createLog();
 
 export async function startBot(config: Config, options: { now?: () => Date; log?: (event: Record<string, unknown>) => void } = {}): Promise<RunningBot> {
   const now = options.now ?? (() => new Date());
@@ -112,7 +113,7 @@ async function serve(
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });
-  const server = createServer({ adapter, bot, ready: async () => void (await graph.tenantFacts.get()) });
+  const server = createServer({ adapter, bot, ready: () => readiness(graph, storage) });
   // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -132,6 +133,17 @@ async function serve(
       await graph.close();
     },
   };
+}
+
+/** Ready = Graph answers (tenant facts readable) and the store reads and writes. */
+async function readiness(graph: GraphConnection, storage: FileStorage): Promise<void> {
+  await graph.tenantFacts.get().catch((e) => {
+    throw new Error(`Graph: ${(e as Error).message}`);
+  });
+  if (graph.tenantFacts.stale) throw new Error('Graph: the last refresh failed; serving cached tenant facts');
+  await storage.write({ 'health/probe': { at: new Date().toISOString(), eTag: '*' } }).catch((e) => {
+    throw new Error(`store: ${(e as Error).message}`);
+  });
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

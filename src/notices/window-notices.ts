@@ -7,6 +7,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { noticeCard, type AdaptiveCard } from '../cards';
 import { AUTHENTICATOR_AAGUID, odataType } from '../diagnosis';
 import { readAll } from '../graph';
+import { metrics } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import { window, type Ticket } from '../helpdesk/ticket';
 
@@ -111,7 +112,14 @@ export class WindowNotices {
   }
 
   private async send(userId: string, noticeId: string, card: AdaptiveCard): Promise<void> {
-    const outcome = await this.o.sender.toUser(userId, card, noticeId);
+    let outcome: 'sent' | 'undeliverable';
+    try {
+      outcome = await this.o.sender.toUser(userId, card, noticeId);
+    } catch (e) {
+      metrics.inc('passkey_notices_total', { outcome: 'failed' });
+      throw e;
+    }
+    metrics.inc('passkey_notices_total', { outcome });
     if (outcome === 'undeliverable') this.o.log?.({ event: 'notice.undeliverable', notice: noticeId });
   }
 }

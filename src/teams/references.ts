@@ -7,25 +7,37 @@ const userKey = (aadObjectId: string) => `refs/user/${aadObjectId}`;
 const CHANNEL_KEY = 'refs/helpdesk-channel';
 
 export class ConversationReferences {
+  /** What this process last wrote per key: an unchanged reference is not written again. */
+  private readonly written = new Map<string, string>();
+
   constructor(private readonly store: KeyValueStore) {}
+
+  private async save(key: string, ref: Partial<ConversationReference>): Promise<void> {
+    const json = JSON.stringify(ref);
+    if (this.written.get(key) === json) return;
+    await this.store.write({ [key]: { ref, eTag: '*' } });
+    this.written.set(key, json);
+  }
 
   /** Remembers where to reach this user (personal chats only) or the help-desk channel. */
   async remember(context: TurnContext, helpDeskChannelId?: string, demoPersona?: string): Promise<void> {
     const a = context.activity;
-    const ref = TurnContext.getConversationReference(a) as ConversationReference;
+    // Without the activity id, the reference only changes when the conversation does.
+    const { activityId: _activityId, ...ref } = TurnContext.getConversationReference(a) as ConversationReference;
     const type = a.conversation?.conversationType ?? 'personal';
     // In the offline demo the tester plays a persona: reach the persona in this same chat.
     const who = demoPersona ?? a.from?.aadObjectId;
     if (type === 'personal' && who) {
-      await this.store.write({ [userKey(who)]: { ref, eTag: '*' } });
+      await this.save(userKey(who), ref);
     }
     const channel = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? a.conversation?.id?.split(';')[0];
     if (helpDeskChannelId && type === 'channel' && channel === helpDeskChannelId) {
-      await this.store.write({ [CHANNEL_KEY]: { ref, eTag: '*' } });
+      await this.save(CHANNEL_KEY, ref);
     }
   }
 
   async forget(aadObjectId: string): Promise<void> {
+    this.written.delete(userKey(aadObjectId));
     await this.store.delete([userKey(aadObjectId)]);
   }
 
