@@ -30,6 +30,8 @@ export interface Config {
     exemptionGroupId?: string;
     exemptionHours: number[];
   };
+  /** Members may run passkey campaigns (besides Global / Authentication Policy / Privileged Authentication Administrators). */
+  adminGroupId?: string;
   /** How often due jobs (exemption removals, notices) are checked. */
   schedulerTickMs: number;
 }
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const exemptionGroupId = get('EXEMPTION_GROUP_ID');
   guid('HELPDESK_GROUP_ID', helpDeskGroupId);
   guid('EXEMPTION_GROUP_ID', exemptionGroupId);
+  guid('ADMIN_GROUP_ID', get('ADMIN_GROUP_ID'));
   const webhookUrl = get('HELPDESK_WEBHOOK_URL');
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) problems.push(`HELPDESK_WEBHOOK_URL: expected an http(s) URL, got "${webhookUrl}"`);
   const hoursRaw = get('EXEMPTION_HOURS') ?? '1,2,4,8,24';
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     dataDir: resolve(root, get('DATA_DIR') ?? 'data'),
     helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours },
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
+    adminGroupId: get('ADMIN_GROUP_ID'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

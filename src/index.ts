@@ -22,6 +22,8 @@ import { TeamsHelpDeskNotifier } from './teams/helpdesk-notifier';
 import { ConversationReferences } from './teams/references';
 import { TeamsNoticeSender } from './teams/notice-sender';
 import { WindowNotices } from './notices/window-notices';
+import { Campaigns } from './notices/campaign';
+import { campaignCommand } from './notices/campaign-command';
 
 export interface RunningBot {
   url: string;
@@ -66,6 +68,7 @@ async function serve(
   const adapter = createAdapter(config, log);
   const references = new ConversationReferences(storage);
   const scheduler = new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
+  const noticeSender = new TeamsNoticeSender(adapter, config.bot.appId, references);
   const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
   let helpDesk: SupportBotOptions['helpDesk'];
   if (helpDeskConfig.groupId) {
@@ -96,9 +99,16 @@ async function serve(
       exemptionHours: config.helpDesk.exemptionHours,
       log,
     });
-    notices = new WindowNotices({ graph: graph.client, scheduler, sender: new TeamsNoticeSender(adapter, config.bot.appId, references), tickets: desk, log });
+    notices = new WindowNotices({ graph: graph.client, scheduler, sender: noticeSender, tickets: desk, log });
     helpDesk = { desk, ticketCard, channelId: helpDeskConfig.channelId };
   }
+  const campaigns = new Campaigns({
+    graph: graph.client,
+    store: storage,
+    scheduler,
+    sender: noticeSender,
+    now,
+  });
   scheduler.start(config.schedulerTickMs);
   const bot = new SupportBot({
     storage,
@@ -110,6 +120,7 @@ async function serve(
     conversation: {
       now,
       log,
+      campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId: config.adminGroupId }, userId, text),
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });

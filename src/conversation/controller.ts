@@ -36,6 +36,8 @@ export interface ConversationDeps {
   newSession?(): string;
   /** The help desk, when configured: tickets instead of a summary to copy. */
   helpDesk?: HelpDeskPort;
+  /** Admin commands ("campaign start GROUP DATE", "campaign status"): answers with a card. */
+  campaignCommand?(userId: string, text: string): Promise<Card>;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
   log?(event: Record<string, unknown>): void;
 }
@@ -82,6 +84,7 @@ export async function handleTurn(
       return { state: s, cards: [welcome()] };
     }
     if (text === '' || /^\s*(help|hi|hello|hey|menu|\?)\s*[.!]*\s*$/i.test(text)) return { state: s, cards: [welcome()] };
+    if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
     s = { ...s, intake: addText(s.intake, text) };
     return proceed(deps, s, userId);
   }
@@ -94,7 +97,8 @@ export async function handleTurn(
     return { state: s, cards: [errorCard({ message: 'That card belongs to someone else\'s conversation with me, so I did not act on it.' })] };
   }
   // Cards sent proactively (ticket updates) are not tied to the intake session.
-  const sessionBound = !['start', 'persona', 'ticketFixed', 'ticketReopen'].includes(submit.action);
+  // Buttons on notices (campaigns, tickets) are not tied to the intake either.
+  const sessionBound = !['start', 'persona', 'ticketFixed', 'ticketReopen', 'requestTap', 'contactHelpDesk'].includes(submit.action);
   if (sessionBound && submit.session !== s.intake.session) {
     return {
       state: s,

@@ -5,7 +5,7 @@
 // the rest is cancelled and the ticket resolved. SDK-free: cards go out through a sender port.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { noticeCard, type AdaptiveCard } from '../cards';
-import { AUTHENTICATOR_AAGUID, odataType } from '../diagnosis';
+import { AUTHENTICATOR_AAGUID } from '../diagnosis';
 import { readAll } from '../graph';
 import { metrics } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
@@ -40,6 +40,16 @@ export interface WindowNoticesOptions {
 }
 
 const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));
+
+/** Whether the user has a passkey in Microsoft Authenticator (created since `since`, if given). */
+export async function hasAuthenticatorPasskey(graph: Client, userId: string, since?: string): Promise<boolean> {
+  const methods = await readAll<Record<string, unknown>>(graph, `/users/${encodeURIComponent(userId)}/authentication/fido2Methods`);
+  return methods.some(
+    (m) =>
+      AUTHENTICATOR_AAGUIDS.has(String(m.aaGuid ?? '').toLowerCase()) &&
+      (!since || !m.createdDateTime || Date.parse(String(m.createdDateTime)) >= Date.parse(since)),
+  );
+}
 
 export class WindowNotices {
   private readonly reminderMs: number;
@@ -76,20 +86,9 @@ export class WindowNotices {
     });
   }
 
-  /** Whether the user now has a passkey in Microsoft Authenticator created since `since`. */
-  async hasAuthenticatorPasskey(userId: string, since?: string): Promise<boolean> {
-    const methods = await readAll<Record<string, unknown>>(this.o.graph, `/users/${encodeURIComponent(userId)}/authentication/fido2Methods`);
-    return methods.some(
-      (m) =>
-        (odataType(m) === 'fido2AuthenticationMethod' || odataType(m) === '') &&
-        AUTHENTICATOR_AAGUIDS.has(String(m.aaGuid ?? '').toLowerCase()) &&
-        (!since || !m.createdDateTime || Date.parse(String(m.createdDateTime)) >= Date.parse(since)),
-    );
-  }
-
   private async run(kind: NoticeKind, job: Job<NoticePayload>): Promise<void> {
     const p = job.payload;
-    if (kind !== 'tap.start' && (await this.hasAuthenticatorPasskey(p.userId, p.start))) {
+    if (kind !== 'tap.start' && (await hasAuthenticatorPasskey(this.o.graph, p.userId, p.start))) {
       await this.send(p.userId, `${job.id}:done`, noticeCard({ title: 'Your passkey is ready 🎉', tone: 'success', text: 'Microsoft Authenticator now holds your passkey. You can sign in with it from now on; nothing else to do.' }));
       await this.o.scheduler.cancelPrefix(`notice:${p.ticketId}:`);
       await this.o.tickets.resolveByBot(p.ticketId, 'The user registered a passkey in Microsoft Authenticator.');

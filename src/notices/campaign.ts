@@ -1,0 +1,199 @@
+// A passkey adoption campaign — the seed's "run an internal campaign to help users adopt passkeys
+// before you enforce them": target a group and an enforcement date, tell every member without a
+// passkey in Microsoft Authenticator how to add one (with a TAP request button), remind them a
+// week and a day before, and report adoption. SDK-free; cards go out through the sender port.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { noticeCard } from '../cards';
+import { GraphReadError, readAll } from '../graph';
+import { graphGet } from '../graph/read';
+import type { Job, JobScheduler } from '../scheduler/scheduler';
+import type { KeyValueStore } from '../storage/key-value';
+import { hasAuthenticatorPasskey, type NoticeSender } from './window-notices';
+
+export interface Campaign {
+  id: string;
+  groupId: string;
+  groupName: string;
+  /** YYYY-MM-DD: the day passkeys will be required. */
+  enforceOn: string;
+  startedAt: string;
+  startedBy: string;
+  /** Members targeted (without a passkey when the campaign started). */
+  targeted: string[];
+  alreadyRegistered: number;
+}
+
+export interface AdoptionReport {
+  campaign: Campaign;
+  members: number;
+  registered: number;
+  pending: number;
+  /** Targeted users the bot could not reach (never talked to it, or uninstalled it). */
+  unreachable: number;
+}
+
+interface CampaignNotice {
+  campaignId: string;
+  userId: string;
+  stage: 'announce' | 'week' | 'day';
+}
+
+const KIND = 'campaign.notice';
+
+// Global Administrator, Authentication Policy Administrator, Privileged Authentication Administrator.
+const ADMIN_ROLES = new Set(['62e90394-69f5-4237-9190-012177145e10', '0526716b-113d-4c15-b2c8-68e3c22b9f80', '7be44c8a-adaf-4e2a-84d6-ab2649e08a13']);
+const key = (id: string) => `campaigns/${id}`;
+
+export class Campaigns {
+  private readonly unreachable = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly o: {
+      graph: Client;
+      store: KeyValueStore;
+      scheduler: JobScheduler;
+      sender: NoticeSender;
+      now: () => Date;
+      /** Parallel Graph reads when checking members (Graph throttles beyond a few). */
+      concurrency?: number;
+    },
+  ) {
+    o.scheduler.on(KIND, (job) => this.notify(job as Job<unknown> as Job<CampaignNotice>));
+  }
+
+  async start(input: { groupId: string; enforceOn: string; startedBy: string }): Promise<Campaign> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.enforceOn) || Number.isNaN(Date.parse(input.enforceOn))) {
+      throw new CampaignError(`the enforcement date must look like 2026-12-31, got "${input.enforceOn}"`);
+    }
+    const now = this.o.now();
+    const enforce = Date.parse(`${input.enforceOn}T00:00:00Z`);
+    if (enforce <= now.getTime()) throw new CampaignError(`the enforcement date ${input.enforceOn} is not in the future`);
+    const group = await this.group(input.groupId);
+    const members = await this.members(input.groupId);
+    const registered = await this.registeredAmong(members);
+    const targeted = members.filter((m) => !registered.has(m));
+    const campaign: Campaign = {
+      id: `${input.groupId.slice(0, 8)}-${input.enforceOn}`,
+      groupId: input.groupId,
+      groupName: group,
+      enforceOn: input.enforceOn,
+      startedAt: now.toISOString(),
+      startedBy: input.startedBy,
+      targeted,
+      alreadyRegistered: registered.size,
+    };
+    await this.o.store.write({ [key(campaign.id)]: { ...campaign, eTag: '*' } });
+    await this.o.store.write({ 'campaigns/index': { ids: [...new Set([...(await this.ids()), campaign.id])], eTag: '*' } });
+    const stages: [CampaignNotice['stage'], number][] = [
+      ['announce', now.getTime()],
+      ['week', enforce - 7 * 86_400_000],
+      ['day', enforce - 86_400_000],
+    ];
+    for (const userId of targeted) {
+      for (const [stage, at] of stages) {
+        if (stage !== 'announce' && at <= now.getTime()) continue;
+        await this.o.scheduler.schedule({
+          id: `campaign:${campaign.id}:${stage}:${userId}`,
+          kind: KIND,
+          dueAt: new Date(at).toISOString(),
+          payload: { campaignId: campaign.id, userId, stage } satisfies CampaignNotice,
+        });
+      }
+    }
+    return campaign;
+  }
+
+  async ids(): Promise<string[]> {
+    const items = await this.o.store.read(['campaigns/index']);
+    return (items['campaigns/index']?.ids as string[] | undefined) ?? [];
+  }
+
+  async get(id: string): Promise<Campaign | undefined> {
+    const items = await this.o.store.read([key(id)]);
+    const item = items[key(id)];
+    if (!item) return undefined;
+    const { eTag: _eTag, ...campaign } = item;
+    return campaign as unknown as Campaign;
+  }
+
+  /** Adoption now: how many members have a passkey in Authenticator, how many still do not. */
+  async report(id: string): Promise<AdoptionReport> {
+    const campaign = await this.get(id);
+    if (!campaign) throw new CampaignError(`there is no campaign ${id}`);
+    const members = await this.members(campaign.groupId);
+    const registered = await this.registeredAmong(members);
+    return {
+      campaign,
+      members: members.length,
+      registered: registered.size,
+      pending: members.length - registered.size,
+      unreachable: this.unreachable.get(id)?.size ?? 0,
+    };
+  }
+
+  private async notify(job: Job<CampaignNotice>): Promise<void> {
+    const { campaignId, userId, stage } = job.payload;
+    const campaign = await this.get(campaignId);
+    if (!campaign) return;
+    if (stage !== 'announce' && (await hasAuthenticatorPasskey(this.o.graph, userId))) return; // already done: no nagging
+    const when = campaign.enforceOn;
+    const card = noticeCard({
+      title: stage === 'announce' ? `Passkeys will be required from ${when}` : stage === 'week' ? `One week left to add your passkey` : `Passkeys are required from tomorrow`,
+      text: [
+        `From ${when}, signing in to work apps needs a passkey in Microsoft Authenticator (${campaign.groupName}).`,
+        'Add yours now: open Microsoft Authenticator on your phone, open your work account, and choose "Create passkey". If Authenticator asks for a passkey you do not have yet, ask for a Temporary Access Pass below.',
+      ].join('\n\n'),
+      actions: [
+        { title: 'Request a Temporary Access Pass', data: { action: 'requestTap', session: '' } },
+        { title: 'Something went wrong', data: { action: 'start', session: '' } },
+      ],
+    });
+    const outcome = await this.o.sender.toUser(userId, card, job.id);
+    if (outcome === 'undeliverable') {
+      const set = this.unreachable.get(campaignId) ?? new Set<string>();
+      set.add(userId);
+      this.unreachable.set(campaignId, set);
+    }
+  }
+
+  /** Campaigns are for identity admins: these directory roles, or members of ADMIN_GROUP_ID. */
+  async isAdmin(userId: string, adminGroupId?: string): Promise<boolean> {
+    const items = await readAll<{ id: string; roleTemplateId?: string }>(this.o.graph, `/users/${encodeURIComponent(userId)}/transitiveMemberOf?$select=id,roleTemplateId`).catch(
+      (e) => {
+        if (e instanceof GraphReadError && e.kind === 'notFound') return [];
+        throw e;
+      },
+    );
+    return items.some((i) => (i.roleTemplateId && ADMIN_ROLES.has(i.roleTemplateId)) || (adminGroupId !== undefined && i.id === adminGroupId));
+  }
+
+  private async group(groupId: string): Promise<string> {
+    try {
+      const group = await graphGet<{ displayName?: string }>(this.o.graph, `/groups/${encodeURIComponent(groupId)}?$select=id,displayName`);
+      return group.displayName ?? groupId;
+    } catch (e) {
+      if (e instanceof GraphReadError && e.kind === 'notFound') throw new CampaignError(`there is no group ${groupId}`);
+      throw e;
+    }
+  }
+
+  private async members(groupId: string): Promise<string[]> {
+    const members = await readAll<Record<string, unknown>>(this.o.graph, `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id&$top=999`);
+    return [...new Set(members.filter((m) => String(m['@odata.type'] ?? '#microsoft.graph.user').endsWith('.user')).map((m) => String(m.id)))];
+  }
+
+  private async registeredAmong(userIds: string[]): Promise<Set<string>> {
+    const registered = new Set<string>();
+    let next = 0;
+    const worker = async () => {
+      while (next < userIds.length) {
+        const id = userIds[next++];
+        if (await hasAuthenticatorPasskey(this.o.graph, id)) registered.add(id);
+      }
+    };
+    await Promise.all(Array.from({ length: this.o.concurrency ?? 8 }, worker));
+    return registered;
+  }
+}
+
+export class CampaignError extends Error {}
