@@ -1,7 +1,8 @@
 // npm run package [-- --out FILE]
 // Builds the Teams app package: fills manifest/manifest.template.json from .env / the environment,
-// checks the result (the official Teams manifest JSON schema, offline, from @microsoft/app-manifest,
-// plus what the schema cannot see: icons, ids, the bot id, the domain, the version) and writes
+// checks the result (the official Teams manifest JSON schema, offline: the copy bundled in
+// @microsoft/app-manifest, compiled with ajv as that package's validateAgainstSchema does, plus what
+// the schema cannot see: icons, ids, the bot id, the domain, the version) and writes
 // appPackage.zip (manifest.json, color.png, outline.png at the root). Prints the zip's path.
 // Exit 0 when written; 1 when the package has problems (one per line: `file: path: problem`);
 // 2 when settings are missing or malformed (one per line: `SETTING: problem`).
@@ -10,7 +11,10 @@
 // optional TEAMS_APP_ID (default: a UUID v5 of the bot id, stable across versions), APP_VERSION
 // (default: package.json's version), DEVELOPER_NAME, DEVELOPER_URL, PRIVACY_URL, TERMS_URL.
 // Any of them can be read from a file with NAME_FILE=/path, as in src/config.ts.
-import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
+import Ajv04 from 'ajv-draft-04';
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -200,9 +204,9 @@ interface Problem {
 const line = (p: Problem) => `${p.file}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
 
 /** Every problem with the package, one line each; empty when Teams should accept it. */
-export async function checkPackage(contents: PackageContents): Promise<string[]> {
+export function checkPackage(contents: PackageContents): string[] {
   const own = [...checkManifest(contents.manifest, contents.settings), ...checkIcons(contents)];
-  const schema = await checkSchema(contents.manifest);
+  const schema = checkSchema(contents.manifest);
   // Where a check here already names the field (botId not a GUID), the schema's wording of the same thing adds nothing.
   const seen = new Set(own.filter((p) => p.file === 'manifest.json').map((p) => p.path));
   return [...schema.filter((p) => !seen.has(p.path)), ...own].map(line);
@@ -231,24 +235,35 @@ function pointerToPath(pointer: string): string {
     .reduce((path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg), '');
 }
 
-/** The official Teams manifest JSON schema (offline, the version named by $schema), through @microsoft/app-manifest. */
-export async function checkSchema(manifest: unknown): Promise<Problem[]> {
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * The official Teams manifest JSON schema, offline: the version named by $schema, from the copies
+ * bundled in @microsoft/app-manifest, compiled as its AppManifestUtils.validateAgainstSchema does
+ * (ajv for draft-04 or 2020-12, allErrors, formats uri/email/regex). Its JS entry point is not
+ * loaded: it requires an ES-only module, which Jest (and Node before 20.19) cannot require.
+ */
+export function checkSchema(manifest: unknown): Problem[] {
   if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) return [];
   const found = bundledSchema((manifest as { $schema?: unknown }).$schema);
   if ('problem' in found) return [{ file: 'manifest.json', path: '$schema', message: found.problem }];
-  const errors = await AppManifestUtils.validateAgainstSchema(manifest as AppManifest, found.schema as never);
-  // Each error reads "<instancePath> <message>. Details: <params as JSON>".
-  return errors.map((text) => {
-    const m = /^(\S*) ([\s\S]*?)\. Details: ([\s\S]*)$/.exec(text);
-    if (!m) return { file: 'manifest.json', path: '', message: `${text} (schema v${found.version})` };
-    let params: Record<string, unknown> = {};
+  let validate = validators.get(found.version);
+  if (!validate) {
+    const options = { allErrors: true, strictTypes: false } as const;
+    const ajv = String(found.schema.$schema ?? '').includes('2020-12') ? new Ajv2020(options) : new Ajv04(options);
+    addFormats(ajv as never, ['uri', 'email', 'regex']);
     try {
-      params = JSON.parse(m[3]) as Record<string, unknown>;
-    } catch {
-      // keep the message alone
+      validate = ajv.compile(found.schema);
+    } catch (e) {
+      return [{ file: 'manifest.json', path: '$schema', message: `the bundled schema v${found.version} does not compile: ${(e as Error).message}` }];
     }
-    let path = pointerToPath(m[1]);
-    let message = m[2];
+    validators.set(found.version, validate);
+  }
+  if (validate(JSON.parse(JSON.stringify(manifest)))) return [];
+  return (validate.errors ?? []).map((error: ErrorObject) => {
+    const params = error.params as Record<string, unknown>;
+    let path = pointerToPath(error.instancePath);
+    let message = error.message ?? error.keyword;
     if (typeof params.missingProperty === 'string') {
       path = path ? `${path}.${params.missingProperty}` : params.missingProperty;
       message = 'required';
@@ -256,6 +271,8 @@ export async function checkSchema(manifest: unknown): Promise<Problem[]> {
       message = `unknown property "${params.additionalProperty}"`;
     } else if (Array.isArray(params.allowedValues)) {
       message = `${message}: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (params.allowedValue !== undefined) {
+      message = `${message} ${JSON.stringify(params.allowedValue)}`;
     }
     return { file: 'manifest.json', path, message: `${message} (schema v${found.version})` };
   });
@@ -660,7 +677,7 @@ export interface BuiltPackage {
 }
 
 /** Reads the template and icons from <root>/manifest, fills, checks and zips them. No zip when there are problems. */
-export async function buildPackage(root: string, settings: PackageSettings): Promise<BuiltPackage> {
+export function buildPackage(root: string, settings: PackageSettings): BuiltPackage {
   const folder = join(root, 'manifest');
   const problems: string[] = [];
   const read = (file: string): Buffer | undefined => {
@@ -682,7 +699,7 @@ export async function buildPackage(root: string, settings: PackageSettings): Pro
     return { manifest: undefined, problems: [`manifest.template.json: not valid JSON: ${(e as Error).message}`] };
   }
   const filled = fillTemplate(template, placeholderValues(settings));
-  problems.push(...filled.problems, ...(await checkPackage({ manifest: filled.manifest, colorPng, outlinePng, settings })));
+  problems.push(...filled.problems, ...checkPackage({ manifest: filled.manifest, colorPng, outlinePng, settings }));
   if (problems.length > 0) return { manifest: filled.manifest, problems };
   const zip = writeZip([
     { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(filled.manifest, null, 2)}\n`, 'utf8') },
@@ -723,7 +740,7 @@ export async function runPackage(argv: string[], out: (line: string) => void, er
     for (const p of problems) err(p);
     return 2;
   }
-  const built = await buildPackage(root, settings);
+  const built = buildPackage(root, settings);
   if (!built.zip) {
     for (const p of built.problems) err(p);
     return 1;
