@@ -84,6 +84,13 @@ export async function handleTurn(
       return { state: s, cards: [welcome()] };
     }
     if (text === '' || /^\s*(help|hi|hello|hey|menu|\?)\s*[.!]*\s*$/i.test(text)) return { state: s, cards: [welcome()] };
+    if (/^my ticket\b/i.test(text)) {
+      const ticket = deps.helpDesk ? await deps.helpDesk.openTicketOf(userId) : undefined;
+      return {
+        state: s,
+        cards: [ticket ? ticketConfirmationCard(ticket) : noticeCard({ title: 'No open ticket', text: 'You have no open help-desk ticket. Say "help" if something is not working.' })],
+      };
+    }
     if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
     s = { ...s, intake: addText(s.intake, text) };
     return proceed(deps, s, userId);

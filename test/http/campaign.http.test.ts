@@ -51,3 +51,8 @@ it('an admin starts one: members without a passkey are told now and reminded a w
   expect(text).toMatch(/Still pending\n2/);
   expect(text).toMatch(/Could not be reached\n1/);
 });
+
+it('"my ticket" shows the open ticket, or says there is none', async () => {
+  const [none] = await h.say('pia', { text: 'my ticket' });
+  expect(cardText(cardOf(none))).toMatch(/No open ticket/);
+});
