@@ -30,6 +30,8 @@ export interface Config {
     exemptionGroupId?: string;
     exemptionHours: number[];
   };
+  /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs). */
+  azureStorage?: { connectionString: string; prefix: string; maxQueueDelaySeconds: number };
   /** Members may run passkey campaigns (besides Global / Authentication Policy / Privileged Authentication Administrators). */
   adminGroupId?: string;
   /** How often due jobs (exemption removals, notices) are checked. */
@@ -139,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   guid('HELPDESK_GROUP_ID', helpDeskGroupId);
   guid('EXEMPTION_GROUP_ID', exemptionGroupId);
   guid('ADMIN_GROUP_ID', get('ADMIN_GROUP_ID'));
+  const azureConnection = get('AZURE_STORAGE_CONNECTION_STRING');
+  const azurePrefix = (get('AZURE_STORAGE_PREFIX') ?? 'passkeybot').toLowerCase();
+  if (!/^[a-z][a-z0-9]{2,30}$/.test(azurePrefix)) problems.push(`AZURE_STORAGE_PREFIX: expected 3-31 lowercase letters and digits, starting with a letter, got "${azurePrefix}"`);
   const webhookUrl = get('HELPDESK_WEBHOOK_URL');
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) problems.push(`HELPDESK_WEBHOOK_URL: expected an http(s) URL, got "${webhookUrl}"`);
   const hoursRaw = get('EXEMPTION_HOURS') ?? '1,2,4,8,24';
@@ -161,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours },
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
     adminGroupId: get('ADMIN_GROUP_ID'),
+    azureStorage: azureConnection
+      ? { connectionString: azureConnection, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
+      : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

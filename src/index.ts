@@ -17,6 +17,9 @@ import type { Ticket } from './helpdesk/ticket';
 import { ticketCardFor } from './helpdesk/ticket-card';
 import { TicketStore } from './helpdesk/ticket-store';
 import { EmbeddedScheduler } from './scheduler/embedded-scheduler';
+import { AzureScheduler } from './scheduler/azure-scheduler';
+import { AzureBlobStorage } from './storage/azure-blob-storage';
+import type { KeyValueStore } from './storage/key-value';
 import type { JobScheduler } from './scheduler/scheduler';
 import { TeamsHelpDeskNotifier } from './teams/helpdesk-notifier';
 import { ConversationReferences } from './teams/references';
@@ -64,10 +67,15 @@ async function serve(
   now: () => Date,
   log: (event: Record<string, unknown>) => void,
 ): Promise<RunningBot> {
-  const storage = new FileStorage(config.dataDir);
+  // One instance: files under DATA_DIR. Several: Azure Storage shared by all of them.
+  const storage: KeyValueStore = config.azureStorage
+    ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
+    : new FileStorage(config.dataDir);
   const adapter = createAdapter(config, log);
   const references = new ConversationReferences(storage);
-  const scheduler = new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
+  const scheduler: JobScheduler = config.azureStorage
+    ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
+    : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
   const noticeSender = new TeamsNoticeSender(adapter, config.bot.appId, references);
   const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
   let helpDesk: SupportBotOptions['helpDesk'];
@@ -147,7 +155,7 @@ async function serve(
 }
 
 /** Ready = Graph answers (tenant facts readable) and the store reads and writes. */
-async function readiness(graph: GraphConnection, storage: FileStorage): Promise<void> {
+async function readiness(graph: GraphConnection, storage: KeyValueStore): Promise<void> {
   await graph.tenantFacts.get().catch((e) => {
     throw new Error(`Graph: ${(e as Error).message}`);
   });
