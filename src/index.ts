@@ -77,6 +77,8 @@ async function serve(
     ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
     : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
   const noticeSender = new TeamsNoticeSender(adapter, config.bot.appId, references);
+  const tickets = new TicketStore(storage);
+  const campaigns = new Campaigns({ graph: graph.client, store: storage, scheduler, sender: noticeSender, now });
   const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
   let helpDesk: SupportBotOptions['helpDesk'];
   if (helpDeskConfig.groupId) {
@@ -97,7 +99,7 @@ async function serve(
       events: { tapIssued: (t) => notices!.tapIssued(t), exemptionGranted: (t) => notices!.exemptionGranted(t) },
       graph: graph.client,
       tenantFacts: graph.tenantFacts,
-      tickets: new TicketStore(storage),
+      tickets,
       audit: new FileAuditLog(join(config.dataDir, 'audit.jsonl')),
       scheduler,
       notifier,
@@ -107,16 +109,20 @@ async function serve(
       exemptionHours: config.helpDesk.exemptionHours,
       log,
     });
-    notices = new WindowNotices({ graph: graph.client, scheduler, sender: noticeSender, tickets: desk, log });
+    notices = new WindowNotices({
+      graph: graph.client,
+      scheduler,
+      sender: noticeSender,
+      tickets: desk,
+      store: storage,
+      now,
+      watchedUsers: () => watchedUsers(tickets, campaigns),
+      log,
+    });
+    await notices.startScanning();
     helpDesk = { desk, ticketCard, channelId: helpDeskConfig.channelId };
   }
-  const campaigns = new Campaigns({
-    graph: graph.client,
-    store: storage,
-    scheduler,
-    sender: noticeSender,
-    now,
-  });
+
   scheduler.start(config.schedulerTickMs);
   const bot = new SupportBot({
     storage,
@@ -152,6 +158,17 @@ async function serve(
       await graph.close();
     },
   };
+}
+
+/** Users whose TAPs get notices even when issued outside the bot: open tickets, campaign targets. */
+async function watchedUsers(tickets: TicketStore, campaigns: Campaigns): Promise<{ userId: string; ticketId: string }[]> {
+  const out = new Map<string, string>();
+  for (const id of await campaigns.ids()) for (const userId of (await campaigns.get(id))?.targeted ?? []) out.set(userId, `campaign-${id}`);
+  for (const id of (await tickets.ids()).slice(-500)) {
+    const t = await tickets.get(id);
+    if (t && t.status !== 'resolved') out.set(t.requester.aadObjectId, t.id);
+  }
+  return [...out].map(([userId, ticketId]) => ({ userId, ticketId }));
 }
 
 /** Ready = Graph answers (tenant facts readable) and the store reads and writes. */

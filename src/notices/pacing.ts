@@ -206,6 +206,20 @@ export class Pacer {
     if (state?.log.remove(at)) this.globalLog.remove(at);
   }
 
+  /**
+   * Moves a send recorded at `at` to `arrivedBy`, a later bound of when it reached Teams (e.g. when
+   * its answer came back): a request that took long may have arrived well after its slot, and the
+   * windows that follow must count it where it may have landed. Never moves a send earlier.
+   */
+  settle(key: string, at: number, arrivedBy: number): void {
+    if (!(arrivedBy > at)) return;
+    const state = this.keys.get(key);
+    if (!state?.log.remove(at)) return;
+    this.globalLog.remove(at);
+    state.log.insert(arrivedBy);
+    this.globalLog.insert(arrivedBy);
+  }
+
   /** Nothing goes to `key` (or, with GLOBAL, to anyone) before `untilMs`: a 429's Retry-After. */
   penalise(key: string, untilMs: number): void {
     if (key === GLOBAL) {

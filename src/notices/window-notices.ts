@@ -9,6 +9,7 @@ import { AUTHENTICATOR_AAGUID } from '../diagnosis';
 import { readAll } from '../graph';
 import { metrics } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
+import type { KeyValueStore } from '../storage/key-value';
 import { window, type Ticket } from '../helpdesk/ticket';
 
 export type NoticeKind = 'tap.start' | 'tap.reminder' | 'tap.end' | 'exemption.reminder';
@@ -32,6 +33,13 @@ export interface TicketCloser {
 export interface WindowNoticesOptions {
   graph: Client;
   scheduler: JobScheduler;
+  /** Remembers which TAP windows already have notices (so a rescan never repeats them). */
+  store: KeyValueStore;
+  now: () => Date;
+  /** Users whose TAPs are watched even when issued outside the bot: open tickets, campaign targets. */
+  watchedUsers?: () => Promise<{ userId: string; ticketId: string }[]>;
+  /** Minutes between scans for TAPs issued outside the bot (default 10). */
+  scanMinutes?: number;
   sender: NoticeSender;
   tickets: TicketCloser;
   /** Minutes before the end of a window that the reminder goes out (default 15). */
@@ -40,6 +48,8 @@ export interface WindowNoticesOptions {
 }
 
 const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));
+const SCAN = 'tap.scan';
+const SEEN = 'notices/seen-taps';
 
 /** Whether the user has a passkey in Microsoft Authenticator (created since `since`, if given). */
 export async function hasAuthenticatorPasskey(graph: Client, userId: string, since?: string): Promise<boolean> {
@@ -59,13 +69,26 @@ export class WindowNotices {
     for (const kind of ['tap.start', 'tap.reminder', 'tap.end', 'exemption.reminder'] as const) {
       o.scheduler.on(kind, (job) => this.run(kind, job as Job<unknown> as Job<NoticePayload>));
     }
+    o.scheduler.on(SCAN, () => this.scan(), { idempotent: true });
+  }
+
+  /** Starts the periodic scan for TAPs issued outside the bot (once per deployment is enough). */
+  async startScanning(): Promise<void> {
+    if (!(await this.o.scheduler.pending()).some((j) => j.kind === SCAN)) {
+      await this.o.scheduler.schedule({ id: SCAN, kind: SCAN, dueAt: this.o.now().toISOString(), payload: {} });
+    }
   }
 
   /** Schedules the notices of a TAP window (its start notice goes out on the next tick). */
   async tapIssued(ticket: Ticket): Promise<void> {
-    const tap = ticket.tap!;
-    const payload: NoticePayload = { ticketId: ticket.id, userId: ticket.requester.aadObjectId, start: tap.start, end: tap.end };
-    const base = `notice:${ticket.id}:tap:${tap.start}`;
+    await this.tapWindow(ticket.id, ticket.requester.aadObjectId, ticket.tap!.start, ticket.tap!.end);
+  }
+
+  private async tapWindow(ticketId: string, userId: string, start: string, end: string): Promise<void> {
+    if (!(await this.firstTimeSeen(`${userId}:${start}`))) return;
+    const tap = { start, end };
+    const payload: NoticePayload = { ticketId, userId, start, end };
+    const base = `notice:${ticketId}:tap:${tap.start}`;
     await this.o.scheduler.schedule({ id: `${base}:start`, kind: 'tap.start', dueAt: tap.start, payload: { ...payload } });
     const reminder = Date.parse(tap.end) - this.reminderMs;
     if (reminder > Date.parse(tap.start)) {
@@ -84,6 +107,36 @@ export class WindowNotices {
       dueAt: new Date(reminder).toISOString(),
       payload: { ticketId: ticket.id, userId: ticket.requester.aadObjectId, start: e.start, end: e.end },
     });
+  }
+
+  /** TAPs created in the Entra admin center or by script, for the users we watch. */
+  private async scan(): Promise<void> {
+    const now = this.o.now();
+    try {
+      for (const { userId, ticketId } of (await this.o.watchedUsers?.()) ?? []) {
+        const taps = await readAll<{ startDateTime?: string; createdDateTime?: string; lifetimeInMinutes?: number }>(
+          this.o.graph,
+          `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`,
+        );
+        for (const t of taps) {
+          const start = new Date(t.startDateTime ?? t.createdDateTime ?? now).toISOString();
+          const end = new Date(Date.parse(start) + (t.lifetimeInMinutes ?? 60) * 60_000).toISOString();
+          if (Date.parse(end) > now.getTime()) await this.tapWindow(ticketId, userId, start, end);
+        }
+      }
+    } finally {
+      // The next scan, even if this one failed half-way.
+      const next = new Date(now.getTime() + (this.o.scanMinutes ?? 10) * 60_000).toISOString();
+      await this.o.scheduler.schedule({ id: `${SCAN}:${next}`, kind: SCAN, dueAt: next, payload: {} });
+    }
+  }
+
+  private async firstTimeSeen(key: string): Promise<boolean> {
+    const items = await this.o.store.read([SEEN]);
+    const seen = (items[SEEN]?.keys as string[] | undefined) ?? [];
+    if (seen.includes(key)) return false;
+    await this.o.store.write({ [SEEN]: { keys: [...seen, key].slice(-5000), eTag: '*' } });
+    return true;
   }
 
   private async run(kind: NoticeKind, job: Job<NoticePayload>): Promise<void> {

@@ -1,6 +1,7 @@
 // Window notices end to end: a TAP issued at 10:00 for an hour; the scheduler (injected clock)
 // sends the start notice, the reminder at 10:45 and "you missed it" at 11:00 — each once — or,
 // when the passkey shows up in Graph, congratulates, cancels the rest and resolves the ticket.
+import { createTemporaryAccessPass } from '../../src/graph';
 import { cardOf, cardText, persona, startHarness, submitData, TENANT_ID, type Harness } from './helpers';
 
 const CHANNEL = 'help-desk-channel';
@@ -81,4 +82,16 @@ it('congratulates and stops when the passkey is already registered, and resolves
   expect(noticesTo('marc', from)).toEqual(['Your Temporary Access Pass works now', 'Your passkey is ready 🎉']);
   expect((await h.bot.scheduler.pending()).filter((j) => j.id.includes(ticketId))).toEqual([]);
   expect((await h.bot.helpDesk!.ticket(ticketId))?.status).toBe('resolved');
+});
+
+it('notices a TAP issued outside the bot (admin center) for a user with an open ticket, once', async () => {
+  clock = new Date('2026-10-05T14:00:00Z');
+  const [diagnosis] = await h.say('noor', { text: 'AADSTS53002 on my iPhone iOS 18, on the phone itself' });
+  await h.say('noor', { value: submitData(cardOf(diagnosis), /Contact the help desk/) }, 2);
+  const from = h.connector.sent.length;
+  await createTemporaryAccessPass(h.bot.graph.client, persona('noor').id, { lifetimeInMinutes: 60 });
+  await at('2026-10-05T14:10:00Z'); // a scan
+  await at('2026-10-05T14:20:00Z'); // the next scan sees the same pass: nothing new
+  await at('2026-10-05T14:30:00Z');
+  expect(noticesTo('noor', from)).toEqual(['Your Temporary Access Pass works now']);
 });
