@@ -4,6 +4,7 @@ import { diagnose, type RegistrationContext } from '../src/diagnosis';
 import { connectGraph } from '../src/support/graph-connection';
 import { tenantFactsOf, userFactsOf } from '../test/helpers/snapshot-facts';
 import { generateTenant } from './generate-tenant';
+import { campaignBench } from './campaign';
 import { httpBench } from './http/http-bench';
 
 const AT = new Date('2026-10-05T14:00:00Z');
@@ -89,6 +90,10 @@ async function main() {
 
   if (want('http')) {
     await section('Turns through POST /api/messages: the real bot (diagnosis at once) against an echo bot on the same stack', () => httpBench());
+  }
+
+  if (want('campaign')) {
+    await section('A 10,000-user adoption campaign against a connector enforcing Teams limits, with injected 429/5xx', () => campaignBench());
   }
 }
 

@@ -26,6 +26,8 @@ export class EmbeddedScheduler implements JobScheduler {
     private readonly journal: string,
     private readonly now: () => Date,
     private readonly log: (event: Record<string, unknown>) => void = () => undefined,
+    /** Handlers run at once per tick. */
+    private readonly concurrency = 16,
   ) {
     mkdirSync(dirname(journal), { recursive: true });
     this.replay();
@@ -82,31 +84,38 @@ export class EmbeddedScheduler implements JobScheduler {
     const now = this.now().getTime();
     const due = [...this.jobs.values()].filter((j) => !j.claimedBy && Date.parse(j.dueAt) <= now && this.handlers.has(j.kind));
     due.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
-    for (const job of due) {
-      if (!this.jobs.has(job.id)) continue; // cancelled by an earlier handler in this tick
-      const { handler } = this.handlers.get(job.kind)!;
-      // Claim first (durably): if we die in the handler, the next start knows the run was interrupted.
-      const at = new Date(now).toISOString();
-      this.append({ op: 'claim', id: job.id, by: this.instance, at });
-      job.claimedBy = this.instance;
-      job.claimedAt = at;
-      try {
-        await handler(job);
-        this.append({ op: 'done', id: job.id });
+    // Several handlers at once (sends wait on the network and on pacing), oldest first.
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) await this.runOne(due[next++], now);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
+  }
+
+  private async runOne(job: Job, now: number): Promise<void> {
+    if (!this.jobs.has(job.id)) return; // cancelled by an earlier handler in this tick
+    const { handler } = this.handlers.get(job.kind)!;
+    // Claim first (durably): if we die in the handler, the next start knows the run was interrupted.
+    const at = new Date(now).toISOString();
+    this.append({ op: 'claim', id: job.id, by: this.instance, at });
+    job.claimedBy = this.instance;
+    job.claimedAt = at;
+    try {
+      await handler(job);
+      this.append({ op: 'done', id: job.id });
+      this.jobs.delete(job.id);
+      this.log({ event: 'job.done', job: job.id, kind: job.kind });
+    } catch (e) {
+      const attempts = job.attempts + 1;
+      const lastError = (e as Error).message;
+      this.log({ event: 'job.failed', job: job.id, kind: job.kind, attempts, error: lastError });
+      if (attempts >= MAX_ATTEMPTS) {
+        this.append({ op: 'cancel', id: job.id });
         this.jobs.delete(job.id);
-        this.log({ event: 'job.done', job: job.id, kind: job.kind });
-      } catch (e) {
-        const attempts = job.attempts + 1;
-        const lastError = (e as Error).message;
-        this.log({ event: 'job.failed', job: job.id, kind: job.kind, attempts, error: lastError });
-        if (attempts >= MAX_ATTEMPTS) {
-          this.append({ op: 'cancel', id: job.id });
-          this.jobs.delete(job.id);
-        } else {
-          const dueAt = new Date(now + retryDelayMs(attempts)).toISOString();
-          this.append({ op: 'retry', id: job.id, attempts, dueAt, lastError });
-          Object.assign(job, { attempts, dueAt, lastError, claimedBy: undefined, claimedAt: undefined });
-        }
+      } else {
+        const dueAt = new Date(now + retryDelayMs(attempts)).toISOString();
+        this.append({ op: 'retry', id: job.id, attempts, dueAt, lastError });
+        Object.assign(job, { attempts, dueAt, lastError, claimedBy: undefined, claimedAt: undefined });
       }
     }
   }

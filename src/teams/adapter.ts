@@ -12,6 +12,9 @@ export function createAdapter(config: Config, log: (event: Record<string, unknow
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log({ event: 'turn.error', error: error.message, activityId: context.activity.id });
+    // Proactive sends run as a "ContinueConversation" event: their caller handles the error;
+    // apologising to the user for a message they never saw would only confuse them.
+    if (context.activity.type === 'event') throw error;
     await context.sendActivity('Sorry, something went wrong on my side. Please try again.').catch(() => undefined);
   };
   return adapter;

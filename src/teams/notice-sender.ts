@@ -1,31 +1,30 @@
 // Sends notice cards to a user's personal chat through the conversation reference saved when
-// they last talked to the bot. 403/404 (bot uninstalled, user gone) means undeliverable.
-import { CardFactory, MessageFactory, type CloudAdapter } from 'botbuilder';
+// they last talked to the bot, paced to Teams' limits by the ProactiveSender. Undeliverable
+// (bot uninstalled, user gone) forgets the reference; other failures are retried by the scheduler.
+import { CardFactory, MessageFactory } from 'botbuilder';
 import type { AdaptiveCard } from '../cards';
 import type { NoticeSender } from '../notices/window-notices';
+import type { ProactiveSender } from './proactive';
 import type { ConversationReferences } from './references';
 
 export class TeamsNoticeSender implements NoticeSender {
   constructor(
-    private readonly adapter: CloudAdapter,
-    private readonly appId: string,
+    private readonly sender: ProactiveSender,
     private readonly references: ConversationReferences,
   ) {}
 
   async toUser(userId: string, card: AdaptiveCard, noticeId: string): Promise<'sent' | 'undeliverable'> {
     const ref = await this.references.user(userId);
     if (!ref) return 'undeliverable';
-    try {
-      await this.adapter.continueConversationAsync(this.appId, ref, async (context) => {
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-        activity.channelData = { noticeId };
-        await context.sendActivity(activity);
-      });
-      return 'sent';
-    } catch (e) {
-      const status = (e as { statusCode?: number }).statusCode;
-      if (status === 403 || status === 404) return 'undeliverable';
-      throw e; // the scheduler retries with backoff
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    // The notice id travels with the message so duplicates can be spotted downstream.
+    activity.channelData = { noticeId };
+    const result = await this.sender.send(ref, activity);
+    if (result.outcome === 'sent') return 'sent';
+    if (result.outcome === 'undeliverable') {
+      await this.references.forget(userId);
+      return 'undeliverable';
     }
+    throw new Error(`notice ${noticeId} not delivered (status ${result.status ?? result.code ?? 'unknown'} after ${result.attempts} attempts)`);
   }
 }

@@ -1,0 +1,186 @@
+// The tenant audit's result: `npm run audit -- --format json` prints exactly this object.
+//
+// Stable JSON shape (schema "passkey-readiness-audit/1"; fields are only ever added):
+//
+// {
+//   "schema": "passkey-readiness-audit/1",
+//   "tenant": { "id": "GUID", "displayName": "Contoso" },
+//   "at": "ISO time the TAP windows were read at",
+//   "platforms": ["android", "iOS"],
+//   "totals": {
+//     "users": 12, "guests": 1, "withAuthenticatorPasskey": 4,
+//     "policies": { "total": 8, "checked": 7, "reportOnly": 1, "disabledSkipped": 1 },
+//     "usersBlocked": 7,        // blocked by at least one enforced finding (CA policy or method settings)
+//     "usersNeedingTap": 2      // can register only with a Temporary Access Pass (and can get one)
+//   },
+//   "findings": [ {
+//     "id": "registration-loop:GUID",              // category + policy id (+ platform-free), unique
+//     "category": "registration-loop" | "approved-client-app" | "register-security-info" | "other-conditions"
+//               | "tap-accepted" | "passkey-method" | "tap-policy",
+//     "code": "ca-auth-strength-loop",             // the engine's finding code (docs/contracts/diagnosis.md)
+//     "severity": "blocking" | "may-block" | "report-only" | "needs-tap" | "risk" | "latent" | "info",
+//     "title": "Registration loop",
+//     "policy": { "kind": "conditionalAccess" | "authenticationMethod" | "passkeyProfile",
+//                 "id": "GUID or Fido2 / TemporaryAccessPass", "name": "...", "state": "enabled" | "enabledForReportingButNotEnforced" | "disabled" },
+//     "requirement": "authentication strength \"Passkey in Microsoft Authenticator\" (passkey in Microsoft Authenticator)",
+//     "scope": { "allUsers": false, "includes": ["group \"Passkey pilot\" (1 user)"], "excludes": ["group \"Passkey exemptions\" (0 users)"],
+//                "resources": "All resources", "platforms": "any platform" },
+//     "reach": { "users": 1, "applies": 1, "mayApply": 0, "withAuthenticatorPasskey": 0 },
+//     "outcome": { "blocked": 1, "needTap": 0, "unknown": 0, "ok": 0, "withValidTap": 0 },   // worst case over the platforms
+//     "byPlatform": { "android": { "applies": "yes" | "maybe" | "no", "blocked": 1, "needTap": 0, "unknown": 0, "ok": 0 }, "iOS": {...} },
+//     "usersBlocked": 1,                           // = outcome.blocked (risk findings: 0)
+//     "usersAtRisk": 0,                            // risk findings: users the risk applies to
+//     "evidence": ["readable facts"],
+//     "fixes": [ { "code": "split-mobile-desktop-policies", "for": "admin", "title": "...", "steps": ["..."] } ],
+//     "proposal": { ...SplitProposal }             // registration loops only: the split design, ready to review
+//   } ],
+//   "designs": [ { "desktop": {id,name,state} | null, "mobile": {id,name,state}, "groups": ["Passkey rollout wave 1"],
+//                  "users": 3, "needTap": 2, "blocked": 1, "registerSecurityInfo": [...], "notes": ["..."] } ],
+//   "noImpact": [ { "id": "GUID", "name": "...", "state": "enabled", "reason": "..." } ]
+// }
+//
+// Counting: a policy "reaches" a user when the engine's user conditions match (includes through
+// nested groups and roles, exclusions win) and its other conditions apply to the Microsoft
+// Authenticator sign-in (or the Register security information action) on a selected platform;
+// "applies" vs "mayApply" is the engine's true vs 'unknown' (risk, location, device filter).
+// Outcomes per reached user: ok (their registered methods or compliant phone satisfy the grant),
+// needTap (only a Temporary Access Pass would, and the TAP policy lets them have one), blocked
+// (nothing they can present would), unknown (a custom control the audit cannot judge).
+import type { Audience, FindingCode, Platform, WorkaroundCode } from '../diagnosis';
+
+export const AUDIT_SCHEMA = 'passkey-readiness-audit/1';
+
+export type AuditCategory =
+  | 'registration-loop'
+  | 'approved-client-app'
+  | 'register-security-info'
+  | 'other-conditions'
+  | 'tap-accepted'
+  | 'passkey-method'
+  | 'tap-policy';
+
+export const CATEGORY_TITLES: Record<AuditCategory, string> = {
+  'registration-loop': 'Registration loop',
+  'approved-client-app': 'Approved client app / app protection',
+  'register-security-info': 'Register security info',
+  'other-conditions': 'Other Conditional Access conditions',
+  'tap-accepted': 'A Temporary Access Pass gets users through',
+  'passkey-method': 'Passkey (FIDO2) method settings',
+  'tap-policy': 'Temporary Access Pass policy',
+};
+
+export type Severity = 'blocking' | 'may-block' | 'report-only' | 'needs-tap' | 'risk' | 'latent' | 'info';
+export const SEVERITY_ORDER: readonly Severity[] = ['blocking', 'may-block', 'report-only', 'needs-tap', 'risk', 'latent', 'info'];
+
+export type AuditFixCode = WorkaroundCode | 'fix-tap-policy';
+
+export interface AuditFix {
+  code: AuditFixCode;
+  for: Audience;
+  title: string;
+  steps: string[];
+}
+
+export interface PolicyRef {
+  kind: 'conditionalAccess' | 'authenticationMethod' | 'passkeyProfile';
+  id: string;
+  name: string;
+  state: string;
+}
+
+export interface OutcomeCounts {
+  blocked: number;
+  needTap: number;
+  unknown: number;
+  ok: number;
+}
+
+export interface PlatformOutcome extends OutcomeCounts {
+  applies: 'yes' | 'maybe' | 'no';
+}
+
+export interface AuditFinding {
+  id: string;
+  category: AuditCategory;
+  code: FindingCode;
+  severity: Severity;
+  title: string;
+  policy: PolicyRef;
+  requirement: string;
+  scope: { allUsers: boolean; includes: string[]; excludes: string[]; resources?: string; platforms?: string };
+  reach: { users: number; applies: number; mayApply: number; withAuthenticatorPasskey: number };
+  outcome: OutcomeCounts & { withValidTap: number };
+  byPlatform: Partial<Record<Platform, PlatformOutcome>>;
+  usersBlocked: number;
+  usersAtRisk: number;
+  evidence: string[];
+  fixes: AuditFix[];
+  proposal?: SplitProposal;
+}
+
+/** A Conditional Access policy as Graph's POST /identity/conditionalAccess/policies takes it (trimmed to what matters). */
+export interface ProposedPolicy {
+  displayName: string;
+  state: 'enabledForReportingButNotEnforced';
+  conditions: {
+    users: { includeUsers: string[]; excludeUsers: string[]; includeGroups: string[]; excludeGroups: string[]; includeRoles: string[]; excludeRoles: string[] };
+    applications: { includeApplications: string[]; includeUserActions: string[] };
+    platforms?: { includePlatforms: string[]; excludePlatforms: string[] };
+    clientAppTypes: string[];
+  };
+  grantControls: { operator: 'OR'; builtInControls: string[]; authenticationStrength: { id: string } };
+}
+
+export interface StrengthChoice {
+  /** An existing strength of the tenant that fits, or null when one has to be created. */
+  id: string | null;
+  name: string;
+  description: string;
+  /** When id is null: the authenticationStrengthPolicy to create (POST /policies/authenticationStrengthPolicies). */
+  create?: { displayName: string; allowedCombinations: string[]; combinationConfigurations: { '@odata.type': string; appliesToCombinations: string[]; allowedAAGUIDs: string[] }[] };
+}
+
+/** The seed page's two-policy design, filled in for one looping policy, ready for an admin to review. */
+export interface SplitProposal {
+  replaces: PolicyRef;
+  users: { includes: string[]; excludes: string[] };
+  desktop: { policy: ProposedPolicy; strength: StrengthChoice; result: string };
+  mobile: { policy: ProposedPolicy; strength: StrengthChoice; result: string };
+  registerSecurityInfo: {
+    policy: ProposedPolicy;
+    /** Register security info policies that already reach these users, and whether they match the mobile strength. */
+    existing: { id: string; name: string; state: string; requirement: string; acceptsTapAndAuthenticatorPasskey: boolean }[];
+  };
+  tap: string;
+  /** The whole design as numbered steps an admin can read top to bottom. */
+  steps: string[];
+}
+
+export interface SplitDesign {
+  desktop: PolicyRef | null;
+  mobile: PolicyRef;
+  groups: string[];
+  users: number;
+  needTap: number;
+  blocked: number;
+  registerSecurityInfo: { id: string; name: string; requirement: string; acceptsTapAndAuthenticatorPasskey: boolean }[];
+  notes: string[];
+}
+
+export interface AuditReport {
+  schema: typeof AUDIT_SCHEMA;
+  tenant: { id: string; displayName?: string };
+  at: string;
+  platforms: Platform[];
+  totals: {
+    users: number;
+    guests: number;
+    withAuthenticatorPasskey: number;
+    policies: { total: number; checked: number; reportOnly: number; disabledSkipped: number };
+    usersBlocked: number;
+    usersNeedingTap: number;
+  };
+  findings: AuditFinding[];
+  designs: SplitDesign[];
+  noImpact: { id: string; name: string; state: string; reason: string }[];
+}
