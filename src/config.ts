@@ -32,6 +32,8 @@ export interface Config {
   };
   /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs). */
   azureStorage?: { connectionString: string; prefix: string; maxQueueDelaySeconds: number };
+  /** Ask Conditional Access What If which policies apply (needs Policy.Read.ConditionalAccess). */
+  whatIf: boolean;
   /** Members may run passkey campaigns (besides Global / Authentication Policy / Privileged Authentication Administrators). */
   adminGroupId?: string;
   /** How often due jobs (exemption removals, notices) are checked. */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours },
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
     adminGroupId: get('ADMIN_GROUP_ID'),
+    whatIf: (get('WHAT_IF') ?? 'on') !== 'off',
     azureStorage: azureConnection
       ? { connectionString: azureConnection, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
       : undefined,

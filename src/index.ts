@@ -52,6 +52,8 @@ export async function startBot(config: Config, options: { now?: () => Date; log?
     timeoutMs: config.graph.timeoutMs,
     tenantFactsTtlMs: config.graph.tenantFactsTtlMs,
     onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
+    whatIf: config.whatIf,
+    log,
   });
   try {
     return await serve(config, graph, snapshot, now, log);

@@ -22,7 +22,17 @@ interface PolicyBlock {
   evidence: string;
 }
 
-export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context: RegistrationContext): Diagnosis {
+/** Conditional Access What If's answer for one event: policy id → applies, and why not. */
+export type WhatIfVerdicts = Map<string, { applies: boolean; reason: string }>;
+
+export interface DiagnoseOptions {
+  /** Microsoft's verdicts on which policies apply; they replace the local evaluator's. */
+  whatIf?: Partial<Record<SignInEvent, WhatIfVerdicts>>;
+  /** Why What If was not used (refused, failed, timed out): said in the evidence. */
+  whatIfUnavailable?: string;
+}
+
+export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context: RegistrationContext, options: DiagnoseOptions = {}): Diagnosis {
   const tenant = prepareTenant(tenantFacts);
   const user = prepareUser(userFacts);
   const p = presentable(tenant, user, context);
@@ -38,7 +48,7 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
     });
 
   // Conditional Access, both events. One finding per code, listing every policy behind it.
-  const blocks = conditionalAccessBlocks(tenant, user, context, p);
+  const blocks = conditionalAccessBlocks(tenant, user, context, p, options);
   const grouped = new Map<string, PolicyBlock[]>();
   for (const b of blocks) {
     const key = `${b.code}|${b.blocking}`;
@@ -126,11 +136,16 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
   };
 }
 
-function conditionalAccessBlocks(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext, p: Presentable): PolicyBlock[] {
+function conditionalAccessBlocks(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext, p: Presentable, options: DiagnoseOptions): PolicyBlock[] {
   const out: PolicyBlock[] = [];
   for (const event of ['authenticator-sign-in', 'register-security-info'] as const) {
+    const verdicts = options.whatIf?.[event];
+    const source = verdicts ? ' (applicability: Conditional Access What If)' : options.whatIfUnavailable ? ` (evaluated locally: ${options.whatIfUnavailable})` : '';
     for (const policy of tenant.policies) {
-      const a = applicability(policy, event, tenant, user, context);
+      const local = applicability(policy, event, tenant, user, context);
+      const verdict = verdicts?.get(policy.id ?? '');
+      // What If is the authority on applicability where it answered; the engine decides the grant.
+      const a = verdict ? { ...local, applies: verdict.applies, unknowns: verdict.applies ? [] : local.unknowns } : local;
       if (a.applies === false) continue;
       const grant = evaluateGrant(policy, tenant, p);
       if (grant.satisfied === true) continue;
@@ -146,9 +161,38 @@ function conditionalAccessBlocks(tenant: PreparedTenant, user: PreparedUser, con
         `; ${[...new Set(why)].join('; ')}`,
         reportOnly ? ' — report-only, so it would block but does not' : '',
         grant.satisfied === 'unknown' ? ' — whether the user can satisfy it is unknown' : '',
+        source,
         '.',
       ].join('');
       out.push({ policy, event, code, blocking: certain && !reportOnly, grant, evidence });
+    }
+  }
+  return out;
+}
+
+/** Where the local evaluator and What If disagree on applicability (a bug report about ours). */
+export function whatIfDisagreements(
+  tenantFacts: TenantFacts,
+  userFacts: UserFacts,
+  context: RegistrationContext,
+  whatIf: Partial<Record<SignInEvent, WhatIfVerdicts>>,
+): { policyId: string; policyName: string; event: SignInEvent; whatIf: string; local: string }[] {
+  const tenant = prepareTenant(tenantFacts);
+  const user = prepareUser(userFacts);
+  const out: ReturnType<typeof whatIfDisagreements> = [];
+  for (const [event, verdicts] of Object.entries(whatIf) as [SignInEvent, WhatIfVerdicts][]) {
+    for (const policy of tenant.policies) {
+      const verdict = verdicts.get(policy.id ?? '');
+      if (!verdict) continue;
+      const local = applicability(policy, event, tenant, user, context);
+      if (local.applies === 'unknown' || local.applies === verdict.applies) continue;
+      out.push({
+        policyId: policy.id ?? '',
+        policyName: policy.displayName ?? '',
+        event,
+        whatIf: verdict.applies ? 'applies' : `does not apply (${verdict.reason})`,
+        local: local.applies ? `applies: ${local.matched.join('; ')}` : 'does not apply',
+      });
     }
   }
   return out;

@@ -1,8 +1,9 @@
 // The Graph v1.0 endpoints the emulator serves: a route table from (method, path below /v1.0) to
 // handlers that read or write the TenantDirectory. Transport concerns (HTTP, auth, faults, $batch)
 // live in server.ts / batch.ts; handlers throw GraphHttpError for Graph's error answers.
+import { evaluateWhatIf } from './what-if';
 import type { TenantDirectory } from './directory';
-import { badRequest, invalidJson, methodNotAllowed, notFound, segmentNotFound } from './graphError';
+import { GraphHttpError, badRequest, invalidJson, methodNotAllowed, notFound, segmentNotFound } from './graphError';
 import { applySelect, collectionPage, parseFilter, parseSelect } from './odata';
 import type { SnapshotAuthenticationMethod, SnapshotGroup, SnapshotServicePrincipal, SnapshotUser } from './snapshot';
 import { TAP_METHOD_TYPE, isTapConfiguration, issueTemporaryAccessPass } from './tap';
@@ -34,6 +35,8 @@ export interface RouterOptions {
   /** Return every stored property even where Graph needs $select (see projectUser). */
   returnAllProperties: boolean;
   now: () => Date;
+  /** "forbidden": What If answers 403, as for an app without Policy.Read.ConditionalAccess. */
+  whatIf: 'answer' | 'forbidden';
 }
 
 type Params = Record<string, string>;
@@ -116,6 +119,12 @@ export class GraphRouter {
     this.get('identity/conditionalAccess/policies/:id', (req, p) =>
       this.entity(req, '#identity/conditionalAccess/policies/$entity', findById(data.conditionalAccessPolicies, p.id)),
     );
+    this.post('identity/conditionalAccess/evaluate', (req) => {
+      if (this.options.whatIf === 'forbidden') {
+        throw new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      }
+      return { status: 200, body: { '@odata.context': `${this.options.baseUrl}/$metadata#Collection(microsoft.graph.whatIfAnalysisResult)`, ...evaluateWhatIf(this.directory, req.body) } };
+    });
     this.get('identity/conditionalAccess/namedLocations', (req) =>
       this.collection(req, '#identity/conditionalAccess/namedLocations', data.namedLocations),
     );

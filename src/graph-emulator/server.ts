@@ -28,6 +28,8 @@ export interface GraphEmulatorOptions {
   returnAllProperties?: boolean;
   /** Clock for writes (TAP createdDateTime / isUsable); default the real time. */
   now?: () => Date;
+  /** What If (POST /identity/conditionalAccess/evaluate): answer (default) or refuse with 403. */
+  whatIf?: 'answer' | 'forbidden';
 }
 
 export interface RecordedRequest {
@@ -152,6 +154,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     pageSize,
     returnAllProperties: options.returnAllProperties ?? false,
     now: options.now ?? (() => new Date()),
+    whatIf: options.whatIf ?? 'answer',
   });
 
   let closing: Promise<void> | undefined;

@@ -83,6 +83,19 @@ export interface TenantSnapshot {
   groups: SnapshotGroup[];
   roleAssignments: SnapshotRoleAssignment[];
   servicePrincipals: SnapshotServicePrincipal[];
+  /**
+   * Recorded answers of POST /identity/conditionalAccess/evaluate (What If), when a real tenant's
+   * verdicts should be replayed; without them the emulator answers from the local evaluator.
+   */
+  whatIfResults?: RecordedWhatIf[];
+}
+
+export interface RecordedWhatIf {
+  userId: string;
+  /** An application id (e.g. Microsoft Authenticator's) or a user action ("registerSecurityInformation"). */
+  context: string;
+  devicePlatform?: string;
+  results: { policyId: string; policyApplies: boolean; analysisReasons: string }[];
 }
 
 export interface SnapshotIssue {

@@ -1,13 +1,31 @@
 // Reads the facts for one user through Graph and runs the pure engine. Shared by the bot, the
-// CLI and (later) the help desk, so they all show the same result for the same tenant.
+// CLI and the help desk, so they all show the same result for the same tenant.
+//
+// Which policies apply is asked of Conditional Access What If (Microsoft's own evaluator) when
+// the tenant allows it; the engine keeps deciding whether the user can satisfy them. When What
+// If is refused, fails or times out, the local evaluator decides and the evidence says so. Where
+// both ran and disagree, the disagreement is logged (a bug report about ours) and What If wins.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { diagnose, type Diagnosis, type RegistrationContext } from '../diagnosis';
+import { diagnose, whatIfDisagreements, type Diagnosis, type RegistrationContext, type SignInEvent, type WhatIfVerdicts } from '../diagnosis';
 import { GraphReadError, readUserFacts, type TenantFactsCache } from '../graph';
+import { evaluateWhatIf } from '../graph/what-if';
+
+export interface DiagnoserOptions {
+  /** Ask What If (default true). */
+  whatIf?: boolean;
+  whatIfTimeoutMs?: number;
+  /** After a refusal (403), do not ask again for this long (default 10 min). */
+  whatIfRetryAfterMs?: number;
+  log?: (event: Record<string, unknown>) => void;
+}
 
 export class Diagnoser {
+  private whatIfRefusedUntil = 0;
+
   constructor(
     private readonly client: Client,
     private readonly tenantFacts: TenantFactsCache,
+    private readonly options: DiagnoserOptions = {},
   ) {}
 
   /**
@@ -29,6 +47,27 @@ export class Diagnoser {
   async diagnose(userIdOrUpn: string, context: RegistrationContext): Promise<Diagnosis> {
     // Tenant facts come from the cache; the user's facts are one $batch.
     const [tenant, user] = await Promise.all([this.tenantFacts.get(), readUserFacts(this.client, userIdOrUpn)]);
-    return diagnose(tenant, user, context);
+    const { whatIf, unavailable } = await this.askWhatIf(user.user.id ?? userIdOrUpn, context);
+    if (whatIf) {
+      for (const d of whatIfDisagreements(tenant, user, context, whatIf)) this.options.log?.({ ...d, signIn: d.event, event: 'whatif.disagreement', user: user.user.id });
+    }
+    return diagnose(tenant, user, context, { whatIf, whatIfUnavailable: unavailable });
+  }
+
+  private async askWhatIf(userId: string, context: RegistrationContext): Promise<{ whatIf?: Partial<Record<SignInEvent, WhatIfVerdicts>>; unavailable?: string }> {
+    if (this.options.whatIf === false) return {};
+    if (Date.now() < this.whatIfRefusedUntil) return { unavailable: 'What If is not permitted for this app (Policy.Read.ConditionalAccess)' };
+    try {
+      const events: SignInEvent[] = ['authenticator-sign-in', 'register-security-info'];
+      const answers = await Promise.all(events.map((e) => evaluateWhatIf(this.client, userId, e, context.platform, this.options.whatIfTimeoutMs)));
+      return { whatIf: { 'authenticator-sign-in': answers[0], 'register-security-info': answers[1] } };
+    } catch (e) {
+      const error = e instanceof GraphReadError ? e : undefined;
+      if (error?.kind === 'forbidden') this.whatIfRefusedUntil = Date.now() + (this.options.whatIfRetryAfterMs ?? 600_000);
+      const unavailable =
+        error?.kind === 'forbidden' ? 'What If is not permitted for this app (Policy.Read.ConditionalAccess)' : error?.kind === 'timeout' ? 'What If timed out' : `What If failed: ${error?.message ?? (e as Error).message}`;
+      this.options.log?.({ event: 'whatif.unavailable', reason: unavailable });
+      return { unavailable };
+    }
   }
 }

@@ -29,10 +29,14 @@ export interface GraphConnectionOptions {
   maxRetries?: number;
   retryDelaySeconds?: number;
   onStale?: (event: { error: unknown; ageMs: number }) => void;
+  /** Conditional Access What If: ask it (default), or not; the emulator can be told to refuse it. */
+  whatIf?: boolean;
+  emulatorWhatIf?: 'answer' | 'forbidden';
+  log?: (event: Record<string, unknown>) => void;
 }
 
 export async function connectGraph(options: GraphConnectionOptions): Promise<GraphConnection> {
-  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot, { now: options.emulatorNow }) : undefined;
+  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot, { now: options.emulatorNow, whatIf: options.emulatorWhatIf }) : undefined;
   const credential = createCredential(emulator ? { kind: 'static', token: 'offline-demo' } : options.auth!);
   const client = createGraphClient({
     credential,
@@ -48,7 +52,7 @@ export async function connectGraph(options: GraphConnectionOptions): Promise<Gra
   return {
     client,
     tenantFacts,
-    diagnoser: new Diagnoser(client, tenantFacts),
+    diagnoser: new Diagnoser(client, tenantFacts, { whatIf: options.whatIf, log: options.log }),
     emulator,
     close: async () => {
       await emulator?.close();
