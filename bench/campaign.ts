@@ -2,7 +2,8 @@
 // emulator), the campaign, the embedded scheduler, the paced ProactiveSender over botbuilder's
 // CloudAdapter — against a loopback connector enforcing Teams' limits and injecting 429s and 5xx.
 // Reports losses, duplicates, limit violations and the duration against the theoretical minimum
-// (users ÷ 50 per second, the per-app limit).
+// (users ÷ 50 per second, the per-app limit). PACING_MARGIN_MS (default 10 here, 50 in the bot)
+// is the safety margin added to every rate window.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ export async function campaignBench(users = Number(process.env.CAMPAIGN_USERS ??
       ),
     );
     const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-    const proactive = new ProactiveSender({ adapter, appId: '' });
+    const proactive = new ProactiveSender({ adapter, appId: '', limits: { ...TEAMS_LIMITS, marginMs: Number(process.env.PACING_MARGIN_MS ?? 10) } });
     const scheduler = new EmbeddedScheduler(join(dir, 'scheduler.jsonl'), () => new Date(), () => undefined, 64);
     const campaigns = new Campaigns({ graph: graph.client, store: storage, scheduler, sender: new TeamsNoticeSender(proactive, references), now: () => new Date(), concurrency: 16 });
 
