@@ -163,3 +163,51 @@ describe('a temporary exemption (Noor: approved client app required)', () => {
     expect(sent.some((s) => s.conversationId === CHANNEL && s.method === 'PUT')).toBe(true);
   });
 });
+
+describe('tickets to a webhook (no Teams channel)', () => {
+  it('posts each ticket event as JSON, never with the TAP value', async () => {
+    const { createServer } = await import('node:http');
+    const bodies: string[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(204);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const port = (hook.address() as { port: number }).port;
+    const w = await startHarness({ now: () => new Date('2026-10-05T10:00:00Z'), env: { HELPDESK_WEBHOOK_URL: `http://127.0.0.1:${port}/tickets` } });
+    try {
+      const [diagnosis] = await w.say('tom', { text: 'my TAP expired, Android 15, on the phone itself' });
+      await w.say('tom', { value: submitData(cardOf(diagnosis), /Contact the help desk/) }, 2);
+      const opened = JSON.parse(bodies[0]);
+      expect(opened).toMatchObject({ event: 'ticket.opened', ticket: { status: 'open', requester: { name: 'Tom Becker' } } });
+      const ticketId = opened.ticket.id;
+      const agent = persona('hana');
+      const before = w.connector.sent.length;
+      await w.invoke({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: 'hook-invoke',
+        channelId: 'msteams',
+        serviceUrl: w.connector.url,
+        from: { id: 'hana-teams-id', name: agent.displayName, aadObjectId: agent.id },
+        recipient: { id: 'bot-id' },
+        conversation: { id: CHANNEL, conversationType: 'channel', tenantId: TENANT_ID, isGroup: true },
+        value: { action: { type: 'Action.Execute', verb: 'ticket.issueTap', data: { ticketId, tapLifetime: '60' } } },
+      });
+      const delivery = w.connector.sent.slice(before).find((s) => s.conversationId === 'personal-tom' && /monospace/i.test(JSON.stringify(s.activity)))!;
+      const value = monospaceText(cardOf(delivery.activity));
+      expect(value.length).toBeGreaterThanOrEqual(8);
+      const updated = bodies.map((b) => JSON.parse(b)).find((b) => b.event === 'ticket.updated');
+      expect(updated).toMatchObject({ line: expect.stringMatching(/issued a Temporary Access Pass \(10:00–11:00\)/), ticket: { tap: { start: '2026-10-05T10:00:00.000Z' } } });
+      for (const b of bodies) expect(b).not.toContain(value);
+    } finally {
+      await w.stop();
+      await new Promise((r) => hook.close(() => r(undefined)));
+    }
+  });
+});
