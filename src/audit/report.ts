@@ -10,29 +10,38 @@
 //   "totals": {
 //     "users": 12, "guests": 1, "withAuthenticatorPasskey": 4,
 //     "policies": { "total": 8, "checked": 7, "reportOnly": 1, "disabledSkipped": 1 },
-//     "usersBlocked": 7,        // blocked by at least one enforced finding (CA policy or method settings)
-//     "usersNeedingTap": 2      // can register only with a Temporary Access Pass (and can get one)
+//     "usersBlocked": 7,        // blocked by at least one enforced finding that certainly applies (CA policy or method settings)
+//     "usersNeedingTap": 2      // need a Temporary Access Pass (and can get one) for an enforced policy that certainly applies
 //   },
 //   "findings": [ {
-//     "id": "registration-loop:GUID",              // category + policy id (+ platform-free), unique
+//     "id": "registration-loop:GUID",              // unique: category:policyId, passkey-method:excluded:GROUP, passkey-method:profile:ID, tap-policy:guests, ...
 //     "category": "registration-loop" | "approved-client-app" | "register-security-info" | "other-conditions"
 //               | "tap-accepted" | "passkey-method" | "tap-policy",
 //     "code": "ca-auth-strength-loop",             // the engine's finding code (docs/contracts/diagnosis.md)
 //     "severity": "blocking" | "may-block" | "report-only" | "needs-tap" | "risk" | "latent" | "info",
+//                 // blocking: blocks users now; may-block: would, if a condition the audit cannot see (risk,
+//                 // location, device filter) holds; report-only: a report-only policy (counts say what it would do);
+//                 // needs-tap: nobody blocked, some need a TAP; risk: TAP settings that can defeat registration;
+//                 // latent: a problem with nobody blocked today; info: what it requires, nobody stopped
 //     "title": "Registration loop",
 //     "policy": { "kind": "conditionalAccess" | "authenticationMethod" | "passkeyProfile",
-//                 "id": "GUID or Fido2 / TemporaryAccessPass", "name": "...", "state": "enabled" | "enabledForReportingButNotEnforced" | "disabled" },
+//                 "id": "GUID, Fido2, TemporaryAccessPass or a profile id", "name": "...", "state": "enabled" | "enabledForReportingButNotEnforced" | "disabled" | "missing" },
 //     "requirement": "authentication strength \"Passkey in Microsoft Authenticator\" (passkey in Microsoft Authenticator)",
 //     "scope": { "allUsers": false, "includes": ["group \"Passkey pilot\" (1 user)"], "excludes": ["group \"Passkey exemptions\" (0 users)"],
 //                "resources": "All resources", "platforms": "any platform" },
 //     "reach": { "users": 1, "applies": 1, "mayApply": 0, "withAuthenticatorPasskey": 0 },
 //     "outcome": { "blocked": 1, "needTap": 0, "unknown": 0, "ok": 0, "withValidTap": 0 },   // worst case over the platforms
 //     "byPlatform": { "android": { "applies": "yes" | "maybe" | "no", "blocked": 1, "needTap": 0, "unknown": 0, "ok": 0 }, "iOS": {...} },
-//     "usersBlocked": 1,                           // = outcome.blocked (risk findings: 0)
+//     "usersBlocked": 1,                           // = outcome.blocked; the chart draws one bar per finding with usersBlocked > 0
 //     "usersAtRisk": 0,                            // risk findings: users the risk applies to
 //     "evidence": ["readable facts"],
+//     "sampleUsers": ["lena@contoso.com"],           // up to 5 affected users
 //     "fixes": [ { "code": "split-mobile-desktop-policies", "for": "admin", "title": "...", "steps": ["..."] } ],
-//     "proposal": { ...SplitProposal }             // registration loops only: the split design, ready to review
+//     "proposal": {                                // registration loops only: the split design, ready to review
+//       "replaces": {policy}, "users": { "includes": [...], "excludes": [...] },
+//       "desktop": { "policy": {Graph body, report-only}, "strength": { "id" | null, "name", "description", "note"?, "create"? }, "result": "..." },
+//       "mobile": { same }, "registerSecurityInfo": { "policy": {Graph body}, "existing": [{ id, name, state, requirement, acceptsTapAndAuthenticatorPasskey }] },
+//       "tap": "...", "steps": ["numbered, readable"] }
 //   } ],
 //   "designs": [ { "desktop": {id,name,state} | null, "mobile": {id,name,state}, "groups": ["Passkey rollout wave 1"],
 //                  "users": 3, "needTap": 2, "blocked": 1, "registerSecurityInfo": [...], "notes": ["..."] } ],
@@ -58,6 +67,16 @@ export type AuditCategory =
   | 'tap-accepted'
   | 'passkey-method'
   | 'tap-policy';
+
+export const CATEGORY_ORDER: readonly AuditCategory[] = [
+  'registration-loop',
+  'approved-client-app',
+  'register-security-info',
+  'other-conditions',
+  'tap-accepted',
+  'passkey-method',
+  'tap-policy',
+];
 
 export const CATEGORY_TITLES: Record<AuditCategory, string> = {
   'registration-loop': 'Registration loop',
@@ -114,6 +133,8 @@ export interface AuditFinding {
   usersBlocked: number;
   usersAtRisk: number;
   evidence: string[];
+  /** Up to five affected users (blocked first, then those needing a TAP), by userPrincipalName. */
+  sampleUsers: string[];
   fixes: AuditFix[];
   proposal?: SplitProposal;
 }
@@ -123,7 +144,8 @@ export interface ProposedPolicy {
   displayName: string;
   state: 'enabledForReportingButNotEnforced';
   conditions: {
-    users: { includeUsers: string[]; excludeUsers: string[]; includeGroups: string[]; excludeGroups: string[]; includeRoles: string[]; excludeRoles: string[] };
+    /** The current policy's user conditions, unchanged. */
+    users: Record<string, unknown>;
     applications: { includeApplications: string[]; includeUserActions: string[] };
     platforms?: { includePlatforms: string[]; excludePlatforms: string[] };
     clientAppTypes: string[];
@@ -136,6 +158,8 @@ export interface StrengthChoice {
   id: string | null;
   name: string;
   description: string;
+  /** Why this strength, when it is not the seed's default choice. */
+  note?: string;
   /** When id is null: the authenticationStrengthPolicy to create (POST /policies/authenticationStrengthPolicies). */
   create?: { displayName: string; allowedCombinations: string[]; combinationConfigurations: { '@odata.type': string; appliesToCombinations: string[]; allowedAAGUIDs: string[] }[] };
 }
