@@ -28,6 +28,9 @@ import { ProactiveSender } from './teams/proactive';
 import { WindowNotices } from './notices/window-notices';
 import { Campaigns } from './notices/campaign';
 import { campaignCommand } from './notices/campaign-command';
+import { auditTenant } from './audit';
+import { auditSummaryCard } from './audit/chat-summary';
+import { noticeCard } from './cards';
 
 export interface RunningBot {
   url: string;
@@ -137,6 +140,12 @@ async function serve(
     conversation: {
       now,
       log,
+      auditCommand: async (userId) => {
+        if (!(await campaigns.isAdmin(userId, config.adminGroupId))) return noticeCard({ title: 'The audit is for identity admins', text: 'Only Global, Authentication Policy or Privileged Authentication Administrators (or members of the admin group) can see the tenant audit.' });
+        // Offline the tenant is the snapshot the Graph server serves; online, export it first and run npm run audit.
+        if (!graph.emulator) return noticeCard({ title: 'Tenant audit', text: 'Run npm run audit -- --snapshot FILE against an export of the tenant for the full report.' });
+        return auditSummaryCard(auditTenant(graph.emulator.snapshot(), { at: now() }));
+      },
       campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId: config.adminGroupId }, userId, text),
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },

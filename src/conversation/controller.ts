@@ -36,6 +36,8 @@ export interface ConversationDeps {
   newSession?(): string;
   /** The help desk, when configured: tickets instead of a summary to copy. */
   helpDesk?: HelpDeskPort;
+  /** Admin command "audit": the tenant's passkey readiness summary. */
+  auditCommand?(userId: string): Promise<Card>;
   /** Admin commands ("campaign start GROUP DATE", "campaign status"): answers with a card. */
   campaignCommand?(userId: string, text: string): Promise<Card>;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
@@ -91,6 +93,7 @@ export async function handleTurn(
         cards: [ticket ? ticketConfirmationCard(ticket) : noticeCard({ title: 'No open ticket', text: 'You have no open help-desk ticket. Say "help" if something is not working.' })],
       };
     }
+    if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId)] };
     if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
     s = { ...s, intake: addText(s.intake, text) };
     return proceed(deps, s, userId);

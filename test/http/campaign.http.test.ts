@@ -56,3 +56,13 @@ it('"my ticket" shows the open ticket, or says there is none', async () => {
   const [none] = await h.say('pia', { text: 'my ticket' });
   expect(cardText(cardOf(none))).toMatch(/No open ticket/);
 });
+
+it('"audit" gives an identity admin the readiness summary, and nobody else', async () => {
+  const [refused] = await h.say('lena', { text: 'audit' });
+  expect(cardText(cardOf(refused))).toMatch(/for identity admins/);
+  const [summary] = await h.say('ada', { text: 'audit' });
+  const text = cardText(cardOf(summary));
+  expect(text).toMatch(/Passkey readiness: Contoso \(demo\)/);
+  expect(text).toMatch(/Passkey pilot: passkey in Authenticator everywhere/);
+  expect(text).toMatch(/npm run audit/);
+});
