@@ -2,8 +2,8 @@
 // emulator), the campaign, the embedded scheduler, the paced ProactiveSender over botbuilder's
 // CloudAdapter — against a loopback connector enforcing Teams' limits and injecting 429s and 5xx.
 // Reports losses, duplicates, limit violations and the duration against the theoretical minimum
-// (users ÷ 50 per second, the per-app limit). PACING_MARGIN_MS (default 10 here, 50 in the bot)
-// is the safety margin added to every rate window.
+// (users ÷ 50 per second, the per-app limit). PACING_MARGIN_MS (default 10, as in the bot) is the
+// safety margin added to every rate window.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

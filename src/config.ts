@@ -32,6 +32,8 @@ export interface Config {
   };
   /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs). */
   azureStorage?: { connectionString: string; prefix: string; maxQueueDelaySeconds: number };
+  /** Safety margin added to every Teams rate window when pacing proactive sends (ms). */
+  pacingMarginMs: number;
   /** Ask Conditional Access What If which policies apply (needs Policy.Read.ConditionalAccess). */
   whatIf: boolean;
   /** Members may run passkey campaigns (besides Global / Authentication Policy / Privileged Authentication Administrators). */
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
     adminGroupId: get('ADMIN_GROUP_ID'),
     whatIf: (get('WHAT_IF') ?? 'on') !== 'off',
+    pacingMarginMs: int('PACING_MARGIN_MS', 10, 0, 1000),
     azureStorage: azureConnection
       ? { connectionString: azureConnection, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
       : undefined,

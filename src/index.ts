@@ -25,6 +25,7 @@ import { TeamsHelpDeskNotifier } from './teams/helpdesk-notifier';
 import { ConversationReferences } from './teams/references';
 import { TeamsNoticeSender } from './teams/notice-sender';
 import { ProactiveSender } from './teams/proactive';
+import { TEAMS_LIMITS } from './notices/pacing';
 import { WindowNotices } from './notices/window-notices';
 import { Campaigns } from './notices/campaign';
 import { campaignCommand } from './notices/campaign-command';
@@ -82,7 +83,7 @@ async function serve(
   const scheduler: JobScheduler = config.azureStorage
     ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
     : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
-  const noticeSender = new TeamsNoticeSender(new ProactiveSender({ adapter, appId: config.bot.appId, log }), references);
+  const noticeSender = new TeamsNoticeSender(new ProactiveSender({ adapter, appId: config.bot.appId, log, limits: { ...TEAMS_LIMITS, marginMs: config.pacingMarginMs } }), references);
   const tickets = new TicketStore(storage);
   const campaigns = new Campaigns({ graph: graph.client, store: storage, scheduler, sender: noticeSender, now });
   const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
