@@ -180,7 +180,7 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
     }
 
     // The bot's own JSON log goes to stdout; it logs nothing on a healthy turn.
-    const bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dataDir }, ROOT));
+    const bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dataDir, WHAT_IF: process.env.WHAT_IF ?? 'off' }, ROOT));
     try {
       await bot.graph.tenantFacts.get(); // warm the tenant-facts cache (TTL 300 s > this run)
       await checkDiagnosisReplies(bot.url, connector);
