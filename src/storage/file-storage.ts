@@ -24,7 +24,20 @@ export class FileStorage implements KeyValueStore {
     return join(this.dir, `${encodeURIComponent(key).replace(/\./g, '%2E')}.json`);
   }
 
+  /**
+   * Items this process has read or written. The embedded store serves one instance (several
+   * instances share Azure Storage instead), so each file needs reading only once.
+   */
+  private readonly cache = new Map<string, StoreItem | undefined>();
+
   private async load(key: string): Promise<StoreItem | undefined> {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const item = await this.loadFile(key);
+    this.cache.set(key, item);
+    return item;
+  }
+
+  private async loadFile(key: string): Promise<StoreItem | undefined> {
     try {
       return JSON.parse(await readFile(this.file(key), 'utf8')) as StoreItem;
     } catch (e) {
@@ -42,7 +55,8 @@ export class FileStorage implements KeyValueStore {
     const out: StoreItems = {};
     for (const key of keys) {
       const item = await this.load(key);
-      if (item) out[key] = item;
+      // A copy: callers (botbuilder state) change what they read before writing it back.
+      if (item) out[key] = structuredClone(item);
     }
     return out;
   }
@@ -60,9 +74,17 @@ export class FileStorage implements KeyValueStore {
     const tmp = `${this.file(key)}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(tmp, JSON.stringify(next));
     await rename(tmp, this.file(key));
+    this.cache.set(key, next);
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => this.locks.run(key, () => rm(this.file(key), { force: true }))));
+    await Promise.all(
+      keys.map((key) =>
+        this.locks.run(key, async () => {
+          await rm(this.file(key), { force: true });
+          this.cache.set(key, undefined);
+        }),
+      ),
+    );
   }
 }
