@@ -25,7 +25,8 @@ import { methodPolicyIssues, type MethodIssue } from '../diagnosis/method-policy
 import { prepareTenant, prepareUser, roleName, type PreparedTenant, type PreparedUser } from '../diagnosis/prepare';
 import type { FindingCode } from '../diagnosis/result';
 import type { TenantSnapshot } from '../graph-emulator/snapshot';
-import { DirectoryIndex, hasAuthenticatorPasskey, tenantFactsOfSnapshot } from './directory';
+import { tenantFactsOfSnapshot } from '../graph-emulator/snapshot-facts';
+import { DirectoryIndex, hasAuthenticatorPasskey } from './directory';
 import { caFixes, methodFixes, splitProposal, tapFixes } from './fixes';
 import { acceptsTapAndPasskey, caRef, count, MIN_TAP_LIFETIME_MINUTES, NOTHING, plural, REPORT_ONLY, requirementOf, stateText, TAP_MULTI, TAP_ONE, withFactors } from './util';
 import {

@@ -4,23 +4,13 @@
 // 50,000-user / 2,000-group tenant indexes in well under a second. Also turns a snapshot into
 // the engine's facts (TenantFacts, UserFacts) — the product version of what the Graph layer
 // reads for one user.
-import { AUTHENTICATOR_AAGUID, AUTHENTICATOR_APP_ID, odataType, type TenantFacts, type UserFacts } from '../diagnosis/facts';
+import { AUTHENTICATOR_AAGUID, odataType, type UserFacts } from '../diagnosis/facts';
 import type { SnapshotUser, TenantSnapshot } from '../graph-emulator/snapshot';
 
 const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));
 
 /** The tenant-wide facts, as the Graph layer would read them. */
-export function tenantFactsOfSnapshot(snapshot: TenantSnapshot): TenantFacts {
-  return {
-    tenantId: snapshot.tenant.id,
-    conditionalAccessPolicies: snapshot.conditionalAccessPolicies,
-    namedLocations: snapshot.namedLocations,
-    authenticationStrengths: snapshot.authenticationStrengthPolicies,
-    methodConfigurations: snapshot.authenticationMethodsPolicy.authenticationMethodConfigurations,
-    authenticatorServicePrincipal: snapshot.servicePrincipals.find((s) => s.appId.toLowerCase() === AUTHENTICATOR_APP_ID) ?? null,
-  };
-}
-
+export { tenantFactsOfSnapshot } from '../graph-emulator/snapshot-facts';
 /** True when the user holds a passkey (FIDO2 method) made by Microsoft Authenticator, on either platform. */
 export function hasAuthenticatorPasskey(user: Pick<SnapshotUser, 'authenticationMethods'>): boolean {
   return user.authenticationMethods.some(

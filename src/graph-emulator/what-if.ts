@@ -3,10 +3,11 @@
 // with policyApplies and analysisReasons. Answers come from the snapshot's recorded results when
 // it has them, otherwise from the local evaluator — so both paths of the bot are testable.
 import { applicability, type SignInEvent } from '../diagnosis/applicability';
-import { AUTHENTICATOR_APP_ID, type Platform, type TenantFacts } from '../diagnosis/facts';
+import { AUTHENTICATOR_APP_ID, type Platform } from '../diagnosis/facts';
 import { prepareTenant, prepareUser } from '../diagnosis/prepare';
 import type { TenantDirectory } from './directory';
 import { GraphHttpError } from './graphError';
+import { tenantFactsOfSnapshot } from './snapshot-facts';
 
 interface EvaluateBody {
   signInIdentity?: { '@odata.type'?: string; userId?: string };
@@ -45,14 +46,6 @@ export function evaluateWhatIf(directory: TenantDirectory, raw: unknown): { valu
   if (recorded) {
     verdicts = new Map(recorded.results.map((r) => [r.policyId, { policyApplies: r.policyApplies, analysisReasons: r.analysisReasons }]));
   } else {
-    const facts: TenantFacts = {
-      tenantId: data.tenant.id,
-      conditionalAccessPolicies: policies,
-      namedLocations: data.namedLocations,
-      authenticationStrengths: data.authenticationStrengthPolicies,
-      methodConfigurations: data.authenticationMethodsPolicy.authenticationMethodConfigurations as TenantFacts['methodConfigurations'],
-      authenticatorServicePrincipal: directory.findServicePrincipalByAppId(AUTHENTICATOR_APP_ID) ?? null,
-    };
     const groupIds = directory.transitiveGroupIds(user.id);
     const { authenticationMethods: _m, managedDevices: _d, memberOf: _g, ...resource } = user;
     const prepared = prepareUser({
@@ -62,7 +55,7 @@ export function evaluateWhatIf(directory: TenantDirectory, raw: unknown): { valu
       methods: [],
       managedDevices: [],
     });
-    const tenant = prepareTenant(facts);
+    const tenant = prepareTenant(tenantFactsOfSnapshot(data));
     verdicts = new Map(
       policies.map((p) => {
         if (p.state === 'disabled') return [p.id, { policyApplies: false, analysisReasons: 'policyNotEnabled' }];
