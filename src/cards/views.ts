@@ -125,9 +125,9 @@ export function noticeCard(input: NoticeInput): AdaptiveCard {
 }
 
 /**
- * Step groups with their numbers as text. Steps are shown in RichTextBlocks (no markdown), so
- * policy names and evidence from the tenant appear exactly as written, and "1." is never read
- * as a markdown list.
+ * Step groups with their numbers as text. Each step is one RichTextBlock (number and text as two
+ * TextRuns: no markdown, so policy names from the tenant appear exactly as written). A ColumnSet
+ * per step looked the same but cost three times the bytes and templating work per step.
  */
 function numbered(groups: StepGroup[]) {
   return groups.map((g) => ({ heading: g.heading ?? '', steps: g.steps.map((text, i) => ({ number: `${i + 1}.`, text })) }));
