@@ -15,7 +15,7 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; appTenantId: string };
   /** The only tenant whose activities are served. */
   tenantId: string;
-  graph: { baseUrl: string; auth: GraphAuth; timeoutMs: number; tenantFactsTtlMs: number };
+  graph: { baseUrl: string; auth: GraphAuth; timeoutMs: number; tenantFactsTtlMs: number; userFactsTtlMs: number };
   /** Tenant snapshot served by the loopback Graph emulator (offline demo). */
   snapshotPath: string | null;
   dataDir: string;
@@ -164,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       auth,
       timeoutMs: int('GRAPH_TIMEOUT_MS', 10_000, 100, 120_000),
       tenantFactsTtlMs: int('TENANT_FACTS_TTL_SECONDS', 300, 0, 86_400) * 1000,
+      userFactsTtlMs: int('USER_FACTS_TTL_SECONDS', 60, 0, 3600) * 1000,
     },
     snapshotPath,
     dataDir: resolve(root, get('DATA_DIR') ?? 'data'),

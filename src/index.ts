@@ -55,6 +55,7 @@ export async function startBot(config: Config, options: { now?: () => Date; log?
     auth: config.graph.auth,
     timeoutMs: config.graph.timeoutMs,
     tenantFactsTtlMs: config.graph.tenantFactsTtlMs,
+    userFactsTtlMs: config.graph.userFactsTtlMs,
     onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
     whatIf: config.whatIf,
     log,
@@ -104,6 +105,7 @@ async function serve(
     let notices: WindowNotices | undefined;
     desk = new HelpDesk({
       events: { tapIssued: (t) => notices!.tapIssued(t), exemptionGranted: (t) => notices!.exemptionGranted(t) },
+      userChanged: (id) => graph.diagnoser.forgetUser(id),
       graph: graph.client,
       tenantFacts: graph.tenantFacts,
       tickets,

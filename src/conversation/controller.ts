@@ -30,6 +30,8 @@ export interface Persona {
 export interface ConversationDeps {
   /** Diagnoses the employee known by this Entra object id (or the demo persona's id). */
   diagnose(userId: string, context: RegistrationContext): Promise<Diagnosis>;
+  /** Forget what was read about this user, so the next diagnosis reads Graph afresh. */
+  forgetUser?(userId: string): void;
   now(): Date;
   /** Offline demo personas; absent in production. */
   personas?: Persona[];
@@ -76,15 +78,18 @@ export async function handleTurn(
   s = { ...s, owner: s.owner ?? from.aadObjectId };
   const userId = s.persona ?? from.aadObjectId;
   const welcome = () => welcomeCard({ session: s.intake.session, userName: from.name, demoPersonas: deps.personas });
+  const startOver = (): TurnResult => {
+    // People start over after changing something (or being told an admin did): check afresh.
+    deps.forgetUser?.(userId);
+    s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
+    return { state: s, cards: [welcome()] };
+  };
 
   if (turn.kind === 'welcome') return { state: s, cards: [welcome()] };
 
   if (turn.kind === 'text') {
     const text = turn.text.trim();
-    if (/^(start over|restart|reset)$/i.test(text)) {
-      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
-      return { state: s, cards: [welcome()] };
-    }
+    if (/^(start over|restart|reset)$/i.test(text)) return startOver();
     if (text === '' || /^\s*(help|hi|hello|hey|menu|\?)\s*[.!]*\s*$/i.test(text)) return { state: s, cards: [welcome()] };
     if (/^my ticket\b/i.test(text)) {
       const ticket = deps.helpDesk ? await deps.helpDesk.openTicketOf(userId) : undefined;
@@ -142,8 +147,7 @@ export async function handleTurn(
       return proceed(deps, s, userId);
     }
     case 'startOver':
-      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
-      return { state: s, cards: [welcome()] };
+      return startOver();
     case 'fixed':
       s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
       return { state: s, cards: [noticeCard({ title: 'Great, glad that worked!', text: 'Your passkey in Microsoft Authenticator is ready. If something else goes wrong, just say "help".' })] };

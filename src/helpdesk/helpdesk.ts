@@ -65,6 +65,8 @@ export interface HelpDeskOptions {
   exemptionHours?: number[];
   /** Told after a TAP is issued or an exemption granted (window notices hang off these). */
   events?: { tapIssued?(ticket: Ticket): Promise<void>; exemptionGranted?(ticket: Ticket): Promise<void> };
+  /** Told when the bot changed this user in Entra (TAP issued, exemption added or removed). */
+  userChanged?(aadObjectId: string): void;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -257,6 +259,8 @@ export class HelpDesk {
           const message = e instanceof GraphReadError ? e.message : (e as Error).message;
           await audit('failed', message);
           return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${message}` };
+        } finally {
+          this.o.userChanged?.(ticket.requester.aadObjectId); // even a failed call may have landed
         }
         const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
         const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
@@ -284,6 +288,8 @@ export class HelpDesk {
         } catch (e) {
           await audit('failed', (e as Error).message);
           return { outcome: 'failed', ticket, message: `Microsoft Graph refused to add the user to the exemption group: ${(e as Error).message}` };
+        } finally {
+          this.o.userChanged?.(ticket.requester.aadObjectId);
         }
         const start = at.toISOString();
         const end = new Date(at.getTime() + hours * 3_600_000).toISOString();
@@ -380,6 +386,8 @@ export class HelpDesk {
         ticket.exemption.removalError = (e as Error).message;
         await this.o.tickets.put(ticket);
         throw e; // the scheduler retries with backoff
+      } finally {
+        this.o.userChanged?.(ticket.requester.aadObjectId);
       }
       ticket.exemption.removedAt = at;
       ticket.exemption.removalError = undefined;

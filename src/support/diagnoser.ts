@@ -9,6 +9,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { diagnose, whatIfDisagreements, type Diagnosis, type RegistrationContext, type SignInEvent, type WhatIfVerdicts } from '../diagnosis';
 import { GraphReadError, readUserFacts, type TenantFactsCache } from '../graph';
 import { evaluateWhatIf } from '../graph/what-if';
+import { UserFactsCache } from '../graph/user-facts-cache';
 
 export interface DiagnoserOptions {
   /** Ask What If (default true). */
@@ -16,17 +17,27 @@ export interface DiagnoserOptions {
   whatIfTimeoutMs?: number;
   /** After a refusal (403), do not ask again for this long (default 10 min). */
   whatIfRetryAfterMs?: number;
+  /** Serve a user's facts read within this many ms again (default 0: read Graph every time). */
+  userFactsTtlMs?: number;
   log?: (event: Record<string, unknown>) => void;
 }
 
 export class Diagnoser {
   private whatIfRefusedUntil = 0;
+  private readonly userFacts: UserFactsCache;
 
   constructor(
     private readonly client: Client,
     private readonly tenantFacts: TenantFactsCache,
     private readonly options: DiagnoserOptions = {},
-  ) {}
+  ) {
+    this.userFacts = new UserFactsCache({ ttlMs: options.userFactsTtlMs ?? 0 });
+  }
+
+  /** The next diagnosis of this user reads Graph afresh (they, or we, just changed something). */
+  forgetUser(aadObjectId: string): void {
+    this.userFacts.forget(aadObjectId);
+  }
 
   /**
    * A Teams user: matched by Entra object id; when Graph does not know that id (a snapshot built
@@ -45,8 +56,8 @@ export class Diagnoser {
 
   /** Throws GraphReadError (kind notFound for an unknown user) when Graph cannot answer. */
   async diagnose(userIdOrUpn: string, context: RegistrationContext): Promise<Diagnosis> {
-    // Tenant facts come from the cache; the user's facts are one $batch.
-    const [tenant, user] = await Promise.all([this.tenantFacts.get(), readUserFacts(this.client, userIdOrUpn)]);
+    // Tenant facts come from their cache; the user's facts are one $batch (or its cached result).
+    const [tenant, user] = await Promise.all([this.tenantFacts.get(), this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn))]);
     const { whatIf, unavailable } = await this.askWhatIf(user.user.id ?? userIdOrUpn, context);
     if (whatIf) {
       for (const d of whatIfDisagreements(tenant, user, context, whatIf)) this.options.log?.({ ...d, signIn: d.event, event: 'whatif.disagreement', user: user.user.id });

@@ -26,6 +26,8 @@ export interface GraphConnectionOptions {
   auth?: GraphCredentialConfig;
   timeoutMs?: number;
   tenantFactsTtlMs?: number;
+  /** Serve a user's facts again within this many ms (default 0: every diagnosis reads Graph). */
+  userFactsTtlMs?: number;
   maxRetries?: number;
   retryDelaySeconds?: number;
   onStale?: (event: { error: unknown; ageMs: number }) => void;
@@ -52,7 +54,7 @@ export async function connectGraph(options: GraphConnectionOptions): Promise<Gra
   return {
     client,
     tenantFacts,
-    diagnoser: new Diagnoser(client, tenantFacts, { whatIf: options.whatIf, log: options.log }),
+    diagnoser: new Diagnoser(client, tenantFacts, { whatIf: options.whatIf, userFactsTtlMs: options.userFactsTtlMs, log: options.log }),
     emulator,
     close: async () => {
       await emulator?.close();

@@ -29,7 +29,7 @@ export interface SupportBotOptions {
   /** Activities from any other tenant are refused. */
   tenantId: string;
   conversation: Omit<ConversationDeps, 'diagnose'>;
-  diagnoser: Pick<Diagnoser, 'diagnoseTeamsUser'>;
+  diagnoser: Pick<Diagnoser, 'diagnoseTeamsUser'> & Partial<Pick<Diagnoser, 'forgetUser'>>;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -158,6 +158,7 @@ export class SupportBot extends TeamsActivityHandler {
         ...this.options.conversation,
         helpDesk: this.options.helpDesk?.desk,
         diagnose: (userId, ctx) => this.options.diagnoser.diagnoseTeamsUser(userId, rosterUpn, ctx),
+        forgetUser: (userId) => this.options.diagnoser.forgetUser?.(userId),
       };
       result = await handleTurn(deps, state ? { ...state, persona: persona ?? state.persona } : undefined, turn, from);
     } catch (e) {

@@ -110,3 +110,22 @@ describe('Graph outages', () => {
     expect(cardText(cardOf(retry))).toMatch(/Passkey \(FIDO2\)|passkeys/i);
   });
 });
+
+describe("a user's facts are read once a minute (USER_FACTS_TTL_SECONDS, default 60)", () => {
+  it('answers a second description from what it read, even while Graph is down; "start over" checks afresh', async () => {
+    const emulator = h.bot.graph.emulator!;
+    const text = 'AADSTS53003 on my iPhone, iOS 18, on the phone itself';
+    const [first] = await h.say('vic', { text }, 1, 'vic-first');
+    const withoutTimes = (card: any) => cardText(card).replace(/\d{1,2}:\d{2}/g, 'hh:mm'); // "Checked" may cross a minute
+    const diagnosis = withoutTimes(cardOf(first));
+    expect(diagnosis).not.toMatch(/busy or not answering/);
+
+    emulator.failNext(4, 503, { retryAfterSeconds: 0, pathContains: '$batch' }); // 1 try + 3 retries
+    const [again] = await h.say('vic', { text }, 1, 'vic-second');
+    expect(withoutTimes(cardOf(again))).toBe(diagnosis);
+
+    await h.say('vic', { text: 'start over' }, 1, 'vic-second');
+    const [fresh] = await h.say('vic', { text }, 1, 'vic-second');
+    expect(cardText(cardOf(fresh))).toMatch(/busy or not answering/);
+  });
+});
