@@ -60,10 +60,16 @@ export async function startBot(config: Config, options: { now?: () => Date; log?
     whatIf: config.whatIf,
     log,
   });
+  let storage: KeyValueStore | undefined;
   try {
-    return await serve(config, graph, snapshot, now, log);
+    // One instance: a log under DATA_DIR, locked to this process. Several: Azure Storage shared by all of them.
+    storage = config.azureStorage
+      ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
+      : new FileStorage(config.dataDir, { log });
+    return await serve(config, graph, storage, snapshot, now, log);
   } catch (e) {
     await graph.close();
+    if (storage instanceof FileStorage) await storage.close();
     throw e;
   }
 }
@@ -71,14 +77,11 @@ export async function startBot(config: Config, options: { now?: () => Date; log?
 async function serve(
   config: Config,
   graph: GraphConnection,
+  storage: KeyValueStore,
   snapshot: TenantSnapshot | undefined,
   now: () => Date,
   log: (event: Record<string, unknown>) => void,
 ): Promise<RunningBot> {
-  // One instance: files under DATA_DIR. Several: Azure Storage shared by all of them.
-  const storage: KeyValueStore = config.azureStorage
-    ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
-    : new FileStorage(config.dataDir);
   const adapter = createAdapter(config, log);
   const references = new ConversationReferences(storage);
   const scheduler: JobScheduler = config.azureStorage
@@ -171,6 +174,7 @@ async function serve(
       scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await graph.close();
+      if (storage instanceof FileStorage) await storage.close();
     },
   };
 }

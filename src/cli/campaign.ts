@@ -14,7 +14,7 @@ import type { NoticeSender } from '../notices/window-notices';
 import { AzureScheduler } from '../scheduler/azure-scheduler';
 import { EmbeddedScheduler } from '../scheduler/embedded-scheduler';
 import { AzureBlobStorage } from '../storage/azure-blob-storage';
-import { FileStorage } from '../storage/file-storage';
+import { FileStorage, StoreInUseError } from '../storage/file-storage';
 import { connectGraph } from '../support/graph-connection';
 
 // The CLI only schedules; the bot's scheduler delivers.
@@ -36,14 +36,16 @@ async function main(): Promise<number> {
     return 2;
   }
   let graph;
+  let fileStore: FileStorage | undefined;
   try {
     const config = loadConfig(values.snapshot ? { ...process.env, TENANT_SNAPSHOT: values.snapshot } : process.env);
     const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath) : undefined;
     graph = await connectGraph({ snapshot, tenantId: config.tenantId, baseUrl: config.graph.baseUrl, auth: config.graph.auth, whatIf: false });
     const now = () => new Date();
+    // The embedded store is locked to one process: this fails clearly while the bot is running.
     const store = config.azureStorage
       ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
-      : new FileStorage(config.dataDir);
+      : (fileStore = new FileStorage(config.dataDir, { log: (event) => process.stderr.write(`${JSON.stringify(event)}\n`) }));
     const scheduler = config.azureStorage
       ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now })
       : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now);
@@ -61,7 +63,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof CampaignError || e instanceof SnapshotError || e instanceof ConfigError) {
+    if (e instanceof CampaignError || e instanceof SnapshotError || e instanceof ConfigError || e instanceof StoreInUseError) {
       process.stderr.write(`campaign: ${e.message}\n`);
       return 2;
     }
@@ -72,6 +74,7 @@ async function main(): Promise<number> {
     throw e;
   } finally {
     await graph?.close();
+    await fileStore?.close();
   }
 }
 
