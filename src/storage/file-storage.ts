@@ -4,8 +4,8 @@
 // stays free of the SDK. Writes that arrive together share one append (group commit): bot state
 // is saved every turn, and one append per batch costs far less than a file per key.
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { appendFileSync, closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { KeyedMutex, type KeyValueStore, type StoreItem, type StoreItems } from './key-value';
@@ -56,7 +56,7 @@ export class FileStorage implements KeyValueStore {
   private readonly items = new Map<string, Entry>();
   private liveBytes = 0;
   private fileBytes = 0;
-  private handle?: FileHandle;
+  private fd?: number;
   private queue: Pending[] = [];
   private draining?: Promise<void>;
   private closing?: Promise<void>;
@@ -122,11 +122,15 @@ export class FileStorage implements KeyValueStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       while (this.draining) await this.draining;
-      await this.handle?.close();
-      this.handle = undefined;
+      this.closeLog();
       this.unlock();
     })();
     return this.closing;
+  }
+
+  private closeLog(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 
   private set(key: string, entry: Entry): void {
@@ -170,16 +174,25 @@ export class FileStorage implements KeyValueStore {
     }
   }
 
+  /**
+   * One batch, written synchronously: a few KB into the page cache take microseconds, while an
+   * async write waits for a thread-pool thread (on 2 busy cores, often a millisecond or more)
+   * and every turn of the batch waits with it. Handed to the OS before resolving, as before.
+   */
   private async append(buffer: Buffer): Promise<void> {
-    this.handle ??= await open(this.file, 'a');
+    this.fd ??= openSync(this.file, 'a');
     const before = this.fileBytes;
     try {
       let done = 0;
-      while (done < buffer.length) done += (await this.handle.write(buffer, done, buffer.length - done)).bytesWritten;
+      while (done < buffer.length) done += writeSync(this.fd, buffer, done, buffer.length - done);
       this.fileBytes += buffer.length;
     } catch (e) {
       // Take back a partial batch: its writes are rejected, so a restart must not replay them.
-      await this.handle.truncate(before).catch(() => this.log({ event: 'store.truncate-failed', file: this.file }));
+      try {
+        ftruncateSync(this.fd, before);
+      } catch {
+        this.log({ event: 'store.truncate-failed', file: this.file });
+      }
       throw e;
     }
   }
@@ -211,8 +224,7 @@ export class FileStorage implements KeyValueStore {
     try {
       await writeFile(`${this.file}.compact`, body);
       // Reopened on the next append: the old descriptor points at the replaced file.
-      await this.handle?.close();
-      this.handle = undefined;
+      this.closeLog();
       await rename(`${this.file}.compact`, this.file);
       this.fileBytes = Buffer.byteLength(body);
       this.log({ event: 'store.compacted', fromBytes, toBytes: this.fileBytes });
