@@ -7,7 +7,9 @@
 //    that says enough (error, platform, OS version, same device) to be diagnosed at once;
 //    measured with its defaults (warm caches: tenant facts, and each user's facts for a minute),
 //    then again with USER_FACTS_TTL_SECONDS=0 (one Graph $batch on every turn).
-// Both reply to the same loopback connector (test/http/loopback-connector.ts). CloudAdapter
+// Both reply to the same loopback connector (test/http/loopback-connector.ts), which during the
+// load only counts replies (in production Microsoft's service parses them, not the bot's process;
+// kept, they would fill this heap with the replies of every run). CloudAdapter
 // answers the POST only after the turn, reply POST included, so autocannon's latency is the
 // whole turn.
 //
@@ -124,8 +126,8 @@ async function checkDiagnosisReplies(url: string, connector: LoopbackConnector):
 
 async function drain(connector: LoopbackConnector): Promise<void> {
   // Turns still running when autocannon stopped finish on their own; let their replies land.
-  for (let n = -1; n !== connector.sent.length; ) {
-    n = connector.sent.length;
+  for (let n = -1; n !== connector.received; ) {
+    n = connector.received;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -154,7 +156,7 @@ async function sequential(url: string, connector: LoopbackConnector, seconds: nu
 /** One autocannon run against a bot; `warmup` seconds of unmeasured load first when given. */
 async function run(bot: Bot, connector: LoopbackConnector, o: HttpBenchOptions, seconds: number, warmup = 0): Promise<Round & { turns: number; replies: number }> {
   const requests = PERSONAS.map((p) => ({ method: 'POST', path: '/api/messages', body: JSON.stringify(activity(p, connector.url, '[<id>]')) }));
-  const before = connector.sent.length;
+  const before = connector.received;
   const r = await autocannon({
     url: bot.url,
     connections: o.connections,
@@ -175,7 +177,7 @@ async function run(bot: Bot, connector: LoopbackConnector, o: HttpBenchOptions, 
     non2xx: r.non2xx,
     completed: r.latency.totalCount,
     turns: r.latency.totalCount + (r.warmup?.latency?.totalCount ?? 0),
-    replies: connector.sent.length - before,
+    replies: connector.received - before,
   };
 }
 
@@ -208,6 +210,7 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
       await checkDiagnosisReplies(bot.url, connector);
     }
 
+    connector.recording = false; // replies are counted, not kept (see LoopbackConnector.recording)
     for (const bot of bots) {
       const warm = await run(bot, connector, o, 1, o.warmup);
       rows.push({ name: bot.name, rounds: [], turns: warm.turns, replies: warm.replies });

@@ -13,6 +13,14 @@ export interface Sent {
 export interface LoopbackConnector {
   url: string;
   sent: Sent[];
+  /** Replies received (POST or PUT of an activity), recorded or not. */
+  readonly received: number;
+  /**
+   * Default true. Off, replies are only counted, not parsed or kept: a load run would otherwise
+   * hold every reply in this process's heap (the real connector is Microsoft's service, not the
+   * bot's memory).
+   */
+  recording: boolean;
   /** Teams roster answers for GET /v3/conversations/{id}/members/{memberId}, by member id. */
   roster: Map<string, Record<string, unknown>>;
   /** Waits until `count` more activities have arrived since `from` (an index into sent). */
@@ -25,13 +33,14 @@ export async function startConnector(): Promise<LoopbackConnector> {
   const roster = new Map<string, Record<string, unknown>>();
   const waiters: (() => void)[] = [];
   let n = 0;
+  let recording = true;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const m = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
       if ((req.method === 'POST' || req.method === 'PUT') && m) {
-        sent.push({ method: req.method, conversationId: decodeURIComponent(m[1]), activity: body ? JSON.parse(body) : {} });
+        if (recording) sent.push({ method: req.method, conversationId: decodeURIComponent(m[1]), activity: body ? JSON.parse(body) : {} });
         waiters.splice(0).forEach((w) => w());
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${++n}` }));
@@ -52,6 +61,15 @@ export async function startConnector(): Promise<LoopbackConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     sent,
+    get received() {
+      return n;
+    },
+    get recording() {
+      return recording;
+    },
+    set recording(on: boolean) {
+      recording = on;
+    },
     roster,
     waitFor: (from, count, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {
