@@ -9,7 +9,8 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { diagnose, whatIfDisagreements, type Diagnosis, type RegistrationContext, type SignInEvent, type WhatIfVerdicts } from '../diagnosis';
 import { GraphReadError, readUserFacts, type TenantFactsCache } from '../graph';
 import { evaluateWhatIf } from '../graph/what-if';
-import { UserFactsCache } from '../graph/user-facts-cache';
+import { UserCache } from '../graph/user-cache';
+import type { UserFacts } from '../diagnosis/facts';
 
 export interface DiagnoserOptions {
   /** Ask What If (default true). */
@@ -17,26 +18,31 @@ export interface DiagnoserOptions {
   whatIfTimeoutMs?: number;
   /** After a refusal (403), do not ask again for this long (default 10 min). */
   whatIfRetryAfterMs?: number;
-  /** Serve a user's facts read within this many ms again (default 0: read Graph every time). */
+  /** Serve a user's facts and What If answers read within this many ms again (default 0: ask Graph every time). */
   userFactsTtlMs?: number;
   log?: (event: Record<string, unknown>) => void;
 }
 
 export class Diagnoser {
   private whatIfRefusedUntil = 0;
-  private readonly userFacts: UserFactsCache;
+  private readonly userFacts: UserCache<UserFacts>;
+  /** What If's answers, by "<user id>|<platform>". */
+  private readonly whatIfAnswers: UserCache<Partial<Record<SignInEvent, WhatIfVerdicts>>>;
 
   constructor(
     private readonly client: Client,
     private readonly tenantFacts: TenantFactsCache,
     private readonly options: DiagnoserOptions = {},
   ) {
-    this.userFacts = new UserFactsCache({ ttlMs: options.userFactsTtlMs ?? 0 });
+    const ttlMs = options.userFactsTtlMs ?? 0;
+    this.userFacts = new UserCache({ ttlMs, userOf: (facts) => facts.user.id ?? undefined });
+    this.whatIfAnswers = new UserCache({ ttlMs, userOf: (_, key) => key.split('|')[0] });
   }
 
   /** The next diagnosis of this user reads Graph afresh (they, or we, just changed something). */
   forgetUser(aadObjectId: string): void {
     this.userFacts.forget(aadObjectId);
+    this.whatIfAnswers.forget(aadObjectId);
   }
 
   /**
@@ -69,9 +75,12 @@ export class Diagnoser {
     if (this.options.whatIf === false) return {};
     if (Date.now() < this.whatIfRefusedUntil) return { unavailable: 'What If is not permitted for this app (Policy.Read.ConditionalAccess)' };
     try {
-      const events: SignInEvent[] = ['authenticator-sign-in', 'register-security-info'];
-      const answers = await Promise.all(events.map((e) => evaluateWhatIf(this.client, userId, e, context.platform, this.options.whatIfTimeoutMs)));
-      return { whatIf: { 'authenticator-sign-in': answers[0], 'register-security-info': answers[1] } };
+      const whatIf = await this.whatIfAnswers.get(`${userId}|${context.platform}`, async () => {
+        const events: SignInEvent[] = ['authenticator-sign-in', 'register-security-info'];
+        const answers = await Promise.all(events.map((e) => evaluateWhatIf(this.client, userId, e, context.platform, this.options.whatIfTimeoutMs)));
+        return { 'authenticator-sign-in': answers[0], 'register-security-info': answers[1] };
+      });
+      return { whatIf };
     } catch (e) {
       const error = e instanceof GraphReadError ? e : undefined;
       if (error?.kind === 'forbidden') this.whatIfRefusedUntil = Date.now() + (this.options.whatIfRetryAfterMs ?? 600_000);

@@ -71,3 +71,18 @@ it('falls back to the local evaluator when What If times out', async () => {
   expect(d.findings.find((f) => f.code === 'ca-auth-strength-loop')!.evidence.join(' ')).toContain('(evaluated locally: What If timed out)');
   expect(logs).toContainEqual({ event: 'whatif.unavailable', reason: 'What If timed out' });
 });
+
+it('asks What If once per user and platform within the TTL, and again once the user is forgotten', async () => {
+  graph = await connectGraph({ snapshot: EXAMPLE.snapshot, retryDelaySeconds: 0 });
+  const diagnoser = new Diagnoser(graph.client, graph.tenantFacts, { userFactsTtlMs: 60_000 });
+  const evaluations = () => graph!.emulator!.requests.filter((r) => r.path.includes('evaluate')).length;
+  const first = await diagnoser.diagnose(LENA, CONTEXT);
+  await diagnoser.diagnose(LENA, CONTEXT);
+  expect(evaluations()).toBe(2); // the two sign-in events, once
+  await diagnoser.diagnose(LENA, { ...CONTEXT, platform: 'iOS' });
+  expect(evaluations()).toBe(4); // another platform is another question
+  diagnoser.forgetUser(EXAMPLE.snapshot.users[0].id);
+  const again = await diagnoser.diagnose(LENA, CONTEXT);
+  expect(evaluations()).toBe(6);
+  expect(again.findings).toEqual(first.findings);
+});

@@ -1,20 +1,21 @@
-// UserFactsCache over the real reader and client against the emulator, with an injected clock;
+// UserCache (as the diagnoser uses it for each user's facts) over the real reader and client against the emulator, with an injected clock;
 // Graph traffic is counted on the emulator (one $batch per read).
 import { GraphReadError, readUserFacts } from '../../src/graph';
-import { UserFactsCache, type UserFactsCacheOptions } from '../../src/graph/user-facts-cache';
+import { UserCache, type UserCacheOptions } from '../../src/graph/user-cache';
+import type { UserFacts } from '../../src/diagnosis/facts';
 import { clientFor, emulators, example } from './helpers';
 
 const TTL = 60_000;
 const pool = emulators();
 
-async function setup(options: Partial<UserFactsCacheOptions> = {}) {
+async function setup(options: Partial<UserCacheOptions<UserFacts>> = {}) {
   const { snapshot } = example('02');
   const user = snapshot.users[0].id as string; // the Entra object id Teams gives us
   const upn = snapshot.users[0].userPrincipalName as string;
   const emulator = await pool.start(snapshot);
   const client = clientFor(emulator, { maxRetries: 0 });
   let now = 1_000_000;
-  const cache = new UserFactsCache({ ttlMs: TTL, now: () => now, ...options });
+  const cache = new UserCache<UserFacts>({ ttlMs: TTL, now: () => now, userOf: (facts) => facts.user.id ?? undefined, ...options });
   const get = (idOrUpn: string) => cache.get(idOrUpn, () => readUserFacts(client, idOrUpn));
   const batches = () => emulator.requests.filter((r) => r.path.includes('$batch')).length;
   const advance = (ms: number) => {
@@ -23,7 +24,7 @@ async function setup(options: Partial<UserFactsCacheOptions> = {}) {
   return { emulator, cache, get, batches, advance, user, upn };
 }
 
-describe('UserFactsCache', () => {
+describe('UserCache of user facts', () => {
   it('serves a user read within the TTL without asking Graph, and reads again after it', async () => {
     const { get, batches, advance, user } = await setup();
     const first = await get(user);
@@ -72,8 +73,8 @@ describe('UserFactsCache', () => {
     expect(batches()).toBe(2);
   });
 
-  it('keeps at most maxUsers, dropping the least recently used', async () => {
-    const { get, batches, user, upn } = await setup({ maxUsers: 1 });
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
+    const { get, batches, user, upn } = await setup({ maxEntries: 1 });
     await get(user);
     await get(upn); // a second key: the first is dropped
     await get(upn);
