@@ -202,7 +202,8 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
       ['diagnosis', undefined],
       ['diagnosis, user read from Graph every turn', '0'],
     ] as const) {
-      const env: Record<string, string> = { PORT: '0', DATA_DIR: mkdtempSync(join(dataDir, 'run-')), WHAT_IF: process.env.WHAT_IF ?? 'off' };
+      // What If as in production (on, answered by the loopback server); WHAT_IF=off to compare.
+      const env: Record<string, string> = { PORT: '0', DATA_DIR: mkdtempSync(join(dataDir, 'run-')), WHAT_IF: process.env.WHAT_IF ?? 'on' };
       if (userFactsTtl !== undefined) env.USER_FACTS_TTL_SECONDS = userFactsTtl;
       const bot = await startBot(loadConfig(env, ROOT));
       bots.push({ name, url: bot.url, stop: bot.stop });
