@@ -40,4 +40,5 @@ USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3978) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/index.js"]
+# DEP0111: restify's http2 shim (http-deceiver) reads process.binding at load; nothing to act on.
+CMD ["node", "--disable-warning=DEP0111", "dist/index.js"]
