@@ -51,6 +51,9 @@ export class ConfigError extends Error {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEMO_SNAPSHOT = 'fixtures/demo-tenant.json';
 
+/** Names the Azure Storage container, table and queue of this bot (AZURE_STORAGE_PREFIX). */
+export const DEFAULT_AZURE_PREFIX = 'passkeybot';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
@@ -146,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   guid('EXEMPTION_GROUP_ID', exemptionGroupId);
   guid('ADMIN_GROUP_ID', get('ADMIN_GROUP_ID'));
   const azureConnection = get('AZURE_STORAGE_CONNECTION_STRING');
-  const azurePrefix = (get('AZURE_STORAGE_PREFIX') ?? 'passkeybot').toLowerCase();
+  const azurePrefix = (get('AZURE_STORAGE_PREFIX') ?? DEFAULT_AZURE_PREFIX).toLowerCase();
   if (!/^[a-z][a-z0-9]{2,30}$/.test(azurePrefix)) problems.push(`AZURE_STORAGE_PREFIX: expected 3-31 lowercase letters and digits, starting with a letter, got "${azurePrefix}"`);
   const webhookUrl = get('HELPDESK_WEBHOOK_URL');
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) problems.push(`HELPDESK_WEBHOOK_URL: expected an http(s) URL, got "${webhookUrl}"`);

@@ -6,12 +6,12 @@ import { demoHelpDesk, demoPersonas, rebaseDemoClock } from './demo/demo-tenant'
 import { startPlayground } from './demo/playground';
 import { loadSnapshotFile, type TenantSnapshot } from './graph-emulator';
 import { createServer } from './server';
+import { auditLogFor } from './storage/azure-audit-log';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
 import { createAdapter } from './teams/adapter';
 import { SupportBot, type SupportBotOptions } from './teams/bot';
 import { join } from 'node:path';
-import { FileAuditLog } from './helpdesk/audit';
 import { HelpDesk } from './helpdesk/helpdesk';
 import type { Ticket } from './helpdesk/ticket';
 import { ticketCardFor } from './helpdesk/ticket-card';
@@ -112,7 +112,7 @@ async function serve(
       graph: graph.client,
       tenantFacts: graph.tenantFacts,
       tickets,
-      audit: new FileAuditLog(join(config.dataDir, 'audit.jsonl')),
+      audit: auditLogFor(config),
       scheduler,
       notifier,
       now,

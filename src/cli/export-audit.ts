@@ -1,10 +1,15 @@
 // npm run audit-log -- [--since ISO_TIME] [--data DIR]
-// Prints the help desk's audit trail as JSON lines (who, what, when, ticket, outcome).
-import { join, resolve } from 'node:path';
+// Prints the help desk's audit trail as JSON lines (who, what, when, ticket, outcome): from Azure
+// Storage when AZURE_STORAGE_CONNECTION_STRING is set (every instance's actions), else from
+// DATA_DIR/audit.jsonl.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FileAuditLog } from '../helpdesk/audit';
+import { DEFAULT_AZURE_PREFIX } from '../config';
+import { auditLogFor } from '../storage/azure-audit-log';
 
 async function main(): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let values;
   try {
     ({ values } = parseArgs({ args: process.argv.slice(2), options: { since: { type: 'string' }, data: { type: 'string' } } }));
@@ -17,8 +22,11 @@ async function main(): Promise<number> {
     process.stderr.write(`audit-log: --since must be an ISO time, got "${values.since}"\n`);
     return 2;
   }
-  const dir = resolve(values.data ?? process.env.DATA_DIR ?? 'data');
-  for (const entry of await new FileAuditLog(join(dir, 'audit.jsonl')).entries(since)) process.stdout.write(`${JSON.stringify(entry)}\n`);
+  // Only the store settings matter here (the bot's other settings may be absent where this runs).
+  const connectionString = process.env.AZURE_STORAGE_CONNECTION_STRING;
+  const azureStorage = connectionString ? { connectionString, prefix: (process.env.AZURE_STORAGE_PREFIX ?? DEFAULT_AZURE_PREFIX).toLowerCase() } : undefined;
+  const dataDir = resolve(values.data ?? process.env.DATA_DIR ?? 'data');
+  for (const entry of await auditLogFor({ dataDir, azureStorage }).entries(since)) process.stdout.write(`${JSON.stringify(entry)}\n`);
   return 0;
 }
 
