@@ -332,7 +332,8 @@ export class FileStorage implements KeyValueStore {
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
         throw new StoreInUseError(
           `DATA_DIR ${this.dataDir} is in use by process ${pid}: the embedded store serves one process at a time. ` +
-            'Stop that process, or set AZURE_STORAGE_CONNECTION_STRING to share Azure Storage between instances.',
+            'Stop that process, or set AZURE_STORAGE_CONNECTION_STRING to share Azure Storage between instances. ' +
+            `(If process ${pid} is not a bot, the lock is left from a crash: delete ${this.lockFile}.)`,
         );
       }
       // Left by a process that is gone (or by this one): take it over.

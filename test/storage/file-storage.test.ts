@@ -186,7 +186,7 @@ describe('FileStorage', () => {
       });
 
       expect(() => store()).toThrow(
-        `DATA_DIR ${dir} is in use by process ${c.pid}: the embedded store serves one process at a time. Stop that process, or set AZURE_STORAGE_CONNECTION_STRING to share Azure Storage between instances.`,
+        `DATA_DIR ${dir} is in use by process ${c.pid}: the embedded store serves one process at a time. Stop that process, or set AZURE_STORAGE_CONNECTION_STRING to share Azure Storage between instances. (If process ${c.pid} is not a bot, the lock is left from a crash: delete ${join(dir, 'state.lock')}.)`,
       );
 
       // It dies without closing (a crash): its lock is stale, its data is ours.
