@@ -210,6 +210,11 @@ export class GraphRouter {
     this.get('groups/:group/transitiveMembers', (req, p) =>
       this.directoryObjects(req, '#directoryObjects', this.directory.transitiveMemberIds(this.group(p.group).id), []),
     );
+    // The groups a group is directly in (nesting, read upwards), plus roles assigned to the group itself.
+    this.get('groups/:group/memberOf', (req, p) => {
+      const group = this.group(p.group);
+      return this.directoryObjects(req, '#directoryObjects', this.directory.directGroupIds(group.id), [group.id]);
+    });
     this.post('groups/:group/members/$ref', (req, p) => {
       const group = this.group(p.group);
       const memberId = referencedId(req.body);

@@ -187,6 +187,26 @@ describe('membership', () => {
     expect(transitive).toEqual([IDS.finance, IDS.payroll, IDS.alice, IDS.bob]);
     expectGraphError(await call(emulator, '/groups/nope/members'), 404, 'Request_ResourceNotFound');
   });
+
+  it("a group's memberOf lists the groups it is directly in, with roles assigned to it, paged", async () => {
+    const { body } = await call(emulator, `/groups/${IDS.payroll}/memberOf?$select=id,displayName`);
+    expect(body).toEqual({ '@odata.context': `${emulator.baseUrl}/$metadata#directoryObjects`, value: [group(IDS.finance, 'Finance')] });
+    expect((await call(emulator, `/groups/${IDS.allStaff}/memberOf`)).body.value).toEqual([role(ROLE.globalReader, 'Global Reader')]);
+    const snapshot = contoso();
+    snapshot.groups[3].members.push(IDS.payroll); // Payroll in Finance and in No TAP
+    const small = await startGraphEmulator(snapshot as TenantSnapshot, { pageSize: 1 });
+    try {
+      const first = (await call(small, `/groups/${IDS.payroll}/memberOf?$select=id`)).body;
+      expect(first.value).toEqual([{ '@odata.type': '#microsoft.graph.group', id: IDS.finance }]);
+      expect(first['@odata.nextLink']).toMatch(/\/groups\/.+\/memberOf\?\$select=id&\$skiptoken=/);
+      const second = (await call(small, first['@odata.nextLink'])).body;
+      expect(second.value).toEqual([{ '@odata.type': '#microsoft.graph.group', id: IDS.tapExcluded }]);
+      expect(second['@odata.nextLink']).toBeUndefined();
+    } finally {
+      await small.close();
+    }
+    expectGraphError(await call(emulator, '/groups/nope/memberOf'), 404, 'Request_ResourceNotFound');
+  });
 });
 
 describe('service principals', () => {
