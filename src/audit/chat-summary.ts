@@ -14,3 +14,21 @@ export function auditSummaryCard(report: AuditReport): AdaptiveCard {
     facts: blocking.slice(0, 8).map((f) => ({ title: `${f.usersBlocked} blocked`, value: `${f.policy.name} — ${f.title}` })),
   });
 }
+
+/** Online the bot holds no copy of the tenant: the full report is two commands where the bot runs. */
+export const AUDIT_COMMANDS = {
+  exportTenant: 'npm run export-tenant -- --out tenant.json',
+  audit: 'npm run audit -- --snapshot tenant.json --format html --out audit.html',
+} as const;
+
+/** The "audit" chat command's answer online: how to make the full report. */
+export function auditInstructionsCard(): AdaptiveCard {
+  return noticeCard({
+    title: 'Tenant audit',
+    text: [
+      'The full readiness report is made where the bot runs, in two steps:',
+      `1. ${AUDIT_COMMANDS.exportTenant} reads the tenant through Microsoft Graph with the bot's own credentials.`,
+      `2. ${AUDIT_COMMANDS.audit} writes the report; open audit.html in a browser.`,
+    ].join('\n\n'),
+  });
+}

@@ -1,0 +1,222 @@
+// npm run export-tenant: reads a tenant through the real Graph client (here: the loopback Graph
+// emulator serving a snapshot) and writes a snapshot that audits and diagnoses exactly like the
+// tenant it came from.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateTenant } from '../../bench/generate-tenant';
+import { auditTenant, type AuditReport } from '../../src/audit';
+import { runExportTenant, type ExportTenantOptions } from '../../src/cli/export-tenant';
+import { diagnose, type Platform } from '../../src/diagnosis';
+import { createGraphClient, StaticTokenCredential } from '../../src/graph';
+import { loadSnapshotFile, validateSnapshot, type GraphEmulator, type GraphEmulatorOptions, type TenantSnapshot } from '../../src/graph-emulator';
+import { tenantFactsOfSnapshot } from '../../src/graph-emulator/snapshot-facts';
+import { clientFor, emulators, TOKEN } from '../graph/helpers';
+import { IDS, contoso } from '../graph-emulator/helpers';
+import { userFactsOf } from '../helpers/snapshot-facts';
+
+const ROOT = resolve(__dirname, '..', '..');
+const DEMO = join(ROOT, 'fixtures', 'demo-tenant.json');
+const AT = new Date('2026-10-05T14:00:00Z'); // the demo clock: marc's TAP is valid, tom's has expired
+const PLATFORMS: Platform[] = ['android', 'iOS'];
+
+const dir = mkdtempSync(join(tmpdir(), 'pksb-export-tenant-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { start } = emulators();
+let files = 0;
+
+async function run(argv: string[], options: ExportTenantOptions = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runExportTenant(argv, (s) => out.push(s), (s) => err.push(s), { root: ROOT, ...options });
+  return { code, out, err };
+}
+
+/** Serves `snapshot`, exports it through the production client, and loads the file back. */
+async function exportOf(snapshot: TenantSnapshot, emulatorOptions: GraphEmulatorOptions = {}, prepare?: (emulator: GraphEmulator) => void, args: string[] = []) {
+  const emulator = await start(snapshot, emulatorOptions);
+  prepare?.(emulator);
+  const file = join(dir, `export-${++files}.json`);
+  const result = await run(['--out', file, ...args], { client: clientFor(emulator), progressEvery: 1000 });
+  expect(result.err.slice(-1)[0]).toMatch(/^export-tenant: wrote .*export-\d+\.json: \d+ users?, \d+ groups?, \d+ Conditional Access polic(y|ies) in \d+\.\d s/);
+  expect(result.code).toBe(0);
+  return { ...result, file, text: readFileSync(file, 'utf8'), exported: loadSnapshotFile(file), emulator };
+}
+
+/** What must survive the trip: per finding its counts, policy and affected users; and the totals. */
+function essentials(report: AuditReport) {
+  return {
+    tenant: report.tenant,
+    totals: report.totals,
+    findings: report.findings
+      .map((f) => ({ id: f.id, severity: f.severity, policy: f.policy, reach: f.reach, outcome: f.outcome, byPlatform: f.byPlatform, usersAtRisk: f.usersAtRisk, sampleUsers: f.sampleUsers, scope: f.scope }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    designs: report.designs,
+    noImpact: report.noImpact,
+  };
+}
+
+function findingCodes(snapshot: TenantSnapshot, upn: string, platform: Platform): string[] {
+  return diagnose(tenantFactsOfSnapshot(snapshot), userFactsOf(snapshot, upn), { platform, at: AT }).findings.map((f) => `${f.code} ${f.policyIds.join(',')}`);
+}
+
+describe('npm run export-tenant', () => {
+  it('round-trips the demo tenant: the export validates, audits the same and diagnoses every user the same', async () => {
+    const original = loadSnapshotFile(DEMO);
+    const { exported, text } = await exportOf(original);
+    expect(() => validateSnapshot(JSON.parse(text))).not.toThrow();
+
+    expect(exported.tenant).toEqual(original.tenant);
+    expect(exported.users.map((u) => u.userPrincipalName)).toEqual(original.users.map((u) => u.userPrincipalName));
+    expect(exported.conditionalAccessPolicies).toEqual(original.conditionalAccessPolicies);
+    expect(exported.authenticationMethodsPolicy).toEqual(original.authenticationMethodsPolicy);
+    expect(exported.namedLocations).toEqual(original.namedLocations);
+    expect(exported.servicePrincipals).toEqual(original.servicePrincipals);
+    for (const user of original.users) {
+      const copy = exported.users.find((u) => u.id === user.id)!;
+      expect(copy.memberOf.sort()).toEqual([...user.memberOf].sort());
+      expect(copy.managedDevices).toEqual(user.managedDevices);
+      // Methods come back as stored, minus the (always null) TAP value field.
+      expect(copy.authenticationMethods).toEqual(user.authenticationMethods.map(({ temporaryAccessPass: _tap, ...m }) => m));
+    }
+
+    // The demo tenant has no nested groups, and its roles are held by users: the whole report is the same.
+    const before = auditTenant(original, { at: AT });
+    const after = auditTenant(exported, { at: AT });
+    expect(after).toEqual(before);
+    expect(after.findings.length).toBeGreaterThan(5);
+
+    for (const user of original.users) {
+      for (const platform of PLATFORMS) {
+        expect([user.userPrincipalName, platform, findingCodes(exported, user.userPrincipalName, platform)]).toEqual([
+          user.userPrincipalName,
+          platform,
+          findingCodes(original, user.userPrincipalName, platform),
+        ]);
+      }
+    }
+  });
+
+  it('keeps nested groups: a policy on the outer group still reaches users of the inner one', async () => {
+    // bob is in Payroll (written on the group side), Payroll is in Finance, Finance is in All staff;
+    // the CA policy targets Finance; All staff holds Global Reader.
+    const original = validateSnapshot(contoso());
+    const { exported } = await exportOf(original);
+    const group = (id: string) => exported.groups.find((g) => g.id === id)!;
+    expect(group(IDS.payroll).members).toEqual([IDS.bob]);
+    expect(group(IDS.finance).members.sort()).toEqual([IDS.alice, IDS.payroll].sort());
+    expect(group(IDS.allStaff).members).toEqual([IDS.finance]);
+    expect(exported.users.find((u) => u.id === IDS.bob)!.memberOf).toEqual([IDS.payroll]);
+
+    const bob = "bob.o'neil@contoso.com";
+    expect(userFactsOf(exported, bob).groupIds.sort()).toEqual([IDS.payroll, IDS.finance, IDS.allStaff].sort());
+    const codes = findingCodes(exported, bob, 'android');
+    expect(codes.some((c) => c.endsWith(IDS.caPolicy))).toBe(true);
+    for (const user of original.users) {
+      for (const platform of PLATFORMS) expect(findingCodes(exported, user.userPrincipalName, platform)).toEqual(findingCodes(original, user.userPrincipalName, platform));
+    }
+    // The role held by All staff comes out as the users' own assignments (evaluates the same).
+    expect(exported.roleAssignments).toEqual(
+      expect.arrayContaining([
+        { roleTemplateId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451', principalId: IDS.bob },
+        { roleTemplateId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451', principalId: IDS.alice },
+      ]),
+    );
+    expect(essentials(auditTenant(exported, { at: AT }))).toEqual(essentials(auditTenant(original, { at: AT })));
+  });
+
+  it('exports a 2,100-user tenant with nesting and group-held roles: paged /users, progress lines, the same audit counts', async () => {
+    const original = validateSnapshot(generateTenant({ policies: 30, groups: 60, users: 2100, nestingDepth: 3 }));
+    const { exported, err, emulator } = await exportOf(original, { pageSize: 50 });
+    expect(exported.users.map((u) => u.id)).toEqual(original.users.map((u) => u.id));
+    expect(emulator.requests.filter((r) => r.path.startsWith('/v1.0/users?')).map((r) => r.path.includes('$skiptoken'))).toEqual([false, true, true]);
+    expect(original.roleAssignments.some((r) => original.groups.some((g) => g.id === r.principalId))).toBe(true);
+    expect(original.groups.some((g) => g.members.some((m) => original.groups.some((x) => x.id === m)))).toBe(true);
+    expect(err.filter((line) => /^export-tenant: \d+ of 2100 users read/.test(line)).map((line) => line.split(' ')[1])).toEqual(['1000', '2000']);
+    expect(essentials(auditTenant(exported, { at: AT }))).toEqual(essentials(auditTenant(original, { at: AT })));
+  }, 60_000);
+
+  it('loses no user to small pages and to a 429 with Retry-After 0', async () => {
+    const original = loadSnapshotFile(DEMO);
+    const { exported, emulator } = await exportOf(original, { pageSize: 2 }, (emulator) => {
+      emulator.failNext(1, 429, { retryAfterSeconds: 0, pathContains: '/users?' });
+      emulator.failNext(2, 429, { retryAfterSeconds: 0, pathContains: '/$batch' });
+      emulator.failNext(1, 429, { retryAfterSeconds: 0, pathContains: '/memberOf' });
+    });
+    expect(emulator.requests.filter((r) => r.path.includes('$skiptoken')).length).toBeGreaterThan(5);
+    // Each throttled request was sent again: the listing twice, 12 users' batches + 2.
+    expect(emulator.requests.filter((r) => r.path.startsWith('/v1.0/users?')).length).toBe(2);
+    expect(emulator.requests.filter((r) => r.path === '/v1.0/$batch').length).toBe(original.users.length + 2);
+    expect(exported.users.map((u) => u.id)).toEqual(original.users.map((u) => u.id));
+    expect(exported.users.map((u) => u.authenticationMethods.length)).toEqual(original.users.map((u) => u.authenticationMethods.length));
+    expect(exported.conditionalAccessPolicies).toHaveLength(original.conditionalAccessPolicies.length);
+    expect(essentials(auditTenant(exported, { at: AT }))).toEqual(essentials(auditTenant(original, { at: AT })));
+  });
+
+  it('never writes a Temporary Access Pass value, even when Graph returns one', async () => {
+    const snapshot = contoso();
+    const tap = snapshot.users.find((u: any) => u.id === IDS.dave).authenticationMethods.find((m: any) => m.id === IDS.daveTap);
+    tap.temporaryAccessPass = 'Kx7!pQ2#vN9z';
+    const { text, exported } = await exportOf(snapshot as TenantSnapshot);
+    expect(text).not.toContain('Kx7!pQ2#vN9z');
+    expect(text).not.toContain('"temporaryAccessPass"');
+    // The method itself is kept: the diagnosis needs its window.
+    expect(exported.users.find((u) => u.id === IDS.dave)!.authenticationMethods.find((m) => m.id === IDS.daveTap)).toMatchObject({
+      '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
+      lifetimeInMinutes: 60,
+    });
+  });
+
+  it('--max-users exports only the first N users, with consistent groups', async () => {
+    const { exported } = await exportOf(loadSnapshotFile(DEMO), {}, undefined, ['--max-users', '3']);
+    expect(exported.users).toHaveLength(3);
+    for (const g of exported.groups) for (const m of g.members) expect(exported.users.some((u) => u.id === m) || exported.groups.some((x) => x.id === m)).toBe(true);
+  });
+
+  it.each([
+    [[], /^export-tenant: --out FILE is required/],
+    [['--out'], /^export-tenant: Option '--out <value>' argument missing/],
+    [['--out', 'x.json', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64, got "0"/],
+    [['--out', 'x.json', '--max-users', 'many'], /--max-users must be a whole number/],
+    [['--out', 'x.json', '--colour', 'blue'], /Unknown option '--colour'/],
+    [['--out', join('no', 'such', 'dir', 'x.json')], /cannot write .*x\.json: no such directory/],
+  ])('bad usage exits 2 with one line: %j', async (argv, message) => {
+    const r = await run(argv, { client: createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: 'http://127.0.0.1:9' }) });
+    expect(r.code).toBe(2);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(message);
+    expect(r.err[0]).not.toContain('\n');
+  });
+
+  it('offline (no credentials) says it needs the online configuration and where the demo snapshot is', async () => {
+    const r = await run(['--out', join(dir, 'offline.json')], { env: {} });
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([expect.stringMatching(/^export-tenant: needs the online configuration .*offline there is nothing to export .*fixtures\/demo-tenant\.json$/)]);
+    expect(existsSync(join(dir, 'offline.json'))).toBe(false);
+  });
+
+  it('an unreachable Graph exits 1 with one line, no token, and leaves an existing file alone', async () => {
+    const port = await closedPort();
+    const file = join(dir, 'kept.json');
+    writeFileSync(file, '{"previous": true}');
+    const client = createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0, timeoutMs: 2000 });
+    const r = await run(['--out', file], { client });
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([expect.stringMatching(/^export-tenant: Graph GET \/\S+: Graph unreachable — .*ECONNREFUSED/)]);
+    expect(r.err[0]).not.toContain(TOKEN);
+    expect(readFileSync(file, 'utf8')).toBe('{"previous": true}');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
