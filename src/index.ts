@@ -30,7 +30,7 @@ import { WindowNotices } from './notices/window-notices';
 import { Campaigns } from './notices/campaign';
 import { campaignCommand } from './notices/campaign-command';
 import { auditTenant } from './audit';
-import { auditSummaryCard } from './audit/chat-summary';
+import { auditInstructionsCard, auditSummaryCard } from './audit/chat-summary';
 import { noticeCard } from './cards';
 
 export interface RunningBot {
@@ -149,7 +149,7 @@ async function serve(
       auditCommand: async (userId) => {
         if (!(await campaigns.isAdmin(userId, config.adminGroupId))) return noticeCard({ title: 'The audit is for identity admins', text: 'Only Global, Authentication Policy or Privileged Authentication Administrators (or members of the admin group) can see the tenant audit.' });
         // Offline the tenant is the snapshot the Graph server serves; online, export it first and run npm run audit.
-        if (!graph.emulator) return noticeCard({ title: 'Tenant audit', text: 'Run npm run audit -- --snapshot FILE against an export of the tenant for the full report.' });
+        if (!graph.emulator) return auditInstructionsCard();
         return auditSummaryCard(auditTenant(graph.emulator.snapshot(), { at: now() }));
       },
       campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId: config.adminGroupId }, userId, text),
