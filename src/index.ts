@@ -9,6 +9,7 @@ import { createServer } from './server';
 import { auditLogFor } from './storage/azure-audit-log';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
+import { UserChanges } from './support/user-changes';
 import { createAdapter } from './teams/adapter';
 import { SupportBot, type SupportBotOptions } from './teams/bot';
 import { join } from 'node:path';
@@ -47,28 +48,31 @@ export async function startBot(config: Config, options: { now?: () => Date; log?
   const now = options.now ?? (() => new Date());
   const log = options.log ?? logLine;
   const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
-  const graph = await connectGraph({
-    snapshot,
-    emulatorNow: now,
-    tenantId: config.tenantId,
-    baseUrl: config.graph.baseUrl,
-    auth: config.graph.auth,
-    timeoutMs: config.graph.timeoutMs,
-    tenantFactsTtlMs: config.graph.tenantFactsTtlMs,
-    userFactsTtlMs: config.graph.userFactsTtlMs,
-    onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
-    whatIf: config.whatIf,
-    log,
-  });
-  let storage: KeyValueStore | undefined;
+  // One instance: a log under DATA_DIR, locked to this process. Several: Azure Storage shared by all of them.
+  const storage: KeyValueStore = config.azureStorage
+    ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
+    : new FileStorage(config.dataDir, { log });
+  // Several instances: a user changed by another instance's help desk is read afresh here.
+  const userChanges = config.azureStorage ? new UserChanges(storage) : undefined;
+  let graph: GraphConnection | undefined;
   try {
-    // One instance: a log under DATA_DIR, locked to this process. Several: Azure Storage shared by all of them.
-    storage = config.azureStorage
-      ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
-      : new FileStorage(config.dataDir, { log });
-    return await serve(config, graph, storage, snapshot, now, log);
+    graph = await connectGraph({
+      snapshot,
+      emulatorNow: now,
+      tenantId: config.tenantId,
+      baseUrl: config.graph.baseUrl,
+      auth: config.graph.auth,
+      timeoutMs: config.graph.timeoutMs,
+      tenantFactsTtlMs: config.graph.tenantFactsTtlMs,
+      userFactsTtlMs: config.graph.userFactsTtlMs,
+      userChanges,
+      onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }),
+      whatIf: config.whatIf,
+      log,
+    });
+    return await serve(config, graph, storage, userChanges, snapshot, now, log);
   } catch (e) {
-    await graph.close();
+    await graph?.close();
     if (storage instanceof FileStorage) await storage.close();
     throw e;
   }
@@ -78,6 +82,7 @@ async function serve(
   config: Config,
   graph: GraphConnection,
   storage: KeyValueStore,
+  userChanges: UserChanges | undefined,
   snapshot: TenantSnapshot | undefined,
   now: () => Date,
   log: (event: Record<string, unknown>) => void,
@@ -108,7 +113,10 @@ async function serve(
     let notices: WindowNotices | undefined;
     desk = new HelpDesk({
       events: { tapIssued: (t) => notices!.tapIssued(t), exemptionGranted: (t) => notices!.exemptionGranted(t) },
-      userChanged: (id) => graph.diagnoser.forgetUser(id),
+      userChanged: (id) => {
+        graph.diagnoser.forgetUser(id);
+        userChanges?.mark(id).catch((e) => log({ event: 'userChanges.mark.failed', error: (e as Error).message }));
+      },
       graph: graph.client,
       tenantFacts: graph.tenantFacts,
       tickets,

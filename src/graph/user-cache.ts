@@ -16,6 +16,11 @@ export interface UserCacheOptions<T> {
   now?: () => number;
   /** The Entra object id a cached value is about (forget() drops it), when the key is not that id. */
   userOf?: (value: T, key: string) => string | undefined;
+  /**
+   * Asked on every hit: was this user changed since the value was read? (Several instances: the
+   * one that changed the user is not the one holding the cache; see UserChanges.)
+   */
+  changedSince?: (user: string, loadedAt: number) => Promise<boolean>;
 }
 
 interface Entry<T> {
@@ -49,7 +54,7 @@ export class UserCache<T> {
     const entry = this.entries.get(key);
     if (entry) {
       this.entries.delete(key);
-      if (this.now() - entry.loadedAt < this.options.ttlMs) {
+      if (this.now() - entry.loadedAt < this.options.ttlMs && !(await this.options.changedSince?.(entry.user, entry.loadedAt))) {
         this.entries.set(key, entry); // most recently used last
         return entry.value;
       }

@@ -10,6 +10,7 @@ import { diagnose, whatIfDisagreements, type Diagnosis, type RegistrationContext
 import { GraphReadError, readUserFacts, type TenantFactsCache } from '../graph';
 import { evaluateWhatIf } from '../graph/what-if';
 import { UserCache } from '../graph/user-cache';
+import type { UserChanges } from './user-changes';
 import type { UserFacts } from '../diagnosis/facts';
 
 export interface DiagnoserOptions {
@@ -20,6 +21,8 @@ export interface DiagnoserOptions {
   whatIfRetryAfterMs?: number;
   /** Serve a user's facts and What If answers read within this many ms again (default 0: ask Graph every time). */
   userFactsTtlMs?: number;
+  /** Several instances: changes other instances made to a user (see UserChanges). */
+  userChanges?: Pick<UserChanges, 'changedSince'>;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -35,8 +38,9 @@ export class Diagnoser {
     private readonly options: DiagnoserOptions = {},
   ) {
     const ttlMs = options.userFactsTtlMs ?? 0;
-    this.userFacts = new UserCache({ ttlMs, userOf: (facts) => facts.user.id ?? undefined });
-    this.whatIfAnswers = new UserCache({ ttlMs, userOf: (_, key) => key.split('|')[0] });
+    const changedSince = options.userChanges && ((user: string, loadedAt: number) => options.userChanges!.changedSince(user, loadedAt));
+    this.userFacts = new UserCache({ ttlMs, changedSince, userOf: (facts) => facts.user.id ?? undefined });
+    this.whatIfAnswers = new UserCache({ ttlMs, changedSince, userOf: (_, key) => key.split('|')[0] });
   }
 
   /** The next diagnosis of this user reads Graph afresh (they, or we, just changed something). */

@@ -4,7 +4,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createCredential, createGraphClient, readTenantFacts, TenantFactsCache, type GraphCredentialConfig } from '../graph';
 import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../graph-emulator';
-import { Diagnoser } from './diagnoser';
+import { Diagnoser, type DiagnoserOptions } from './diagnoser';
 
 export interface GraphConnection {
   client: Client;
@@ -28,6 +28,8 @@ export interface GraphConnectionOptions {
   tenantFactsTtlMs?: number;
   /** Serve a user's facts again within this many ms (default 0: every diagnosis reads Graph). */
   userFactsTtlMs?: number;
+  /** Several instances: changes other instances made to a user (see UserChanges). */
+  userChanges?: DiagnoserOptions['userChanges'];
   maxRetries?: number;
   retryDelaySeconds?: number;
   onStale?: (event: { error: unknown; ageMs: number }) => void;
@@ -54,7 +56,7 @@ export async function connectGraph(options: GraphConnectionOptions): Promise<Gra
   return {
     client,
     tenantFacts,
-    diagnoser: new Diagnoser(client, tenantFacts, { whatIf: options.whatIf, userFactsTtlMs: options.userFactsTtlMs, log: options.log }),
+    diagnoser: new Diagnoser(client, tenantFacts, { whatIf: options.whatIf, userFactsTtlMs: options.userFactsTtlMs, userChanges: options.userChanges, log: options.log }),
     emulator,
     close: async () => {
       await emulator?.close();
