@@ -38,6 +38,12 @@ describe('configuration', () => {
     for (const line of p) expect(line).not.toContain('\n');
   });
 
+  it('caches each user for a minute unless told otherwise, and refuses a nonsense TTL', () => {
+    expect(loadConfig({}, ROOT).graph.userFactsTtlMs).toBe(60_000);
+    expect(loadConfig({ USER_FACTS_TTL_SECONDS: '0' }, ROOT).graph.userFactsTtlMs).toBe(0);
+    expect(problems({ USER_FACTS_TTL_SECONDS: '-5' })).toEqual([expect.stringMatching(/^USER_FACTS_TTL_SECONDS: /)]);
+  });
+
   it('never echoes a secret in a problem', () => {
     const p = problems({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword: 'p@ss-SECRET-value', MicrosoftAppType: 'SingleTenant', GRAPH_AUTH: 'certificate' });
     expect(p.join('\n')).not.toContain('SECRET');
