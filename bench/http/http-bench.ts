@@ -48,6 +48,8 @@ interface Bot {
   name: string;
   url: string;
   stop(): Promise<void>;
+  /** Events the bot logged about failed turns, diagnoses or What If calls. */
+  failures?: string[];
 }
 
 interface Round {
@@ -196,8 +198,9 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
     bots.push({ name: 'echo', ...echo });
     await checkEchoReply(echo.url, connector);
     // The real bot twice: with its defaults (tenant facts and each user's facts cached: the "warm
-    // cache" the target is set for), and reading the user's facts from Graph on every turn. Its
-    // own JSON log goes to stdout; it logs nothing on a healthy turn.
+    // cache" the target is set for), and reading the user's facts from Graph on every turn. The
+    // replies are not kept during the load, so its log is the check that every turn was a real
+    // diagnosis: a failed turn or diagnosis logs an event, counted here.
     for (const [name, userFactsTtl] of [
       ['diagnosis', undefined],
       ['diagnosis, user read from Graph every turn', '0'],
@@ -205,8 +208,12 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
       // What If as in production (on, answered by the loopback server); WHAT_IF=off to compare.
       const env: Record<string, string> = { PORT: '0', DATA_DIR: mkdtempSync(join(dataDir, 'run-')), WHAT_IF: process.env.WHAT_IF ?? 'on' };
       if (userFactsTtl !== undefined) env.USER_FACTS_TTL_SECONDS = userFactsTtl;
-      const bot = await startBot(loadConfig(env, ROOT));
-      bots.push({ name, url: bot.url, stop: bot.stop });
+      const failures: string[] = [];
+      const log = (event: Record<string, unknown>) => {
+        if (/failed|error|refused|unavailable|stale/.test(String(event.event))) failures.push(String(event.event));
+      };
+      const bot = await startBot(loadConfig(env, ROOT), { log });
+      bots.push({ name, url: bot.url, stop: bot.stop, failures });
       await bot.graph.tenantFacts.get(); // warm the tenant-facts cache (TTL 300 s > this run)
       await checkDiagnosisReplies(bot.url, connector);
     }
@@ -253,4 +260,6 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
   console.log(`\nOne turn at a time, ${o.unloaded} s per bot (latency without queueing; fetch client on the same event loop):\n\n| bot | activities/s | latency median | p99 | non-2xx |\n|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.name} | ${r.one!.rps.toFixed(0)} | ${r.one!.p50.toFixed(2)} ms | ${r.one!.p99.toFixed(2)} ms | ${r.one!.failed} |`);
   console.log(`\nReplies on the connector per answered turn (warm-up included): ${rows.map((r) => `${r.name} ${r.replies} / ${r.turns}`).join(', ')}.`);
+  const failed = bots.filter((b) => b.failures).map((b) => `${b.name} ${b.failures!.length}${b.failures!.length ? ` (${[...new Set(b.failures)].join(', ')})` : ''}`);
+  console.log(`Failed turns, diagnoses or What If calls the bots logged: ${failed.join(', ')}.`);
 }
