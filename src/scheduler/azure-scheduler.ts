@@ -17,7 +17,8 @@
 //   its message fresh (heartbeat every third of the shorter of the two).
 // - Success deletes the entity and the message. A failure sets the entity back to pending with
 //   attempts + 1, the error and the backoff of scheduler.ts as the new dueAt, and hides the same
-//   message until then; after MAX_ATTEMPTS the job is dropped (like the embedded scheduler).
+//   message until then; after MAX_ATTEMPTS the job is dropped (like the embedded scheduler),
+//   unless its kind is retryUntilDone (a security control): that one is retried until it succeeds.
 // - A claim older than leaseSeconds (by the injected clock) is a run whose instance died: an
 //   idempotent kind is run again (attempts unchanged, as in the embedded scheduler), any other is
 //   set aside as "uncertain" and logged, never run again by the scheduler (see uncertain()).
@@ -28,7 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { TableClient, odata, type TableEntityResult } from '@azure/data-tables';
 import { QueueClient, type DequeuedMessageItem } from '@azure/storage-queue';
-import { MAX_ATTEMPTS, retryDelayMs, type HandlerOptions, type Job, type JobHandler, type JobScheduler } from './scheduler';
+import { givesUp, retryDelayMs, type HandlerOptions, type Job, type JobHandler, type JobScheduler } from './scheduler';
 import { partitionKeyOf, rowKeyOf, rowKeyRange } from './azure/keys';
 
 export type AzureJobState = 'pending' | 'claimed' | 'done' | 'uncertain';
@@ -76,6 +77,7 @@ type StoredJob = TableEntityResult<JobEntity>;
 interface Registration {
   handler: JobHandler;
   idempotent: boolean;
+  retryUntilDone: boolean;
 }
 
 /** A received message and its latest pop receipt (every update of the message changes it). */
@@ -130,7 +132,7 @@ export class AzureScheduler implements JobScheduler {
   }
 
   on(kind: string, handler: JobHandler, options: HandlerOptions = {}): void {
-    this.handlers.set(kind, { handler, idempotent: options.idempotent === true });
+    this.handlers.set(kind, { handler, idempotent: options.idempotent === true, retryUntilDone: options.retryUntilDone === true });
   }
 
   async schedule(job: Omit<Job, 'attempts'>): Promise<void> {
@@ -169,9 +171,11 @@ export class AzureScheduler implements JobScheduler {
     );
   }
 
-  /** Jobs waiting or running, by due time. */
-  async pending(): Promise<Job[]> {
-    const found = await this.query(`state eq 'pending' or state eq 'claimed'`);
+  /** Jobs waiting or running (of one kind, when given), by due time. */
+  async pending(kind?: string): Promise<Job[]> {
+    const found = await this.query(
+      kind === undefined ? `state eq 'pending' or state eq 'claimed'` : odata`kind eq ${kind} and (state eq 'pending' or state eq 'claimed')`,
+    );
     return found.map(toJob).sort(byDue);
   }
 
@@ -319,10 +323,10 @@ export class AzureScheduler implements JobScheduler {
     const failedAttempts = entity.attempts + 1;
     const error = errorMessage(failure);
     this.log({ event: 'job.failed', job: job.id, kind: job.kind, attempts: failedAttempts, error });
-    if (failedAttempts >= MAX_ATTEMPTS) return this.giveUp(entity, heartbeat.etag, heartbeat.held, failedAttempts, error);
+    if (givesUp(failedAttempts, registration)) return this.giveUp(entity, heartbeat.etag, heartbeat.held, failedAttempts, error);
 
     const failedAt = this.now().getTime();
-    const retryAt = failedAt + retryDelayMs(failedAttempts);
+    const retryAt = failedAt + retryDelayMs(failedAttempts, registration);
     const retry: JobEntity = {
       partitionKey: entity.partitionKey,
       rowKey: entity.rowKey,

@@ -3,7 +3,7 @@
 // campaign of 10,000 notices costs 10,000 short appends, not 10,000 rewrites of the job list.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MAX_ATTEMPTS, retryDelayMs, type HandlerOptions, type Job, type JobHandler, type JobScheduler } from './scheduler';
+import { givesUp, retryDelayMs, type HandlerOptions, type Job, type JobHandler, type JobScheduler } from './scheduler';
 
 type Entry =
   | { op: 'schedule'; job: Job }
@@ -53,8 +53,8 @@ export class EmbeddedScheduler implements JobScheduler {
     for (const id of [...this.jobs.keys()]) if (id.startsWith(prefix)) await this.cancel(id);
   }
 
-  async pending(): Promise<Job[]> {
-    return [...this.jobs.values()].map((j) => ({ ...j }));
+  async pending(kind?: string): Promise<Job[]> {
+    return [...this.jobs.values()].filter((j) => kind === undefined || j.kind === kind).map((j) => ({ ...j }));
   }
 
   /** Runs set aside because they were interrupted and are not safe to repeat. */
@@ -94,7 +94,7 @@ export class EmbeddedScheduler implements JobScheduler {
 
   private async runOne(job: Job, now: number): Promise<void> {
     if (!this.jobs.has(job.id)) return; // cancelled by an earlier handler in this tick
-    const { handler } = this.handlers.get(job.kind)!;
+    const { handler, options } = this.handlers.get(job.kind)!;
     // Claim first (durably): if we die in the handler, the next start knows the run was interrupted.
     const at = new Date(now).toISOString();
     this.append({ op: 'claim', id: job.id, by: this.instance, at });
@@ -109,11 +109,12 @@ export class EmbeddedScheduler implements JobScheduler {
       const attempts = job.attempts + 1;
       const lastError = (e as Error).message;
       this.log({ event: 'job.failed', job: job.id, kind: job.kind, attempts, error: lastError });
-      if (attempts >= MAX_ATTEMPTS) {
+      if (givesUp(attempts, options)) {
         this.append({ op: 'cancel', id: job.id });
         this.jobs.delete(job.id);
+        this.log({ event: 'job.gave_up', job: job.id, kind: job.kind, attempts, error: lastError });
       } else {
-        const dueAt = new Date(now + retryDelayMs(attempts)).toISOString();
+        const dueAt = new Date(now + retryDelayMs(attempts, options)).toISOString();
         this.append({ op: 'retry', id: job.id, attempts, dueAt, lastError });
         Object.assign(job, { attempts, dueAt, lastError, claimedBy: undefined, claimedAt: undefined });
       }
