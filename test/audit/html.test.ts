@@ -1,7 +1,6 @@
 // The HTML audit is one self-contained page: nothing to fetch, and it renders in a real browser
 // (Debian's Chromium through playwright-core) with one chart bar per blocking policy.
 // Set SCREENSHOTS=1 to refresh docs/audit-report.png.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { auditTenant, renderHtml } from '../../src/audit';
@@ -9,6 +8,7 @@ import { chartFindings, chartLabel, escapeHtml, MAX_BARS } from '../../src/audit
 import { loadSnapshotFile } from '../../src/graph-emulator/snapshot';
 import { generateTenant } from '../../bench/generate-tenant';
 import { validateSnapshot } from '../../src/graph-emulator/snapshot';
+import { CHROMIUM, chromiumUnavailable, requireTool } from '../helpers/requires';
 
 const ROOT = join(__dirname, '..', '..');
 const AT = new Date('2026-10-05T14:00:00Z');
@@ -51,10 +51,8 @@ describe('the HTML audit, as text', () => {
   });
 });
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`audit HTML browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-const maybe = haveChromium ? describe : describe.skip;
+// Skipped locally without Chromium (the reason is printed); under CI a missing Chromium fails.
+const maybe = requireTool('Chromium', chromiumUnavailable());
 
 maybe('the HTML audit in headless Chromium', () => {
   jest.setTimeout(60_000);

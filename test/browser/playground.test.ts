@@ -2,7 +2,7 @@
 // Agents Playground, and Debian's Chromium driven by playwright-core. Lena (the Playground's
 // current user) is in the registration loop; the diagnosis card must name the blocking policy.
 // Set SCREENSHOTS=1 to refresh the pictures in docs/.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +11,10 @@ import { loadConfig } from '../../src/config';
 import { startPlayground, type Playground } from '../../src/demo/playground';
 import { startBot, type RunningBot } from '../../src/index';
 import { ROOT } from '../http/helpers';
+import { CHROMIUM, chromiumUnavailable, requireTool } from '../helpers/requires';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-const maybe = haveChromium ? describe : describe.skip;
+// Skipped locally without Chromium (the reason is printed); under CI a missing Chromium fails.
+const maybe = requireTool('Chromium', chromiumUnavailable());
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { requireTool } from './requires';
 
 export interface Azurite {
   /** Shared-key connection string with the Blob, Queue and Table endpoints. */
@@ -133,4 +134,9 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`Azurite port ${port} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** `describe` for a suite that needs Azurite: skipped locally without it (reason printed), failing under CI. */
+export function describeWithAzurite(): (title: string, body: () => void) => void {
+  return requireTool('Azurite (npm azurite)', azuriteUnavailable());
 }
