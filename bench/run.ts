@@ -6,6 +6,7 @@ import { tenantFactsOf, userFactsOf } from '../test/helpers/snapshot-facts';
 import { generateTenant } from './generate-tenant';
 import { auditBench } from './audit';
 import { campaignBench } from './campaign';
+import { emulatorBench } from './graph-emulator';
 import { httpBench } from './http/http-bench';
 
 const AT = new Date('2026-10-05T14:00:00Z');
@@ -87,6 +88,10 @@ async function main() {
         await graph.close();
       }
     });
+  }
+
+  if (want('emulator')) {
+    await section('The loopback Graph emulator on 50,000 users and 2,000 nested groups (the budgets test/graph-emulator/scale.test.ts used to assert)', () => emulatorBench());
   }
 
   if (want('http')) {

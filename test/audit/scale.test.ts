@@ -1,9 +1,9 @@
-// The audit on the benchmark tenant (300 policies, 2,000 groups, 50,000 users): well inside the
-// 10 s budget (npm run bench -- audit measures the real command), with counts that add up.
+// The audit on the benchmark tenant (300 policies, 2,000 groups, 50,000 users): counts that add up.
+// The 10 s budget is measured by `npm run bench -- audit` (the real command, wall time and peak
+// RSS), not here, where a busy machine would fail a correct audit.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { generateTenant } from '../../bench/generate-tenant';
 import { runAudit } from '../../src/cli/audit';
 
@@ -12,15 +12,12 @@ describe('the audit at scale', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pksb-audit-scale-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('audits 300 policies × 2,000 groups × 50,000 users from the file in under 10 s', () => {
+  it('audits 300 policies × 2,000 groups × 50,000 users from the file', () => {
     const file = join(dir, 'tenant.json');
     writeFileSync(file, JSON.stringify(generateTenant({ policies: 300, groups: 2000, users: 50_000, nestingDepth: 3 })));
     const out: string[] = [];
-    const t0 = performance.now();
     const code = runAudit(['--snapshot', file, '--format', 'json', '--at', '2026-10-05T14:00:00Z'], (s) => out.push(s), (s) => out.push(s));
-    const ms = performance.now() - t0;
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
 
     const report = JSON.parse(out.join('\n'));
     expect(report.totals.users).toBe(50_000);

@@ -1,4 +1,5 @@
 import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { fakeTimers, settle, track, until, type FakeTimers } from '../helpers/time';
 import { IDS, ROLE, call, contoso, expectGraphError } from './helpers';
 
 let emulator: GraphEmulator;
@@ -349,23 +350,48 @@ describe('injected faults and delays', () => {
     ]);
   });
 
-  it('delays responses so client timeouts can be tested', async () => {
-    emulator.delayNext(1, 400, '/organization');
-    await expect(fetch(`${emulator.baseUrl}/organization`, { headers: { Authorization: 'Bearer t' }, signal: AbortSignal.timeout(100) })).rejects.toThrow();
-    const started = Date.now();
-    const { body } = await call(emulator, '/organization');
-    expect(Date.now() - started).toBeLessThan(300);
-    expect(body.value).toEqual([{ id: IDS.tenant, displayName: 'Contoso' }]);
-  });
+  describe('injected delays (on fake timers: time moves only when the test says)', () => {
+    let clock: FakeTimers;
+    beforeEach(() => {
+      clock = fakeTimers();
+    });
+    afterEach(() => clock.uninstall());
 
-  it('close() does not wait for held-back requests', async () => {
-    const slow = await startGraphEmulator(contoso() as TenantSnapshot);
-    slow.delayNext(1, 60_000);
-    const pending = fetch(`${slow.baseUrl}/users`, { headers: { Authorization: 'Bearer t' } }).catch((err: Error) => err);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
-    await slow.close();
-    expect(Date.now() - started).toBeLessThan(1000);
-    await pending;
+    it('holds back the next matching request for the given time, then answers it; the one after is not held', async () => {
+      emulator.delayNext(1, 400, '/organization');
+      const held = track(call(emulator, '/organization'));
+      await until(() => clock.scheduled(400) === 1, 'the emulator to hold the request back');
+      await clock.advance(399);
+      await settle();
+      expect(held.settled).toBe(false);
+      await clock.advance(1);
+      expect((await held.promise).body.value).toEqual([{ id: IDS.tenant, displayName: 'Contoso' }]);
+
+      // The rule is spent: the next request is answered without time passing.
+      const { body } = await call(emulator, '/organization');
+      expect(body.value).toEqual([{ id: IDS.tenant, displayName: 'Contoso' }]);
+      expect(clock.scheduled(400)).toBe(1);
+    });
+
+    it('so a client timeout can be tested: a client that gives up while the request is held gets nothing', async () => {
+      emulator.delayNext(1, 400, '/organization');
+      const controller = new AbortController();
+      const request = fetch(`${emulator.baseUrl}/organization`, { headers: { Authorization: 'Bearer t' }, signal: controller.signal });
+      await until(() => clock.scheduled(400) === 1, 'the emulator to hold the request back');
+      controller.abort(); // the client's timeout, while the emulator still holds the answer
+      await expect(request).rejects.toThrow();
+      await clock.advance(400); // the held answer goes to a closed connection, harmlessly
+      expect((await call(emulator, '/organization')).status).toBe(200);
+    });
+
+    it('close() does not wait for held-back requests', async () => {
+      const slow = await startGraphEmulator(contoso() as TenantSnapshot);
+      slow.delayNext(1, 60_000);
+      const pending = fetch(`${slow.baseUrl}/users`, { headers: { Authorization: 'Bearer t' } }).catch((err: Error) => err);
+      await until(() => clock.scheduled(60_000) === 1, 'the emulator to hold the request back');
+      // The 60 s hold never runs out (fake time does not move), so close() must release it itself.
+      await slow.close();
+      await pending;
+    });
   });
 });

@@ -1,70 +1,46 @@
-// A tenant of the size the emulator must stay fast on: 50,000 users, 2,000 nested groups.
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+// A tenant of the size the emulator must stay fast on: 50,000 users, 2,000 nested groups. This
+// test checks the answers; how fast they come (start < 5 s, 200 lookups < 5 s, paging < 10 s) is
+// measured by `npm run bench -- emulator`, on the same tenant, where a busy machine cannot fail it.
+import { BIG_USERS, LOOKUPS, bigEmulatorTenant, lookupPath } from '../../bench/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
 import { call } from './helpers';
 
-const USERS = 50_000;
-const GROUPS = 2_000;
-
-function bigTenant(): TenantSnapshot {
-  // Groups form a tree ten wide (group i is inside group floor((i-1)/10)); every user is directly
-  // in two groups, one of them a leaf, so transitive membership is four or five levels deep.
-  const groups = Array.from({ length: GROUPS }, (_, i) => ({
-    id: `group-${i}`,
-    displayName: `Group ${i}`,
-    members: [] as string[],
-  }));
-  for (let i = 1; i < GROUPS; i++) groups[Math.floor((i - 1) / 10)].members.push(`group-${i}`);
-  const users = Array.from({ length: USERS }, (_, i) => ({
-    id: `user-${i}`,
-    userPrincipalName: `user${i}@big.example`,
-    displayName: `User ${i}`,
-    authenticationMethods: [{ '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', id: `pw-${i}` }],
-    managedDevices: [],
-    memberOf: [`group-${GROUPS - 1 - (i % 1800)}`, `group-${i % 50}`],
-  }));
-  return {
-    tenant: { id: 'big' },
-    users,
-    groups,
-    roleAssignments: [{ roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', principalId: 'group-0' }],
-  } as unknown as TenantSnapshot;
-}
+jest.setTimeout(60_000); // correctness on a big tenant; a loaded machine may take its time
 
 let emulator: GraphEmulator;
-let startMs: number;
 beforeAll(async () => {
-  const snapshot = bigTenant();
-  const started = Date.now();
-  emulator = await startGraphEmulator(snapshot);
-  startMs = Date.now() - started;
-});
+  emulator = await startGraphEmulator(bigEmulatorTenant());
+}, 60_000);
 afterAll(() => emulator.close());
 
-it('starts quickly', () => {
-  expect(startMs).toBeLessThan(5_000);
+it('starts on the big tenant and serves it', async () => {
+  const { body } = await call(emulator, '/users/user0@big.example?$select=id');
+  expect(body).toMatchObject({ id: 'user-0' });
 });
 
-it('answers transitive membership and UPN lookups quickly', async () => {
-  const started = Date.now();
-  for (let i = 0; i < 200; i++) {
-    const user = (i * 7919) % USERS;
-    const { body } = await call(emulator, `/users/user${user}@BIG.example/transitiveMemberOf?$select=id`);
+it('answers transitive membership and UPN lookups', async () => {
+  for (let i = 0; i < LOOKUPS; i++) {
+    const { status, body } = await call(emulator, lookupPath(i));
+    expect(status).toBe(200);
     expect(body.value.at(-1)).toMatchObject({ '@odata.type': '#microsoft.graph.directoryRole' }); // every chain reaches group-0
   }
-  expect(Date.now() - started).toBeLessThan(5_000);
 });
 
 it('pages the whole user list at $top=999', async () => {
-  const started = Date.now();
   let url: string | undefined = '/users?$top=999&$select=id';
   let count = 0;
+  let pages = 0;
+  const ids = new Set<string>();
   while (url) {
     const { body } = await call(emulator, url);
+    for (const u of body.value) ids.add(u.id);
     count += body.value.length;
+    pages += 1;
     url = body['@odata.nextLink'];
   }
-  expect(count).toBe(USERS);
-  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(count).toBe(BIG_USERS);
+  expect(ids.size).toBe(BIG_USERS); // no user twice across pages
+  expect(pages).toBe(Math.ceil(BIG_USERS / 999));
 });
 
 it('lists the transitive members of the root group', async () => {

@@ -18,6 +18,7 @@ import {
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
 import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { fakeTimers, until } from '../helpers/time';
 import { IDS, TOKEN, contoso } from './helpers';
 
 let emulator: GraphEmulator;
@@ -146,14 +147,22 @@ describe('@microsoft/microsoft-graph-client against the emulator', () => {
 
   it('times out on a delayed response with an AbortController, then recovers', async () => {
     emulator.delayNext(1, 500, '/organization');
+    const clock = fakeTimers(); // the delay ends only when the test moves time on
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 50);
-    const error = await client
+    const request = client
       .api('/organization')
       .option('signal', controller.signal)
       .get()
       .catch((err: unknown) => err);
-    clearTimeout(timer);
+    try {
+      // Abort once the emulator holds the request (not after a guessed 50 ms, which under load
+      // could fire before the request even left).
+      await until(() => clock.scheduled(500) === 1, 'the emulator to hold the request back');
+      controller.abort();
+    } finally {
+      clock.uninstall();
+    }
+    const error = await request;
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ statusCode: -1 }); // the SDK's GraphError for "no response"
     expect(emulator.requests.filter((r) => r.path === '/v1.0/organization')).toHaveLength(1);

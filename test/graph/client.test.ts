@@ -1,12 +1,21 @@
 // The client's middleware chain against the loopback Graph emulator: base URLs, bearer token,
 // the SDK's retries on 429/503, our per-request timeout, and how failures come out.
+// Waits (Retry-After, timeouts, the emulator's injected delays) run on fake timers moved by the
+// test, so what is asserted is the order of events, never how long the machine took.
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { createGraphClient, GraphReadError, readAll, StaticTokenCredential } from '../../src/graph';
 import { normaliseBaseUrl } from '../../src/graph/client';
+import { fakeTimers, track, until, settle, type FakeTimers } from '../helpers/time';
 import { TOKEN, clientFor, emulators, example, rejectionOf } from './helpers';
 
 const CA_PATH = '/identity/conditionalAccess/policies';
 const pool = emulators();
+
+let clock: FakeTimers | undefined;
+afterEach(() => {
+  clock?.uninstall();
+  clock = undefined;
+});
 
 describe('base URL', () => {
   it.each([
@@ -80,9 +89,18 @@ describe('retries (the SDK RetryHandler)', () => {
   it('waits for Retry-After before retrying', async () => {
     const emulator = await pool.start(example('01').snapshot);
     emulator.failNext(1, 429, { retryAfterSeconds: 1 });
-    const started = Date.now();
-    await readAll(clientFor(emulator), CA_PATH);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    clock = fakeTimers();
+    const read = track(readAll(clientFor(emulator), CA_PATH));
+    await until(() => clock!.scheduled(1000) === 1, 'the SDK to sleep for the 1 s Retry-After');
+    expect(emulator.requests).toHaveLength(1);
+
+    await clock.advance(999);
+    await settle();
+    expect(emulator.requests).toHaveLength(1); // not a moment before Retry-After
+    expect(read.settled).toBe(false);
+
+    await clock.advance(1);
+    await expect(read.promise).resolves.toHaveLength(1);
     expect(emulator.requests).toHaveLength(2);
   });
 
@@ -108,12 +126,12 @@ describe('retries (the SDK RetryHandler)', () => {
   it('does not wait for a Retry-After beyond maxRetryAfterSeconds: fails at once as "throttled"', async () => {
     const emulator = await pool.start(example('01').snapshot);
     emulator.failNext(1, 429, { retryAfterSeconds: 1 });
-    const started = Date.now();
+    clock = fakeTimers(); // never advanced: the answer must come without any time passing
     const error = await rejectionOf(readAll(clientFor(emulator, { maxRetryAfterSeconds: 0.5 }), CA_PATH));
     expect(error).toMatchObject({ kind: 'throttled', status: 429 });
     expect(error.message).toBe(`Graph throttled (429, Retry-After 1 s): GET ${CA_PATH}`);
     expect(emulator.requests).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(900);
+    expect(clock.scheduled(1000)).toBe(0); // no sleep for the Retry-After was even started
   });
 
   it('does not retry a 500', async () => {
@@ -129,19 +147,34 @@ describe('timeout and network failures', () => {
   it('aborts a request that takes longer than timeoutMs', async () => {
     const emulator = await pool.start(example('01').snapshot);
     emulator.delayNext(1, 2000);
-    const started = Date.now();
-    const error = await rejectionOf(readAll(clientFor(emulator, { timeoutMs: 200 }), CA_PATH));
+    clock = fakeTimers();
+    const read = track(readAll(clientFor(emulator, { timeoutMs: 200 }), CA_PATH));
+    await until(() => clock!.scheduled(2000) === 1, 'the emulator to hold the request back');
+
+    await clock.advance(199);
+    await settle();
+    expect(read.settled).toBe(false);
+    await clock.advance(1); // 200 ms: the client gives up while the emulator still holds the answer
+    const error = await rejectionOf(read.promise);
     expect(error).toBeInstanceOf(GraphReadError);
     expect(error).toMatchObject({ kind: 'timeout', status: null });
     expect(error.message).toBe(`Graph request timed out after 200 ms (GET ${CA_PATH})`);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(emulator.requests).toHaveLength(1); // a timeout is not retried
   });
 
   it('gives each request its own window', async () => {
     const emulator = await pool.start(example('01').snapshot);
     const client = clientFor(emulator, { timeoutMs: 400 });
-    emulator.delayNext(3, 150);
-    for (let i = 0; i < 3; i++) await expect(readAll(client, CA_PATH)).resolves.toHaveLength(1);
+    emulator.delayNext(3, 300);
+    clock = fakeTimers();
+    // Three reads held 300 ms each: 900 ms in all, more than one 400 ms window, and none times out.
+    for (let i = 1; i <= 3; i++) {
+      const read = readAll(client, CA_PATH);
+      await until(() => clock!.scheduled(300) === i, `read ${i} to be held back`);
+      await clock.advance(300);
+      await expect(read).resolves.toHaveLength(1);
+    }
+    expect(emulator.requests).toHaveLength(3);
   });
 
   it('reports an unreachable Graph as "unavailable" with the socket error', async () => {
