@@ -41,12 +41,22 @@ describe('the embedded scheduler', () => {
     const path = journal();
     let clock = T0;
     const a = new EmbeddedScheduler(path, () => new Date(clock));
-    a.on('notice', () => new Promise(() => undefined)); // the process "dies" while sending
-    a.on('removal', () => new Promise(() => undefined), { idempotent: true });
+    // Both handlers hang (the process "dies" while sending); each says when it has started, and a
+    // handler starts only once its claim is in the journal.
+    const started = new Set<string>();
+    let bothStarted!: () => void;
+    const claimed = new Promise<void>((resolve) => (bothStarted = resolve));
+    const hang = async (job: { id: string }) => {
+      started.add(job.id);
+      if (started.size === 2) bothStarted();
+      await new Promise(() => undefined);
+    };
+    a.on('notice', hang);
+    a.on('removal', hang, { idempotent: true });
     await a.schedule({ id: 'send-1', kind: 'notice', dueAt: new Date(T0).toISOString(), payload: {} });
     await a.schedule({ id: 'remove-1', kind: 'removal', dueAt: new Date(T0).toISOString(), payload: {} });
-    void a.tick(); // claims send-1 and hangs in its handler
-    await new Promise((r) => setTimeout(r, 20));
+    void a.tick(); // claims both and hangs in their handlers
+    await claimed;
 
     clock = T0 + 1000;
     const sent: string[] = [];
