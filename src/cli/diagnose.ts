@@ -6,18 +6,22 @@ import { parseArgs } from 'node:util';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph';
 import { loadSnapshotFile, SnapshotError } from '../graph-emulator';
-import { connectGraph } from '../support/graph-connection';
+import { connectGraph, type GraphConnection } from '../support/graph-connection';
 
 export class UsageError extends Error {}
 
 const USAGE =
-  'usage: npm run diagnose -- --snapshot FILE --user UPN_OR_ID --platform android|iOS [--android-profile work|personal] [--passkey-profile work|personal] [--bluetooth-restricted] [--cross-device] [--os-version N] [--at ISO_TIME] [--format json|text]';
+  'usage: npm run diagnose -- --snapshot FILE --user UPN_OR_ID --platform android|iOS [--android-profile work|personal] [--passkey-profile work|personal] [--bluetooth-restricted] [--cross-device] [--os-version N] [--exemption-group GROUP_ID] [--at ISO_TIME] [--format json|text]';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface DiagnoseArgs {
   snapshot: string;
   user: string;
   format: 'json' | 'text';
   context: RegistrationContext;
+  /** The help desk's exemption group (object id): the temporary-exemption remedy is checked. */
+  exemptionGroupId?: string;
 }
 
 export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArgs {
@@ -36,6 +40,7 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
         'bluetooth-restricted': { type: 'boolean' },
         'cross-device': { type: 'boolean' },
         'os-version': { type: 'string' },
+        'exemption-group': { type: 'string' },
         at: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean' },
@@ -65,6 +70,10 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
     at = new Date(values.at);
     if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be an ISO time such as 2026-10-05T14:00:00Z, got "${values.at}"`);
   }
+  const exemptionGroupId = values['exemption-group'];
+  if (exemptionGroupId !== undefined && !GUID.test(exemptionGroupId)) {
+    throw new UsageError(`--exemption-group must be a group object id (a GUID), got "${exemptionGroupId}"`);
+  }
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, got "${format}"`);
   const androidProfile = profile('android-profile', values['android-profile']);
@@ -73,6 +82,7 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
     snapshot: values.snapshot,
     user: values.user,
     format,
+    ...(exemptionGroupId ? { exemptionGroupId: exemptionGroupId.toLowerCase() } : {}),
     context: {
       platform,
       at,
@@ -83,6 +93,11 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
       ...(osVersion !== undefined ? { osVersion } : {}),
     },
   };
+}
+
+/** The contract's JSON: remedies without their structured `detail` (that is for cards). */
+export function toContractJson(d: Diagnosis): object {
+  return { ...d, remedies: d.remedies.map(({ detail: _detail, ...r }) => r) };
 }
 
 export function formatText(d: Diagnosis): string {
@@ -96,6 +111,12 @@ export function formatText(d: Diagnosis): string {
   }
   lines.push('', 'Workarounds:');
   for (const w of d.workarounds) lines.push(`  ${w.for.padEnd(8)} ${w.code}  (for ${w.finding})`);
+  lines.push('', 'Remedies (each applied to the facts and diagnosed again):');
+  if (d.remedies.length === 0) lines.push('  none: nothing blocks');
+  for (const r of d.remedies) {
+    lines.push(`  ${r.for.padEnd(8)} ${r.code}  ${r.clears ? 'CLEARS' : `does not clear (remaining: ${r.remaining.join(', ')})`}`);
+    lines.push(`           - ${r.why}`);
+  }
   lines.push('', d.escalate ? 'Escalate: the user cannot fix this alone.' : 'The user can fix this themselves.');
   return lines.join('\n');
 }
@@ -112,8 +133,9 @@ export async function runDiagnose(
     const args = parseDiagnoseArgs(argv);
     const snapshot = loadSnapshotFile(args.snapshot);
     graph = await connect({ snapshot, retryDelaySeconds: 1 });
-    const diagnosis = await graph.diagnoser.diagnose(args.user, args.context);
-    out(args.format === 'json' ? JSON.stringify(diagnosis, null, 2) : formatText(diagnosis));
+    const exemptionGroup = args.exemptionGroupId ? await readExemptionGroup(graph.diagnoser, args.exemptionGroupId) : undefined;
+    const diagnosis = await graph.diagnoser.diagnose(args.user, args.context, exemptionGroup ? { exemptionGroup } : {});
+    out(args.format === 'json' ? JSON.stringify(toContractJson(diagnosis), null, 2) : formatText(diagnosis));
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof SnapshotError) {
@@ -128,6 +150,15 @@ export async function runDiagnose(
     return 1;
   } finally {
     await graph?.close();
+  }
+}
+
+async function readExemptionGroup(diagnoser: GraphConnection['diagnoser'], id: string) {
+  try {
+    return await diagnoser.readExemptionGroup(id);
+  } catch (e) {
+    if (e instanceof GraphReadError && e.kind === 'notFound') throw new UsageError(`--exemption-group: no group with id "${id}" in the tenant`);
+    throw e;
   }
 }
 

@@ -3,17 +3,18 @@
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
 import { applicability, EVENT_LABEL, type SignInEvent } from './applicability';
 import { fmt, isTargeted, presentable, type Presentable } from './credentials';
-import type { RegistrationContext, TenantFacts, UserFacts } from './facts';
+import { MIN_OS_VERSION, type ExemptionGroup, type RegistrationContext, type TenantFacts, type UserFacts } from './facts';
 import { evaluateGrant, type GrantResult } from './grant';
 import { methodPolicyIssues } from './method-policy';
 import { prepareTenant, prepareUser, type PreparedTenant, type PreparedUser } from './prepare';
+import { checkRemedies } from './remedies';
 import { FINDING_CODES, type Diagnosis, type Finding, type FindingCode } from './result';
 import { SELF_SERVICE, workaroundsFor } from './workarounds';
 
-const MIN_OS: Record<RegistrationContext['platform'], number> = { android: 14, iOS: 17 };
+const MIN_OS = MIN_OS_VERSION;
 
 /** One CA policy that stops (or may stop) one of the two sign-in events. */
-interface PolicyBlock {
+export interface PolicyBlock {
   policy: ConditionalAccessPolicy;
   event: SignInEvent;
   code: FindingCode;
@@ -30,9 +31,28 @@ export interface DiagnoseOptions {
   whatIf?: Partial<Record<SignInEvent, WhatIfVerdicts>>;
   /** Why What If was not used (refused, failed, timed out): said in the evidence. */
   whatIfUnavailable?: string;
+  /** The help desk's exemption group: with it, the `temporary-exemption` remedy is checked. */
+  exemptionGroup?: ExemptionGroup;
 }
 
+/** One diagnosis before remedies, with the CA policy blocks behind it (for the remedy checks). */
+export interface Evaluation {
+  diagnosis: Diagnosis;
+  blocks: PolicyBlock[];
+}
+
+/**
+ * Diagnoses, then checks each remedy that fits by applying it to the facts and diagnosing again
+ * at the same time (see remedies.ts). Pure: facts in, findings out.
+ */
 export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context: RegistrationContext, options: DiagnoseOptions = {}): Diagnosis {
+  const evaluation = evaluate(tenantFacts, userFacts, context, options);
+  evaluation.diagnosis.remedies = checkRemedies(evaluation, { tenantFacts, userFacts, context, options }, evaluate);
+  return evaluation.diagnosis;
+}
+
+/** The diagnosis without remedies (remedies re-diagnose through this). */
+export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context: RegistrationContext, options: DiagnoseOptions = {}): Evaluation {
   const tenant = prepareTenant(tenantFacts);
   const user = prepareUser(userFacts);
   const p = presentable(tenant, user, context);
@@ -119,7 +139,7 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
     workarounds.push({ code: 'contact-help-desk', for: 'user', finding: findings[0].code });
   }
 
-  return {
+  const diagnosis: Diagnosis = {
     user: { id: user.id, userPrincipalName: user.upn, displayName: userFacts.user.displayName ?? undefined },
     context: {
       platform: context.platform,
@@ -132,8 +152,10 @@ export function diagnose(tenantFacts: TenantFacts, userFacts: UserFacts, context
     },
     findings,
     workarounds,
+    remedies: [],
     escalate,
   };
+  return { diagnosis, blocks };
 }
 
 function conditionalAccessBlocks(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext, p: Presentable, options: DiagnoseOptions): PolicyBlock[] {

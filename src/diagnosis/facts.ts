@@ -22,6 +22,8 @@ export const AUTHENTICATOR_AAGUID = {
 export const REGISTER_SECURITY_INFO_ACTION = 'urn:user:registersecurityinfo';
 
 export type Platform = 'android' | 'iOS';
+/** The oldest OS major version with passkeys in Microsoft Authenticator, per platform. */
+export const MIN_OS_VERSION: Readonly<Record<Platform, number>> = { android: 14, iOS: 17 };
 export type AndroidProfile = 'work' | 'personal';
 
 /** Passkey profiles (Graph v1.0, newer than @microsoft/microsoft-graph-types 2.x). */
@@ -93,6 +95,20 @@ export interface RegistrationContext {
   namedLocationIds?: string[];
   /** Whether the user is on a trusted location, when known. */
   trustedLocation?: boolean;
+}
+
+/**
+ * The group the help desk adds a user to for a time-boxed exemption (the bot's EXEMPTION_GROUP_ID).
+ * With it, the engine checks the `temporary-exemption` remedy.
+ */
+export interface ExemptionGroup {
+  id: string;
+  displayName?: string;
+  /**
+   * The groups the exemption group is itself a member of, directly or through nesting: a user
+   * added to it becomes a member of these too (a policy excluding one of them excludes the user).
+   */
+  memberOfGroupIds?: string[];
 }
 
 /** The `@odata.type` of a polymorphic Graph item, without the "#microsoft.graph." prefix. */

@@ -2,5 +2,7 @@
 export { diagnose, whatIfDisagreements, type DiagnoseOptions, type WhatIfVerdicts } from './diagnose';
 export type { SignInEvent } from './applicability';
 export * from './facts';
+// Diagnosis, Finding, Workaround; Remedy (the contract's remedy fields plus `detail`, its
+// structured form: RemedyDetail, RemainingBlocker, PolicyRef) and REMEDY_CODES.
 export * from './result';
 export { BUILT_IN_STRENGTHS, withBuiltInStrengths } from './builtin-strengths';

@@ -41,6 +41,16 @@ export const WORKAROUND_CODES = [
 export type WorkaroundCode = (typeof WORKAROUND_CODES)[number];
 export type Audience = 'user' | 'admin' | 'helpdesk';
 
+/** The remedies the engine checks by applying them to the facts and diagnosing again. */
+export const REMEDY_CODES = [
+  'temporary-access-pass',
+  'temporary-exemption',
+  'require-compliant-device',
+  'register-in-each-profile',
+  'update-os',
+] as const;
+export type RemedyCode = (typeof REMEDY_CODES)[number];
+
 export interface Finding {
   code: FindingCode;
   /** false = worth knowing, does not by itself stop registration. */
@@ -58,6 +68,54 @@ export interface Workaround {
   finding: FindingCode;
 }
 
+/** A CA policy (or an authentication method configuration) by id and display name. */
+export interface PolicyRef {
+  id: string;
+  name: string;
+}
+
+/** A blocking finding that stays after a remedy, with its policies and why it stays. */
+export interface RemainingBlocker {
+  code: FindingCode;
+  policies: PolicyRef[];
+  /** Why it stays, one short clause per policy, e.g. "'Pilot' accepts only a passkey in Microsoft Authenticator". */
+  reasons: string[];
+}
+
+/** The structured form of a remedy check, for cards and tickets that word it themselves. */
+export interface RemedyDetail {
+  /** What the engine assumed, e.g. "a multi-use Temporary Access Pass valid 2026-10-05 14:00Z to 15:00Z". */
+  applied: string;
+  /** Set when the remedy cannot be applied at all (a guest, the TAP method off for the user). */
+  notApplicable?: { code: FindingCode; reason: string };
+  /** Blocking policies of the diagnosis that no longer block after the remedy. */
+  resolved: PolicyRef[];
+  /** Blocking codes of the diagnosis that are gone after the remedy. */
+  resolvedCodes: FindingCode[];
+  /** Blocking findings after the remedy, most important first (the same order as `remaining`). */
+  remaining: RemainingBlocker[];
+}
+
+/**
+ * One remedy the engine checked (contract: "Remedies (checked by the engine)"). A card or a
+ * help-desk action offers it as the fix only when `clears` is true; otherwise it says what remains.
+ */
+export interface Remedy {
+  code: RemedyCode;
+  /** Who carries it out: the help desk (TAP, exemption), an admin (compliant device) or the user. */
+  for: Audience;
+  /** True exactly when no blocking finding remains after the remedy. */
+  clears: boolean;
+  /** The blocking codes that stay (or the code that prevents the remedy). */
+  remaining: FindingCode[];
+  /** Their policies (CA policy ids, or method configuration ids such as "TemporaryAccessPass"). */
+  policyIdsRemaining: string[];
+  /** One short sentence for an agent, e.g. "A Temporary Access Pass will not help: 'Pilot' accepts only a passkey in Microsoft Authenticator." */
+  why: string;
+  /** The same, structured (not part of the CLI's JSON). */
+  detail: RemedyDetail;
+}
+
 export interface Diagnosis {
   user: { id: string; userPrincipalName: string; displayName?: string };
   context: {
@@ -71,5 +129,7 @@ export interface Diagnosis {
   };
   findings: Finding[];
   workarounds: Workaround[];
+  /** Each remedy that fits the case, checked by re-diagnosing with it applied; [] when nothing blocks. */
+  remedies: Remedy[];
   escalate: boolean;
 }

@@ -6,8 +6,9 @@
 // If is refused, fails or times out, the local evaluator decides and the evidence says so. Where
 // both ran and disagree, the disagreement is logged (a bug report about ours) and What If wins.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { diagnose, whatIfDisagreements, type Diagnosis, type RegistrationContext, type SignInEvent, type WhatIfVerdicts } from '../diagnosis';
+import { diagnose, whatIfDisagreements, type Diagnosis, type ExemptionGroup, type RegistrationContext, type SignInEvent, type WhatIfVerdicts } from '../diagnosis';
 import { GraphReadError, readUserFacts, type TenantFactsCache } from '../graph';
+import { graphGet, readAll } from '../graph/read';
 import { evaluateWhatIf } from '../graph/what-if';
 import { UserCache } from '../graph/user-cache';
 import type { UserChanges } from './user-changes';
@@ -24,6 +25,12 @@ export interface DiagnoserOptions {
   /** Several instances: changes other instances made to a user (see UserChanges). */
   userChanges?: Pick<UserChanges, 'changedSince'>;
   log?: (event: Record<string, unknown>) => void;
+}
+
+/** Per diagnosis: extra facts the engine uses when it has them. */
+export interface DiagnoseCallOptions {
+  /** The help desk's exemption group (see readExemptionGroup): the temporary-exemption remedy is checked. */
+  exemptionGroup?: ExemptionGroup;
 }
 
 export class Diagnoser {
@@ -65,14 +72,37 @@ export class Diagnoser {
   }
 
   /** Throws GraphReadError (kind notFound for an unknown user) when Graph cannot answer. */
-  async diagnose(userIdOrUpn: string, context: RegistrationContext): Promise<Diagnosis> {
+  async diagnose(userIdOrUpn: string, context: RegistrationContext, call: DiagnoseCallOptions = {}): Promise<Diagnosis> {
     // Tenant facts come from their cache; the user's facts are one $batch (or its cached result).
     const [tenant, user] = await Promise.all([this.tenantFacts.get(), this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn))]);
     const { whatIf, unavailable } = await this.askWhatIf(user.user.id ?? userIdOrUpn, context);
     if (whatIf) {
       for (const d of whatIfDisagreements(tenant, user, context, whatIf)) this.options.log?.({ ...d, signIn: d.event, event: 'whatif.disagreement', user: user.user.id });
     }
-    return diagnose(tenant, user, context, { whatIf, whatIfUnavailable: unavailable });
+    return diagnose(tenant, user, context, { whatIf, whatIfUnavailable: unavailable, ...(call.exemptionGroup ? { exemptionGroup: call.exemptionGroup } : {}) });
+  }
+
+  /**
+   * The exemption group with its display name and the groups it is nested in (read upwards
+   * through /groups/{id}/memberOf). Throws GraphReadError (kind notFound for an unknown group).
+   */
+  async readExemptionGroup(groupId: string): Promise<ExemptionGroup> {
+    const group = await graphGet<{ id?: string; displayName?: string }>(this.client, `/groups/${encodeURIComponent(groupId)}?$select=id,displayName`);
+    const parents = new Set<string>();
+    for (let round = [groupId]; round.length > 0 && parents.size < 200; ) {
+      const next: string[] = [];
+      for (const id of round) {
+        const items = await readAll<{ id?: string; '@odata.type'?: string }>(this.client, `/groups/${encodeURIComponent(id)}/memberOf?$select=id&$top=999`);
+        for (const item of items) {
+          // Directory roles and administrative units are listed too; only groups nest.
+          if (!item.id || item.id === groupId || parents.has(item.id) || !/\.group$/i.test(item['@odata.type'] ?? '')) continue;
+          parents.add(item.id);
+          next.push(item.id);
+        }
+      }
+      round = next;
+    }
+    return { id: group.id ?? groupId, ...(group.displayName ? { displayName: group.displayName } : {}), memberOfGroupIds: [...parents] };
   }
 
   private async askWhatIf(userId: string, context: RegistrationContext): Promise<{ whatIf?: Partial<Record<SignInEvent, WhatIfVerdicts>>; unavailable?: string }> {

@@ -1,0 +1,408 @@
+// The remedies the engine checks (contract: diagnosis.md, "Remedies (checked by the engine)").
+// Each remedy that fits the case is applied to the facts — a pure function facts → facts — and
+// the user is diagnosed again at the same `at`. `clears` is true exactly when no blocking finding
+// remains. Nothing here does I/O or reads a clock.
+//
+// Conditional Access What If: its verdicts were given for the facts as they were. A remedy keeps
+// them for the policies whose applicability its change cannot affect (a TAP, a newer OS or a
+// passkey in the current profile changes what the user can present, not whom or what a policy
+// targets) and evaluates locally the policies it can affect: for the exemption, those whose
+// users condition names the exemption group or a group it is nested in; for the compliant phone,
+// those with a device filter (What If is not told about the device). Nothing else is carried
+// over from the first diagnosis (sign-ins observed before the remedy say nothing about after it).
+import type { AuthenticationMethod, ConditionalAccessPolicy, Fido2AuthenticationMethod, ManagedDevice } from '@microsoft/microsoft-graph-types';
+import type { SignInEvent } from './applicability';
+import { fmt, isTargeted } from './credentials';
+import type { DiagnoseOptions, Evaluation, PolicyBlock, WhatIfVerdicts } from './diagnose';
+import {
+  AUTHENTICATOR_AAGUID,
+  MIN_OS_VERSION,
+  odataType,
+  type ExemptionGroup,
+  type RegistrationContext,
+  type TargetedMethodConfiguration,
+  type TenantFacts,
+  type UserFacts,
+} from './facts';
+import { describeStrength, type ControlResult } from './grant';
+import { prepareTenant, prepareUser, type PreparedTenant } from './prepare';
+import type { Audience, Finding, FindingCode, PolicyRef, RemainingBlocker, Remedy, RemedyCode, RemedyDetail } from './result';
+
+/** The facts and options of the diagnosis the remedies start from. */
+export interface RemedyInput {
+  tenantFacts: TenantFacts;
+  userFacts: UserFacts;
+  context: RegistrationContext;
+  options: DiagnoseOptions;
+}
+
+/** Diagnoses without remedies (diagnose.ts passes its own, so this module imports no engine code). */
+export type Evaluate = (tenantFacts: TenantFacts, userFacts: UserFacts, context: RegistrationContext, options: DiagnoseOptions) => Evaluation;
+
+/** What a remedy changes in the facts. */
+interface Change {
+  userFacts: UserFacts;
+  context: RegistrationContext;
+  /** Policies whose What If verdict the change may make wrong: evaluated locally instead. */
+  stale?: (policy: ConditionalAccessPolicy) => boolean;
+  /** What the engine assumed, in words. */
+  applied: string;
+}
+
+/** How the `why` sentence speaks of a remedy. */
+interface Wording {
+  /** "A Temporary Access Pass" */
+  subject: string;
+  /** What it does to a policy it lifts: "satisfies", "removes". */
+  verb: string;
+  /** Why a CA policy still blocks after the remedy (after the policy's name). */
+  policyReason(block: PolicyBlock): string;
+}
+
+interface Case {
+  base: Evaluation;
+  input: RemedyInput;
+  evaluate: Evaluate;
+  tenant: PreparedTenant;
+  userName: string;
+}
+
+const TAP_TYPE = 'temporaryAccessPassAuthenticationMethod';
+const TAP_DEFAULTS = { minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 60 };
+
+/**
+ * Checks each remedy that fits the diagnosis `base` (none when nothing blocks), in the contract's
+ * order: temporary-access-pass, temporary-exemption, require-compliant-device,
+ * register-in-each-profile, update-os.
+ */
+export function checkRemedies(base: Evaluation, input: RemedyInput, evaluate: Evaluate): Remedy[] {
+  const { findings } = base.diagnosis;
+  const blocking = findings.filter((f) => f.blocking);
+  if (blocking.length === 0) return [];
+  const c: Case = { base, input, evaluate, tenant: prepareTenant(input.tenantFacts), userName: prepareUser(input.userFacts).name };
+  const out: Remedy[] = [temporaryAccessPass(c)];
+  const group = input.options.exemptionGroup;
+  if (group && blocking.some((f) => f.code.startsWith('ca-'))) out.push(temporaryExemption(c, group));
+  if (base.blocks.some((b) => b.blocking && namesDeviceOrAppControl(b))) out.push(requireCompliantDevice(c));
+  if (findings.some((f) => f.code === 'android-profile-mismatch')) out.push(registerInEachProfile(c));
+  if (findings.some((f) => f.code === 'os-version-unsupported')) out.push(updateOs(c));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The remedies
+
+/** A TAP from `at`, with the tenant's default lifetime and one-time setting, replacing any other. */
+function temporaryAccessPass(c: Case): Remedy {
+  const { userFacts, context } = c.input;
+  const user = prepareUser(userFacts);
+  const config = c.tenant.tap;
+  const configId = config?.id ?? 'TemporaryAccessPass';
+  if (user.isGuest) {
+    const reason = `${c.userName} is a guest (userType Guest), and a guest cannot be given one`;
+    return notApplicable('temporary-access-pass', 'helpdesk', 'tap-unavailable-for-guest', [], reason, 'A Temporary Access Pass cannot be issued');
+  }
+  if (!isTargeted(config, user)) {
+    const reason = config?.state === 'enabled' ? `the Temporary Access Pass method does not target ${user.upn}` : 'the Temporary Access Pass method is disabled in the authentication methods policy';
+    return notApplicable('temporary-access-pass', 'helpdesk', 'tap-method-disabled', [{ id: configId, name: 'Temporary Access Pass settings' }], reason, 'A Temporary Access Pass cannot be issued');
+  }
+  const { lifetime, oneTime } = tapSettings(config);
+  const end = new Date(context.at.getTime() + lifetime * 60_000);
+  const at = context.at.toISOString();
+  const pass = {
+    '@odata.type': `#microsoft.graph.${TAP_TYPE}`,
+    id: 'remedy-temporary-access-pass',
+    temporaryAccessPass: null,
+    createdDateTime: at,
+    startDateTime: at,
+    lifetimeInMinutes: lifetime,
+    isUsableOnce: oneTime,
+    isUsable: true,
+    methodUsabilityReason: 'EnabledByPolicy',
+  } as AuthenticationMethod;
+  // Graph holds one TAP per user: the help desk deletes the old one before creating the new one.
+  const methods = [...userFacts.methods.filter((m) => odataType(m) !== TAP_TYPE), pass];
+  const kind = oneTime ? 'temporaryAccessPassOneTime' : 'temporaryAccessPassMultiUse';
+  const otherKind = oneTime ? 'temporaryAccessPassMultiUse' : 'temporaryAccessPassOneTime';
+  return check(c, 'temporary-access-pass', 'helpdesk', {
+    userFacts: { ...userFacts, methods },
+    context,
+    applied: `a ${oneTime ? 'one-time' : 'multi-use'} Temporary Access Pass valid ${fmt(context.at)} to ${fmt(end)} (the tenant's default lifetime, ${lifetime} minutes)`,
+  }, {
+    subject: `A Temporary Access Pass (${oneTime ? 'one-time' : 'multi-use'}, ${lifetime} minutes)`,
+    verb: 'satisfies',
+    policyReason: (b) => {
+      const combos = strengthCombinations(b, c.tenant);
+      if (combos.includes(otherKind) && !combos.includes(kind)) {
+        return oneTime
+          ? 'accepts only a multi-use Temporary Access Pass, and the tenant allows one-time passes only'
+          : 'accepts only a one-time Temporary Access Pass (the tenant issues multi-use passes unless asked for a one-time one)';
+      }
+      return requirement(b, c.tenant);
+    },
+  });
+}
+
+/** The user added to the help desk's exemption group (and so to every group it is nested in). */
+function temporaryExemption(c: Case, group: ExemptionGroup): Remedy {
+  const { userFacts, context } = c.input;
+  const added = new Set([group.id, ...(group.memberOfGroupIds ?? [])]);
+  const name = `'${group.displayName ?? group.id}'`;
+  const already = userFacts.groupIds.includes(group.id);
+  const names = (policy: ConditionalAccessPolicy, key: 'includeGroups' | 'excludeGroups') => (policy.conditions?.users?.[key] ?? []).some((id) => added.has(id));
+  return check(c, 'temporary-exemption', 'helpdesk', {
+    userFacts: {
+      ...userFacts,
+      groupIds: [...new Set([...userFacts.groupIds, ...added])],
+      ...(userFacts.directGroupIds ? { directGroupIds: [...new Set([...userFacts.directGroupIds, group.id])] } : {}),
+      groupNames: { ...(userFacts.groupNames ?? {}), [group.id]: group.displayName ?? group.id },
+    },
+    context,
+    stale: (policy) => names(policy, 'includeGroups') || names(policy, 'excludeGroups'),
+    applied: already ? `${c.userName} is already in ${name}` : `${c.userName} added to ${name}`,
+  }, {
+    subject: already ? `The exemption (${c.userName} is already in ${name})` : `An exemption through ${name}`,
+    verb: 'removes',
+    policyReason: (b) => (names(b.policy, 'includeGroups') ? 'includes that group' : 'does not exclude that group'),
+  });
+}
+
+/** The user's phone on this platform Intune-managed and compliant. */
+function requireCompliantDevice(c: Case): Remedy {
+  const { userFacts, context } = c.input;
+  const os = context.platform === 'iOS' ? 'iOS' : 'Android';
+  const pattern = context.platform === 'iOS' ? /^(ios|ipados)$/i : /^android/i;
+  const index = userFacts.managedDevices.findIndex((d) => pattern.test(d.operatingSystem ?? ''));
+  const phone: ManagedDevice = {
+    id: 'remedy-compliant-phone',
+    deviceName: `${c.userName}'s ${context.platform === 'iOS' ? 'iPhone' : 'Android phone'}`,
+    operatingSystem: os,
+    complianceState: 'compliant',
+    managementAgent: 'mdm',
+  };
+  const managedDevices =
+    index >= 0 ? userFacts.managedDevices.map((d, i) => (i === index ? { ...d, complianceState: 'compliant' as const } : d)) : [...userFacts.managedDevices, phone];
+  return check(c, 'require-compliant-device', 'admin', {
+    userFacts: { ...userFacts, managedDevices },
+    context,
+    stale: (policy) => !!policy.conditions?.devices?.deviceFilter,
+    applied:
+      index >= 0
+        ? `"${userFacts.managedDevices[index].deviceName ?? userFacts.managedDevices[index].id}" compliant in Intune`
+        : `${c.userName}'s ${os} phone enrolled in Intune and compliant`,
+  }, {
+    subject: `A compliant, Intune-managed ${os} phone`,
+    verb: 'satisfies',
+    policyReason: (b) => requirement(b, c.tenant),
+  });
+}
+
+/** A passkey registered in Authenticator in the Android profile the user is in now. */
+function registerInEachProfile(c: Case): Remedy {
+  const { userFacts, context } = c.input;
+  const own = AUTHENTICATOR_AAGUID[context.platform];
+  // The existing passkey stays in the other profile: it cannot be used to sign in here, so the
+  // registration in this profile must pass Conditional Access without it.
+  const methods = userFacts.methods.filter((m) => !(odataType(m) === 'fido2AuthenticationMethod' && ((m as Fido2AuthenticationMethod).aaGuid ?? '').toLowerCase() === own));
+  return check(c, 'register-in-each-profile', 'user', {
+    userFacts: { ...userFacts, methods },
+    context: { ...context, passkeyProfile: context.androidProfile },
+    applied: `a passkey registered in Authenticator in the ${context.androidProfile} profile too (the one in the ${context.passkeyProfile} profile stays there)`,
+  }, {
+    subject: `Registering a passkey in Authenticator in the ${context.androidProfile} profile`,
+    verb: 'satisfies',
+    policyReason: (b) => requirement(b, c.tenant),
+  });
+}
+
+/** The phone updated to the oldest OS with passkeys in Authenticator. */
+function updateOs(c: Case): Remedy {
+  const { userFacts, context } = c.input;
+  const min = MIN_OS_VERSION[context.platform];
+  const os = `${context.platform === 'iOS' ? 'iOS' : 'Android'} ${min}`;
+  return check(c, 'update-os', 'user', {
+    userFacts,
+    context: { ...context, osVersion: min },
+    applied: `the phone updated to ${os}`,
+  }, {
+    subject: `Updating the phone to ${os}`,
+    verb: 'satisfies',
+    policyReason: (b) => requirement(b, c.tenant),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying a change and reading the result
+
+function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wording: Wording): Remedy {
+  const { input, base } = c;
+  const options: DiagnoseOptions = {
+    whatIf: withoutStale(input.options.whatIf, change.stale, c.tenant.policies),
+    ...(input.options.whatIfUnavailable ? { whatIfUnavailable: input.options.whatIfUnavailable } : {}),
+  };
+  const after = c.evaluate(input.tenantFacts, change.userFacts, change.context, options);
+
+  const before = base.diagnosis.findings.filter((f) => f.blocking);
+  const still = after.diagnosis.findings.filter((f) => f.blocking);
+  const stillCa = new Set(after.blocks.filter((b) => b.blocking).map((b) => b.policy.id ?? ''));
+  const resolved = uniqueRefs(base.blocks.filter((b) => b.blocking).map((b) => policyRef(b.policy))).filter((p) => !stillCa.has(p.id));
+  const stillCodes = new Set(still.map((f) => f.code));
+  const resolvedCodes = [...new Set(before.map((f) => f.code))].filter((code) => !stillCodes.has(code));
+  const remaining: RemainingBlocker[] = still.map((f) => ({
+    code: f.code,
+    policies: refsOf(f),
+    reasons: reasonsFor(f, after, wording, change.context),
+  }));
+  const detail: RemedyDetail = { applied: change.applied, resolved, resolvedCodes, remaining };
+  return {
+    code,
+    for: audience,
+    clears: remaining.length === 0,
+    remaining: remaining.map((r) => r.code),
+    policyIdsRemaining: [...new Set(remaining.flatMap((r) => r.policies.map((p) => p.id)))],
+    why: whySentence(wording, detail),
+    detail,
+  };
+}
+
+function notApplicable(code: RemedyCode, audience: Audience, finding: FindingCode, policies: PolicyRef[], reason: string, lead: string): Remedy {
+  return {
+    code,
+    for: audience,
+    clears: false,
+    remaining: [finding],
+    policyIdsRemaining: policies.map((p) => p.id),
+    why: `${lead}: ${reason}.`,
+    detail: {
+      applied: 'nothing (the remedy cannot be applied)',
+      notApplicable: { code: finding, reason },
+      resolved: [],
+      resolvedCodes: [],
+      remaining: [{ code: finding, policies, reasons: [reason] }],
+    },
+  };
+}
+
+function whySentence(w: Wording, d: RemedyDetail): string {
+  const reasons = d.remaining.flatMap((r) => r.reasons);
+  const lifted = d.resolved.length > 0 ? `${w.subject} ${w.verb} ${list(d.resolved.map((p) => `'${p.name}'`))}` : '';
+  if (reasons.length === 0) return lifted ? `${lifted}; nothing else blocks the registration.` : `${w.subject} is enough: nothing else blocks the registration.`;
+  if (lifted) return `${lifted}, but ${list(reasons)}.`;
+  return `${w.subject} ${d.resolvedCodes.length > 0 ? 'is not enough' : 'will not help'}: ${reasons.join('; ')}.`;
+}
+
+/** Why a finding still blocks: one clause per CA policy, or one for the finding. */
+function reasonsFor(f: Finding, after: Evaluation, w: Wording, context: RegistrationContext): string[] {
+  if (f.code.startsWith('ca-')) {
+    const blocks = after.blocks.filter((b) => b.blocking && b.code === f.code);
+    if (blocks.length > 0) return blocks.map((b) => `'${b.policy.displayName ?? b.policy.id}' ${w.policyReason(b)}`);
+  }
+  return [findingReason(f, context)];
+}
+
+function findingReason(f: Finding, context: RegistrationContext): string {
+  const platform = context.platform === 'iOS' ? 'iOS' : 'Android';
+  switch (f.code) {
+    case 'passkey-method-disabled':
+      return 'passkeys (FIDO2) are not enabled for the user in the authentication methods policy';
+    case 'passkey-self-service-disabled':
+      return 'self-service registration of passkeys is not allowed';
+    case 'authenticator-aaguid-blocked':
+      return `key restrictions do not allow Microsoft Authenticator on ${platform}`;
+    case 'passkey-profile-excludes-authenticator':
+      return 'no passkey profile the user is in allows device-bound passkeys';
+    case 'tap-method-disabled':
+      return 'the Temporary Access Pass method does not target the user';
+    case 'tap-not-yet-valid':
+      return "the user's Temporary Access Pass is not valid yet";
+    case 'tap-expired':
+      return "the user's Temporary Access Pass has expired";
+    case 'tap-used':
+      return "the user's one-time Temporary Access Pass has been used";
+    case 'android-profile-mismatch':
+      return `the passkey is in the ${context.passkeyProfile} Android profile and the user in the ${context.androidProfile} one`;
+    case 'bluetooth-restricted':
+      return 'cross-device sign-in needs Bluetooth, which the organisation restricts';
+    case 'attestation-blocks-cross-device':
+      return 'attestation is enforced, so the passkey can only be registered directly in the Authenticator app';
+    case 'os-version-unsupported':
+      return `the phone runs ${platform} ${context.osVersion}; passkeys in Authenticator need ${platform} ${MIN_OS_VERSION[context.platform]} or later`;
+    case 'tap-unavailable-for-guest':
+      return 'the user is a guest';
+    default:
+      return `${list(f.policyNames.map((n) => `'${n}'`)) || f.code} still blocks`;
+  }
+}
+
+/** What a blocking policy's grant still asks for, e.g. "accepts only a passkey in Microsoft Authenticator". */
+function requirement(b: PolicyBlock, tenant: PreparedTenant): string {
+  const failing = b.grant.failing;
+  if (failing.some((x) => x.kind === 'block')) return 'blocks access';
+  const labels = [...new Set(failing.map((x) => controlText(x, b, tenant)))];
+  const text = b.grant.operator === 'AND' || labels.length === 0 ? `requires ${list(labels)}` : `accepts only ${list(labels, 'or')}`;
+  return failing.length > 0 && failing.every((x) => x.kind === 'appProtection') ? `${text}, which Microsoft Authenticator cannot satisfy` : text;
+}
+
+const CONTROL_TEXT: Record<string, string> = {
+  'device marked as compliant': 'a device marked as compliant',
+  'Microsoft Entra hybrid joined device': 'a Microsoft Entra hybrid joined device',
+  'approved client app': 'an approved client app',
+  'app protection policy': 'an app protection policy',
+};
+
+function controlText(x: ControlResult, b: PolicyBlock, tenant: PreparedTenant): string {
+  if (x.kind === 'strength') {
+    const strength = tenant.strengthsById.get(b.policy.grantControls?.authenticationStrength?.id ?? '');
+    if (!strength) return x.label;
+    const text = describeStrength(strength);
+    return /^passkey/.test(text) ? `a ${text}` : text;
+  }
+  return CONTROL_TEXT[x.label] ?? x.label;
+}
+
+function strengthCombinations(b: PolicyBlock, tenant: PreparedTenant): string[] {
+  const ref = b.policy.grantControls?.authenticationStrength;
+  const strength = ref ? (tenant.strengthsById.get(ref.id ?? '') ?? ref) : undefined;
+  const mfa = (b.policy.grantControls?.builtInControls ?? []).includes('mfa') ? ['temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse'] : [];
+  return [...((strength?.allowedCombinations ?? []) as string[]), ...mfa];
+}
+
+function namesDeviceOrAppControl(b: PolicyBlock): boolean {
+  const controls = b.policy.grantControls?.builtInControls ?? [];
+  return controls.some((x) => x === 'compliantDevice' || x === 'approvedApplication' || x === 'compliantApplication');
+}
+
+function tapSettings(config: TargetedMethodConfiguration | null): { lifetime: number; oneTime: boolean } {
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+  const min = num(config?.minimumLifetimeInMinutes, TAP_DEFAULTS.minimumLifetimeInMinutes);
+  const max = num(config?.maximumLifetimeInMinutes, TAP_DEFAULTS.maximumLifetimeInMinutes);
+  const lifetime = Math.min(max, Math.max(min, num(config?.defaultLifetimeInMinutes, TAP_DEFAULTS.defaultLifetimeInMinutes)));
+  return { lifetime, oneTime: config?.isUsableOnce === true };
+}
+
+function withoutStale(
+  whatIf: DiagnoseOptions['whatIf'],
+  stale: Change['stale'],
+  policies: ConditionalAccessPolicy[],
+): DiagnoseOptions['whatIf'] {
+  if (!whatIf || !stale) return whatIf;
+  const ids = new Set(policies.filter(stale).map((p) => p.id ?? ''));
+  if (ids.size === 0) return whatIf;
+  const out: Partial<Record<SignInEvent, WhatIfVerdicts>> = {};
+  for (const [event, verdicts] of Object.entries(whatIf) as [SignInEvent, WhatIfVerdicts][]) {
+    out[event] = new Map([...verdicts].filter(([id]) => !ids.has(id)));
+  }
+  return out;
+}
+
+const policyRef = (p: ConditionalAccessPolicy): PolicyRef => ({ id: p.id ?? '', name: p.displayName ?? p.id ?? '' });
+const refsOf = (f: Finding): PolicyRef[] => f.policyIds.map((id, i) => ({ id, name: f.policyNames[i] ?? id }));
+
+function uniqueRefs(refs: PolicyRef[]): PolicyRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(r.id) && !!seen.add(r.id));
+}
+
+function list(items: string[], last = 'and'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+}
