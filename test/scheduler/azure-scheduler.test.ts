@@ -1,15 +1,17 @@
 // AzureScheduler against Azurite (a real Table and Queue service on loopback, never a mock).
 // The clock is injected; maxRealDelaySeconds 0 lets every tick see every message and decide by
-// the injected clock, as the real delay is only an optimisation.
+// the injected clock, as the real delay is only an optimisation. Nothing here sleeps and hopes:
+// where real time must pass (the queue's own delay, the heartbeat), the test polls for the
+// outcome; races are made to happen in a chosen order (barriers, a proxy that holds a request).
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { AzureScheduler, type AzureSchedulerOptions } from '../../src/scheduler/azure-scheduler';
 import { MAX_ATTEMPTS, retryDelayMs, type Job } from '../../src/scheduler/scheduler';
-import { azuriteUnavailable, startAzurite, type Azurite } from '../helpers/azurite';
+import { describeWithAzurite, startAzurite, type Azurite } from '../helpers/azurite';
+import { startGateProxy, type GateProxy } from '../helpers/gate-proxy';
+import { until } from '../helpers/time';
 
-const unavailable = azuriteUnavailable();
-if (unavailable) console.warn(`Skipping the AzureScheduler tests: ${unavailable}`);
-const describeAzure = unavailable ? describe.skip : describe;
+const describeAzure = describeWithAzurite(); // skipped locally without Azurite; fails under CI
 
 const T0 = Date.parse('2030-01-07T09:00:00.000Z');
 const MIN = 60_000;
@@ -107,19 +109,32 @@ describeAzure('AzureScheduler on Azurite', () => {
     expect((await queueOf(where).peekMessages()).peekedMessageItems).toHaveLength(0);
   });
 
-  it('with real queue delays (production settings) a job shows up when due', async () => {
+  it('with real queue delays (production settings) the queue itself hides a job until it is due', async () => {
     const where = storage();
-    const s = await scheduler(where, new Clock(), { now: () => new Date(), maxRealDelaySeconds: undefined });
+    const clock = new Clock();
+    const s = await scheduler(where, clock, { maxRealDelaySeconds: undefined }); // real delays, up to 7 days
     const runs: string[] = [];
     s.on('notice', async (job) => {
       runs.push(job.id);
     });
-    await s.schedule({ id: 'soon', kind: 'notice', dueAt: new Date(Date.now() + 1000).toISOString(), payload: {} });
+
+    // Due in an hour: its message is sent hidden for 3,600 s of real time.
+    await s.schedule({ id: 'later', kind: 'notice', dueAt: new Date(T0 + 60 * MIN).toISOString(), payload: {} });
+    expect((await queueOf(where).peekMessages()).peekedMessageItems).toHaveLength(0);
+    clock.advance(60 * MIN); // due by the scheduler's clock, but the queue has not shown it yet
     await s.tick();
-    expect(runs).toEqual([]); // hidden by the queue itself until due
-    await new Promise((r) => setTimeout(r, 1100));
-    await s.tick();
+    expect(runs).toEqual([]); // (with maxRealDelaySeconds 0 this tick would have run it)
+
+    // Due in 1 s: hidden for 1 s of real time, then shown and run. Poll for that outcome (the
+    // bound only turns a hang into a failure); how long the queue took is not the question.
+    await s.schedule({ id: 'soon', kind: 'notice', dueAt: new Date(clock.t + 1000).toISOString(), payload: {} });
+    clock.advance(1000);
+    await until(async () => {
+      await s.tick();
+      return runs.length > 0;
+    }, 'the queue to show the job due in 1 s');
     expect(runs).toEqual(['soon']);
+    expect((await s.pending()).map((j) => j.id)).toEqual(['later']);
   });
 
   it('scheduling an id again replaces the job (the old message is dropped)', async () => {
@@ -258,11 +273,17 @@ describeAzure('AzureScheduler on Azurite', () => {
     const b = await scheduler(where, clock, { instanceId: 'b', log: (e) => events.push(e) });
     const count = new Map<string, number>();
     const by = { a: 0, b: 0 };
+    // No handler finishes before both instances have started one: whichever claims first holds at
+    // most `concurrency` (4) jobs until the other claims one of the 196 others, so both take part
+    // every time, however the two ticks happen to be scheduled.
+    let bothRunning!: () => void;
+    const rendezvous = new Promise<void>((resolve) => (bothRunning = resolve));
     for (const [name, s] of [['a', a], ['b', b]] as const) {
       s.on('notice', async (job) => {
         count.set(job.id, (count.get(job.id) ?? 0) + 1);
         by[name] += 1;
-        await new Promise((r) => setTimeout(r, Math.random() * 3));
+        if (by.a > 0 && by.b > 0) bothRunning();
+        await rendezvous;
       });
     }
     const ids = Array.from({ length: 200 }, (_, i) => `job-${i}`);
@@ -281,7 +302,7 @@ describeAzure('AzureScheduler on Azurite', () => {
 
     clock.advance(MIN);
     const drain = async (s: AzureScheduler) => {
-      for (let i = 0; i < 30 && count.size < ids.length; i++) await s.tick();
+      for (let i = 0; i < 100 && count.size < ids.length; i++) await s.tick();
     };
     await Promise.all([drain(a), drain(b), drain(a)]);
     await Promise.all([a.tick(), b.tick()]);
@@ -291,11 +312,73 @@ describeAzure('AzureScheduler on Azurite', () => {
     expect(by.a + by.b).toBe(200);
     expect(by.a).toBeGreaterThan(0);
     expect(by.b).toBeGreaterThan(0);
-    expect(events.filter((e) => e.event === 'job.claim_lost').length).toBeGreaterThan(0); // races did happen
     expect(events.filter((e) => e.event === 'job.error')).toEqual([]);
     expect(await a.pending()).toEqual([]);
     expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
   }, 60_000);
+
+  it('two instances that read the same pending job at once: the ETag claim lets exactly one run it', async () => {
+    // Instance a reaches Table storage through a proxy that holds its claim until b has claimed
+    // the same job and is running it; both read the job as pending with the same ETag, so a's
+    // claim must fail with 412, every time (no luck involved).
+    const where = storage();
+    const clock = new Clock();
+    const events: Record<string, unknown>[] = [];
+    let claimArrived!: () => void;
+    const aClaimSent = new Promise<void>((resolve) => (claimArrived = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let answered!: (status: number) => void;
+    const aClaimAnswered = new Promise<number>((resolve) => (answered = resolve));
+    const isClaim = (body: string) => body.includes('"state":"claimed"');
+    let held = false;
+    const proxy: GateProxy = await startGateProxy({
+      targetPort: azurite.ports.table,
+      hold: (request) => {
+        if (held || !isClaim(request.body)) return undefined;
+        held = true;
+        claimArrived();
+        return gate;
+      },
+      answered: (request, status) => {
+        if (isClaim(request.body)) answered(status);
+      },
+    });
+    try {
+      const viaProxy = azurite.connectionString.replace(`:${azurite.ports.table}/`, `:${proxy.port}/`);
+      const a = await scheduler(where, clock, { instanceId: 'a', connectionString: viaProxy, log: (e) => events.push({ ...e, by: 'a' }) });
+      const b = await scheduler(where, clock, { instanceId: 'b', log: (e) => events.push({ ...e, by: 'b' }) });
+      const runs: [string, string][] = [];
+      a.on('notice', async (job) => {
+        runs.push([job.id, 'a']);
+      });
+      b.on('notice', async (job) => {
+        runs.push([job.id, 'b']);
+        release(); // a's claim goes through now, while b holds the job
+        await aClaimAnswered;
+      });
+
+      await a.schedule({ id: 'contested', kind: 'notice', dueAt: new Date(T0).toISOString(), payload: {} });
+      const aTick = a.tick(); // receives the job's message, reads it pending, sends its claim: held
+      await aClaimSent;
+      // A second message for the same job (as an at-least-once queue or the sweep may leave), so b
+      // reads it too, still pending, with the same ETag a read.
+      await queueOf(where).sendMessage(JSON.stringify({ id: 'contested', token: (await entityOf(where, 'contested')).token }));
+      await Promise.all([aTick, b.tick()]);
+
+      expect(runs).toEqual([['contested', 'b']]);
+      expect(await aClaimAnswered).toBe(412); // Precondition Failed: b's claim changed the ETag a read
+      expect(events).toContainEqual(expect.objectContaining({ event: 'job.claim_lost', job: 'contested', by: 'a' }));
+      expect(events.filter((e) => e.event === 'job.error')).toEqual([]);
+      expect(await b.pending()).toEqual([]);
+      await Promise.all([a.tick(), b.tick()]);
+      expect((await queueOf(where).peekMessages()).peekedMessageItems).toHaveLength(0);
+    } finally {
+      release();
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      await proxy.close();
+    }
+  });
 
   it('an interrupted run: idempotent kinds run again once, others are set aside as uncertain', async () => {
     const where = storage();
@@ -362,7 +445,9 @@ describeAzure('AzureScheduler on Azurite', () => {
 
     try {
       clock.advance(5_000); // the claim is now older than the 1 s lease...
-      await new Promise((r) => setTimeout(r, 700)); // ...until the runner's heartbeat (every 333 ms) refreshes it
+      // ...until the runner's heartbeat (every 333 ms of real time) refreshes it to the clock's now.
+      const refreshed = new Date(clock.t).toISOString();
+      await until(async () => (await entityOf(where, 'slow')).claimedAt === refreshed, "the runner's heartbeat to refresh its claim");
       await other.tick();
       expect(otherRuns).toEqual([]);
       expect((await entityOf(where, 'slow')).state).toBe('claimed');
