@@ -203,7 +203,7 @@ describe('npm run export-tenant', () => {
     const port = await closedPort();
     const file = join(dir, 'kept.json');
     writeFileSync(file, '{"previous": true}');
-    const client = createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0, timeoutMs: 2000 });
+    const client = createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0, timeoutMs: 15_000 }); // refused at once; the timeout must not win
     const r = await run(['--out', file], { client });
     expect(r.code).toBe(1);
     expect(r.err).toEqual([expect.stringMatching(/^export-tenant: Graph GET \/\S+: Graph unreachable — .*ECONNREFUSED/)]);

@@ -198,6 +198,8 @@ export async function startRateLimitedConnector(options: RateLimitedConnectorOpt
     return { outcome: 'accepted', status: 200 };
   };
 
+  /** Answers waiting for their latency or stall; close() drops them. */
+  const replies = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const at = now(); // arrival: what the limiter counts
     inFlight++;
@@ -235,8 +237,13 @@ export async function startRateLimitedConnector(options: RateLimitedConnectorOpt
         res.end(JSON.stringify(answer.body));
       };
       const delay = (d.stallMs ?? 0) + (options.latencyMs ?? 0);
-      if (delay > 0) setTimeout(reply, delay);
-      else reply();
+      if (delay > 0) {
+        const timer = setTimeout(() => {
+          replies.delete(timer);
+          reply();
+        }, delay);
+        replies.add(timer);
+      } else reply();
     });
   });
   server.on('connection', (socket) => {
@@ -286,6 +293,8 @@ export async function startRateLimitedConnector(options: RateLimitedConnectorOpt
     close: () =>
       new Promise((r) => {
         server.close(() => r());
+        for (const t of replies) clearTimeout(t); // a long stall must not outlive the test
+        replies.clear();
         for (const s of sockets) s.destroy(); // keep-alive sockets would hold close() open
       }),
   };

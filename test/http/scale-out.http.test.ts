@@ -32,6 +32,7 @@ maybe('two instances on Azure Storage', () => {
     await azurite?.stop();
   });
 
+  let messages = 0;
   async function say(bot: RunningBot, as: string, text: string) {
     const user = persona(as);
     const from = connector.sent.length;
@@ -40,7 +41,7 @@ maybe('two instances on Azure Storage', () => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         type: 'message',
-        id: `m-${as}-${Date.now()}`,
+        id: `m-${as}-${++messages}`,
         channelId: 'msteams',
         serviceUrl: connector.url,
         text,

@@ -16,7 +16,9 @@ afterEach(async () => {
   graph = undefined;
 });
 
-function diagnoserWith(g: GraphConnection, logs: Record<string, unknown>[], timeoutMs = 2000) {
+// What If's timeout: long by default, so a busy machine never falls back by accident; the timeout
+// test passes a short one against a What If held back for a minute.
+function diagnoserWith(g: GraphConnection, logs: Record<string, unknown>[], timeoutMs = 15_000) {
   return new Diagnoser(g.client, g.tenantFacts, { whatIfTimeoutMs: timeoutMs, log: (e) => logs.push(e) });
 }
 
@@ -65,7 +67,7 @@ it('falls back to the local evaluator when What If is refused (403), and says so
 
 it('falls back to the local evaluator when What If times out', async () => {
   graph = await connectGraph({ snapshot: EXAMPLE.snapshot, retryDelaySeconds: 0 });
-  graph.emulator!.delayNext(2, 1500, 'evaluate');
+  graph.emulator!.delayNext(2, 60_000, 'evaluate'); // released by close()
   const logs: Record<string, unknown>[] = [];
   const d = await diagnoserWith(graph, logs, 200).diagnose(LENA, CONTEXT);
   expect(d.findings.find((f) => f.code === 'ca-auth-strength-loop')!.evidence.join(' ')).toContain('(evaluated locally: What If timed out)');

@@ -18,17 +18,18 @@ const user = (mail: string) => DEMO.users.find((u) => u.mail?.startsWith(`${mail
 let graph: GraphConnection;
 const logs: Record<string, unknown>[] = [];
 beforeAll(async () => {
-  graph = await connectGraph({ snapshot: DEMO, timeoutMs: 300, maxRetries: 1, retryDelaySeconds: 0 });
+  // A timeout long enough that a busy machine never hits it; the timeout test has its own connection.
+  graph = await connectGraph({ snapshot: DEMO, timeoutMs: 15_000, maxRetries: 1, retryDelaySeconds: 0 });
 });
 afterAll(async () => {
   await graph.close();
 });
 
-function botFor(options: { personas?: boolean } = {}) {
+function botFor(options: { personas?: boolean; graph?: GraphConnection } = {}) {
   const bot = new SupportBot({
     storage: new MemoryStorage(),
     tenantId: TENANT,
-    diagnoser: graph.diagnoser,
+    diagnoser: (options.graph ?? graph).diagnoser,
     conversation: { now: () => AT, personas: options.personas ? demoPersonas(DEMO) : undefined, log: (e) => logs.push(e) },
     log: (e) => logs.push(e),
   });
@@ -58,6 +59,29 @@ describe('first contact', () => {
         expect(text).toContain('Diagnose my passkey problem');
         expect(text).toContain('Victor Nakamura');
       });
+  });
+});
+
+describe('a conversation without a conversationType', () => {
+  const install = (mail: string) => {
+    const a = as(mail, { type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'bot', name: 'bot' }], recipient: { id: 'bot', name: 'bot' } });
+    return { ...a, conversation: { id: 'chat-without-type', tenantId: TENANT, isGroup: false, name: '' } } as Partial<Activity>;
+  };
+
+  const botIn = (playground: boolean) => {
+    const bot = new SupportBot({ storage: new MemoryStorage(), tenantId: TENANT, playground, diagnoser: graph.diagnoser, conversation: { now: () => AT, personas: playground ? demoPersonas(DEMO) : undefined } });
+    return new TestAdapter(async (context) => bot.run(context));
+  };
+
+  it('is not taken for a personal chat: no welcome there', async () => {
+    const adapter = botIn(false);
+    await adapter.send(install('lena'));
+    expect(adapter.activeQueue).toEqual([]);
+  });
+
+  it('is a personal chat in the Agents Playground (offline demo), which leaves the type out', async () => {
+    const adapter = botIn(true);
+    await adapter.send(install('lena')).assertReply((a) => expect(cardText(card(a))).toContain('Diagnose my passkey problem'));
   });
 });
 
@@ -113,13 +137,20 @@ describe('a guided conversation', () => {
 
 describe('Graph trouble', () => {
   it('a Graph timeout gives the user a clear card and the operator a log line without secrets', async () => {
-    const adapter = botFor();
-    graph.emulator!.delayNext(4, 2000, '$batch');
-    await adapter.send(as('pia', { type: 'message', text: 'AADSTS53003 on my Android 15 phone, on the phone itself' })).assertReply((a) => {
-      expect(cardText(card(a))).toMatch(/busy or not answering/);
-    });
-    const line = logs.find((l) => l.event === 'diagnose.failed');
-    expect(line).toMatchObject({ kind: 'timeout' });
-    expect(JSON.stringify(line)).not.toMatch(/offline-demo|Bearer/);
+    // A short client timeout against a Graph that holds every $batch for a minute: the client gives
+    // up first however busy the machine is (close() then releases the held requests).
+    const slow = await connectGraph({ snapshot: DEMO, timeoutMs: 200, maxRetries: 1, retryDelaySeconds: 0 });
+    try {
+      const adapter = botFor({ graph: slow });
+      slow.emulator!.delayNext(100, 60_000, '$batch');
+      await adapter.send(as('pia', { type: 'message', text: 'AADSTS53003 on my Android 15 phone, on the phone itself' })).assertReply((a) => {
+        expect(cardText(card(a))).toMatch(/busy or not answering/);
+      });
+      const line = logs.find((l) => l.event === 'diagnose.failed');
+      expect(line).toMatchObject({ kind: 'timeout' });
+      expect(JSON.stringify(line)).not.toMatch(/offline-demo|Bearer/);
+    } finally {
+      await slow.close();
+    }
   });
 });

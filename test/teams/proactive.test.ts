@@ -177,11 +177,18 @@ describe('ProactiveSender against a Teams-like connector', () => {
   it('retries a 500 on its own schedule (not botbuilder’s 1 s), and gives up on 404 after one attempt', async () => {
     connector = await startRateLimitedConnector({ limits: LIMITS, script: { 'a:flaky': [{ status: 500 }] }, gone: ['a:gone'] });
     const { adapter } = adapterFor();
-    const sender = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 40 });
+    // The sender's waits are recorded (and still really slept): what was waited is asserted, not
+    // how long the machine took.
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return new Promise<void>((resolve) => setTimeout(resolve, ms));
+    };
+    const sender = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 40, random: () => 0.5, sleep });
     await expect(sender.send(refTo(connector, 'a:flaky'), 'hello')).resolves.toMatchObject({ outcome: 'sent', attempts: 2 });
     const seen = connector.requests.filter((r) => r.conversationId === 'a:flaky');
-    expect(seen.map((r) => r.status)).toEqual([500, 200]);
-    expect(seen[1].at - seen[0].at).toBeLessThan(500);
+    expect(seen.map((r) => r.status)).toEqual([500, 200]); // one retry, and no hidden botbuilder one
+    expect(waits).toEqual([30]); // its own backoff: 40 ms ceiling, jitter 0.5 -> 30 ms (botbuilder would wait 1 s or more)
     await expect(sender.send(refTo(connector, 'a:gone'), 'hello')).resolves.toMatchObject({ outcome: 'undeliverable', status: 404, attempts: 1 });
     expect(connector.requests.filter((r) => r.conversationId === 'a:gone')).toHaveLength(1);
   });
@@ -189,11 +196,13 @@ describe('ProactiveSender against a Teams-like connector', () => {
   it('retries a connection lost after Teams took the message: at-least-once by default, at-most-once on request', async () => {
     connector = await startRateLimitedConnector({
       limits: LIMITS,
-      script: { 'a:reset': [{ reset: true }], 'a:stall': [{ stallMs: 400 }], 'a:reset-once': [{ reset: true }], 'a:stall-once': [{ stallMs: 400 }] },
+      // A stall far beyond the attempt timeout, and a timeout far beyond what a normal answer takes
+      // on a busy machine: only the stalled attempts time out, every time.
+      script: { 'a:reset': [{ reset: true }], 'a:stall': [{ stallMs: 60_000 }], 'a:reset-once': [{ reset: true }], 'a:stall-once': [{ stallMs: 60_000 }] },
     });
     const { adapter } = adapterFor();
-    const atLeastOnce = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 150 });
-    const atMostOnce = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 150, retryAmbiguous: false });
+    const atLeastOnce = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 1000 });
+    const atMostOnce = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 1000, retryAmbiguous: false });
     const msg = (id: string) => ({ type: 'message', text: id, channelData: { noticeId: id } });
     const results = await Promise.all([
       atLeastOnce.send(refTo(connector, 'a:reset'), msg('r')),
