@@ -10,7 +10,7 @@ import { auditLogFor } from './storage/azure-audit-log';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
 import { UserChanges } from './support/user-changes';
-import { createAdapter } from './teams/adapter';
+import { createAdapter, type TestOnlyBotFrameworkCloud } from './teams/adapter';
 import { SupportBot, type SupportBotOptions } from './teams/bot';
 import { join } from 'node:path';
 import { HelpDesk } from './helpdesk/helpdesk';
@@ -44,7 +44,14 @@ export interface RunningBot {
 
 const logLine = createLog();
 
-export async function startBot(config: Config, options: { now?: () => Date; log?: (event: Record<string, unknown>) => void } = {}): Promise<RunningBot> {
+export interface StartOptions {
+  now?: () => Date;
+  log?: (event: Record<string, unknown>) => void;
+  /** TEST ONLY: Bot Framework JWT checks against a loopback key server (see createAdapter). */
+  testOnlyBotFrameworkCloud?: TestOnlyBotFrameworkCloud;
+}
+
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? logLine;
   const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
@@ -70,7 +77,7 @@ export async function startBot(config: Config, options: { now?: () => Date; log?
       whatIf: config.whatIf,
       log,
     });
-    return await serve(config, graph, storage, userChanges, snapshot, now, log);
+    return await serve(config, graph, storage, userChanges, snapshot, now, log, options.testOnlyBotFrameworkCloud);
   } catch (e) {
     await graph?.close();
     if (storage instanceof FileStorage) await storage.close();
@@ -86,8 +93,9 @@ async function serve(
   snapshot: TenantSnapshot | undefined,
   now: () => Date,
   log: (event: Record<string, unknown>) => void,
+  testCloud?: TestOnlyBotFrameworkCloud,
 ): Promise<RunningBot> {
-  const adapter = createAdapter(config, log);
+  const adapter = createAdapter(config, log, testCloud);
   const references = new ConversationReferences(storage);
   const scheduler: JobScheduler = config.azureStorage
     ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
@@ -154,6 +162,8 @@ async function serve(
     conversation: {
       now,
       log,
+    organisation: snapshot?.tenant.displayName,
+    playground: config.offline,
       auditCommand: async (userId) => {
         if (!(await campaigns.isAdmin(userId, config.adminGroupId))) return noticeCard({ title: 'The audit is for identity admins', text: 'Only Global, Authentication Policy or Privileged Authentication Administrators (or members of the admin group) can see the tenant audit.' });
         // Offline the tenant is the snapshot the Graph server serves; online, export it first and run npm run audit.

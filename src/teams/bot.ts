@@ -2,6 +2,7 @@
 // conversation controller's job; this file only translates and keeps state. It is one of the few
 // files that import botbuilder, so moving to the Microsoft 365 Agents SDK stays a one-folder port.
 import {
+  ActivityTypes,
   CardFactory,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
@@ -16,8 +17,8 @@ import {
 } from 'botbuilder';
 import { errorCard, type AdaptiveCard } from '../cards';
 import type { AgentVerb, HelpDesk } from '../helpdesk/helpdesk';
-import type { Ticket } from '../helpdesk/ticket';
-import type { ConversationReferences } from './references';
+import type { Person, Ticket } from '../helpdesk/ticket';
+import { conversationKind, type ConversationReferences } from './references';
 import type { Diagnoser } from '../support/diagnoser';
 import { handleTurn, type ConversationDeps, type ConversationState as Conversation, type Turn } from '../conversation/controller';
 
@@ -26,12 +27,22 @@ export interface SupportBotOptions {
   references?: ConversationReferences;
   /** Agent actions on ticket cards; absent when the help desk is not configured. */
   helpDesk?: { desk: HelpDesk; ticketCard: (ticket: Ticket) => Promise<AdaptiveCard>; channelId?: string };
-  /** Activities from any other tenant are refused. */
+  /** Only Microsoft Teams activities of this tenant are served; anything else is refused. */
   tenantId: string;
+  /** Named in the refusal ("This bot only works in Microsoft Teams for Contoso"). */
+  organisation?: string;
+  /**
+   * Offline demo: the Microsoft 365 Agents Playground leaves conversationType out of personal
+   * chats, so there (and only there) a missing type counts as personal.
+   */
+  playground?: boolean;
   conversation: Omit<ConversationDeps, 'diagnose'>;
   diagnoser: Pick<Diagnoser, 'diagnoseTeamsUser'> & Partial<Pick<Diagnoser, 'forgetUser'>>;
   log?: (event: Record<string, unknown>) => void;
 }
+
+/** The shape of a ticket id (newTicketId: PK- and four of 31 symbols, no 0/O/1/I/L). */
+export const TICKET_ID = /^PK-[2-9A-HJKMNP-Z]{4}$/;
 
 const AGENT_VERBS: Record<string, AgentVerb> = {
   'ticket.take': 'take',
@@ -71,7 +82,7 @@ export class SupportBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (context, next) => {
       // One welcome per install in a personal chat (Teams lists the bot and/or the user as added).
-      const personal = (context.activity.conversation.conversationType ?? 'personal') === 'personal';
+      const personal = conversationKind(context.activity, this.options.playground) === 'personal';
       if (personal && (context.activity.membersAdded ?? []).length > 0) await this.turn(context, { kind: 'welcome' });
       await next();
     });
@@ -90,20 +101,23 @@ export class SupportBot extends TeamsActivityHandler {
 
   private async agentAction(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<{ message: string; card?: AdaptiveCard }> {
     const { desk, ticketCard } = this.options.helpDesk!;
-    const ticketId = typeof data.ticketId === 'string' ? data.ticketId : '';
-    const persona = await this.personaProp.get(context);
+    const action = AGENT_VERBS[verb];
+    if (!action && verb !== 'ticket.refresh') return { message: 'That button is not one I know.' };
+    // Checked before anything is looked up, written or audited: a 900 KB "id" goes nowhere.
+    const ticketId = data.ticketId;
+    if (typeof ticketId !== 'string' || !TICKET_ID.test(ticketId)) {
+      this.options.log?.({ event: 'ticket.refused', reason: 'malformed ticket id', verb, length: typeof ticketId === 'string' ? ticketId.length : typeof ticketId });
+      return { message: 'That is not a ticket id (they look like PK-7Q3D), so I did nothing.' };
+    }
+    // Demo personas exist only offline; in production the actor is who Teams says.
+    const persona = this.options.conversation.personas ? await this.personaProp.get(context) : undefined;
     const personaName = persona ? this.options.conversation.personas?.find((p) => p.id === persona)?.name : undefined;
     const agent = {
       aadObjectId: persona ?? context.activity.from.aadObjectId ?? '',
       name: personaName ?? context.activity.from.name ?? 'Agent',
     };
     if (!agent.aadObjectId) return { message: 'I could not tell who you are, so I did not act.' };
-    const action = AGENT_VERBS[verb];
-    if (verb === 'ticket.refresh') {
-      const ticket = await desk.ticket(ticketId);
-      return ticket ? { message: '', card: await ticketCard(ticket) } : { message: `There is no ticket ${ticketId}.` };
-    }
-    if (!action) return { message: 'That button is not one I know.' };
+    if (!action) return this.refresh(ticketId, agent);
     const number = (v: unknown) => (v === undefined || v === '' ? undefined : Number(v));
     const outcome = await desk.act(ticketId, agent, action, {
       tapLifetime: number(data.tapLifetime),
@@ -116,16 +130,41 @@ export class SupportBot extends TeamsActivityHandler {
     return { message: outcome.message };
   }
 
+  /**
+   * The current ticket card, for help-desk members and the requester only. Anyone else gets the
+   * same short answer whether the ticket exists or not, so guessing ids reveals nothing.
+   */
+  private async refresh(ticketId: string, viewer: Person): Promise<{ message: string; card?: AdaptiveCard }> {
+    const { desk, ticketCard } = this.options.helpDesk!;
+    const ticket = await desk.ticket(ticketId);
+    if (ticket && ticket.requester.aadObjectId === viewer.aadObjectId) return { message: '', card: await ticketCard(ticket) };
+    let isAgent: boolean;
+    try {
+      isAgent = await desk.isAgent(viewer.aadObjectId);
+    } catch {
+      return { message: 'I could not check your help-desk membership right now. Please try again.' };
+    }
+    if (isAgent) return ticket ? { message: '', card: await ticketCard(ticket) } : { message: `There is no ticket ${ticketId}.` };
+    this.options.log?.({ event: 'ticket.refresh.refused', ticket: ticketId });
+    return { message: 'Tickets are shown only to the help desk and to the person who asked for help.' };
+  }
+
   override async run(context: TurnContext): Promise<void> {
-    if (!this.fromOurTenant(context)) {
-      this.options.log?.({ event: 'activity.refused', reason: 'tenant', type: context.activity.type });
-      if (context.activity.type === 'message') {
-        await context.sendActivity('This bot only serves its own organisation\'s Microsoft Teams tenant.');
+    const refusal = this.refusal(context);
+    if (refusal) {
+      // Nothing is remembered, stored or acted on: not the reference, not the state, not a ticket.
+      const a = context.activity;
+      this.options.log?.({ event: 'activity.refused', reason: refusal, channelId: String(a.channelId).slice(0, 40), type: String(a.type).slice(0, 40) });
+      const text = `This bot only works in Microsoft Teams for ${this.options.organisation ?? 'its organisation'}. Please use it there, signed in with your work account.`;
+      if (a.type === ActivityTypes.Message) await context.sendActivity(text);
+      if (a.type === ActivityTypes.Invoke) {
+        const body = a.name === 'adaptiveCard/action' ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } : undefined;
+        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: body ? 200 : 403, body } });
       }
       return;
     }
     const persona = this.options.conversation.personas ? await this.personaProp.get(context) : undefined;
-    await this.options.references?.remember(context, this.options.helpDesk?.channelId, persona).catch((e) => this.options.log?.({ event: 'references.failed', error: (e as Error).message }));
+    await this.options.references?.remember(context, this.options.helpDesk?.channelId, persona, this.options.playground).catch((e) => this.options.log?.({ event: 'references.failed', error: (e as Error).message }));
     if (context.activity.type === 'installationUpdate' && context.activity.action?.startsWith('remove') && context.activity.from?.aadObjectId) {
       await this.options.references?.forget(context.activity.from.aadObjectId);
     }
@@ -137,10 +176,19 @@ export class SupportBot extends TeamsActivityHandler {
     }
   }
 
-  private fromOurTenant(context: TurnContext): boolean {
+  /**
+   * Why this activity is not served, if it is not. Identity (from.aadObjectId) and tenant are
+   * trusted only on Microsoft Teams activities: other channels of the same Azure Bot (Web Chat,
+   * Direct Line) let the client choose them. The tenant must be named — by channelData.tenant.id,
+   * conversation.tenantId or both — and every one named must be ours.
+   */
+  private refusal(context: TurnContext): 'channel' | 'tenant' | undefined {
     const a = context.activity;
-    const tenant = (a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '').toLowerCase();
-    return tenant === this.options.tenantId.toLowerCase();
+    if (a.channelId !== 'msteams') return 'channel';
+    const named = [a.conversation?.tenantId, (a.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id].filter((t) => t !== undefined && t !== null);
+    const ours = this.options.tenantId.toLowerCase();
+    if (named.length === 0 || !named.every((t) => typeof t === 'string' && t.toLowerCase() === ours)) return 'tenant';
+    return undefined;
   }
 
   private async turn(context: TurnContext, turn: Turn): Promise<void> {

@@ -1,9 +1,17 @@
 // Conversation references, so the bot can write first: each user's personal chat (refreshed on
 // every activity, removed on uninstall) and the help-desk channel.
-import { TurnContext, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { KeyValueStore } from '../storage/key-value';
 
 const userKey = (aadObjectId: string) => `refs/user/${aadObjectId}`;
+
+/**
+ * personal, groupChat or channel, as Teams says. A missing type is not a personal chat (Teams
+ * always names it), except in the offline demo: the Agents Playground leaves it out of personal chats.
+ */
+export function conversationKind(activity: Partial<Activity>, playground = false): string | undefined {
+  return activity.conversation?.conversationType ?? (playground ? 'personal' : undefined);
+}
 const CHANNEL_KEY = 'refs/helpdesk-channel';
 
 export class ConversationReferences {
@@ -19,12 +27,15 @@ export class ConversationReferences {
     this.written.set(key, json);
   }
 
-  /** Remembers where to reach this user (personal chats only) or the help-desk channel. */
-  async remember(context: TurnContext, helpDeskChannelId?: string, demoPersona?: string): Promise<void> {
+  /**
+   * Remembers where to reach this user (personal chats only) or the help-desk channel. Call it
+   * only for activities whose identity is trusted (Microsoft Teams, our tenant: SupportBot.run).
+   */
+  async remember(context: TurnContext, helpDeskChannelId?: string, demoPersona?: string, playground = false): Promise<void> {
     const a = context.activity;
     // Without the activity id, the reference only changes when the conversation does.
     const { activityId: _activityId, ...ref } = TurnContext.getConversationReference(a) as ConversationReference;
-    const type = a.conversation?.conversationType ?? 'personal';
+    const type = conversationKind(a, playground);
     // In the offline demo the tester plays a persona: reach the persona in this same chat.
     const who = demoPersona ?? a.from?.aadObjectId;
     if (type === 'personal' && who) {
