@@ -148,10 +148,15 @@ async function serve(
       log,
     });
     await notices.startScanning();
+    // Exemptions whose removal is overdue are tried again now, on the scheduler's first tick.
+    await desk.recoverOverdueRemovals().catch((e) => log({ event: 'exemption.recovery.failed', error: (e as Error).message }));
     helpDesk = { desk, ticketCard, channelId: helpDeskConfig.channelId };
   }
 
   scheduler.start(config.schedulerTickMs);
+  // passkey_exemption_removals_overdue follows removals run by other instances too.
+  const overdueGauge = helpDesk ? setInterval(() => void helpDesk.desk.refreshOverdueRemovals().catch(() => undefined), config.schedulerTickMs) : undefined;
+  overdueGauge?.unref();
   const bot = new SupportBot({
     storage,
     references,
@@ -190,6 +195,7 @@ async function serve(
     scheduler,
     stop: async () => {
       scheduler.stop();
+      if (overdueGauge) clearInterval(overdueGauge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await graph.close();
       if (storage instanceof FileStorage) await storage.close();

@@ -4,7 +4,7 @@
 // ticket can show one.
 import type { Diagnosis, Finding } from '../diagnosis';
 import type { Person, Ticket } from '../helpdesk/ticket';
-import { timeOfDay, window } from '../helpdesk/ticket';
+import { tapLive, timeOfDay, window } from '../helpdesk/ticket';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
 import { renderCard, type AdaptiveCard } from './render';
@@ -78,8 +78,8 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
   const now = options.now ? Date.parse(options.now) : NaN;
   const past = (iso: string) => !Number.isNaN(now) && now >= Date.parse(iso);
   const exemptionActive = Boolean(ticket.exemption && !ticket.exemption.removedAt);
-  // A pass whose window has ended can be replaced by a new one.
-  const tapActive = !!ticket.tap && (!options.now || Date.parse(ticket.tap.end) > Date.parse(options.now));
+  // A pass whose window has ended (or that the bot deleted, undeliverable) can be replaced by a new one.
+  const tapActive = !!ticket.tap && (!options.now ? !ticket.tap.revokedAt && ticket.tap.delivery !== 'failed' : tapLive(ticket.tap, Date.parse(options.now)));
   const tapRefusal = !resolved && !tapActive ? (options.tap.refusal?.trim() ?? '') : '';
   const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true }) : undefined;
 
@@ -103,6 +103,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     findings: (diagnosis?.findings ?? []).map((f) => ({ code: f.code, text: findingLine(f) })),
     errorIds: errorIdFacts(ticket),
     stateLines: stateLines(ticket, options, past),
+    alerts: alerts(ticket, options, past),
     helpdeskHeading: HEADINGS.helpdesk,
     helpdeskGroups: numbered(diagnosis ? helpdeskSteps(diagnosis) : []),
     tapRefusal,
@@ -144,10 +145,13 @@ export function ticketConfirmationCard(ticket: Ticket): AdaptiveCard {
     'If they issue you a Temporary Access Pass, you will receive it here, privately, with the time it is valid.',
   ];
   const advice = ticket.diagnosis ? adviceFor(ticket.diagnosis, { tapOffered: false }) : undefined;
+  // Said only when it is true: a ticket whose channel post failed is saved, not seen yet.
+  const unseen = ticket.channelPostPending !== undefined;
   return renderCard('ticket-confirmation', {
-    title: `Your ticket ${ticket.id} is with the help desk`,
-    intro:
-      ticket.reason === 'requestTap'
+    title: unseen ? `Your ticket ${ticket.id} is saved, but has not reached the help desk yet` : `Your ticket ${ticket.id} is with the help desk`,
+    intro: unseen
+      ? `The bot could not post it to the help desk just now. It keeps trying${ticket.channelPostPending?.nextAttemptAt ? ` (next at ${cardTime(ticket.channelPostPending.nextAttemptAt)}, your time)` : ''} and tells you here when the help desk has it. If it is urgent, call the help desk and quote ${ticket.id}.`
+      : ticket.reason === 'requestTap'
         ? 'You asked for a Temporary Access Pass. The help desk has your request and what the bot found.'
         : 'The help desk has your request and what the bot found.',
     nextHeading: 'What happens next',
@@ -217,7 +221,7 @@ export function ticketUpdateCard(input: TicketUpdateInput): AdaptiveCard {
   });
 }
 
-export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened';
+export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened' | 'posted';
 
 /** The words of the requester's update for something that happened to their ticket. */
 export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketUpdateInput {
@@ -266,6 +270,8 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
     }
     case 'reopened':
       return { ticketId: id, title: 'Your ticket is open again', text: 'The help desk will look at it again. You will get a message here when they act on it.' };
+    case 'posted':
+      return { ticketId: id, title: 'Your ticket has reached the help desk', text: 'The help desk has your request and what the bot found now. You will get a message here when they act on it.' };
   }
 }
 
@@ -347,13 +353,25 @@ function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: stri
   const { tap, exemption, resolution } = ticket;
   if (tap) {
     const use = tap.oneTime ? 'one-time use' : 'reusable';
-    lines.push({ text: `TAP issued ${window(tap.start, tap.end)} UTC by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}`, color: 'Default' });
+    const delivery =
+      tap.delivery === 'failed'
+        ? tap.revokedAt
+          ? `; it could not be delivered (${tap.deliveryError ?? 'error'}) and was deleted at ${timeOfDay(tap.revokedAt)} UTC`
+          : `; it could not be delivered (${tap.deliveryError ?? 'error'}) and deleting it failed (${tap.revokeError ?? 'error'}): the bot keeps trying`
+        : tap.delivery === 'unconfirmed'
+          ? '; delivery not confirmed (the bot stopped while sending it)'
+          : '';
+    lines.push({
+      text: `TAP issued ${window(tap.start, tap.end)} UTC by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}`,
+      color: tap.delivery === 'failed' || tap.delivery === 'unconfirmed' ? 'Attention' : 'Default',
+    });
   }
   if (exemption) {
     const group = options.exemption?.groupName ?? exemption.groupId;
     lines.push({ text: `Exempted ${window(exemption.start, exemption.end)} UTC (group "${group}") by ${exemption.by.name}`, color: 'Default' });
     if (exemption.removedAt) lines.push({ text: `Exemption removed at ${timeOfDay(exemption.removedAt)} UTC`, color: 'Good' });
     else if (exemption.removalError) {
+      // Also an alert at the top of the card, with the failures and the next attempt (see alerts).
       lines.push({ text: `The exemption could not be removed: ${exemption.removalError}. Remove ${ticket.requester.name} from the group "${group}" by hand.`, color: 'Attention' });
     } else if (past(exemption.end)) {
       lines.push({ text: `The exemption window ended at ${timeOfDay(exemption.end)} UTC, but it has not been removed yet.`, color: 'Attention' });
@@ -363,6 +381,40 @@ function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: stri
     lines.push({ text: `Resolved by ${resolution.by.name}${resolution.note.trim() ? `: ${resolution.note.trim()}` : ''}`, color: 'Good' });
   }
   return lines;
+}
+
+/** What needs a person now, shown at the top of the card: an overdue removal, a pass the ticket did not issue, an unwritten audit line. */
+function alerts(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string }[] {
+  const out: { text: string }[] = [];
+  const { exemption, unknownTap, auditPending } = ticket;
+  const name = ticket.requester.name;
+  if (exemption && !exemption.removedAt && exemption.removalError) {
+    const group = options.exemption?.groupName ?? exemption.groupId;
+    const failures = exemption.removalFailures ?? 1;
+    out.push({
+      text:
+        `Overdue: ${name} is still in the exemption group "${group}" — the exemption ended at ${timeOfDay(exemption.end)} UTC. ` +
+        `Removing them failed ${failures === 1 ? 'once' : `${failures} times`} (last at ${timeOfDay(exemption.lastRemovalAttemptAt ?? exemption.end)} UTC: ${exemption.removalError}). ` +
+        `The bot tries again${exemption.nextRemovalAt ? ` at ${timeOfDay(exemption.nextRemovalAt)} UTC` : ''} until it succeeds; to end it now, remove ${name} from "${group}" in the Entra admin center.`,
+    });
+  } else if (exemption && !exemption.removedAt && past(exemption.end) && options.now && Date.parse(options.now) - Date.parse(exemption.end) > 5 * 60_000) {
+    out.push({ text: `Overdue: the exemption ended at ${timeOfDay(exemption.end)} UTC but ${name} has not been removed from the exemption group yet.` });
+  }
+  if (unknownTap && !(ticket.tap && ticket.tap.methodId === unknownTap.methodId)) {
+    out.push({
+      text:
+        `Graph holds a Temporary Access Pass for ${name} that this ticket did not issue (created ${timeOfDay(unknownTap.createdAt ?? unknownTap.start)} UTC, valid until ${timeOfDay(unknownTap.end)} UTC)` +
+        `${unknownTap.afterCrash ? ', probably the one the bot was creating when it stopped; its value never reached them' : ''}. It was not replaced. ` +
+        `If ${name} does not have it, delete it in the Entra admin center (Users › ${name} › Authentication methods), then issue a new one.`,
+    });
+  }
+  if (auditPending) {
+    out.push({ text: `Not in the audit log yet (it failed at ${timeOfDay(auditPending.since)} UTC: ${auditPending.error}): ${auditPending.lines.join('; ')}. The bot writes it with the next entry.` });
+  }
+  if (ticket.channelPostPending) {
+    out.push({ text: `This card was posted late: the first post failed at ${timeOfDay(ticket.channelPostPending.since)} UTC (${ticket.channelPostPending.error}).` });
+  }
+  return out;
 }
 
 /** The help desk's steps; the generic "read the diagnosis" step when the engine offered none. */

@@ -1,5 +1,7 @@
 // Test-only fault injection: "fail the next N matching requests with 429/503/500" and "slow the
-// next N matching requests down", so client retry and timeout behaviour can be exercised.
+// next N matching requests down", so client retry and timeout behaviour can be exercised; "carry
+// out the next N matching requests, then answer late" for a write that lands although the client
+// gave up waiting (a timeout), or whose caller died before the answer came.
 import { GraphHttpError } from './graphError';
 
 export type FaultStatus = 429 | 503 | 500;
@@ -36,6 +38,7 @@ function positiveInteger(value: number, name: string): void {
 export class FaultPlan {
   private failures: FailRule[] = [];
   private delays: DelayRule[] = [];
+  private lateAnswers: (DelayRule & { method?: string })[] = [];
 
   failNext(count: number, status: FaultStatus, options: FailOptions = {}): void {
     positiveInteger(count, 'count');
@@ -49,6 +52,23 @@ export class FaultPlan {
     positiveInteger(count, 'count');
     if (!(ms >= 0)) throw new RangeError(`ms must be >= 0, got ${ms}`);
     this.delays.push({ remaining: count, ms, pathContains });
+  }
+
+  /** Carries out the next `count` matching requests (by path and, when given, method), then holds their answers back `ms`. */
+  answerLateNext(count: number, ms: number, match: { pathContains?: string; method?: string } = {}): void {
+    positiveInteger(count, 'count');
+    if (!(ms >= 0)) throw new RangeError(`ms must be >= 0, got ${ms}`);
+    this.lateAnswers.push({ remaining: count, ms, pathContains: match.pathContains, method: match.method?.toUpperCase() });
+  }
+
+  /** Milliseconds to hold this request's answer back after carrying it out (0 when no rule matches). */
+  takeLateAnswer(method: string, path: string): number {
+    const index = this.lateAnswers.findIndex((r) => (r.method === undefined || r.method === method) && (r.pathContains === undefined || path.includes(r.pathContains)));
+    if (index < 0) return 0;
+    const rule = this.lateAnswers[index];
+    rule.remaining -= 1;
+    if (rule.remaining === 0) this.lateAnswers.splice(index, 1);
+    return rule.ms;
   }
 
   /** The injected error for this request, if a rule matches (consuming one of its count). */

@@ -49,6 +49,8 @@ export interface GraphEmulator {
   failNext(count: number, status: FaultStatus, options?: FailOptions): void;
   /** Hold the next `count` matching requests back by `ms` before answering them. */
   delayNext(count: number, ms: number, pathContains?: string): void;
+  /** Carries out the next `count` matching requests, then answers `ms` late (a write that lands although the caller times out). */
+  answerLateNext(count: number, ms: number, match?: { pathContains?: string; method?: string }): void;
   /** A copy of the tenant as it is now, writes included. */
   snapshot(): TenantSnapshot;
   /**
@@ -105,6 +107,8 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
       if (failure) throw failure;
       if (options.requireAuth !== false) checkBearer(req);
       response = dispatch(method, target, rawBody, ids);
+      const late = faults.takeLateAnswer(method, target);
+      if (late > 0) await sleep(late);
     } catch (err) {
       response = errorResponse(err, ids);
     }
@@ -164,6 +168,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     requests,
     failNext: (count, status, failOptions) => faults.failNext(count, status, failOptions),
     delayNext: (count, ms, pathContains) => faults.delayNext(count, ms, pathContains),
+    answerLateNext: (count, ms, match) => faults.answerLateNext(count, ms, match),
     snapshot: () => structuredClone(directory.data),
     userRegisters: (userIdOrUpn, method) => {
       const user = directory.findUser(userIdOrUpn);

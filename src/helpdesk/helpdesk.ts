@@ -2,16 +2,27 @@
 // Pass, grant a time-boxed exemption, resolve, reopen — authorised (help-desk group, checked
 // through Graph), audited, and exactly once per ticket even under double clicks and retries.
 // It talks to Teams only through the HelpDeskNotifier port, so it never imports botbuilder.
+//
+// Guarantees beyond "exactly once":
+// - removing an exemption is a security control: a stored job retried until it succeeds, every
+//   failure after the first on the card and in the thread, overdue ones counted in
+//   passkey_exemption_removals_overdue and tried again at start-up;
+// - a TAP is recorded (ticket and audit, never the value) before it is delivered; one that cannot
+//   be delivered is deleted; a pass Graph holds that the ticket does not know is reported, never
+//   silently replaced; a request that timed out is checked against Graph before anyone is told;
+// - an audit line that cannot be written is kept, written with the next one, and said on the ticket;
+// - a ticket whose channel post fails is posted by a stored job, and the requester is told;
+// - agents cannot issue a pass or an exemption to themselves (another agent must).
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis } from '../diagnosis';
 import { odataType } from '../diagnosis';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
-import type { Job, JobScheduler } from '../scheduler/scheduler';
+import { retryDelayMs, type HandlerOptions, type Job, type JobScheduler } from '../scheduler/scheduler';
 import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
-import type { AuditLog } from './audit';
-import { newTicketId, window, type Person, type Ticket } from './ticket';
+import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit';
+import { newTicketId, tapLive, timeOfDay, window, type Person, type Ticket } from './ticket';
 import type { TicketStore } from './ticket-store';
 
 export interface TapPolicy {
@@ -48,7 +59,9 @@ export type RequesterUpdate =
   | { kind: 'exemptionGranted' }
   | { kind: 'exemptionEnded' }
   | { kind: 'resolved' }
-  | { kind: 'reopened' };
+  | { kind: 'reopened' }
+  /** The ticket reached the help desk after its first post failed. */
+  | { kind: 'posted' };
 
 export interface HelpDeskOptions {
   graph: Client;
@@ -84,15 +97,44 @@ export type ActionOutcome =
   | { outcome: 'already-done' | 'refused' | 'failed'; ticket?: Ticket; message: string };
 
 const REMOVE_EXEMPTION = 'removeExemption';
+const POST_TICKET = 'postTicket';
+const TAP_CHECK = 'tapCheck';
+const REVOKE_TAP = 'revokeTap';
+/** Security controls and the ticket's way to the help desk: retried until they succeed. */
+const UNTIL_DONE: HandlerOptions = { idempotent: true, retryUntilDone: true };
 const MEMBERSHIP_TTL_MS = 120_000;
+/** A removal not done this long after the exemption ended (or failed once) is overdue. */
+const OVERDUE_GRACE_MS = 5 * 60_000;
+/** When the stored check of an unfinished TAP request runs (the request itself takes seconds). */
+const TAP_CHECK_AFTER_MS = 2 * 60_000;
+/** Ticket ids as newTicketId makes them; anything else is refused before any lookup. */
+const TICKET_ID = /^PK-[0-9A-Z]{4}$/;
+const BOT: Person = { aadObjectId: 'bot', name: 'passkey-support-bot' };
+
+/** A Temporary Access Pass as Graph lists it (never with its value). */
+interface GraphTap {
+  id: string;
+  createdDateTime?: string;
+  startDateTime?: string;
+  lifetimeInMinutes?: number;
+  isUsable?: boolean;
+  methodUsabilityReason?: string;
+}
+
+type Audit = (outcome: ActionOutcome['outcome'], detail?: string) => Promise<AuditResult>;
 
 export class HelpDesk {
   private readonly mutex = new KeyedMutex();
   private readonly membership = new Map<string, { isAgent: boolean; at: number }>();
+  private readonly trail: AuditTrail;
   private groupName?: Promise<string | undefined>;
 
   constructor(private readonly o: HelpDeskOptions) {
-    o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), { idempotent: true });
+    this.trail = new AuditTrail({ log: o.audit, now: o.now, backlog: o.tickets, onEvent: (e) => o.log?.(e) });
+    o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), UNTIL_DONE);
+    o.scheduler.on(POST_TICKET, (job) => this.retryPost(job), UNTIL_DONE);
+    o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
+    o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
   }
 
   /** Display name of the exemption group, for the ticket card (read once). */
@@ -108,7 +150,49 @@ export class HelpDesk {
     return this.o.exemptionGroupId ? (this.o.exemptionHours ?? [1, 2, 4, 8, 24]) : undefined;
   }
 
-  /** Opens a ticket and posts it to the help-desk channel. */
+  /**
+   * At start-up, before the scheduler's first tick: every exemption whose window has ended and
+   * whose removal has not succeeded is tried again now (not at the end of its backoff), and one
+   * whose removal job is missing (dropped by an older version after 8 failures) gets one again.
+   */
+  async recoverOverdueRemovals(): Promise<number> {
+    const now = this.o.now().getTime();
+    const jobs = new Map((await this.o.scheduler.pending(REMOVE_EXEMPTION)).map((j) => [j.id, j]));
+    let retried = 0;
+    for (const ticket of await this.o.tickets.exemptionsNotRemoved()) {
+      const ex = ticket.exemption!;
+      const id = removalJobId(ticket.id);
+      const job = jobs.get(id);
+      if (job?.claimedBy) continue; // running (or interrupted: the scheduler re-runs it)
+      const ended = Date.parse(ex.end) <= now;
+      if (!ended && job) continue;
+      const dueAt = ended ? new Date(now).toISOString() : ex.end;
+      if (job && Date.parse(job.dueAt) <= now) continue; // due already: the first tick runs it
+      await this.o.scheduler.schedule({ id, kind: REMOVE_EXEMPTION, dueAt, payload: { ticketId: ticket.id, end: ex.end } });
+      if (ended) retried += 1;
+      this.o.log?.({ event: 'exemption.removal.recovered', ticket: ticket.id, end: ex.end, job: job ? 'rescheduled' : 'missing' });
+    }
+    await this.refreshOverdueRemovals();
+    return retried;
+  }
+
+  /**
+   * passkey_exemption_removals_overdue: removal jobs that failed at least once, or are more than
+   * OVERDUE_GRACE_MS past the end of their exemption. Read from the scheduler (shared by every instance).
+   */
+  async refreshOverdueRemovals(current?: { jobId: string; failed: boolean }): Promise<number> {
+    const now = this.o.now().getTime();
+    const jobs = await this.o.scheduler.pending(REMOVE_EXEMPTION);
+    const overdue = jobs.filter((j) => {
+      if (current && j.id === current.jobId) return current.failed;
+      const end = Date.parse(String(j.payload.end ?? j.dueAt));
+      return j.attempts > 0 || now - end > OVERDUE_GRACE_MS;
+    }).length;
+    metrics.set('passkey_exemption_removals_overdue', overdue);
+    return overdue;
+  }
+
+  /** Opens a ticket and posts it to the help-desk channel (or stores a job that retries the post). */
   async open(input: {
     requester: Person;
     reason: Ticket['reason'];
@@ -116,7 +200,8 @@ export class HelpDesk {
     errorIds: Ticket['errorIds'];
     transcript: string[];
   }): Promise<Ticket> {
-    const now = this.o.now().toISOString();
+    const at = this.o.now();
+    const now = at.toISOString();
     let id = newTicketId();
     while (await this.o.tickets.get(id)) id = newTicketId();
     const ticket: Ticket = {
@@ -133,18 +218,30 @@ export class HelpDesk {
     await this.o.tickets.create(ticket);
     try {
       ticket.channelPost = await this.o.notifier.postTicket(ticket);
-      await this.o.tickets.put(ticket);
     } catch (e) {
-      // The ticket is stored and listed; the channel post can be retried by an agent's refresh.
-      this.o.log?.({ event: 'ticket.post.failed', ticket: id, error: (e as Error).message });
+      // Nobody at the help desk has seen it: a stored job posts it (until it succeeds), and the
+      // requester's confirmation says it has not reached the help desk yet.
+      const error = reasonOf(e);
+      const nextAttemptAt = new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString();
+      ticket.channelPostPending = { since: now, attempts: 1, error, nextAttemptAt };
+      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${timeOfDay(now)} (${error}); retrying at ${timeOfDay(nextAttemptAt)}` });
+      this.o.log?.({ event: 'ticket.post.failed', ticket: id, error });
+      await this.o.scheduler
+        .schedule({ id: postJobId(id), kind: POST_TICKET, dueAt: nextAttemptAt, payload: { ticketId: id } })
+        .catch((se: Error) => this.o.log?.({ event: 'ticket.post.retry-not-stored', ticket: id, error: se.message }));
     }
-    await this.o.audit.append({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
+    await this.o.tickets.put(ticket);
+    const audited = await this.audit({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
+    if (!audited.written) {
+      this.noteAuditGap(ticket, now, 'ticket opened', audited.error);
+      await this.o.tickets.put(ticket);
+    }
     metrics.inc('passkey_escalations_total');
     return ticket;
   }
 
   ticket(id: string): Promise<Ticket | undefined> {
-    return this.o.tickets.get(id);
+    return TICKET_ID.test(id) ? this.o.tickets.get(id) : Promise.resolve(undefined);
   }
 
   openTicketOf(aadObjectId: string): Promise<Ticket | undefined> {
@@ -188,19 +285,23 @@ export class HelpDesk {
 
   /** An agent's action on a ticket. Serialised per ticket, so the second click sees the first. */
   act(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs = {}): Promise<ActionOutcome> {
+    // A forged id is refused before it is used as a key (and written to the audit log cut short).
+    if (!TICKET_ID.test(ticketId)) return this.noSuchTicket(ticketId, agent, verb);
     return this.mutex.run(ticketId, () => this.actNow(ticketId, agent, verb, inputs));
+  }
+
+  private async noSuchTicket(ticketId: string, agent: Person, verb: string): Promise<ActionOutcome> {
+    await this.audit({ at: this.o.now().toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome: 'refused', detail: 'no such ticket' });
+    return { outcome: 'refused', message: `There is no ticket ${cut(ticketId, 40)}.` };
   }
 
   private async actNow(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs): Promise<ActionOutcome> {
     const at = this.o.now();
-    const audit = (outcome: ActionOutcome['outcome'], detail?: string) =>
-      this.o.audit.append({ at: at.toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome, detail });
+    const audit: Audit = (outcome, detail) =>
+      this.audit({ at: at.toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome, detail });
 
     const ticket = await this.o.tickets.get(ticketId);
-    if (!ticket) {
-      await audit('refused', 'no such ticket');
-      return { outcome: 'refused', message: `There is no ticket ${ticketId}.` };
-    }
+    if (!ticket) return this.noSuchTicket(ticketId, agent, verb);
     let allowed: boolean;
     try {
       allowed = await this.isAgent(agent.aadObjectId);
@@ -212,15 +313,13 @@ export class HelpDesk {
       await audit('refused', 'not a member of the help-desk group');
       return { outcome: 'refused', ticket, message: 'Only members of the help-desk group can act on tickets. Your attempt was recorded.' };
     }
+    // Separation of duties: an agent's own ticket is handled by another agent (closing or
+    // reopening it stays possible, as for any requester).
+    if (agent.aadObjectId === ticket.requester.aadObjectId && (verb === 'issueTap' || verb === 'grantExemption' || verb === 'take')) {
+      const what = verb === 'issueTap' ? 'issue your Temporary Access Pass' : verb === 'grantExemption' ? 'grant your exemption' : 'take it';
+      return this.refuse(ticket, audit, `This is your own ticket: another help-desk agent must ${what}. Your attempt was recorded.`);
+    }
 
-    const done = async (line: string, update?: RequesterUpdate): Promise<ActionOutcome> => {
-      ticket.history.push({ at: at.toISOString(), by: agent.name, text: line });
-      await this.o.tickets.put(ticket);
-      await audit('done', line);
-      await this.o.notifier.ticketChanged(ticket, line).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: (e as Error).message }));
-      if (update) await this.o.notifier.requesterUpdate(ticket, update).catch((e) => this.o.log?.({ event: 'requester.update.failed', ticket: ticketId, error: (e as Error).message }));
-      return { outcome: 'done', ticket, message: line };
-    };
     const already = async (what: string, by: string, when: string): Promise<ActionOutcome> => {
       const message = `${what} already done by ${by} at ${when.slice(11, 16)}.`;
       await audit('already-done', message);
@@ -233,12 +332,12 @@ export class HelpDesk {
         if (ticket.assignee) return already('Taking this ticket was', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took'))?.at ?? ticket.createdAt);
         ticket.assignee = agent;
         ticket.status = 'taken';
-        return done(`${agent.name} took the ticket`, { kind: 'taken' });
+        return this.done(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
 
       case 'issueTap': {
         if (ticket.status === 'resolved') return this.refuse(ticket, audit, 'This ticket is resolved; reopen it first.');
         // One pass per window: a second click is "already done"; after the window, a new one may be issued.
-        if (ticket.tap && Date.parse(ticket.tap.end) > at.getTime()) return already('Issuing a Temporary Access Pass was', ticket.tap.by.name, ticket.tap.at);
+        if (tapLive(ticket.tap, at)) return already('Issuing a Temporary Access Pass was', ticket.tap.by.name, ticket.tap.at);
         const policy = await this.tapPolicy();
         if (!policy.enabled) return this.refuse(ticket, audit, 'The Temporary Access Pass method is disabled in the authentication methods policy.');
         if (ticket.diagnosis?.findings.some((f) => f.code === 'tap-unavailable-for-guest')) {
@@ -251,30 +350,7 @@ export class HelpDesk {
         if (!Number.isInteger(lifetime) || lifetime < policy.minLifetime || lifetime > policy.maxLifetime) {
           return this.refuse(ticket, audit, `The lifetime must be between ${policy.minLifetime} and ${policy.maxLifetime} minutes (the tenant's TAP policy).`);
         }
-        const oneTime = policy.forcedOneTime || inputs.tapOneTime === true;
-        let created;
-        try {
-          created = await this.createTap(ticket.requester.aadObjectId, lifetime, oneTime);
-        } catch (e) {
-          const message = e instanceof GraphReadError ? e.message : (e as Error).message;
-          await audit('failed', message);
-          return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${message}` };
-        } finally {
-          this.o.userChanged?.(ticket.requester.aadObjectId); // even a failed call may have landed
-        }
-        const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
-        const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
-        ticket.tap = { by: agent, at: at.toISOString(), start, end, oneTime: created.isUsableOnce ?? oneTime, methodId: created.id ?? '' };
-        if (!ticket.assignee) {
-          ticket.assignee = agent;
-          ticket.status = 'taken';
-        }
-        // The value goes to the requester alone; the ticket, the channel and the audit get the window.
-        await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime });
-        metrics.inc('passkey_taps_issued_total');
-        const result = await done(`${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})`, { kind: 'tapIssued' });
-        await this.o.events?.tapIssued?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
-        return result;
+        return this.issueTap(ticket, agent, at, audit, lifetime, policy.forcedOneTime || inputs.tapOneTime === true);
       }
 
       case 'grantExemption': {
@@ -299,9 +375,9 @@ export class HelpDesk {
           ticket.status = 'taken';
         }
         // Stored before we answer: the removal happens even if the bot restarts meanwhile.
-        await this.o.scheduler.schedule({ id: `exemption-${ticket.id}`, kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id } });
+        await this.o.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
         metrics.inc('passkey_exemptions_granted_total');
-        const result = await done(`${agent.name} granted a temporary exemption (${window(start, end)})`, { kind: 'exemptionGranted' });
+        const result = await this.done(ticket, at, audit, agent, `${agent.name} granted a temporary exemption (${window(start, end)})`, { kind: 'exemptionGranted' });
         await this.o.events?.exemptionGranted?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
         return result;
       }
@@ -311,16 +387,281 @@ export class HelpDesk {
         const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
         ticket.status = 'resolved';
         ticket.resolution = { by: agent, at: at.toISOString(), note };
-        return done(`${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
+        return this.done(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
       }
 
       case 'reopen':
         if (ticket.status !== 'resolved') return already('Reopening', 'nobody — it is still open', at.toISOString());
         ticket.status = ticket.assignee ? 'taken' : 'open';
         ticket.resolution = undefined;
-        return done(`${agent.name} reopened the ticket`, { kind: 'reopened' });
+        return this.done(ticket, at, audit, agent, `${agent.name} reopened the ticket`, { kind: 'reopened' });
     }
   }
+
+  /**
+   * Records a change: history line, ticket, audit (a line that cannot be written is said on the
+   * ticket, the card and to the agent), then the channel card and the requester.
+   */
+  private async done(ticket: Ticket, at: Date, audit: Audit, by: Person, line: string, update?: RequesterUpdate, recorded = false): Promise<ActionOutcome> {
+    let channelLine = line;
+    if (!recorded) {
+      ticket.history.push({ at: at.toISOString(), by: by.name, text: line });
+      await this.o.tickets.put(ticket);
+      const audited = await audit('done', line);
+      if (!audited.written) {
+        channelLine = `${line}. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
+        await this.o.tickets.put(ticket);
+      }
+    }
+    await this.o.notifier.ticketChanged(ticket, channelLine).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    if (update) await this.o.notifier.requesterUpdate(ticket, update).catch((e) => this.o.log?.({ event: 'requester.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    return { outcome: 'done', ticket, message: channelLine };
+  }
+
+  // ---- Temporary Access Pass ----------------------------------------------------------------
+
+  private async issueTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean): Promise<ActionOutcome> {
+    const name = ticket.requester.name;
+    const userId = ticket.requester.aadObjectId;
+    // What Graph holds now. A usable pass this ticket did not issue is reported, never replaced:
+    // it may be in the requester's hands (issued in the admin center), or the one a crashed run created.
+    let existing: GraphTap[];
+    try {
+      existing = await this.listTaps(userId);
+    } catch (e) {
+      await audit('failed', `reading the existing passes: ${reasonOf(e)}`);
+      return { outcome: 'failed', ticket, message: `I could not check ${name}'s existing Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
+    }
+    const known = new Set([ticket.tap?.methodId].filter(Boolean));
+    const unknown = existing.find((m) => !known.has(m.id) && tapInUse(m, at));
+    if (unknown) return this.reportUnknownTap(ticket, at, audit, unknown, false);
+    if (ticket.unknownTap) ticket.unknownTap = undefined; // deleted meanwhile (the agent did what the card said)
+    // Graph holds one pass per user: an old one (expired, used, or this ticket's undeliverable one) is replaced.
+    try {
+      for (const old of existing) await deleteTemporaryAccessPass(this.o.graph, userId, old.id);
+    } catch (e) {
+      await audit('failed', `deleting the old pass: ${reasonOf(e)}`);
+      return { outcome: 'failed', ticket, message: `I could not delete ${name}'s old Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
+    }
+
+    // Stored before Graph is asked: should the bot stop before the answer is recorded, the stored
+    // check finds the pass and reports it on the card.
+    ticket.tapRequest = { by: agent, at: at.toISOString(), lifetime, oneTime };
+    await this.o.tickets.put(ticket);
+    const checkJob = tapCheckJobId(ticket.id);
+    await this.o.scheduler.schedule({ id: checkJob, kind: TAP_CHECK, dueAt: new Date(at.getTime() + TAP_CHECK_AFTER_MS).toISOString(), payload: { ticketId: ticket.id, requestedAt: at.toISOString() } });
+    try {
+      return await this.createAndDeliverTap(ticket, agent, at, audit, lifetime, oneTime);
+    } finally {
+      await this.o.scheduler.cancel(checkJob).catch((e: Error) => this.o.log?.({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
+    }
+  }
+
+  private async createAndDeliverTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean): Promise<ActionOutcome> {
+    const userId = ticket.requester.aadObjectId;
+    let created;
+    try {
+      // No startDateTime: the pass starts when Graph creates it (a client clock could be behind).
+      created = await createTemporaryAccessPass(this.o.graph, userId, { lifetimeInMinutes: lifetime, isUsableOnce: oneTime });
+    } catch (e) {
+      this.o.userChanged?.(userId); // even a failed call may have landed
+      if (!mayHaveLanded(e)) {
+        ticket.tapRequest = undefined;
+        await this.o.tickets.put(ticket);
+        await audit('failed', reasonOf(e));
+        return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${reasonOf(e)}` };
+      }
+      return this.settleUncertainCreate(ticket, at, audit, e);
+    }
+    this.o.userChanged?.(userId);
+    const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
+    const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
+    ticket.tap = { by: agent, at: at.toISOString(), start, end, oneTime: created.isUsableOnce ?? oneTime, methodId: created.id ?? '', delivery: 'sending' };
+    ticket.tapRequest = undefined;
+    if (!ticket.assignee) {
+      ticket.assignee = agent;
+      ticket.status = 'taken';
+    }
+    // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
+    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})`;
+    ticket.history.push({ at: at.toISOString(), by: agent.name, text: line });
+    await this.o.tickets.put(ticket);
+    const audited = await audit('done', line);
+    const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
+
+    try {
+      // The value goes to the requester alone; the ticket, the channel and the audit get the window.
+      await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime });
+    } catch (e) {
+      return this.undeliverable(ticket, at, audit, reasonOf(e), `${line}${gap}`);
+    }
+    ticket.tap.delivery = 'delivered';
+    await this.o.tickets.put(ticket);
+    metrics.inc('passkey_taps_issued_total');
+    const result = await this.done(ticket, at, audit, agent, `${line}${gap}`, { kind: 'tapIssued' }, true);
+    await this.o.events?.tapIssued?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
+    return result;
+  }
+
+  /** The pass could not reach the requester: nobody may hold a pass nobody was given, so it is deleted. */
+  private async undeliverable(ticket: Ticket, at: Date, audit: Audit, error: string, issuedLine: string): Promise<ActionOutcome> {
+    const tap = ticket.tap!;
+    const name = ticket.requester.name;
+    tap.delivery = 'failed';
+    tap.deliveryError = error;
+    let line: string;
+    try {
+      await deleteTemporaryAccessPass(this.o.graph, ticket.requester.aadObjectId, tap.methodId);
+      tap.revokedAt = this.o.now().toISOString();
+      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), so the bot deleted it: nobody holds it`;
+    } catch (e) {
+      tap.revokeError = reasonOf(e);
+      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), and deleting it failed (${tap.revokeError}); the bot keeps trying`;
+      await this.o.scheduler
+        .schedule({ id: revokeJobId(ticket.id), kind: REVOKE_TAP, dueAt: new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString(), payload: { ticketId: ticket.id, methodId: tap.methodId } })
+        .catch((se: Error) => this.o.log?.({ event: 'tap.revoke.not-stored', ticket: ticket.id, error: se.message }));
+    } finally {
+      this.o.userChanged?.(ticket.requester.aadObjectId);
+    }
+    ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+    await this.o.tickets.put(ticket);
+    this.o.log?.({ event: 'tap.undeliverable', ticket: ticket.id, error });
+    const audited = await this.audit({ at: at.toISOString(), actor: { aadObjectId: tap.by.aadObjectId, name: tap.by.name }, action: 'deliverTap', ticketId: ticket.id, outcome: 'failed', detail: line });
+    const gap = audited.written ? '' : ` ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}.`;
+    if (gap) await this.o.tickets.put(ticket);
+    await this.o.notifier.ticketChanged(ticket, `${issuedLine}. ${line}.${gap}`).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    return {
+      outcome: 'failed',
+      ticket,
+      message: `${line}.${gap} Ask ${name} to open the passkey help bot in Teams (add it again if they removed it), then issue a new pass.`,
+    };
+  }
+
+  /** The create request failed without a clear answer (timeout, 5xx): Graph is asked what it holds before anyone is told. */
+  private async settleUncertainCreate(ticket: Ticket, at: Date, audit: Audit, error: unknown): Promise<ActionOutcome> {
+    const name = ticket.requester.name;
+    const userId = ticket.requester.aadObjectId;
+    let landed: GraphTap[];
+    try {
+      landed = (await this.listTaps(userId)).filter((m) => tapInUse(m, at));
+    } catch (e) {
+      // Still unknown: the request stays on the ticket and the stored check settles it later.
+      await audit('failed', `${reasonOf(error)}; checking Graph afterwards failed too: ${reasonOf(e)}`);
+      return {
+        outcome: 'failed',
+        ticket,
+        message: `Microsoft Graph did not answer (${reasonOf(error)}), and I could not check whether it created the pass. Do not issue another one yet: the ticket will show what Graph holds within a few minutes.`,
+      };
+    }
+    ticket.tapRequest = undefined;
+    let line: string;
+    if (landed.length === 0) {
+      line = `Issuing a Temporary Access Pass failed (${reasonOf(error)}); Graph holds none, so nothing was issued`;
+    } else {
+      // Created, but its value never reached the bot: no one can be given it. Delete it.
+      try {
+        for (const m of landed) await deleteTemporaryAccessPass(this.o.graph, userId, m.id);
+        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}); the bot never had its value, so it deleted it: nothing was issued`;
+      } catch (e) {
+        const m = landed[0];
+        const w = graphTapWindow(m);
+        ticket.unknownTap = { methodId: m.id, createdAt: m.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: true };
+        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}), and deleting it failed (${reasonOf(e)}): delete it in the Entra admin center before issuing another`;
+      } finally {
+        this.o.userChanged?.(userId);
+      }
+    }
+    ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+    await this.o.tickets.put(ticket);
+    const audited = await audit('failed', line);
+    const gap = audited.written ? '' : ` ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}.`;
+    if (gap) await this.o.tickets.put(ticket);
+    await this.o.notifier.ticketChanged(ticket, `${line}.${gap}`).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    return { outcome: 'failed', ticket, message: `${line}.${gap}${ticket.unknownTap ? '' : ` You can press "Issue a TAP" again for ${name}.`}` };
+  }
+
+  private async reportUnknownTap(ticket: Ticket, at: Date, audit: Audit, found: GraphTap, afterCrash: boolean): Promise<ActionOutcome> {
+    const w = graphTapWindow(found);
+    const crashed = afterCrash || (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
+    const first = ticket.unknownTap?.methodId !== found.id;
+    ticket.unknownTap = { methodId: found.id, createdAt: found.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: crashed };
+    const message = unknownTapMessage(ticket);
+    if (first) {
+      const line = unknownTapLine(ticket);
+      ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+      await this.o.tickets.put(ticket);
+      await audit('refused', line);
+      await this.o.notifier.ticketChanged(ticket, line).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    } else {
+      await this.o.tickets.put(ticket);
+      await audit('refused', 'a pass this ticket did not issue is still in Graph');
+    }
+    return { outcome: 'refused', ticket, message };
+  }
+
+  /**
+   * The stored check of a TAP request: runs only if the run that asked Graph never recorded the
+   * outcome (the bot stopped). A pass found is reported on the card; none found, the request is closed.
+   */
+  private async checkTapRequest(job: Job): Promise<void> {
+    const ticketId = String(job.payload.ticketId);
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.o.tickets.get(ticketId);
+      if (!ticket) return;
+      const at = this.o.now();
+      const audit: Audit = (outcome, detail) => this.audit({ at: at.toISOString(), actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'checkTap', ticketId, outcome, detail });
+      if (ticket.tap?.delivery === 'sending' && ticket.tap.at === job.payload.requestedAt) {
+        // Recorded, then the bot stopped while sending it: it may or may not have arrived.
+        ticket.tap.delivery = 'unconfirmed';
+        const line = `The bot stopped while sending the Temporary Access Pass to ${ticket.requester.name}; it may not have arrived. Ask them; if they do not have it, delete it in the Entra admin center and issue a new one`;
+        ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+        await this.o.tickets.put(ticket);
+        await audit('failed', line);
+        await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+        return;
+      }
+      if (!ticket.tapRequest || ticket.tapRequest.at !== job.payload.requestedAt) return; // finished normally
+      const found = (await this.listTaps(ticket.requester.aadObjectId)).find((m) => tapInUse(m, at) && m.id !== ticket.tap?.methodId);
+      if (found) {
+        await this.reportUnknownTap(ticket, at, audit, found, true);
+        ticket.tapRequest = undefined;
+        await this.o.tickets.put(ticket);
+        return;
+      }
+      ticket.tapRequest = undefined;
+      const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string)}; Graph holds none, so nothing was issued`;
+      ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+      await this.o.tickets.put(ticket);
+      await audit('failed', line);
+      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+    });
+  }
+
+  /** Deletes an undeliverable pass whose first deletion failed (a security control: until done). */
+  private async revokeUndeliveredTap(job: Job): Promise<void> {
+    const ticketId = String(job.payload.ticketId);
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.o.tickets.get(ticketId);
+      const tap = ticket?.tap;
+      if (!ticket || !tap || tap.methodId !== job.payload.methodId || tap.revokedAt) return;
+      await deleteTemporaryAccessPass(this.o.graph, ticket.requester.aadObjectId, tap.methodId);
+      this.o.userChanged?.(ticket.requester.aadObjectId);
+      const at = this.o.now().toISOString();
+      tap.revokedAt = at;
+      tap.revokeError = undefined;
+      const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at)}: nobody holds it`;
+      ticket.history.push({ at, by: BOT.name, text: line });
+      await this.o.tickets.put(ticket);
+      await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
+      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+    });
+  }
+
+  private listTaps(userId: string): Promise<GraphTap[]> {
+    return readAll<GraphTap>(this.o.graph, `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`);
+  }
+
+  // ---- the rest -----------------------------------------------------------------------------
 
   /** The bot saw the passkey registered: close the ticket and say so in the channel. */
   async resolveByBot(ticketId: string, note: string): Promise<void> {
@@ -328,24 +669,30 @@ export class HelpDesk {
       const ticket = await this.o.tickets.get(ticketId);
       if (!ticket || ticket.status === 'resolved') return;
       const at = this.o.now().toISOString();
-      const bot: Person = { aadObjectId: 'bot', name: 'passkey-support-bot' };
       ticket.status = 'resolved';
-      ticket.resolution = { by: bot, at, note };
+      ticket.resolution = { by: BOT, at, note };
       const line = `Resolved automatically: ${note}`;
-      ticket.history.push({ at, by: bot.name, text: line });
+      ticket.history.push({ at, by: BOT.name, text: line });
       await this.o.tickets.put(ticket);
-      await this.o.audit.append({ at, actor: { aadObjectId: bot.aadObjectId, name: bot.name }, action: 'resolve', ticketId, outcome: 'done', detail: note });
-      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+      const audited = await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'resolve', ticketId, outcome: 'done', detail: note });
+      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.o.tickets.put(ticket);
+      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
     });
   }
 
   /** The requester answers "Did this fix it?". */
   async requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
+    const action = fixed ? 'confirmFixed' : 'reopen';
+    if (!TICKET_ID.test(ticketId)) {
+      await this.audit({ at: this.o.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
+      return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
+    }
     return this.mutex.run(ticketId, async () => {
       const ticket = await this.o.tickets.get(ticketId);
       const at = this.o.now().toISOString();
       if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) {
-        await this.o.audit.append({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: fixed ? 'confirmFixed' : 'reopen', ticketId, outcome: 'refused', detail: 'not the requester' });
+        await this.audit({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
         return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
       }
       const line = fixed ? `${requester.name} confirmed it works` : `${requester.name} reopened the ticket: it still does not work`;
@@ -355,48 +702,185 @@ export class HelpDesk {
       }
       ticket.history.push({ at, by: requester.name, text: line });
       await this.o.tickets.put(ticket);
-      await this.o.audit.append({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: fixed ? 'confirmFixed' : 'reopen', ticketId, outcome: 'done' });
-      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+      const audited = await this.audit({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'done' });
+      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.o.tickets.put(ticket);
+      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
       return { outcome: 'done', ticket, message: line };
     });
   }
 
-  private async refuse(ticket: Ticket, audit: (o: ActionOutcome['outcome'], d?: string) => Promise<void>, message: string): Promise<ActionOutcome> {
+  private async refuse(ticket: Ticket, audit: Audit, message: string): Promise<ActionOutcome> {
     await audit('refused', message);
     return { outcome: 'refused', ticket, message };
   }
 
-  /** Graph holds one TAP per user: an old (expired or unused) one is replaced. */
-  private async createTap(userId: string, lifetimeInMinutes: number, isUsableOnce: boolean) {
-    const existing = await readAll<{ id: string }>(this.o.graph, `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`);
-    for (const old of existing) await deleteTemporaryAccessPass(this.o.graph, userId, old.id);
-    // No startDateTime: the pass starts when Graph creates it (a client clock could be behind).
-    return createTemporaryAccessPass(this.o.graph, userId, { lifetimeInMinutes, isUsableOnce });
+  // ---- the audit trail ----------------------------------------------------------------------
+
+  /** Writes an audit line; never throws (the result says whether it was written). */
+  private async audit(entry: AuditEntry): Promise<AuditResult> {
+    let result: AuditResult;
+    try {
+      result = await this.trail.record(entry);
+    } catch (e) {
+      result = { written: false, error: (e as Error).message };
+    }
+    if (!result.written) this.o.log?.({ event: 'audit.unwritten', action: entry.action, ticket: cut(entry.ticketId ?? '', 40), error: result.error });
+    // Lines kept from an earlier failure are in the trail now: their tickets say so (after the current action).
+    for (const id of new Set((result.caughtUp ?? []).map((e) => e.ticketId).filter((x): x is string => !!x && TICKET_ID.test(x)))) {
+      void this.mutex.run(id, () => this.auditCaughtUp(id)).catch((e: Error) => this.o.log?.({ event: 'audit.caught-up.note-failed', ticket: id, error: e.message }));
+    }
+    return result;
   }
+
+  /** Says on the ticket that its audit line is not written yet; returns the sentence (for the thread and the agent). */
+  private noteAuditGap(ticket: Ticket, at: string, line: string, error?: string): string {
+    const text = `The audit log could not record this at ${timeOfDay(at)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
+    ticket.auditPending = { since: ticket.auditPending?.since ?? at, error: cut(error ?? 'unknown error', 160), lines: [...(ticket.auditPending?.lines ?? []), cut(line, 200)].slice(-5) };
+    ticket.history.push({ at, by: BOT.name, text });
+    return text;
+  }
+
+  private async auditCaughtUp(ticketId: string): Promise<void> {
+    const ticket = await this.o.tickets.get(ticketId);
+    if (!ticket?.auditPending) return;
+    const at = this.o.now().toISOString();
+    const line = `The audit log caught up at ${timeOfDay(at)}: the entries it could not write since ${timeOfDay(ticket.auditPending.since)} are recorded now`;
+    ticket.auditPending = undefined;
+    ticket.history.push({ at, by: BOT.name, text: line });
+    await this.o.tickets.put(ticket);
+    await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+  }
+
+  // ---- jobs: the exemption's removal, the channel post --------------------------------------
 
   private async removeExemption(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
     await this.mutex.run(ticketId, async () => {
       const ticket = await this.o.tickets.get(ticketId);
-      if (!ticket?.exemption || ticket.exemption.removedAt) return;
+      const ex = ticket?.exemption;
+      if (!ticket || !ex || ex.removedAt) return;
       const at = this.o.now().toISOString();
+      const name = ticket.requester.name;
       try {
-        await removeGroupMember(this.o.graph, ticket.exemption.groupId, ticket.requester.aadObjectId);
+        await removeGroupMember(this.o.graph, ex.groupId, ticket.requester.aadObjectId);
       } catch (e) {
-        ticket.exemption.removalError = (e as Error).message;
-        await this.o.tickets.put(ticket);
-        throw e; // the scheduler retries with backoff
+        // A security control: the scheduler retries until it succeeds. From the second failure
+        // on, the card and the thread say so, with the time of the next attempt.
+        const error = reasonOf(e);
+        const nextAt = new Date(Date.parse(at) + retryDelayMs(job.attempts + 1, UNTIL_DONE)).toISOString();
+        ex.removalFailures = (ex.removalFailures ?? 0) + 1;
+        ex.removalError = error;
+        ex.lastRemovalAttemptAt = at;
+        ex.nextRemovalAt = nextAt;
+        if (ex.removalFailures >= 2) {
+          const line = `Removing ${name} from the exemption group failed again at ${timeOfDay(at)} (${error}); retrying at ${timeOfDay(nextAt)}`;
+          ticket.history.push({ at, by: BOT.name, text: line });
+          await this.o.tickets.put(ticket);
+          await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
+          await this.o.notifier.ticketChanged(ticket, line).catch((ne: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: ne.message }));
+        } else {
+          await this.o.tickets.put(ticket);
+        }
+        this.o.log?.({ event: 'exemption.removal.failed', ticket: ticketId, failures: ex.removalFailures, error, retryAt: nextAt });
+        await this.refreshOverdueRemovals({ jobId: job.id, failed: true }).catch(() => undefined);
+        throw e;
       } finally {
         this.o.userChanged?.(ticket.requester.aadObjectId);
       }
-      ticket.exemption.removedAt = at;
-      ticket.exemption.removalError = undefined;
-      const line = `The temporary exemption ended at ${at.slice(11, 16)} and was removed`;
-      ticket.history.push({ at, by: 'passkey-support-bot', text: line });
+      const failures = ex.removalFailures ?? 0;
+      ex.removedAt = at;
+      ex.removalError = undefined;
+      ex.nextRemovalAt = undefined;
+      const line =
+        failures > 0
+          ? `${name} was removed from the exemption group at ${timeOfDay(at)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${timeOfDay(ex.end)})`
+          : `The temporary exemption ended at ${timeOfDay(at)} and was removed`;
+      ticket.history.push({ at, by: BOT.name, text: line });
       await this.o.tickets.put(ticket);
-      await this.o.audit.append({ at, actor: { aadObjectId: 'bot', name: 'passkey-support-bot' }, action: 'removeExemption', ticketId, outcome: 'done' });
-      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+      const audited = await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'done', detail: line });
+      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.o.tickets.put(ticket);
+      await this.refreshOverdueRemovals({ jobId: job.id, failed: false }).catch(() => undefined);
+      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
       await this.o.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
     });
   }
+
+  /** The stored retry of a ticket's channel post: until it is posted (or the ticket is resolved). */
+  private async retryPost(job: Job): Promise<void> {
+    const ticketId = String(job.payload.ticketId);
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.o.tickets.get(ticketId);
+      const pending = ticket?.channelPostPending;
+      if (!ticket || !pending) return;
+      const at = this.o.now().toISOString();
+      try {
+        ticket.channelPost = await this.o.notifier.postTicket(ticket);
+      } catch (e) {
+        pending.attempts += 1;
+        pending.error = reasonOf(e);
+        pending.nextAttemptAt = new Date(Date.parse(at) + retryDelayMs(job.attempts + 1, UNTIL_DONE)).toISOString();
+        await this.o.tickets.put(ticket);
+        this.o.log?.({ event: 'ticket.post.failed', ticket: ticketId, attempts: pending.attempts, error: pending.error });
+        throw e;
+      }
+      ticket.channelPostPending = undefined;
+      const line = `The ticket reached the help-desk channel at ${timeOfDay(at)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${timeOfDay(pending.since)}`;
+      ticket.history.push({ at, by: BOT.name, text: line });
+      await this.o.tickets.put(ticket);
+      await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'postTicket', ticketId, outcome: 'done', detail: line });
+      // The card posted just now already shows the line; the requester learns it is with the help desk now.
+      await this.o.notifier.requesterUpdate(ticket, { kind: 'posted' }).catch((e: Error) => this.o.log?.({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
+    });
+  }
+}
+
+const removalJobId = (ticketId: string) => `exemption-${ticketId}`;
+const postJobId = (ticketId: string) => `post-${ticketId}`;
+const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
+const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
+
+/** A short, safe reason for a card, a thread line or an audit detail ("Graph: 500 InternalServerError"). */
+function reasonOf(e: unknown): string {
+  if (e instanceof GraphReadError) {
+    if (e.kind === 'timeout') return 'Graph: no answer in time';
+    if (e.status !== null) return `Graph: ${e.status}${e.code ? ` ${e.code}` : ''}`;
+    return cut(`Graph: ${e.message}`, 200);
+  }
+  const status = (e as { statusCode?: unknown })?.statusCode;
+  const message = (e as Error)?.message ?? String(e);
+  return cut(typeof status === 'number' ? `${status}: ${message}` : message, 200);
+}
+
+/** No answer, or a server error: the request may have been carried out. */
+function mayHaveLanded(e: unknown): boolean {
+  if (!(e instanceof GraphReadError)) return true;
+  return e.kind === 'timeout' || e.status === null || e.status >= 500;
+}
+
+function graphTapWindow(m: GraphTap): { start: string; end: string } {
+  const start = m.startDateTime ? new Date(m.startDateTime).toISOString() : (m.createdDateTime ?? new Date(0).toISOString());
+  const end = new Date(Date.parse(start) + (m.lifetimeInMinutes ?? 60) * 60_000).toISOString();
+  return { start, end };
+}
+
+/** The pass may still sign someone in (now, or later if it starts later). */
+function tapInUse(m: GraphTap, now: Date): boolean {
+  if (Date.parse(graphTapWindow(m).end) <= now.getTime()) return false;
+  return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
+}
+
+function unknownTapLine(ticket: Ticket): string {
+  const u = ticket.unknownTap!;
+  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${timeOfDay(u.createdAt ?? u.start)}, valid until ${timeOfDay(u.end)} UTC)${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
+}
+
+function unknownTapMessage(ticket: Ticket): string {
+  const u = ticket.unknownTap!;
+  const name = ticket.requester.name;
+  return [
+    `${name} already has a Temporary Access Pass (created ${timeOfDay(u.createdAt ?? u.start)} UTC, valid until ${timeOfDay(u.end)} UTC) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
+    `If ${name} has that pass, they can use it. If not, delete it in the Entra admin center (Users › ${name} › Authentication methods), then press "Issue a TAP" again.`,
+  ].join(' ');
 }

@@ -1,12 +1,17 @@
-// Tickets in the shared store: one item per ticket plus an index of ids, newest last.
+// Tickets in the shared store: one item per ticket plus an index of ids, newest last; an index of
+// the tickets whose exemption has not been removed yet (so start-up finds every overdue removal
+// without reading every ticket); and the audit lines waiting to be written (see AuditTrail).
 import type { KeyValueStore } from '../storage/key-value';
 import { KeyedMutex } from '../storage/key-value';
+import type { AuditBacklogStore, AuditEntry } from './audit';
 import type { Ticket } from './ticket';
 
 const INDEX = 'tickets/index';
+const EXEMPTIONS = 'tickets/exemptions-not-removed';
+const AUDIT_BACKLOG = 'helpdesk/audit-backlog';
 const key = (id: string) => `tickets/${id}`;
 
-export class TicketStore {
+export class TicketStore implements AuditBacklogStore {
   private readonly mutex = new KeyedMutex();
 
   constructor(private readonly store: KeyValueStore) {}
@@ -30,6 +35,7 @@ export class TicketStore {
 
   async put(ticket: Ticket): Promise<void> {
     await this.store.write({ [key(ticket.id)]: { ...ticket, eTag: '*' } });
+    if (ticket.exemption) await this.indexExemption(ticket.id, !ticket.exemption.removedAt);
   }
 
   async ids(): Promise<string[]> {
@@ -45,5 +51,53 @@ export class TicketStore {
       if (t && t.requester.aadObjectId === aadObjectId && t.status !== 'resolved') return t;
     }
     return undefined;
+  }
+
+  /**
+   * Tickets whose exemption has not been removed. The index is built from every ticket the
+   * first time (a store written by a version without it), then kept by put().
+   */
+  async exemptionsNotRemoved(): Promise<Ticket[]> {
+    let ids = (await this.store.read([EXEMPTIONS]))[EXEMPTIONS]?.ids as string[] | undefined;
+    if (!ids) {
+      ids = [];
+      for (const id of await this.ids()) {
+        const t = await this.get(id);
+        if (t?.exemption && !t.exemption.removedAt) ids.push(id);
+      }
+      const found = ids;
+      await this.mutex.run(EXEMPTIONS, () => this.store.write({ [EXEMPTIONS]: { ids: found, eTag: '*' } }));
+    }
+    const tickets = await Promise.all(ids.map((id) => this.get(id)));
+    return tickets.filter((t): t is Ticket => !!t?.exemption && !t.exemption.removedAt);
+  }
+
+  private async indexExemption(id: string, member: boolean): Promise<void> {
+    await this.mutex.run(EXEMPTIONS, async () => {
+      // Conditional write, retried: another instance may update the index at the same time.
+      for (let attempt = 0; ; attempt++) {
+        const items = await this.store.read([EXEMPTIONS]);
+        if (!items[EXEMPTIONS]) return; // not built yet: exemptionsNotRemoved() builds it from every ticket
+        const ids = (items[EXEMPTIONS].ids as string[] | undefined) ?? [];
+        if (ids.includes(id) === member) return;
+        const next = member ? [...ids, id] : ids.filter((x) => x !== id);
+        try {
+          await this.store.write({ [EXEMPTIONS]: { ids: next, eTag: items[EXEMPTIONS].eTag ?? '*' } });
+          return;
+        } catch (e) {
+          if (attempt >= 4) throw e;
+        }
+      }
+    });
+  }
+
+  async readBacklog(): Promise<AuditEntry[]> {
+    const items = await this.store.read([AUDIT_BACKLOG]);
+    return (items[AUDIT_BACKLOG]?.entries as AuditEntry[] | undefined) ?? [];
+  }
+
+  async writeBacklog(entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) await this.store.delete([AUDIT_BACKLOG]);
+    else await this.store.write({ [AUDIT_BACKLOG]: { entries, eTag: '*' } });
   }
 }

@@ -31,12 +31,67 @@ export interface Ticket {
   /** What the user said and did in the conversation. */
   transcript: string[];
   assignee?: Person;
-  tap?: { by: Person; at: string; start: string; end: string; oneTime: boolean; methodId: string };
-  exemption?: { by: Person; at: string; groupId: string; start: string; end: string; removedAt?: string; removalError?: string };
+  tap?: TicketTap;
+  /**
+   * Stored before the bot asks Graph for a pass and cleared once the outcome is recorded: after a
+   * crash in between, a pass found in Graph is known to be the one this request created.
+   */
+  tapRequest?: { by: Person; at: string; lifetime: number; oneTime: boolean };
+  /** A usable pass Graph holds for the requester that this ticket did not issue: reported, never replaced. */
+  unknownTap?: { methodId: string; createdAt?: string; start: string; end: string; foundAt: string; afterCrash: boolean };
+  exemption?: TicketExemption;
   resolution?: { by: Person; at: string; note: string };
   /** Where the ticket card lives in the help-desk channel, to update it in place. */
   channelPost?: { conversationId: string; activityId: string };
+  /**
+   * Set while the ticket has not reached the help-desk channel (the post failed; a stored job
+   * retries it until it is posted). The requester's confirmation says so instead of "the help desk has it".
+   */
+  channelPostPending?: { since: string; attempts: number; error: string; nextAttemptAt?: string };
+  /** Audit lines of this ticket the audit log could not write yet (kept and written with the next line). */
+  auditPending?: { since: string; error: string; lines: string[] };
   history: TicketEvent[];
+}
+
+export interface TicketTap {
+  by: Person;
+  at: string;
+  start: string;
+  end: string;
+  oneTime: boolean;
+  methodId: string;
+  /**
+   * sending: recorded, the value on its way to the requester (a crash here leaves it unconfirmed);
+   * delivered; failed: it could not be delivered and was deleted (or deleting it failed, see revokeError);
+   * unconfirmed: the bot stopped while sending it. Absent on tickets from before this field.
+   */
+  delivery?: 'sending' | 'delivered' | 'failed' | 'unconfirmed';
+  deliveryError?: string;
+  /** When the bot deleted the pass in Graph (it could not be delivered). */
+  revokedAt?: string;
+  /** Deleting the undeliverable pass failed (a stored job keeps trying). */
+  revokeError?: string;
+}
+
+export interface TicketExemption {
+  by: Person;
+  at: string;
+  groupId: string;
+  start: string;
+  end: string;
+  removedAt?: string;
+  /** The last removal attempt's error, while the removal has not succeeded. */
+  removalError?: string;
+  /** Failed removal attempts so far (the removal is retried until it succeeds). */
+  removalFailures?: number;
+  lastRemovalAttemptAt?: string;
+  /** When the stored job tries the removal again. */
+  nextRemovalAt?: string;
+}
+
+/** The pass is in someone's hands: its window has not ended, it was delivered (or is on its way), not deleted. */
+export function tapLive(tap: TicketTap | undefined, now: Date | number): tap is TicketTap {
+  return !!tap && !tap.revokedAt && tap.delivery !== 'failed' && Date.parse(tap.end) > (typeof now === 'number' ? now : now.getTime());
 }
 
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'; // no 0/O, 1/I/L: ids are read out on the phone

@@ -26,8 +26,20 @@ export class AzureAuditLog implements AuditLog {
     this.container = new ContainerClient(options.connectionString, options.containerName, options.pipeline);
   }
 
+  /** The container, created once; a failed attempt is tried again by the next call (never stuck rejected). */
+  private containerReady(): Promise<unknown> {
+    if (!this.ready) {
+      const attempt = this.container.createIfNotExists();
+      this.ready = attempt;
+      attempt.catch(() => {
+        if (this.ready === attempt) this.ready = undefined;
+      });
+    }
+    return this.ready;
+  }
+
   async append(entry: AuditEntry): Promise<void> {
-    await (this.ready ??= this.container.createIfNotExists());
+    await this.containerReady();
     const name = `${PREFIX}${entry.at.slice(0, 10)}.jsonl`;
     const blob = this.container.getAppendBlobClient(name);
     let created = this.created.get(name);
@@ -42,7 +54,7 @@ export class AzureAuditLog implements AuditLog {
   }
 
   async entries(since?: Date): Promise<AuditEntry[]> {
-    await (this.ready ??= this.container.createIfNotExists());
+    await this.containerReady();
     const firstDay = since ? `${PREFIX}${since.toISOString().slice(0, 10)}.jsonl` : '';
     const names: string[] = [];
     for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX })) {

@@ -2,6 +2,7 @@
 // Graph over the demo tenant, an injected clock at 10:00.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deleteTemporaryAccessPass } from '../../src/graph';
 import { cardOf, cardText, persona, startHarness, submitData, TENANT_ID, type Harness } from './helpers';
 
 const CHANNEL = 'help-desk-channel';
@@ -130,7 +131,14 @@ describe('a TAP through the help desk (Tom: rollout wave 1, his TAP expired)', (
 describe('two agents clicking at once', () => {
   it('create one TAP', async () => {
     const { ticketId } = await escalate('marc', 'AADSTS53003 on my Android 15 phone, on the phone itself');
-    const tapsBefore = taps('marc').length; // Marc already holds a (demo) TAP: it is replaced, once
+    // Marc already holds a usable (demo) TAP the ticket did not issue: reported, not replaced...
+    const [demoTap] = taps('marc');
+    const reported = await agentInvoke('hana', 'ticket.issueTap', { ticketId, tapLifetime: '120' });
+    expect(JSON.stringify(reported.body)).toMatch(/already has a Temporary Access Pass .* that this ticket did not issue/);
+    expect(taps('marc')).toEqual([demoTap]);
+    // ...until someone deletes it in Entra (here: through Graph), as the refusal says.
+    await deleteTemporaryAccessPass(h.bot.graph.client, persona('marc').id, demoTap.id);
+    const tapsBefore = taps('marc').length;
     const results = await Promise.all([
       agentInvoke('hana', 'ticket.issueTap', { ticketId, tapLifetime: '120' }),
       agentInvoke('hana', 'ticket.issueTap', { ticketId, tapLifetime: '120' }),
