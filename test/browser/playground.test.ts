@@ -42,13 +42,15 @@ maybe('the offline demo in the Agents Playground', () => {
     });
     // Tall enough that a whole card fits on screen for the pictures in docs/.
     page = await browser.newPage({ viewport: { width: 1280, height: process.env.SCREENSHOTS ? 2400 : 1000 } });
-    // The Playground needs a moment to listen; retry the first load.
-    for (let i = 0; ; i++) {
+    // The Playground needs a moment to listen; retry the first load until it answers (the bound,
+    // well inside the hook's 90 s, only turns a Playground that never starts into a failure).
+    const deadline = performance.now() + 60_000;
+    for (;;) {
       try {
         await page.goto(playground.url);
         break;
       } catch (e) {
-        if (i > 40) throw e;
+        if (performance.now() > deadline) throw e;
         await new Promise((r) => setTimeout(r, 250));
       }
     }
