@@ -1,11 +1,11 @@
 // HTTP: POST /api/messages (Bot Framework), GET /healthz (liveness), GET /readyz (Graph answers).
 import * as restify from 'restify';
-import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
+import type { TeamsAdapter } from './teams/adapter';
 import { metrics } from './metrics';
 
 export interface ServerOptions {
-  adapter: CloudAdapter;
+  adapter: TeamsAdapter;
   bot: ActivityHandler;
   /** Resolves when the bot can serve (Graph and the store reachable); rejects with a reason otherwise. */
   ready?: () => Promise<void>;
@@ -16,7 +16,7 @@ export function createServer(options: ServerOptions): restify.Server {
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    await options.adapter.process(req, res, (context) => options.bot.run(context));
+    await options.adapter.handle(req, res, (context) => options.bot.run(context));
   });
   // restify 11: a handler is either async (req, res) or callback-style (req, res, next).
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {

@@ -155,7 +155,7 @@ export class SupportBot extends TeamsActivityHandler {
       // Nothing is remembered, stored or acted on: not the reference, not the state, not a ticket.
       const a = context.activity;
       this.options.log?.({ event: 'activity.refused', reason: refusal, channelId: String(a.channelId).slice(0, 40), type: String(a.type).slice(0, 40) });
-      const text = `This bot only works in Microsoft Teams for ${this.options.organisation ?? 'its organisation'}. Please use it there, signed in with your work account.`;
+      const text = `This bot only works in Microsoft Teams for ${this.options.organisation ?? 'its organisation'}: it only serves that organisation's own Teams accounts.`;
       if (a.type === ActivityTypes.Message) await context.sendActivity(text);
       if (a.type === ActivityTypes.Invoke) {
         const body = a.name === 'adaptiveCard/action' ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } : undefined;
