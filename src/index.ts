@@ -162,13 +162,13 @@ async function serve(
     references,
     helpDesk,
     tenantId: config.tenantId,
+    organisation: snapshot?.tenant.displayName,
+    playground: config.offline,
     log,
     diagnoser: graph.diagnoser,
     conversation: {
       now,
       log,
-    organisation: snapshot?.tenant.displayName,
-    playground: config.offline,
       auditCommand: async (userId) => {
         if (!(await campaigns.isAdmin(userId, config.adminGroupId))) return noticeCard({ title: 'The audit is for identity admins', text: 'Only Global, Authentication Policy or Privileged Authentication Administrators (or members of the admin group) can see the tenant audit.' });
         // Offline the tenant is the snapshot the Graph server serves; online, export it first and run npm run audit.
