@@ -139,7 +139,7 @@ export class AuditTrail {
 
   /** Writes summaries of ended minutes and any kept lines (e.g. before stopping). */
   flush(): Promise<AuditResult> {
-    const run = this.tail.then(() => this.write([]));
+    const run = this.tail.then(() => this.write([], this.summaries(this.o.now())));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -150,6 +150,8 @@ export class AuditTrail {
   }
 
   private async recordNow(entry: AuditEntry): Promise<AuditResult> {
+    // Minutes that ended first (their summary lines precede this line), then this line's minute.
+    const ended = this.summaries(this.o.now());
     let counted = false;
     if (entry.outcome === 'refused') {
       const minute = Math.floor(this.o.now().getTime() / 60_000);
@@ -166,14 +168,14 @@ export class AuditTrail {
         counted = true;
       }
     }
-    const result = await this.write(counted ? [] : [entry]);
+    const result = await this.write(counted ? [] : [entry], ended);
     return counted ? { ...result, counted: true } : result;
   }
 
-  private async write(entries: AuditEntry[]): Promise<AuditResult> {
+  private async write(entries: AuditEntry[], summaries: AuditEntry[]): Promise<AuditResult> {
     await this.loadBacklog();
     const now = this.o.now();
-    const queue = [...this.summaries(now), ...entries];
+    const queue = [...summaries, ...entries];
     const kept = this.backlog.length;
     const all = [...this.backlog, ...queue];
     let written = 0;

@@ -582,8 +582,11 @@ export class HelpDesk {
 
   private async reportUnknownTap(ticket: Ticket, at: Date, audit: Audit, found: GraphTap, afterCrash: boolean): Promise<ActionOutcome> {
     const w = graphTapWindow(found);
-    const crashed = afterCrash || (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
     const first = ticket.unknownTap?.methodId !== found.id;
+    const crashed =
+      afterCrash ||
+      (!first && ticket.unknownTap!.afterCrash) ||
+      (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
     ticket.unknownTap = { methodId: found.id, createdAt: found.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: crashed };
     const message = unknownTapMessage(ticket);
     if (first) {
