@@ -84,11 +84,11 @@ maybe('the offline demo in the Agents Playground', () => {
 
   it('hands the case to the help desk: ticket in the channel, an agent issues a TAP, the user gets it in their chat', async () => {
     await page.getByRole('button', { name: 'Contact the help desk' }).last().click();
-    await page.getByText(/is with the help desk/).last().waitFor({ timeout: 15_000 });
+    await page.getByText(/is with the help desk/).last().waitFor({ timeout: 30_000 });
 
     await page.getByText('Passkey tickets').first().click();
     const ticket = page.locator('.ac-adaptiveCard', { hasText: 'Passkey ticket PK-' }).last();
-    await ticket.waitFor({ timeout: 15_000 });
+    await ticket.waitFor({ timeout: 30_000 });
     expect(await ticket.textContent()).toContain('Passkey pilot: passkey in Authenticator everywhere');
     if (process.env.SCREENSHOTS) await ticket.screenshot({ path: join(ROOT, 'docs', 'ticket-card.png') });
 
@@ -103,11 +103,11 @@ maybe('the offline demo in the Agents Playground', () => {
     await page.getByText('Passkey tickets').first().click();
     await page.getByRole('button', { name: 'Issue a TAP' }).last().click();
     await page.getByRole('button', { name: 'Issue Temporary Access Pass' }).last().click();
-    await page.getByText(/TAP issued \d\d:\d\d–\d\d:\d\d UTC by Hana Kim/).last().waitFor({ timeout: 15_000 });
+    await page.getByText(/TAP issued \d\d:\d\d–\d\d:\d\d UTC by Hana Kim/).last().waitFor({ timeout: 30_000 });
 
     await page.getByText('Personal Chat').first().click();
     const delivery = page.locator('.ac-adaptiveCard', { hasText: 'Your Temporary Access Pass' }).first();
-    await delivery.waitFor({ timeout: 15_000 });
+    await delivery.waitFor({ timeout: 30_000 });
     expect(await delivery.textContent()).toMatch(/Don.t share this pass/);
     if (process.env.SCREENSHOTS) await delivery.screenshot({ path: join(ROOT, 'docs', 'tap-delivery-card.png') });
   });

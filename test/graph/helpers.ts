@@ -47,12 +47,15 @@ export function emulators(): { start(snapshot: TenantSnapshot, options?: GraphEm
   };
 }
 
-/** The production client factory, pointed at the emulator, with quick retries. */
+/**
+ * The production client factory, pointed at the emulator, with quick retries and a request timeout
+ * no busy machine reaches (tests of the timeout set their own, on fake timers).
+ */
 export function clientFor(emulator: GraphEmulator, overrides: Partial<GraphClientOptions> = {}): Client {
   return createGraphClient({
     credential: new StaticTokenCredential(TOKEN),
     baseUrl: emulator.baseUrl,
-    timeoutMs: 5000,
+    timeoutMs: 15_000,
     maxRetries: 3,
     retryDelaySeconds: 0,
     ...overrides,

@@ -36,7 +36,7 @@ export function azuriteUnavailable(): string | undefined {
   return azuriteBin() ? undefined : 'the azurite package is not installed (npm install)';
 }
 
-export async function startAzurite(timeoutMs = 20_000): Promise<Azurite> {
+export async function startAzurite(timeoutMs = 40_000): Promise<Azurite> {
   const bin = azuriteBin();
   if (!bin) throw new Error(azuriteUnavailable());
   const workspace = mkdtempSync(join(tmpdir(), 'azurite-'));

@@ -71,8 +71,8 @@ export async function startConnector(): Promise<LoopbackConnector> {
       recording = on;
     },
     roster,
-    // The bound only turns a missing reply into a clear failure (before jest's 20 s); replies are not timed.
-    waitFor: (from, count, timeoutMs = 15_000) =>
+    // The bound only turns a missing reply into a clear failure (before jest's timeout); replies are not timed.
+    waitFor: (from, count, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`expected ${count} replies, got ${sent.length - from}`)), timeoutMs);
         const check = () => {

@@ -31,7 +31,7 @@ describeAzure('AzureScheduler on Azurite', () => {
 
   beforeAll(async () => {
     azurite = await startAzurite();
-  }, 30_000);
+  }, 60_000);
 
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
