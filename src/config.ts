@@ -2,6 +2,7 @@
 // so an admin fixes the .env in one pass. Secrets may come from files (SETTING_FILE=/path) for
 // Key Vault references and mounted secrets.
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 import type { GraphCredentialConfig } from './graph/credentials';
@@ -40,6 +41,10 @@ export interface Config {
   adminGroupId?: string;
   /** How often due jobs (exemption removals, notices) are checked. */
   schedulerTickMs: number;
+  /** Prometheus GET /metrics on a listener of its own; absent (off) unless METRICS_PORT is set. */
+  metrics?: { port: number; host: string };
+  /** Longest a /readyz check waits for the store or Graph before counting it unavailable (keep it under the probe's timeout). */
+  readinessTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -157,8 +162,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const exemptionHours = hoursRaw.split(',').map((h) => Number(h.trim()));
   if (exemptionHours.some((h) => !Number.isInteger(h) || h < 1 || h > 72)) problems.push(`EXEMPTION_HOURS: expected whole hours from 1 to 72, comma-separated, got "${hoursRaw}"`);
 
+  const port = int('PORT', 3978, 0, 65535);
+  // /metrics is opt-in, on its own port, on loopback unless METRICS_HOST names another interface.
+  const metricsPortRaw = get('METRICS_PORT');
+  const metricsPort = metricsPortRaw === undefined ? undefined : int('METRICS_PORT', 0, 0, 65535);
+  const metricsHost = get('METRICS_HOST');
+  if (metricsHost !== undefined && metricsPortRaw === undefined) problems.push('METRICS_HOST: set METRICS_PORT too (/metrics is off without it)');
+  if (metricsHost !== undefined && isIP(metricsHost) === 0 && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(metricsHost)) {
+    problems.push(`METRICS_HOST: expected an IP address or a host name, got "${metricsHost}"`);
+  }
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) problems.push(`METRICS_PORT: must differ from PORT (${port}); /metrics has a listener of its own`);
+
   const config: Config = {
-    port: int('PORT', 3978, 0, 65535),
+    port,
     offline,
     bot: { appId, appPassword, appType, appTenantId },
     tenantId,
@@ -176,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     adminGroupId: get('ADMIN_GROUP_ID'),
     whatIf: (get('WHAT_IF') ?? 'on') !== 'off',
     pacingMarginMs: int('PACING_MARGIN_MS', 10, 0, 1000),
+    metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost ?? '127.0.0.1' },
+    readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 3000, 100, 60_000),
     azureStorage: azureConnection
       ? { connectionString: azureConnection, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
       : undefined,

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { demoHelpDesk, demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
 import { loadSnapshotFile, type TenantSnapshot } from './graph-emulator';
-import { createServer } from './server';
+import { createMetricsServer, createServer, readinessCheck } from './server';
 import { auditLogFor } from './storage/azure-audit-log';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
@@ -36,6 +36,8 @@ import { noticeCard } from './cards';
 
 export interface RunningBot {
   url: string;
+  /** GET /metrics, when METRICS_PORT is set. */
+  metricsUrl?: string;
   graph: GraphConnection;
   helpDesk?: HelpDesk;
   scheduler: JobScheduler;
@@ -179,7 +181,7 @@ async function serve(
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });
-  const server = createServer({ adapter, bot, ready: () => readiness(graph, storage) });
+  const server = createServer({ adapter, bot, now, ready: readiness(graph, storage, now, config.readinessTimeoutMs) });
   // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -187,9 +189,23 @@ async function serve(
     );
     server.listen(config.port, config.offline ? '127.0.0.1' : '0.0.0.0', () => resolve());
   });
+  // /metrics only when asked for (METRICS_PORT), on its own listener (loopback unless METRICS_HOST).
+  const metricsServer = config.metrics ? createMetricsServer() : undefined;
+  if (metricsServer && config.metrics) {
+    const { port, host } = config.metrics;
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `METRICS_PORT ${port} is already in use` : `METRICS_HOST/METRICS_PORT: ${e.message}`)));
+      metricsServer.listen(port, host, () => resolve());
+    }).catch(async (e) => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw e;
+    });
+  }
+  const metricsAddress = metricsServer?.address();
   const address = server.address();
   return {
     url: `http://127.0.0.1:${address.port}`,
+    metricsUrl: metricsAddress && typeof metricsAddress === 'object' ? `http://${metricsAddress.family === 'IPv6' ? `[${metricsAddress.address}]` : metricsAddress.address}:${metricsAddress.port}/metrics` : undefined,
     graph,
     helpDesk: helpDesk?.desk,
     scheduler,
@@ -197,6 +213,7 @@ async function serve(
       scheduler.stop();
       if (overdueGauge) clearInterval(overdueGauge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await graph.close();
       if (storage instanceof FileStorage) await storage.close();
     },
@@ -214,15 +231,15 @@ async function watchedUsers(tickets: TicketStore, campaigns: Campaigns): Promise
   return [...out].map(([userId, ticketId]) => ({ userId, ticketId }));
 }
 
-/** Ready = Graph answers (tenant facts readable) and the store reads and writes. */
-async function readiness(graph: GraphConnection, storage: KeyValueStore): Promise<void> {
-  await graph.tenantFacts.get().catch((e) => {
-    throw new Error(`Graph: ${(e as Error).message}`);
-  });
-  if (graph.tenantFacts.stale) throw new Error('Graph: the last refresh failed; serving cached tenant facts');
-  await storage.write({ 'health/probe': { at: new Date().toISOString(), eTag: '*' } }).catch((e) => {
-    throw new Error(`store: ${(e as Error).message}`);
-  });
+/** Ready = the store takes a write and this instance has read the tenant from Graph (see readinessCheck). */
+function readiness(graph: GraphConnection, storage: KeyValueStore, now: () => Date, limitMs: number) {
+  return readinessCheck(
+    {
+      probeStore: () => storage.write({ 'health/probe': { at: now().toISOString(), eTag: '*' } }),
+      tenantFacts: graph.tenantFacts,
+    },
+    limitMs,
+  );
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

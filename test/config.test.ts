@@ -66,6 +66,23 @@ describe('configuration', () => {
     expect(problems({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword_FILE: '/nope/pw' })).toContain('MicrosoftAppPassword_FILE: cannot read /nope/pw');
   });
 
+  it('serves /metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({}, ROOT).metrics).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }, ROOT).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.4' }, ROOT).metrics).toEqual({ port: 9464, host: '10.0.0.4' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: 'metrics.internal' }, ROOT).metrics).toEqual({ port: 9464, host: 'metrics.internal' });
+    expect(problems({ METRICS_PORT: 'yes' })).toEqual([expect.stringMatching(/^METRICS_PORT: expected a whole number from 0 to 65535, got "yes"/)]);
+    expect(problems({ METRICS_HOST: '0.0.0.0' })).toEqual(['METRICS_HOST: set METRICS_PORT too (/metrics is off without it)']);
+    expect(problems({ METRICS_PORT: '9464', METRICS_HOST: 'http://x/' })).toEqual([expect.stringMatching(/^METRICS_HOST: expected an IP address or a host name/)]);
+    expect(problems({ PORT: '3978', METRICS_PORT: '3978' })).toEqual([expect.stringMatching(/^METRICS_PORT: must differ from PORT \(3978\)/)]);
+  });
+
+  it('bounds how long a readiness check waits (READINESS_TIMEOUT_MS)', () => {
+    expect(loadConfig({}, ROOT).readinessTimeoutMs).toBe(3000);
+    expect(loadConfig({ READINESS_TIMEOUT_MS: '800' }, ROOT).readinessTimeoutMs).toBe(800);
+    expect(problems({ READINESS_TIMEOUT_MS: '5' })).toEqual([expect.stringMatching(/^READINESS_TIMEOUT_MS: expected a whole number from 100 to 60000/)]);
+  });
+
   it('names a snapshot file that does not exist', () => {
     expect(problems({ TENANT_SNAPSHOT: 'nowhere.json' })).toEqual([`TENANT_SNAPSHOT: no file at ${join(ROOT, 'nowhere.json')}`, 'TENANT_ID: required (the Microsoft Entra tenant the bot serves)']);
   });
