@@ -70,6 +70,9 @@ describe('an activity from another channel of the same bot', () => {
     expect(tapDeliveries(h.connector.sent, before).map((d) => d.conversationId)).toEqual(['personal-lena']);
     expect(tapDeliveries(attacker.sent)).toEqual([]);
 
+    // Nothing of theirs was stored: no reference, no conversation or user state.
+    expect(readFileSync(join(h.dataDir, 'state.jsonl'), 'utf8')).not.toMatch(/attacker-|dl_attacker|webchat|directline/);
+
     // The attacker was told, once per message, and each refusal is one log event.
     expect(attacker.sent.map((s) => [s.conversationId, s.activity.text])).toEqual([
       ['attacker-webchat', expect.stringMatching(/only works in Microsoft Teams for /)],
