@@ -9,6 +9,7 @@ import { GraphReadError } from '../graph/errors';
 import { metrics } from '../metrics';
 import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState } from './intake';
 import { parseSubmit } from './submit';
+import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, isGreeting, userText, type UserText } from './text';
 
 export type Turn = { kind: 'welcome' } | { kind: 'text'; text: string } | { kind: 'submit'; value: unknown };
 
@@ -72,6 +73,8 @@ export async function handleTurn(
 ): Promise<TurnResult> {
   const session = () => (deps.newSession ?? randomUUID)();
   let s = state ?? newConversation(session());
+  // Teams display names are chosen by people (guests included): no control characters, bounded.
+  from = { ...from, name: from.name === undefined ? undefined : userText(from.name, MAX_NAME_CHARS).text || undefined };
   if (!from.aadObjectId) {
     return { state: s, cards: [errorCard({ message: 'I could not tell who you are (your Teams account has no Microsoft Entra object id), so I cannot look up your sign-in settings. Please contact your help desk.' })] };
   }
@@ -88,9 +91,11 @@ export async function handleTurn(
   if (turn.kind === 'welcome') return { state: s, cards: [welcome()] };
 
   if (turn.kind === 'text') {
-    const text = turn.text.trim();
+    // Bounded and cleaned before any pattern runs: a 1 MB paste is read as its first 8,000 characters.
+    const input = userText(turn.text);
+    const text = input.text;
     if (/^(start over|restart|reset)$/i.test(text)) return startOver();
-    if (text === '' || /^\s*(help|hi|hello|hey|menu|\?)\s*[.!]*\s*$/i.test(text)) return { state: s, cards: [welcome()] };
+    if (text === '' || (!input.trimmed && isGreeting(text))) return { state: s, cards: [welcome()] };
     if (/^my ticket\b/i.test(text)) {
       const ticket = deps.helpDesk ? await deps.helpDesk.openTicketOf(userId) : undefined;
       return {
@@ -100,8 +105,9 @@ export async function handleTurn(
     }
     if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId)] };
     if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
-    s = { ...s, intake: addText(s.intake, text) };
-    return proceed(deps, s, userId);
+    s = { ...s, intake: addText(s.intake, text, input.trimmed ? input.length : undefined) };
+    const result = await proceed(deps, s, userId);
+    return input.trimmed ? { ...result, cards: [trimmedNotice(input), ...result.cards] } : result;
   }
 
   // A card submit: validate whatever arrived.
@@ -224,11 +230,19 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   return { state: s, cards };
 }
 
-/** Offer "Request a Temporary Access Pass" only when a TAP would get a blocked user through. */
+/** Says that only the start of a long message was read. */
+function trimmedNotice(input: UserText): Card {
+  return noticeCard({
+    title: 'I read the first part of your message',
+    text: `Your message had ${input.length.toLocaleString('en-US')} characters, so I read only the first ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters. If the error's Request Id or Correlation Id came after that, send just those lines.`,
+  });
+}
+
 function personaName(deps: ConversationDeps, s: ConversationState): string | undefined {
   return s.persona ? deps.personas?.find((p) => p.id === s.persona)?.name : undefined;
 }
 
+/** Offer "Request a Temporary Access Pass" only when a TAP would get a blocked user through. */
 function tapOffered(d: Diagnosis): boolean {
   const blocking = new Set(d.findings.filter((f) => f.blocking).map((f) => f.code));
   return d.workarounds.some((w) => w.code === 'temporary-access-pass' && blocking.has(w.finding));

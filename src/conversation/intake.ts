@@ -2,6 +2,11 @@
 // question at a time, and never more than needed. Pure: state in, state out.
 import type { RegistrationContext } from '../diagnosis';
 import { EMPTY_REPORT, mergeReports, readReport, type Report } from './symptoms';
+import { head, userText } from './text';
+
+/** The longest message the transcript (and so the help-desk ticket) keeps; 30 of them at most. */
+export const TRANSCRIPT_LINE_CHARS = 4000;
+const TRANSCRIPT_LINES = 30;
 
 export type QuestionId = 'platform' | 'osVersion' | 'where' | 'androidProfile' | 'passkeyProfile' | 'bluetooth';
 
@@ -30,9 +35,19 @@ export function newIntake(session: string): IntakeState {
   return { session, report: EMPTY_REPORT, answers: {}, transcript: [] };
 }
 
-export function addText(state: IntakeState, text: string): IntakeState {
-  const trimmed = text.trim().slice(0, 4000);
-  return { ...state, report: mergeReports(state.report, readReport(trimmed)), transcript: [...state.transcript, `said: ${trimmed}`].slice(-30) };
+/**
+ * What the user typed or pasted. `text` is cleaned and bounded here (userText); a caller that
+ * already bounded it passes `trimmedFrom`, the length of the whole message. The transcript (and
+ * so the help-desk ticket) keeps at most TRANSCRIPT_LINE_CHARS of it, and says when it kept less.
+ */
+export function addText(state: IntakeState, text: string, trimmedFrom?: number): IntakeState {
+  const input = userText(text);
+  const kept = head(input.text, TRANSCRIPT_LINE_CHARS);
+  const line =
+    trimmedFrom !== undefined || input.trimmed || kept.length < input.text.length
+      ? `said: ${kept} … (trimmed: the message had ${(trimmedFrom ?? input.length).toLocaleString('en-US')} characters)`
+      : `said: ${kept}`;
+  return { ...state, report: mergeReports(state.report, readReport(input.text)), transcript: [...state.transcript, line].slice(-TRANSCRIPT_LINES) };
 }
 
 const platformOf = (s: IntakeState) => (s.answers.platform as 'android' | 'iOS' | undefined) ?? s.report.platform;
@@ -149,7 +164,7 @@ export function answer(s: IntakeState, id: string, value: unknown): { state: Int
   const choice = q.choices.find((c) => c.value === value);
   if (!choice) return { error: `"${String(value).slice(0, 40)}" is not one of the answers to "${q.title}".` };
   return {
-    state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, `answered ${q.title} → ${choice.title}`].slice(-30) },
+    state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, `answered ${q.title} → ${choice.title}`].slice(-TRANSCRIPT_LINES) },
   };
 }
 

@@ -1,5 +1,8 @@
 // Free text → what the user told us: symptoms, device hints, and the error page's ids.
 // Users paste error pages verbatim, so the patterns follow Microsoft's own wording.
+// Every pattern is linear in the text: no two unbounded quantifiers over overlapping characters
+// next to each other (`\s*[:=]?\s*` backtracked quadratically on a run of spaces), no nested
+// quantifiers. Callers bound the text too (see text.ts), but nothing here relies on it.
 
 export type Symptom =
   | 'blocked-by-policy' // "You can't get there from here", AADSTS53003
@@ -41,7 +44,7 @@ const PATTERNS: [Symptom, RegExp][] = [
   ['work-profile', /work profile|personal profile|work side|personal side/i],
   ['bluetooth', /bluetooth|QR code|another device|cross[- ]device|hybrid/i],
   ['provider-setup', /passkey provider|autofill|password options|passwords & accounts|passwords and accounts|additional providers/i],
-  ['help', /^\s*(help|hi|hello|hey|start|menu|\?)\s*[.!]*\s*$/i],
+  ['help', /^\s*(?:help|hi|hello|hey|start|menu|\?)[\s.!]*$/i],
 ];
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -61,11 +64,11 @@ export function readReport(text: string): Report {
   if (/QR code|another device|my (laptop|computer|pc|mac)|cross[- ]device|hybrid/i.test(text)) report.crossDevice = true;
   else if (/on the phone itself|on (my|the) phone|same device|in (the )?authenticator app/i.test(text)) report.crossDevice = false;
 
-  const requestId = new RegExp(`request\\s*id\\s*[:=]?\\s*(${GUID})`, 'i').exec(text);
+  const requestId = new RegExp(`request\\s*id[\\s:=]*(${GUID})`, 'i').exec(text);
   if (requestId) report.requestId = requestId[1].toLowerCase();
-  const correlationId = new RegExp(`correlation\\s*id\\s*[:=]?\\s*(${GUID})`, 'i').exec(text);
+  const correlationId = new RegExp(`correlation\\s*id[\\s:=]*(${GUID})`, 'i').exec(text);
   if (correlationId) report.correlationId = correlationId[1].toLowerCase();
-  const timestamp = /timestamp\s*[:=]?\s*(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?)/i.exec(text);
+  const timestamp = /timestamp[\s:=]*(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?)/i.exec(text);
   if (timestamp) report.errorTimestamp = timestamp[1];
   return report;
 }

@@ -1,8 +1,9 @@
 // Delivers help-desk news through Teams: the ticket card in the help-desk channel (posted once,
 // updated in place, with a line per change in its thread), notes to the requester's personal
 // chat, and the TAP value to the requester alone. Without a channel, tickets go to a webhook.
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import { tapDeliveryCard, ticketConfirmationCard, ticketResolvedCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../cards';
+import { stripControlChars, TRIMMED_NOTE_TICKET, trimText } from '../cards/render';
 import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
 import type { Ticket } from '../helpdesk/ticket';
 import type { ConversationReferences } from './references';
@@ -53,7 +54,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     // The line goes into the ticket's thread: Teams threads are "<channel>;messageid=<post>".
     const thread = { ...ref, conversation: { ...ref.conversation!, id: `${ticket.channelPost.conversationId};messageid=${ticket.channelPost.activityId}` } };
     await this.send(thread, async (context) => {
-      await context.sendActivity(`${ticket.id}: ${line}`);
+      await context.sendActivity(threadLine(ticket, line));
     });
   }
 
@@ -101,6 +102,23 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     });
     if (!res.ok) this.o.log({ event: 'webhook.failed', status: res.status, ticket: ticket.id });
   }
+}
+
+/** The longest line posted in a ticket's thread (lines quote agents' notes). */
+export const MAX_THREAD_LINE_CHARS = 2000;
+
+/**
+ * A line for the ticket's thread, as plain text: it quotes display names (guests choose theirs)
+ * and notes, which Teams would otherwise render as markdown ("[Open the portal](https://…)" as a
+ * link). No control characters, and bounded.
+ */
+export function threadLine(ticket: Ticket, line: string): Partial<Activity> {
+  const text = stripControlChars(`${ticket.id}: ${line}`);
+  return {
+    type: 'message',
+    textFormat: 'plain',
+    text: text.length > MAX_THREAD_LINE_CHARS ? `${trimText(text, MAX_THREAD_LINE_CHARS)} ${TRIMMED_NOTE_TICKET}` : text,
+  };
 }
 
 function requesterCard(ticket: Ticket, update: RequesterUpdate): AdaptiveCard {

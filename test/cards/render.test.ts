@@ -28,8 +28,8 @@ describe('renderCard', () => {
     expect(renderCard('notice', { ...data, title: 'Other' }).body?.[0]).toMatchObject({ text: 'Other' });
   });
 
-  it('keeps data verbatim, even text that looks like a template expression', () => {
+  it('keeps data verbatim, even text that looks like a template expression (markdown escaped, so it shows as written)', () => {
     const card = renderCard('notice', { title: 'T', titleColor: 'Default', text: 'Policy "${x}" *bold*', facts: [], actions: [] });
-    expect(card.body?.[1]).toMatchObject({ text: 'Policy "${x}" *bold*' });
+    expect(card.body?.[1]).toMatchObject({ text: 'Policy "${x}" \\*bold\\*' });
   });
 });
