@@ -160,9 +160,9 @@ export function nextQuestion(s: IntakeState): Question | null {
 /** Records an answer from a question card; returns an error message for a value not offered. */
 export function answer(s: IntakeState, id: string, value: unknown): { state: IntakeState } | { error: string } {
   const q = questions(s).find((x) => x.id === id);
-  if (!q) return { error: `That card asked something I no longer understand ("${String(id).slice(0, 40)}").` };
+  if (!q) return { error: `That card asked something I no longer understand ("${head(String(id), 40)}").` };
   const choice = q.choices.find((c) => c.value === value);
-  if (!choice) return { error: `"${String(value).slice(0, 40)}" is not one of the answers to "${q.title}".` };
+  if (!choice) return { error: `"${head(String(value), 40)}" is not one of the answers to "${q.title}".` };
   return {
     state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, `answered ${q.title} → ${choice.title}`].slice(-TRANSCRIPT_LINES) },
   };

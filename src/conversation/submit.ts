@@ -1,5 +1,7 @@
 // Card submits arrive as arbitrary JSON (stale cards, edited payloads, other people's cards):
 // validate them here, once, and hand the bot a typed action or a message saying what is wrong.
+// Messages quote at most 40 characters of what arrived (cards strip control characters).
+import { head } from './text';
 
 export type Submit =
   | { action: 'start'; session?: string }
@@ -18,7 +20,7 @@ export function parseSubmit(value: unknown): { submit: Submit } | { error: strin
   const v = value as Record<string, unknown>;
   const action = v.action;
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
-    return { error: `That card's button is not one I know${typeof action === 'string' ? ` ("${action.slice(0, 40)}")` : ''}.` };
+    return { error: `That card's button is not one I know${typeof action === 'string' ? ` ("${head(action, 40)}")` : ''}.` };
   }
   const session = typeof v.session === 'string' ? v.session : undefined;
   if (action === 'persona') {
