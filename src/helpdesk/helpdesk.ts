@@ -168,7 +168,7 @@ export class HelpDesk {
       if (!ended && job) continue;
       const dueAt = ended ? new Date(now).toISOString() : ex.end;
       if (job && Date.parse(job.dueAt) <= now) continue; // due already: the first tick runs it
-      await this.o.scheduler.schedule({ id, kind: REMOVE_EXEMPTION, dueAt, payload: { ticketId: ticket.id, end: ex.end } });
+      await this.o.scheduler.schedule({ id, kind: REMOVE_EXEMPTION, dueAt, payload: { ticketId: ticket.id, end: ex.end, ...(ended && ex.removalFailures ? { overdue: true } : {}) } });
       if (ended) retried += 1;
       this.o.log?.({ event: 'exemption.removal.recovered', ticket: ticket.id, end: ex.end, job: job ? 'rescheduled' : 'missing' });
     }
@@ -186,7 +186,7 @@ export class HelpDesk {
     const overdue = jobs.filter((j) => {
       if (current && j.id === current.jobId) return current.failed;
       const end = Date.parse(String(j.payload.end ?? j.dueAt));
-      return j.attempts > 0 || now - end > OVERDUE_GRACE_MS;
+      return j.attempts > 0 || j.payload.overdue === true || now - end > OVERDUE_GRACE_MS;
     }).length;
     metrics.set('passkey_exemption_removals_overdue', overdue);
     return overdue;
@@ -453,7 +453,8 @@ export class HelpDesk {
     try {
       return await this.createAndDeliverTap(ticket, agent, at, audit, lifetime, oneTime);
     } finally {
-      await this.o.scheduler.cancel(checkJob).catch((e: Error) => this.o.log?.({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
+      // Settled here, unless Graph could not even be asked afterwards (then the stored check settles it).
+      if (!ticket.tapRequest) await this.o.scheduler.cancel(checkJob).catch((e: Error) => this.o.log?.({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
     }
   }
 
