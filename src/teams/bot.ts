@@ -20,6 +20,7 @@ import type { AgentVerb, HelpDesk } from '../helpdesk/helpdesk';
 import type { Person, Ticket } from '../helpdesk/ticket';
 import { conversationKind, type ConversationReferences } from './references';
 import type { Diagnoser } from '../support/diagnoser';
+import { stripMentions } from '../conversation/text';
 import { handleTurn, type ConversationDeps, type ConversationState as Conversation, type Turn } from '../conversation/controller';
 
 export interface SupportBotOptions {
@@ -76,7 +77,7 @@ export class SupportBot extends TeamsActivityHandler {
         await next();
         return;
       }
-      const text = (context.activity.text ?? '').replace(/<at>.*?<\/at>/g, '').trim();
+      const text = stripMentions(context.activity.text ?? '').trim();
       await this.turn(context, value !== undefined && value !== null ? { kind: 'submit', value } : { kind: 'text', text });
       await next();
     });
