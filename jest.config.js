@@ -7,5 +7,5 @@ module.exports = {
   // A bound that turns a hang into a failure, not a speed budget (those are in `npm run bench`):
   // generous, because CI machines and shared laptops are busy, and tests that spawn ts-node or
   // start Azurite or Chromium can take several seconds there.
-  testTimeout: 60_000,
+  testTimeout: 120_000,
 };

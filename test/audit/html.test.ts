@@ -55,7 +55,7 @@ describe('the HTML audit, as text', () => {
 const maybe = requireTool('Chromium', chromiumUnavailable());
 
 maybe('the HTML audit in headless Chromium', () => {
-  jest.setTimeout(60_000);
+  jest.setTimeout(180_000); // a bound: Chromium on a busy machine
   let browser: Browser;
 
   beforeAll(async () => {

@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
 }
 
 maybe('the offline demo in the Agents Playground', () => {
-  jest.setTimeout(90_000);
+  jest.setTimeout(180_000); // a bound: the bot, the Playground and Chromium on a busy machine
   let bot: RunningBot;
   let playground: Playground;
   let browser: Browser;
@@ -43,7 +43,7 @@ maybe('the offline demo in the Agents Playground', () => {
     // Tall enough that a whole card fits on screen for the pictures in docs/.
     page = await browser.newPage({ viewport: { width: 1280, height: process.env.SCREENSHOTS ? 2400 : 1000 } });
     // The Playground needs a moment to listen; retry the first load until it answers (the bound,
-    // well inside the hook's 90 s, only turns a Playground that never starts into a failure).
+    // well inside the hook's 180 s, only turns a Playground that never starts into a failure).
     const deadline = performance.now() + 60_000;
     for (;;) {
       try {

@@ -43,7 +43,7 @@ export function fakeTimers(): FakeTimers {
 }
 
 /** Resolves once `condition` holds; polls on real timers; rejects after `limitMs` saying what it waited for. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, limitMs = 15_000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
   let expired = false;
   const timer = realSetTimeout(() => (expired = true), limitMs);
   try {

@@ -12,7 +12,7 @@ import { startConnector, type LoopbackConnector } from './loopback-connector';
 const maybe = describeWithAzurite(); // skipped locally without Azurite; fails under CI
 
 maybe('two instances on Azure Storage', () => {
-  jest.setTimeout(60_000);
+  jest.setTimeout(180_000); // a bound: two bots and Azurite on a busy machine
   let azurite: Azurite;
   let connector: LoopbackConnector;
   const bots: RunningBot[] = [];

@@ -10,7 +10,7 @@ describeAzure('AzureBlobStorage on Azurite', () => {
 
   beforeAll(async () => {
     azurite = await startAzurite();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await azurite?.stop();

@@ -31,7 +31,7 @@ describeAzure('AzureScheduler on Azurite', () => {
 
   beforeAll(async () => {
     azurite = await startAzurite();
-  }, 60_000);
+  }, 120_000);
 
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
@@ -315,7 +315,7 @@ describeAzure('AzureScheduler on Azurite', () => {
     expect(events.filter((e) => e.event === 'job.error')).toEqual([]);
     expect(await a.pending()).toEqual([]);
     expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
-  }, 60_000);
+  }, 120_000);
 
   it('two instances that read the same pending job at once: the ETag claim lets exactly one run it', async () => {
     // Instance a reaches Table storage through a proxy that holds its claim until b has claimed

@@ -32,7 +32,7 @@ describeAzure('AzureAuditLog on Azurite', () => {
   let azurite: Azurite;
   beforeAll(async () => {
     azurite = await startAzurite();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await azurite?.stop();
   });
@@ -62,7 +62,7 @@ describeAzure('AzureAuditLog on Azurite', () => {
     await new AzureAuditLog({ connectionString: azurite.connectionString, containerName: `${prefix}-audit` }).append(entry('2026-11-25T09:00:00.000Z', 'grantExemption'));
     const printed = await auditLogCli({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_PREFIX: prefix });
     expect(printed).toEqual([entry('2026-11-25T09:00:00.000Z', 'grantExemption')]);
-  }, 60_000);
+  }, 120_000);
 });
 
 it('npm run audit-log reads DATA_DIR/audit.jsonl without Azure Storage, from --since on', async () => {
