@@ -15,6 +15,7 @@ import { EmbeddedScheduler } from '../src/scheduler/embedded-scheduler';
 import { FileStorage } from '../src/storage/file-storage';
 import { connectGraph } from '../src/support/graph-connection';
 import { TeamsNoticeSender } from '../src/teams/notice-sender';
+import { BotbuilderMessenger } from '../src/teams/botbuilder-messenger';
 import { ProactiveSender } from '../src/teams/proactive';
 import { ConversationReferences } from '../src/teams/references';
 import { startRateLimitedConnector } from '../test/http/rate-limited-connector';
@@ -44,7 +45,7 @@ export async function campaignBench(users = Number(process.env.CAMPAIGN_USERS ??
       ),
     );
     const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-    const proactive = new ProactiveSender({ adapter, appId: '', limits: { ...TEAMS_LIMITS, marginMs: Number(process.env.PACING_MARGIN_MS ?? 10) } });
+    const proactive = new ProactiveSender({ messenger: new BotbuilderMessenger(adapter, ''), limits: { ...TEAMS_LIMITS, marginMs: Number(process.env.PACING_MARGIN_MS ?? 10) } });
     const scheduler = new EmbeddedScheduler(join(dir, 'scheduler.jsonl'), () => new Date(), () => undefined, 64);
     const campaigns = new Campaigns({ graph: graph.client, store: storage, scheduler, sender: new TeamsNoticeSender(proactive, references), now: () => new Date(), concurrency: 16 });
 

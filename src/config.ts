@@ -9,8 +9,14 @@ import type { GraphCredentialConfig } from './graph/credentials';
 
 type GraphAuth = GraphCredentialConfig;
 
+/** The Teams edges (BOT_SDK): botbuilder (default) or the Microsoft 365 Agents SDK. */
+export const BOT_SDKS = ['botbuilder', 'agents'] as const;
+export type BotSdk = (typeof BOT_SDKS)[number];
+
 export interface Config {
   port: number;
+  /** Which SDK's edge serves Teams (BOT_SDK); both drive the same conversation, help desk and notices. */
+  botSdk: BotSdk;
   /** Offline demo: no Bot Framework credentials, Graph is the loopback emulator over a snapshot. */
   offline: boolean;
   bot: { appId: string; appPassword: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; appTenantId: string };
@@ -162,6 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const exemptionHours = hoursRaw.split(',').map((h) => Number(h.trim()));
   if (exemptionHours.some((h) => !Number.isInteger(h) || h < 1 || h > 72)) problems.push(`EXEMPTION_HOURS: expected whole hours from 1 to 72, comma-separated, got "${hoursRaw}"`);
 
+  const botSdkRaw = get('BOT_SDK') ?? 'botbuilder';
+  const botSdk = BOT_SDKS.find((sdk) => sdk === botSdkRaw.toLowerCase());
+  if (!botSdk) problems.push(`BOT_SDK: expected ${BOT_SDKS.join(' or ')}, got "${botSdkRaw}"`);
+
   const port = int('PORT', 3978, 0, 65535);
   // /metrics is opt-in, on its own port, on loopback unless METRICS_HOST names another interface.
   const metricsPortRaw = get('METRICS_PORT');
@@ -175,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
 
   const config: Config = {
     port,
+    botSdk: botSdk ?? 'botbuilder',
     offline,
     bot: { appId, appPassword, appType, appTenantId },
     tenantId,

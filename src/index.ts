@@ -10,8 +10,9 @@ import { auditLogFor } from './storage/azure-audit-log';
 import { FileStorage } from './storage/file-storage';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
 import { UserChanges } from './support/user-changes';
-import { createAdapter, type TestOnlyBotFrameworkCloud } from './teams/adapter';
-import { SupportBot, type SupportBotOptions } from './teams/bot';
+import type { SupportBotOptions } from './teams/edge';
+import { createEdge } from './teams/edges';
+import type { TestOnlyBotFrameworkCloud } from './teams/test-cloud';
 import { join } from 'node:path';
 import { HelpDesk } from './helpdesk/helpdesk';
 import type { Ticket } from './helpdesk/ticket';
@@ -49,7 +50,7 @@ const logLine = createLog();
 export interface StartOptions {
   now?: () => Date;
   log?: (event: Record<string, unknown>) => void;
-  /** TEST ONLY: Bot Framework JWT checks against a loopback key server (see createAdapter). */
+  /** TEST ONLY: Bot Framework JWT checks against a loopback key server (see TestOnlyBotFrameworkCloud). */
   testOnlyBotFrameworkCloud?: TestOnlyBotFrameworkCloud;
 }
 
@@ -97,12 +98,13 @@ async function serve(
   log: (event: Record<string, unknown>) => void,
   testCloud?: TestOnlyBotFrameworkCloud,
 ): Promise<RunningBot> {
-  const adapter = createAdapter(config, log, testCloud);
+  // The Teams edge (BOT_SDK): botbuilder or the Microsoft 365 Agents SDK; the rest is the same.
+  const edge = await createEdge(config, log, testCloud);
   const references = new ConversationReferences(storage);
   const scheduler: JobScheduler = config.azureStorage
     ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
     : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
-  const noticeSender = new TeamsNoticeSender(new ProactiveSender({ adapter, appId: config.bot.appId, log, limits: { ...TEAMS_LIMITS, marginMs: config.pacingMarginMs } }), references);
+  const noticeSender = new TeamsNoticeSender(new ProactiveSender({ messenger: edge.messenger, log, limits: { ...TEAMS_LIMITS, marginMs: config.pacingMarginMs } }), references);
   const tickets = new TicketStore(storage);
   const campaigns = new Campaigns({ graph: graph.client, store: storage, scheduler, sender: noticeSender, now });
   const helpDeskConfig = config.offline && snapshot ? { ...demoHelpDesk(snapshot), ...definedOnly(config.helpDesk) } : config.helpDesk;
@@ -111,8 +113,7 @@ async function serve(
     let desk: HelpDesk | undefined;
     const ticketCard = (ticket: Ticket) => ticketCardFor(desk!, ticket, now);
     const notifier = new TeamsHelpDeskNotifier({
-      adapter,
-      appId: config.bot.appId,
+      messenger: edge.messenger,
       tenantId: config.tenantId,
       references,
       channelId: helpDeskConfig.channelId,
@@ -159,7 +160,7 @@ async function serve(
   // passkey_exemption_removals_overdue follows removals run by other instances too.
   const overdueGauge = helpDesk ? setInterval(() => void helpDesk.desk.refreshOverdueRemovals().catch(() => undefined), config.schedulerTickMs) : undefined;
   overdueGauge?.unref();
-  const bot = new SupportBot({
+  const endpoint = edge.endpoint({
     storage,
     references,
     helpDesk,
@@ -181,7 +182,7 @@ async function serve(
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });
-  const server = createServer({ adapter, bot, now, ready: readiness(graph, storage, now, config.readinessTimeoutMs) });
+  const server = createServer({ endpoint, now, ready: readiness(graph, storage, now, config.readinessTimeoutMs) });
   // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

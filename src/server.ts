@@ -2,9 +2,8 @@
 // GET /metrics is not here: it has a listener of its own (createMetricsServer), opt-in.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import * as restify from 'restify';
-import type { ActivityHandler } from 'botbuilder';
 import { metrics } from './metrics';
-import type { TeamsAdapter } from './teams/adapter';
+import type { ActivityEndpoint } from './teams/edge';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -17,8 +16,8 @@ export interface ReadinessReport {
 }
 
 export interface ServerOptions {
-  adapter: TeamsAdapter;
-  bot: ActivityHandler;
+  /** The bot on its edge (botbuilder or the Agents SDK: BOT_SDK). */
+  endpoint: ActivityEndpoint;
   /** Whether the instance can take traffic (see readinessCheck). */
   ready?: () => Promise<ReadinessReport>;
   /** The clock of the readiness cache (injected in tests). */
@@ -96,7 +95,7 @@ export function createServer(options: ServerOptions): restify.Server {
   const readiness = new CachedReadiness(options.ready ?? (async () => ({ ready: true, store: 'ok', graph: 'ok' })), options.now ?? (() => new Date()), options.readyCacheMs ?? 10_000);
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    await options.adapter.handle(req, res, (context) => options.bot.run(context));
+    await options.endpoint.handle(req, res);
   });
   // restify 11: a handler is either async (req, res) or callback-style (req, res, next).
   // Liveness: the process serves HTTP. Nothing else; restarting it would not fix Graph or the store.

@@ -1,16 +1,17 @@
 // Delivers help-desk news through Teams: the ticket card in the help-desk channel (posted once,
 // updated in place, with a line per change in its thread), notes to the requester's personal
 // chat, and the TAP value to the requester alone. Without a channel, tickets go to a webhook.
-import { CardFactory, MessageFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+// SDK-free: everything goes out through the edge's messenger.
 import { tapDeliveryCard, ticketConfirmationCard, ticketResolvedCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../cards';
 import { stripControlChars, TRIMMED_NOTE_TICKET, trimText } from '../cards/render';
 import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
 import type { Ticket } from '../helpdesk/ticket';
-import type { ConversationReferences } from './references';
+import { cardActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
+import type { ConversationRef, ConversationReferences } from './references';
 
 export interface NotifierOptions {
-  adapter: CloudAdapter;
-  appId: string;
+  /** The edge's "send to a reference". */
+  messenger: EdgeMessenger;
   tenantId: string;
   references: ConversationReferences;
   /** Teams channel id of the help-desk channel ("19:...@thread.tacv2"; "help-desk-channel" offline). */
@@ -22,8 +23,6 @@ export interface NotifierOptions {
   log: (event: Record<string, unknown>) => void;
 }
 
-const attachment = (card: AdaptiveCard) => MessageFactory.attachment(CardFactory.adaptiveCard(card));
-
 export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
   constructor(private readonly o: NotifierOptions) {}
 
@@ -34,10 +33,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     }
     const ref = await this.channelRef(ticket);
     if (!ref) throw new Error('the help-desk channel is not reachable yet (install the bot in that team first)');
-    let activityId: string | undefined;
-    await this.send(ref, async (context) => {
-      activityId = (await context.sendActivity(attachment(await this.o.ticketCard(ticket))))?.id;
-    });
+    const activityId = await this.o.messenger.send(ref, cardActivity(await this.o.ticketCard(ticket)));
     if (this.o.webhookUrl) await this.webhook('ticket.opened', ticket);
     return activityId ? { conversationId: ref.conversation!.id, activityId } : undefined;
   }
@@ -48,14 +44,10 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     const ref = await this.channelRef(ticket);
     if (!ref) return;
     const card = await this.o.ticketCard(ticket);
-    await this.send(ref, async (context) => {
-      await context.updateActivity({ ...attachment(card), id: ticket.channelPost!.activityId, conversation: ref.conversation as ConversationReference['conversation'] });
-    });
+    await this.o.messenger.update(ref, ticket.channelPost.activityId, cardActivity(card));
     // The line goes into the ticket's thread: Teams threads are "<channel>;messageid=<post>".
     const thread = { ...ref, conversation: { ...ref.conversation!, id: `${ticket.channelPost.conversationId};messageid=${ticket.channelPost.activityId}` } };
-    await this.send(thread, async (context) => {
-      await context.sendActivity(threadLine(ticket, line));
-    });
+    await this.o.messenger.send(thread, threadLine(ticket, line));
   }
 
   async requesterUpdate(ticket: Ticket, update: RequesterUpdate): Promise<void> {
@@ -77,19 +69,13 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
   private async toRequester(ticket: Ticket, card: AdaptiveCard): Promise<void> {
     const ref = await this.o.references.user(ticket.requester.aadObjectId);
     if (!ref) throw new Error(`no personal chat with ${ticket.requester.name} is known`);
-    await this.send(ref, async (context) => {
-      await context.sendActivity(attachment(card));
-    });
+    await this.o.messenger.send(ref, cardActivity(card));
   }
 
-  private async channelRef(ticket: Ticket): Promise<Partial<ConversationReference> | undefined> {
+  private async channelRef(ticket: Ticket): Promise<ConversationRef | undefined> {
     if (!this.o.channelId) return undefined;
     const fallback = await this.o.references.user(ticket.requester.aadObjectId);
     return this.o.references.helpDeskChannel(this.o.channelId, this.o.tenantId, fallback);
-  }
-
-  private async send(ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    await this.o.adapter.continueConversationAsync(this.o.appId, ref, logic);
   }
 
   /** Webhook body (documented in the README): { event, ticket, line? } — never a TAP value. */
@@ -112,7 +98,7 @@ export const MAX_THREAD_LINE_CHARS = 2000;
  * and notes, which Teams would otherwise render as markdown ("[Open the portal](https://…)" as a
  * link). No control characters, and bounded.
  */
-export function threadLine(ticket: Ticket, line: string): Partial<Activity> {
+export function threadLine(ticket: Ticket, line: string): OutgoingActivity {
   const text = stripControlChars(`${ticket.id}: ${line}`);
   return {
     type: 'message',

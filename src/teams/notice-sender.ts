@@ -1,8 +1,9 @@
 // Sends notice cards to a user's personal chat through the conversation reference saved when
 // they last talked to the bot, paced to Teams' limits by the ProactiveSender. Undeliverable
 // (bot uninstalled, user gone) forgets the reference; other failures are retried by the scheduler.
-import { CardFactory, MessageFactory } from 'botbuilder';
+// SDK-free: the sender goes through the edge's messenger.
 import type { AdaptiveCard } from '../cards';
+import { cardActivity } from './edge';
 import type { NoticeSender } from '../notices/window-notices';
 import type { ProactiveSender } from './proactive';
 import type { ConversationReferences } from './references';
@@ -16,7 +17,7 @@ export class TeamsNoticeSender implements NoticeSender {
   async toUser(userId: string, card: AdaptiveCard, noticeId: string): Promise<'sent' | 'undeliverable'> {
     const ref = await this.references.user(userId);
     if (!ref) return 'undeliverable';
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+    const activity = cardActivity(card);
     // The notice id travels with the message so duplicates can be spotted downstream.
     activity.channelData = { noticeId };
     const result = await this.sender.send(ref, activity);

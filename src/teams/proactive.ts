@@ -1,28 +1,17 @@
-// Proactive messages through botbuilder, paced to Teams' rate limits: each send waits for its
-// slot from the Pacer (per conversation and per app), is retried on 429 (honouring Retry-After),
-// 412/408 and 5xx/network errors with exponential backoff and jitter, up to a bounded number of
-// attempts, and gives up at once on 403/404 (bot uninstalled or blocked, user gone, conversation
-// gone): `undeliverable`. Sends to one conversation go out one at a time, in call order; at most
-// `maxInFlight` requests are open at once, whatever the number of sends waiting.
+// Proactive messages, paced to Teams' rate limits, through either edge's messenger (EdgeMessenger:
+// botbuilder's or the Agents SDK's "send to a reference"): each send waits for its slot from the
+// Pacer (per conversation and per app), is retried on 429 (honouring Retry-After), 412/408 and
+// 5xx/network errors with exponential backoff and jitter, up to a bounded number of attempts, and
+// gives up at once on 403/404 (bot uninstalled or blocked, user gone, conversation gone):
+// `undeliverable`. Sends to one conversation go out one at a time, in call order; at most
+// `maxInFlight` requests are open at once, whatever the number of sends waiting. Each attempt is
+// one HTTP request (the messenger turns the SDK's own retries off) bounded by attemptTimeoutMs.
 //
 // Nothing here logs or returns the message: it may carry a Temporary Access Pass. Logs and results
-// carry the conversation id, HTTP status, error code and attempt count only.
-//
-// Two things botbuilder does by default that a paced sender must not let happen:
-//  - its HTTP pipeline retries 429/503 (after Retry-After) and 5xx/network errors (1 s, 2 s, 4 s)
-//    three times on its own, outside any pacing and invisible to the caller: the retry policy is
-//    removed from the connector client of each proactive turn (the sender retries instead);
-//  - an error thrown inside continueConversationAsync's callback goes to adapter.onTurnError, which
-//    in this bot SENDS an apology message into the conversation and swallows the error: the
-//    sender catches its own errors inside the callback.
-import { CardFactory, MessageFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+// carry the conversation id, HTTP status, error code and attempt count only. SDK-free.
 import { Pacer, TEAMS_LIMITS, type PacingLimits } from '../notices/pacing';
-
-/** The part of CloudAdapter the sender uses (a CloudAdapter fits). */
-export interface ProactiveAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
-  readonly ConnectorClientKey?: symbol;
-}
+import { cardActivity, textActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
+import type { ConversationRef } from './references';
 
 /** An Adaptive Card (its JSON), recognised by `type: 'AdaptiveCard'`. */
 export interface AdaptiveCardJson {
@@ -31,7 +20,7 @@ export interface AdaptiveCardJson {
 }
 
 /** Plain text, an Adaptive Card, or a whole activity. */
-export type ProactiveMessage = string | AdaptiveCardJson | Partial<Activity>;
+export type ProactiveMessage = string | AdaptiveCardJson | OutgoingActivity;
 
 export type SendOutcome = 'sent' | 'undeliverable' | 'failed';
 
@@ -53,9 +42,8 @@ export interface SendOptions {
 }
 
 export interface ProactiveSenderOptions {
-  adapter: ProactiveAdapter;
-  /** The bot's Microsoft App ID ('' offline). */
-  appId: string;
+  /** The edge's "send to a reference" (BotbuilderMessenger, AgentsMessenger). */
+  messenger: EdgeMessenger;
   /** Rate limits to pace to (default TEAMS_LIMITS); ignored when `pacer` is given. */
   limits?: PacingLimits;
   /** A Pacer to share, e.g. with other senders of the same app in this process. */
@@ -86,8 +74,6 @@ export interface ProactiveSenderOptions {
    * 'failed' (code e.g. 'ECONNRESET'): at-most-once. Connections that never opened are retried either way.
    */
   retryAmbiguous?: boolean;
-  /** Keep botbuilder's own HTTP retries (default false: the sender does the retrying). */
-  sdkRetries?: boolean;
   /** Monotonic milliseconds (default performance.now). */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -118,8 +104,6 @@ const UNDELIVERABLE_STATUS = new Set([403, 404]);
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
 /** The connection failed mid-request: Teams may or may not have the message. */
 const AMBIGUOUS_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
-const RETRY_POLICY = 'defaultRetryPolicy';
-const TIMEOUT_POLICY = 'proactiveSenderTimeout';
 
 /** Pacing key of a conversation: a channel thread ("19:...;messageid=...") counts as its channel. */
 export function conversationKey(conversationId: string): string {
@@ -135,15 +119,13 @@ export class ProactiveSender {
   private readonly tails = new Map<string, Promise<unknown>>();
   private readonly counts = { sent: 0, undeliverable: 0, failed: 0, attempts: 0, pending: 0 };
   private readonly failures: Record<string, number> = {};
-  private sdkRetriesWarned = false;
   /** Requests under way, where the pacer holds them (see awaitSlot). */
   private readonly inFlight = new Set<{ key: string; at: number }>();
 
   constructor(options: ProactiveSenderOptions) {
     this.pacer = options.pacer ?? new Pacer(options.limits ?? TEAMS_LIMITS);
     this.o = {
-      adapter: options.adapter,
-      appId: options.appId,
+      messenger: options.messenger,
       maxInFlight: options.maxInFlight ?? 16,
       maxAttempts: options.maxAttempts ?? 6,
       baseDelayMs: options.baseDelayMs ?? 1_000,
@@ -152,7 +134,6 @@ export class ProactiveSender {
       parkAfterMs: options.parkAfterMs ?? 1_000,
       settleOnResponse: options.settleOnResponse ?? true,
       attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-      sdkRetries: options.sdkRetries ?? false,
       retryAmbiguous: options.retryAmbiguous ?? true,
       now: options.now ?? (() => performance.now()),
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -165,7 +146,7 @@ export class ProactiveSender {
   }
 
   /** Sends one message to the conversation of `ref`; never throws for delivery problems. */
-  send(ref: Partial<ConversationReference>, message: ProactiveMessage, options: SendOptions = {}): Promise<SendResult> {
+  send(ref: ConversationRef, message: ProactiveMessage, options: SendOptions = {}): Promise<SendResult> {
     const conversationId = ref.conversation?.id;
     if (!conversationId || !ref.serviceUrl) {
       this.counts.failed++;
@@ -189,7 +170,7 @@ export class ProactiveSender {
     return { ...this.counts, failures: { ...this.failures }, inFlight: this.slots.busy, maxInFlight: this.slots.maxBusy };
   }
 
-  private async deliver(key: string, conversationId: string, ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<SendResult> {
+  private async deliver(key: string, conversationId: string, ref: ConversationRef, activity: OutgoingActivity): Promise<SendResult> {
     const o = this.o;
     let attempts = 0;
     for (;;) {
@@ -283,27 +264,17 @@ export class ProactiveSender {
   }
 
   private async attempt(
-    ref: Partial<ConversationReference>,
-    activity: Partial<Activity>,
+    ref: ConversationRef,
+    activity: OutgoingActivity,
   ): Promise<{ ok: true; id?: string } | { ok: false; status?: number; code?: string; retryAfterMs?: number; transient: boolean }> {
     let id: string | undefined;
     let error: unknown;
-    let reached = false;
     try {
-      await this.o.adapter.continueConversationAsync(this.o.appId, ref, async (context) => {
-        reached = true;
-        try {
-          this.tuneConnector(context);
-          id = (await context.sendActivity(activity))?.id;
-        } catch (err) {
-          error = err; // not to onTurnError, which would message the user
-        }
-      });
+      id = await this.o.messenger.send(ref, activity, { attemptTimeoutMs: this.o.attemptTimeoutMs });
     } catch (err) {
-      error = err;
+      error = err ?? new Error('send failed');
     }
-    if (!error && reached) return { ok: true, id };
-    if (!error) error = new Error('the proactive turn did not run');
+    if (!error) return { ok: true, id };
     const status = statusOf(error);
     const code = codeOf(error);
     if (status !== undefined) {
@@ -324,34 +295,6 @@ export class ProactiveSender {
     };
   }
 
-  /** Removes botbuilder's own retries from this turn's connector client, and bounds each attempt. */
-  private tuneConnector(context: TurnContext): void {
-    const keySymbol = this.o.adapter.ConnectorClientKey;
-    const connector = keySymbol ? context.turnState.get(keySymbol) : undefined;
-    // ConnectorClient (botbuilder-stdlib's ServiceClientContext) keeps its @azure/core-client
-    // ServiceClient, and so its pipeline, in a field the typings mark private.
-    const pipeline = (connector as { client?: { pipeline?: PipelineLike } } | undefined)?.client?.pipeline;
-    if (!pipeline || typeof pipeline.removePolicy !== 'function' || typeof pipeline.addPolicy !== 'function') {
-      if (!this.sdkRetriesWarned && !this.o.sdkRetries) {
-        this.sdkRetriesWarned = true;
-        this.o.log({ event: 'proactive.sdk-retries-not-disabled', reason: 'connector pipeline not found' });
-      }
-      return;
-    }
-    if (!this.o.sdkRetries) pipeline.removePolicy({ name: RETRY_POLICY });
-    const timeout = this.o.attemptTimeoutMs;
-    if (timeout > 0) {
-      pipeline.removePolicy({ name: TIMEOUT_POLICY });
-      pipeline.addPolicy({
-        name: TIMEOUT_POLICY,
-        sendRequest: (request, next) => {
-          request.timeout = timeout;
-          return next(request);
-        },
-      });
-    }
-  }
-
   /** Exponential backoff with "equal jitter": between half and all of base * 2^(n-1), capped. */
   private backoff(failures: number): number {
     const ceiling = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (failures - 1));
@@ -359,22 +302,10 @@ export class ProactiveSender {
   }
 }
 
-interface PipelineRequestLike {
-  timeout: number;
-}
-interface PipelinePolicyLike {
-  name: string;
-  sendRequest(request: PipelineRequestLike, next: (request: PipelineRequestLike) => Promise<unknown>): Promise<unknown>;
-}
-interface PipelineLike {
-  removePolicy(options: { name: string }): unknown;
-  addPolicy(policy: PipelinePolicyLike): void;
-}
-
-function toActivity(message: ProactiveMessage): Partial<Activity> {
-  if (typeof message === 'string') return MessageFactory.text(message);
-  if ((message as { type?: unknown }).type === 'AdaptiveCard') return MessageFactory.attachment(CardFactory.adaptiveCard(message));
-  return message as Partial<Activity>;
+function toActivity(message: ProactiveMessage): OutgoingActivity {
+  if (typeof message === 'string') return textActivity(message);
+  if ((message as { type?: unknown }).type === 'AdaptiveCard') return cardActivity(message as AdaptiveCardJson);
+  return message as OutgoingActivity;
 }
 
 type ErrorLike = {

@@ -1,18 +1,52 @@
 // Conversation references, so the bot can write first: each user's personal chat (refreshed on
-// every activity, removed on uninstall) and the help-desk channel.
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+// every activity, removed on uninstall) and the help-desk channel. SDK-free: a reference is kept
+// as the edge that saw it built it (botbuilder names the bot `bot`, the Agents SDK `agent`), and
+// each edge converts what it reads (botbuilderReference / agentsReference in its messenger), so
+// references survive switching BOT_SDK in either direction.
 import type { KeyValueStore } from '../storage/key-value';
 
+/** A Teams account in a reference. */
+export interface RefAccount {
+  id?: string;
+  name?: string;
+  aadObjectId?: string;
+  role?: string;
+}
+
+/** A conversation reference as stored: botbuilder's shape (`bot`) or the Agents SDK's (`agent`). */
+export interface ConversationRef {
+  channelId?: string;
+  serviceUrl?: string;
+  locale?: string;
+  activityId?: string;
+  user?: RefAccount;
+  /** botbuilder's name for the bot's account. */
+  bot?: RefAccount;
+  /** The Agents SDK's name for the bot's account. */
+  agent?: RefAccount;
+  conversation?: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean; name?: string };
+}
+
+/** What remember() reads of an activity. */
+export interface ReferenceActivity {
+  from?: { aadObjectId?: string };
+  conversation?: { id?: string; conversationType?: string };
+  channelData?: unknown;
+}
+
 const userKey = (aadObjectId: string) => `refs/user/${aadObjectId}`;
+const CHANNEL_KEY = 'refs/helpdesk-channel';
 
 /**
  * personal, groupChat or channel, as Teams says. A missing type is not a personal chat (Teams
  * always names it), except in the offline demo: the Agents Playground leaves it out of personal chats.
  */
-export function conversationKind(activity: Partial<Activity>, playground = false): string | undefined {
+export function conversationKind(activity: { conversation?: { conversationType?: string } }, playground = false): string | undefined {
   return activity.conversation?.conversationType ?? (playground ? 'personal' : undefined);
 }
-const CHANNEL_KEY = 'refs/helpdesk-channel';
+
+/** The bot's account in a stored reference, whichever SDK stored it. */
+export const botAccountOf = (ref: ConversationRef): RefAccount | undefined => ref.bot ?? ref.agent;
 
 export class ConversationReferences {
   /** What this process last wrote per key: an unchanged reference is not written again. */
@@ -20,7 +54,7 @@ export class ConversationReferences {
 
   constructor(private readonly store: KeyValueStore) {}
 
-  private async save(key: string, ref: Partial<ConversationReference>): Promise<void> {
+  private async save(key: string, ref: ConversationRef): Promise<void> {
     const json = JSON.stringify(ref);
     if (this.written.get(key) === json) return;
     await this.store.write({ [key]: { ref, eTag: '*' } });
@@ -28,20 +62,20 @@ export class ConversationReferences {
   }
 
   /**
-   * Remembers where to reach this user (personal chats only) or the help-desk channel. Call it
-   * only for activities whose identity is trusted (Microsoft Teams, our tenant: SupportBot.run).
+   * Remembers where to reach this user (personal chats only) or the help-desk channel. `reference`
+   * is the activity's reference as the edge's SDK builds it. Call it only for activities whose
+   * identity is trusted (Microsoft Teams, our tenant: SupportCore.run).
    */
-  async remember(context: TurnContext, helpDeskChannelId?: string, demoPersona?: string, playground = false): Promise<void> {
-    const a = context.activity;
+  async remember(activity: ReferenceActivity, reference: ConversationRef, helpDeskChannelId?: string, demoPersona?: string, playground = false): Promise<void> {
     // Without the activity id, the reference only changes when the conversation does.
-    const { activityId: _activityId, ...ref } = TurnContext.getConversationReference(a) as ConversationReference;
-    const type = conversationKind(a, playground);
+    const { activityId: _activityId, ...ref } = reference;
+    const type = conversationKind(activity, playground);
     // In the offline demo the tester plays a persona: reach the persona in this same chat.
-    const who = demoPersona ?? a.from?.aadObjectId;
+    const who = demoPersona ?? activity.from?.aadObjectId;
     if (type === 'personal' && who) {
       await this.save(userKey(who), ref);
     }
-    const channel = (a.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? a.conversation?.id?.split(';')[0];
+    const channel = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? activity.conversation?.id?.split(';')[0];
     if (helpDeskChannelId && type === 'channel' && channel === helpDeskChannelId) {
       await this.save(CHANNEL_KEY, ref);
     }
@@ -52,21 +86,22 @@ export class ConversationReferences {
     await this.store.delete([userKey(aadObjectId)]);
   }
 
-  async user(aadObjectId: string): Promise<Partial<ConversationReference> | undefined> {
+  async user(aadObjectId: string): Promise<ConversationRef | undefined> {
     const items = await this.store.read([userKey(aadObjectId)]);
-    return items[userKey(aadObjectId)]?.ref as Partial<ConversationReference> | undefined;
+    return items[userKey(aadObjectId)]?.ref as ConversationRef | undefined;
   }
 
   /** The help-desk channel: as last seen, or built from its id and any known service URL. */
-  async helpDeskChannel(channelId: string, tenantId: string, fallback?: Partial<ConversationReference>): Promise<Partial<ConversationReference> | undefined> {
+  async helpDeskChannel(channelId: string, tenantId: string, fallback?: ConversationRef): Promise<ConversationRef | undefined> {
     const items = await this.store.read([CHANNEL_KEY]);
-    const seen = items[CHANNEL_KEY]?.ref as Partial<ConversationReference> | undefined;
+    const seen = items[CHANNEL_KEY]?.ref as ConversationRef | undefined;
     const base = seen ?? fallback;
     if (!base?.serviceUrl) return undefined;
     return {
       channelId: 'msteams',
       serviceUrl: base.serviceUrl,
-      bot: base.bot,
+      ...(base.bot ? { bot: base.bot } : {}),
+      ...(base.agent ? { agent: base.agent } : {}),
       conversation: { id: channelId, isGroup: true, conversationType: 'channel', tenantId, name: '' },
     };
   }

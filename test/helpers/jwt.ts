@@ -1,11 +1,12 @@
 // A stand-in for the Bot Framework's token side, on loopback: OpenID metadata and a JWKS with one
 // RSA signing key (endorsing msteams, webchat and directline, as Microsoft's keys do), RS256
 // tokens signed with node:crypto, and forgeries (other key, alg none, future nbf). With it, the
-// bot runs with botbuilder's real JWT validation (createAdapter's test cloud).
+// bot runs with its SDK's real JWT validation (the test cloud of either edge: botbuilder reads
+// the keys through the OpenID metadata, the Agents SDK at <authority>/discovery/v2.0/keys).
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CredentialsFactory, TestOnlyBotFrameworkCloud } from '../../src/teams/adapter';
+import type { CredentialsFactory, TestOnlyBotFrameworkCloud } from '../../src/teams/test-cloud';
 
 export interface TokenService {
   url: string;
@@ -16,7 +17,7 @@ export interface TokenService {
   channelToken(claims: { appId: string; serviceUrl: string } & Record<string, unknown>): string;
   /** Signs any header and payload with `key` (default: the service's signing key). */
   sign(header: Record<string, unknown>, payload: Record<string, unknown>, key?: KeyObject): string;
-  /** The test cloud for createAdapter; `signed` records each outgoing request's URL. */
+  /** The test cloud for startBot; `signed` records the URL of each outgoing request the bot signs (botbuilder) or gets a token for (Agents SDK). */
   cloud(appId: string, signed?: string[]): TestOnlyBotFrameworkCloud;
   close(): Promise<void>;
 }
@@ -51,7 +52,7 @@ export async function startTokenService(): Promise<TokenService> {
     if (req.url === '/v1/.well-known/openidconfiguration') {
       return json({ issuer: `${url}/`, jwks_uri: `${url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
     }
-    if (req.url === '/v1/.well-known/keys') {
+    if (req.url === '/v1/.well-known/keys' || req.url === '/entra/discovery/v2.0/keys') {
       return json({ keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams', 'webchat', 'directline'] }] });
     }
     res.writeHead(404);
@@ -90,6 +91,12 @@ export async function startTokenService(): Promise<TokenService> {
       oAuthScope: `${url}/bot-connector`,
       oAuthUrl: `${url}/oauth`,
       credentialsFactory,
+      authority: `${url}/entra`,
+      botToken: async (audience, serviceUrl) => {
+        signed?.push(serviceUrl);
+        const now = Math.floor(Date.now() / 1000);
+        return sign({ alg: 'RS256', typ: 'JWT', kid }, { iss: issuer, aud: audience, appid: appId, nbf: now, exp: now + 3600 });
+      },
     };
   };
   return {

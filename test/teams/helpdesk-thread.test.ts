@@ -2,8 +2,8 @@
 // Teams renders message text as markdown unless told otherwise: a guest named like a link would
 // become a link in the help desk's channel. The lines go out as plain text, without control
 // characters, and bounded.
-import type { CloudAdapter } from 'botbuilder';
 import type { Ticket } from '../../src/helpdesk/ticket';
+import type { EdgeMessenger } from '../../src/teams/edge';
 import { TeamsHelpDeskNotifier } from '../../src/teams/helpdesk-notifier';
 import type { ConversationReferences } from '../../src/teams/references';
 
@@ -11,25 +11,19 @@ const LINK = '[Open the portal](https://evil.example/login)';
 
 function setup() {
   const sent: { conversationId: string; activity: Record<string, unknown> }[] = [];
-  const adapter = {
-    continueConversationAsync: async (_appId: string, ref: { conversation: { id: string } }, logic: (context: unknown) => Promise<void>) => {
-      const context = {
-        sendActivity: async (a: unknown) => {
-          sent.push({ conversationId: ref.conversation.id, activity: typeof a === 'string' ? { text: a } : (a as Record<string, unknown>) });
-          return { id: 'reply-1' };
-        },
-        updateActivity: async () => undefined,
-      };
-      await logic(context);
+  const messenger: EdgeMessenger = {
+    send: async (ref, activity) => {
+      sent.push({ conversationId: ref.conversation!.id, activity: activity as unknown as Record<string, unknown> });
+      return 'reply-1';
     },
-  } as unknown as CloudAdapter;
+    update: async () => undefined,
+  };
   const references = {
     user: async () => ({ conversation: { id: 'personal-guest' } }),
     helpDeskChannel: async () => ({ conversation: { id: 'help-desk-channel' } }),
   } as unknown as ConversationReferences;
   const notifier = new TeamsHelpDeskNotifier({
-    adapter,
-    appId: 'app',
+    messenger,
     tenantId: 'tenant',
     references,
     channelId: 'help-desk-channel',

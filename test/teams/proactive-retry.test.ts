@@ -2,7 +2,8 @@
 // scripts (errors shaped like @azure/core-rest-pipeline's RestError, as botbuilder throws them).
 import type { TurnContext } from 'botbuilder';
 import { TEAMS_LIMITS } from '../../src/notices/pacing';
-import { ProactiveSender, retryAfterOf, type ProactiveAdapter } from '../../src/teams/proactive';
+import { BotbuilderMessenger, type ProactiveAdapter } from '../../src/teams/botbuilder-messenger';
+import { ProactiveSender, retryAfterOf } from '../../src/teams/proactive';
 
 type Answer = { id: string } | { status?: number; code?: string; headers?: Record<string, string>; name?: string } | Error;
 
@@ -44,8 +45,7 @@ function rig(answers: Answer[], options: Partial<ConstructorParameters<typeof Pr
     },
   };
   const sender = new ProactiveSender({
-    adapter,
-    appId: 'app',
+    messenger: new BotbuilderMessenger(adapter, 'app', { log: (e) => logs.push(e) }),
     limits: { ...TEAMS_LIMITS, marginMs: 0 },
     now: () => clock,
     sleep: async (ms) => {

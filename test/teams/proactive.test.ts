@@ -3,6 +3,7 @@
 // (windows x 0.2) so the suite stays quick; the bench runs the real ones.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { TEAMS_LIMITS, scaleLimits } from '../../src/notices/pacing';
+import { BotbuilderMessenger } from '../../src/teams/botbuilder-messenger';
 import { ProactiveSender, type SendResult } from '../../src/teams/proactive';
 import { startRateLimitedConnector, type RateLimitedConnector } from '../http/rate-limited-connector';
 
@@ -17,7 +18,7 @@ function adapterFor() {
     turnErrors++;
     await context.sendActivity('Sorry, something went wrong on my side. Please try again.').catch(() => undefined);
   };
-  return { adapter, turnErrors: () => turnErrors };
+  return { adapter, messenger: new BotbuilderMessenger(adapter, ''), turnErrors: () => turnErrors };
 }
 
 const refTo = (connector: RateLimitedConnector, conversationId: string) => ({
@@ -43,11 +44,10 @@ describe('ProactiveSender against a Teams-like connector', () => {
       uninstalled,
       latencyMs: 3,
     });
-    const { adapter, turnErrors } = adapterFor();
+    const { messenger, turnErrors } = adapterFor();
     const logs: Record<string, unknown>[] = [];
     const sender = new ProactiveSender({
-      adapter,
-      appId: '',
+      messenger,
       limits: LIMITS,
       maxInFlight: 16,
       baseDelayMs: 50,
@@ -119,8 +119,8 @@ describe('ProactiveSender against a Teams-like connector', () => {
 
   it('paces busy conversations to the per-conversation windows (a channel and its threads counted together)', async () => {
     connector = await startRateLimitedConnector({ limits: LIMITS, faults: { rate429: 0.02, rate500: 0.02, seed: 7 }, latencyMs: 2 });
-    const { adapter } = adapterFor();
-    const sender = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 50, parkAfterMs: 200 });
+    const { messenger } = adapterFor();
+    const sender = new ProactiveSender({ messenger, limits: LIMITS, baseDelayMs: 50, parkAfterMs: 200 });
     const channel = '19:helpdesk@thread.tacv2';
     const targets = ['a:alice', 'a:bob', channel, `${channel};messageid=1700000000000`];
     const started = performance.now();
@@ -159,8 +159,8 @@ describe('ProactiveSender against a Teams-like connector', () => {
         'a:busy': [{ status: 503, headers: { 'Retry-After': '1' } }],
       },
     });
-    const { adapter } = adapterFor();
-    const sender = new ProactiveSender({ adapter, appId: '', limits: LIMITS });
+    const { messenger } = adapterFor();
+    const sender = new ProactiveSender({ messenger, limits: LIMITS });
     const [a, b] = await Promise.all([
       sender.send(refTo(connector, 'a:throttled'), { type: 'message', text: 'one', channelData: { noticeId: 'one' } }),
       sender.send(refTo(connector, 'a:busy'), { type: 'message', text: 'two', channelData: { noticeId: 'two' } }),
@@ -176,7 +176,7 @@ describe('ProactiveSender against a Teams-like connector', () => {
 
   it('retries a 500 on its own schedule (not botbuilder’s 1 s), and gives up on 404 after one attempt', async () => {
     connector = await startRateLimitedConnector({ limits: LIMITS, script: { 'a:flaky': [{ status: 500 }] }, gone: ['a:gone'] });
-    const { adapter } = adapterFor();
+    const { messenger } = adapterFor();
     // The sender's waits are recorded (and still really slept): what was waited is asserted, not
     // how long the machine took.
     const waits: number[] = [];
@@ -184,7 +184,7 @@ describe('ProactiveSender against a Teams-like connector', () => {
       waits.push(ms);
       return new Promise<void>((resolve) => setTimeout(resolve, ms));
     };
-    const sender = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 40, random: () => 0.5, sleep });
+    const sender = new ProactiveSender({ messenger, limits: LIMITS, baseDelayMs: 40, random: () => 0.5, sleep });
     await expect(sender.send(refTo(connector, 'a:flaky'), 'hello')).resolves.toMatchObject({ outcome: 'sent', attempts: 2 });
     const seen = connector.requests.filter((r) => r.conversationId === 'a:flaky');
     expect(seen.map((r) => r.status)).toEqual([500, 200]); // one retry, and no hidden botbuilder one
@@ -200,9 +200,9 @@ describe('ProactiveSender against a Teams-like connector', () => {
       // on a busy machine: only the stalled attempts time out, every time.
       script: { 'a:reset': [{ reset: true }], 'a:stall': [{ stallMs: 60_000 }], 'a:reset-once': [{ reset: true }], 'a:stall-once': [{ stallMs: 60_000 }] },
     });
-    const { adapter } = adapterFor();
-    const atLeastOnce = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 1000 });
-    const atMostOnce = new ProactiveSender({ adapter, appId: '', limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 1000, retryAmbiguous: false });
+    const { messenger } = adapterFor();
+    const atLeastOnce = new ProactiveSender({ messenger, limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 1000 });
+    const atMostOnce = new ProactiveSender({ messenger, limits: LIMITS, baseDelayMs: 20, attemptTimeoutMs: 1000, retryAmbiguous: false });
     const msg = (id: string) => ({ type: 'message', text: id, channelData: { noticeId: id } });
     const results = await Promise.all([
       atLeastOnce.send(refTo(connector, 'a:reset'), msg('r')),
@@ -221,10 +221,9 @@ describe('ProactiveSender against a Teams-like connector', () => {
 
   it('without pacing, the same burst breaks the limits (the connector does enforce them)', async () => {
     connector = await startRateLimitedConnector({ limits: LIMITS });
-    const { adapter } = adapterFor();
+    const { messenger } = adapterFor();
     const unpaced = new ProactiveSender({
-      adapter,
-      appId: '',
+      messenger,
       limits: { perConversation: [{ windowMs: 1, max: 1_000_000 }], global: [{ windowMs: 1, max: 1_000_000 }], marginMs: 0 },
       maxAttempts: 1,
     });
