@@ -1,7 +1,7 @@
 // Does a Conditional Access policy apply to one sign-in event? Three answers: yes, no, or
 // "maybe" when the policy depends on something the context cannot tell (risk, location, device
 // attributes) — with the reason, so the card can say so instead of guessing.
-import type { ConditionalAccessPolicy, NamedLocation } from '@microsoft/microsoft-graph-types';
+import type { ConditionalAccessPolicy, ManagedDevice, NamedLocation } from '@microsoft/microsoft-graph-types';
 import { customSecurityAttributeLookup, evaluateRule, FilterRuleError, parseRule, type AttributeLookup, type Tri } from './filter-rule';
 import { AUTHENTICATOR_APP_ID, REGISTER_SECURITY_INFO_ACTION, type RegistrationContext } from './facts';
 import { roleName, type PreparedTenant, type PreparedUser } from './prepare';
@@ -14,15 +14,59 @@ export const EVENT_LABEL: Record<SignInEvent, string> = {
   'register-security-info': 'the "Register security information" user action',
 };
 
+/**
+ * The conditions of a policy, named as Conditional Access What If names them in
+ * `whatIfAnalysisResult.analysisReasons` (Graph v1.0 `whatIfAnalysisReasons`).
+ */
+export type ConditionName =
+  | 'users'
+  | 'workloadIdentities'
+  | 'application'
+  | 'userActions'
+  | 'devicePlatform'
+  | 'clientApps'
+  | 'location'
+  | 'devices'
+  | 'signInRisk'
+  | 'userRisk'
+  | 'insiderRisk'
+  | 'authenticationFlow';
+
 export interface Applicability {
   applies: Tri;
   /** Why it applies: one short clause per condition that matched. */
   matched: string[];
   /** Why it may apply: what the context cannot tell. */
   unknowns: string[];
+  /** When it does not apply: the first condition that rules it out. */
+  notMet?: ConditionName;
+  /** When it may apply: the conditions that cannot be decided, in the order checked. */
+  undecided?: ConditionName[];
 }
 
-const NOT: Applicability = { applies: false, matched: [], unknowns: [] };
+/**
+ * The attributes of the phone, as filters for devices see them: known from the tenant (the user's
+ * Intune-managed phone of this platform), or Microsoft's rule for a device it does not know
+ * (every attribute null). Without it, only the operating system is known (from the platform).
+ */
+export interface DeviceAttributes {
+  lookup: AttributeLookup;
+  /** Where the attributes come from, for evidence. */
+  source: string;
+}
+
+/**
+ * Sign-in conditions given explicitly (Conditional Access What If's signInConditions); the bot
+ * itself never knows them, so without them risk and authentication-flow conditions are unknown.
+ */
+export interface SuppliedConditions {
+  signInRiskLevel?: string;
+  userRiskLevel?: string;
+  insiderRiskLevel?: string;
+  authenticationFlow?: string;
+}
+
+const not = (condition: ConditionName): Applicability => ({ applies: false, matched: [], unknowns: [], notMet: condition });
 
 export function applicability(
   policy: ConditionalAccessPolicy,
@@ -30,25 +74,31 @@ export function applicability(
   tenant: PreparedTenant,
   user: PreparedUser,
   context: RegistrationContext,
+  device?: DeviceAttributes,
+  supplied: SuppliedConditions = {},
 ): Applicability {
   const c = policy.conditions;
-  if (!c) return NOT;
+  if (!c) return not('users');
   // Workload-identity policies (clientApplications) never apply to a user's sign-in.
-  if ((c.clientApplications?.includeServicePrincipals?.length ?? 0) > 0) return NOT;
-  // Policies scoped to device-code / transfer flows do not cover the Authenticator sign-in.
-  const transfer = c.authenticationFlows?.transferMethods as string | undefined;
-  if (transfer && transfer !== 'none') return NOT;
+  if ((c.clientApplications?.includeServicePrincipals?.length ?? 0) > 0) return not('workloadIdentities');
 
   const matched: string[] = [];
   const unknowns: string[] = [];
+  const undecided: ConditionName[] = [];
+  const unknown = (condition: ConditionName, text: string) => {
+    unknowns.push(text);
+    if (!undecided.includes(condition)) undecided.push(condition);
+  };
 
   const users = usersClause(policy, user);
-  if (!users) return NOT;
+  if (!users) return not('users');
   matched.push(users);
 
-  const resources = resourcesClause(policy, event, tenant, unknowns);
-  if (resources === false) return NOT;
+  const resourceUnknowns: string[] = [];
+  const resources = resourcesClause(policy, event, tenant, resourceUnknowns);
+  if (resources === false) return not(event === 'register-security-info' ? 'userActions' : 'application');
   matched.push(resources);
+  for (const text of resourceUnknowns) unknown('application', text);
 
   const platforms = c.platforms;
   if (platforms) {
@@ -56,34 +106,48 @@ export function applicability(
     const exclude = (platforms.excludePlatforms ?? []) as string[];
     const p = context.platform.toLowerCase();
     const has = (list: string[]) => list.some((x) => x.toLowerCase() === p || x === 'all');
-    if (include.length > 0 && !has(include)) return NOT;
-    if (exclude.some((x) => x.toLowerCase() === p || x === 'all')) return NOT;
+    if (include.length > 0 && !has(include)) return not('devicePlatform');
+    if (exclude.some((x) => x.toLowerCase() === p || x === 'all')) return not('devicePlatform');
     matched.push(`platforms: ${include.join(', ') || 'any'}${exclude.length ? ` (excluding ${exclude.join(', ')})` : ''}`);
   }
 
   const clientApps = (c.clientAppTypes ?? []) as string[];
-  if (clientApps.length > 0 && !clientApps.includes('all') && !clientApps.includes('mobileAppsAndDesktopClients')) return NOT;
+  if (clientApps.length > 0 && !clientApps.includes('all') && !clientApps.includes('mobileAppsAndDesktopClients')) return not('clientApps');
 
   const location = locationClause(policy, tenant.namedLocationsById, context);
-  if (location.applies === false) return NOT;
-  if (location.applies === 'unknown') unknowns.push(location.text);
+  if (location.applies === false) return not('location');
+  if (location.applies === 'unknown') unknown('location', location.text);
   else if (location.text) matched.push(location.text);
 
-  const devices = deviceFilterClause(policy, context);
-  if (devices.applies === false) return NOT;
-  if (devices.applies === 'unknown') unknowns.push(devices.text);
+  const devices = deviceFilterClause(policy, context, device);
+  if (devices.applies === false) return not('devices');
+  if (devices.applies === 'unknown') unknown('devices', devices.text);
   else if (devices.text) matched.push(devices.text);
 
-  const risks: [string, unknown[] | null | undefined][] = [
-    ['user risk', c.userRiskLevels],
-    ['sign-in risk', c.signInRiskLevels],
-    ['insider risk', c.insiderRiskLevels ? [c.insiderRiskLevels] : []],
+  const risks: [ConditionName, string, string[], string | undefined][] = [
+    ['userRisk', 'user risk', (c.userRiskLevels ?? []) as string[], supplied.userRiskLevel],
+    ['signInRisk', 'sign-in risk', (c.signInRiskLevels ?? []) as string[], supplied.signInRiskLevel],
+    ['insiderRisk', 'insider risk', c.insiderRiskLevels ? String(c.insiderRiskLevels).split(',').map((x) => x.trim()) : [], supplied.insiderRiskLevel],
   ];
-  for (const [label, levels] of risks) {
-    if (levels && levels.length > 0) unknowns.push(`it only applies at ${label} ${levels.join('/')}, which the bot cannot see`);
+  for (const [condition, label, levels, given] of risks) {
+    if (levels.length === 0) continue;
+    if (given === undefined) unknown(condition, `it only applies at ${label} ${levels.join('/')}, which the bot cannot see`);
+    else if (levels.some((l) => l.toLowerCase() === given.toLowerCase())) matched.push(`${label}: ${given}`);
+    else return not(condition);
   }
 
-  return { applies: unknowns.length > 0 ? 'unknown' : true, matched, unknowns };
+  // Device code flow / authentication transfer: the bot cannot tell how the user signed in.
+  const transfer = String(c.authenticationFlows?.transferMethods ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x && x !== 'none' && x !== 'unknownFutureValue');
+  if (transfer.length > 0) {
+    if (supplied.authenticationFlow === undefined) unknown('authenticationFlow', `it only applies to sign-ins through ${transfer.join(' or ')}, which the bot cannot tell`);
+    else if (transfer.some((t) => t.toLowerCase() === supplied.authenticationFlow!.toLowerCase())) matched.push(`authentication flow: ${supplied.authenticationFlow}`);
+    else return not('authenticationFlow');
+  }
+
+  return unknowns.length > 0 ? { applies: 'unknown', matched, unknowns, undecided } : { applies: true, matched, unknowns };
 }
 
 function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): string | null {
@@ -140,12 +204,15 @@ function resourcesClause(
 
   const filter = a.applicationFilter;
   if (filter?.rule) {
+    // A tenant without a service principal for Authenticator gets one, with no attributes, at the
+    // first sign-in: like a service principal with no attributes, it does not match.
     const sp = tenant.authenticatorServicePrincipal;
+    const lookup = customSecurityAttributeLookup(sp?.customSecurityAttributes as Record<string, unknown> | null | undefined, {
+      unreadable: tenant.facts.customSecurityAttributesUnreadable === true,
+    });
     let match: Tri;
-    let lookup: AttributeLookup | null = null;
-    if (sp) lookup = customSecurityAttributeLookup(sp.customSecurityAttributes as Record<string, unknown> | null);
     try {
-      match = lookup ? evaluateRule(parseRule(filter.rule), lookup) : 'unknown';
+      match = evaluateRule(parseRule(filter.rule), lookup);
     } catch (e) {
       if (!(e instanceof FilterRuleError)) throw e;
       match = 'unknown';
@@ -206,17 +273,20 @@ function locationClause(
 function deviceFilterClause(
   policy: ConditionalAccessPolicy,
   context: RegistrationContext,
+  device: DeviceAttributes | undefined,
 ): { applies: Tri; text: string } {
   const filter = policy.conditions?.devices?.deviceFilter;
   if (!filter?.rule) return { applies: true, text: '' };
   const os = context.platform === 'iOS' ? 'iOS' : 'Android';
-  const lookup: AttributeLookup = (name) => {
-    const attr = name.toLowerCase().replace(/^device\./, '');
-    if (attr === 'operatingsystem') return os;
-    // Other device attributes (compliance, trust type, model, extension attributes) belong to a
-    // device we cannot identify from the chat.
-    return undefined;
-  };
+  const lookup: AttributeLookup =
+    device?.lookup ??
+    ((name) => {
+      const attr = name.toLowerCase().replace(/^device\./, '');
+      if (attr === 'operatingsystem') return os;
+      // Other device attributes (compliance, trust type, model, extension attributes) belong to a
+      // device we cannot identify from the chat.
+      return undefined;
+    });
   let match: Tri;
   try {
     match = evaluateRule(parseRule(filter.rule), lookup);
@@ -225,6 +295,48 @@ function deviceFilterClause(
     match = 'unknown';
   }
   const applies: Tri = match === 'unknown' ? 'unknown' : filter.mode === 'exclude' ? !match : match;
-  const text = `device filter (${filter.mode}) "${filter.rule}"`;
-  return { applies, text: applies === 'unknown' ? `${text} depends on attributes of the phone the bot cannot see` : text };
+  const text = `device filter (${filter.mode}) "${filter.rule}"${device && applies !== 'unknown' ? ` (${device.source})` : ''}`;
+  return { applies, text: applies === 'unknown' ? `${text} depends on attributes of the phone the bot cannot see${device ? ` (${device.source})` : ''}` : text };
+}
+
+/**
+ * The phone's attributes for filters for devices, from the user's Intune-managed devices of this
+ * platform: compliance (`inGracePeriod` counts as compliant) and ownership are facts the tenant
+ * holds. With no managed phone, Microsoft's rule for a device it does not know applies: every
+ * attribute is null, so a positive operator (-eq, -contains, -startsWith, -endsWith, -in) never
+ * matches and a negative one (-ne, -notContains, -notStartsWith, -notEndsWith, -notIn) does.
+ */
+export function phoneAttributes(managedDevices: readonly ManagedDevice[], platform: RegistrationContext['platform']): DeviceAttributes {
+  const pattern = platform === 'iOS' ? /^(ios|ipados)$/i : /^android/i;
+  const phones = managedDevices.filter((d) => pattern.test(d.operatingSystem ?? ''));
+  const os = platform === 'iOS' ? 'iOS' : 'Android';
+  if (phones.length === 0) {
+    return { lookup: () => null, source: `${os}: the user has no Intune-managed ${os} phone, so the phone has no device attributes` };
+  }
+  // Several managed phones of this platform: an attribute is known only where they all agree.
+  const agreed = (values: (string | boolean | undefined)[]): string | boolean | undefined =>
+    values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined;
+  const attributes: Record<string, string | boolean | undefined> = {
+    operatingsystem: os,
+    iscompliant: agreed(phones.map((d) => compliance(d.complianceState))),
+    deviceownership: agreed(phones.map((d) => ownership(d.managedDeviceOwnerType))),
+  };
+  const names = phones.map((d) => `"${d.deviceName ?? d.id ?? 'managed phone'}"`).join(', ');
+  const shown = [`isCompliant ${attributes.iscompliant ?? 'unknown'}`, `deviceOwnership ${attributes.deviceownership ?? 'unknown'}`].join(', ');
+  return {
+    lookup: (name) => attributes[name.toLowerCase().replace(/^device\./, '')],
+    source: `the Intune-managed ${os} phone${phones.length > 1 ? 's' : ''} ${names}: ${shown}`,
+  };
+}
+
+function compliance(state: string | null | undefined): boolean | undefined {
+  if (state === 'compliant' || state === 'inGracePeriod') return true;
+  if (state === 'noncompliant' || state === 'conflict' || state === 'error') return false;
+  return undefined;
+}
+
+function ownership(owner: string | null | undefined): string | undefined {
+  if (owner === 'company') return 'Company';
+  if (owner === 'personal') return 'Personal';
+  return undefined;
 }

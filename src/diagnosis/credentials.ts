@@ -145,7 +145,8 @@ export function presentable(tenant: PreparedTenant, user: PreparedUser, context:
   }
 
   const os = context.platform === 'iOS' ? /^(ios|ipados)$/i : /^android/i;
-  const device = user.facts.managedDevices.find((d) => os.test(d.operatingSystem ?? '') && d.complianceState === 'compliant');
+  // Conditional Access treats a device in its compliance grace period as compliant.
+  const device = user.facts.managedDevices.find((d) => os.test(d.operatingSystem ?? '') && (d.complianceState === 'compliant' || d.complianceState === 'inGracePeriod'));
 
   return { factors, fido2, tap, compliantDeviceName: device ? (device.deviceName ?? device.id ?? 'managed device') : null, methodLabels: labels, unusableFido2 };
 }

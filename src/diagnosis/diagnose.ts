@@ -1,14 +1,24 @@
 // The engine: tenant facts + user facts + registration context → findings, workarounds, escalate.
 // Pure: no I/O, no clock (the context carries "now").
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
-import { applicability, EVENT_LABEL, type SignInEvent } from './applicability';
+import { applicability, EVENT_LABEL, phoneAttributes, type Applicability, type DeviceAttributes, type SignInEvent } from './applicability';
 import { fmt, isTargeted, presentable, type Presentable } from './credentials';
-import { MIN_OS_VERSION, type ExemptionGroup, type RegistrationContext, type TenantFacts, type UserFacts } from './facts';
+import { MIN_OS_VERSION, MY_SIGN_INS_APP_ID, type ExemptionGroup, type RegistrationContext, type SignInFact, type TenantFacts, type UserFacts } from './facts';
 import { evaluateGrant, type GrantResult } from './grant';
 import { methodPolicyIssues } from './method-policy';
 import { prepareTenant, prepareUser, type PreparedTenant, type PreparedUser } from './prepare';
 import { checkRemedies } from './remedies';
 import { FINDING_CODES, type Diagnosis, type Finding, type FindingCode } from './result';
+import {
+  agreementOf,
+  attemptText,
+  relevantSignIns,
+  signInRef,
+  targetsRegisterSecurityInfo,
+  toObservedSignIn,
+  type Observed,
+  type SignInObservation,
+} from './sign-ins';
 import { SELF_SERVICE, workaroundsFor } from './workarounds';
 
 const MIN_OS = MIN_OS_VERSION;
@@ -21,10 +31,73 @@ export interface PolicyBlock {
   blocking: boolean;
   grant: GrantResult;
   evidence: string;
+  /** Set when a sign-in showed the policy applying (it failed there). */
+  observed?: ObservedApplication;
 }
 
 /** Conditional Access What If's answer for one event: policy id → applies, and why not. */
 export type WhatIfVerdicts = Map<string, { applies: boolean; reason: string }>;
+
+/**
+ * A policy a sign-in showed applying to the user (its result was `failure`): its conditions held
+ * for that sign-in, whatever the prediction said. A remedy's re-diagnosis keeps this (the user is
+ * still where they were) for the policies the remedy cannot affect.
+ */
+export interface ObservedApplication {
+  policy: ConditionalAccessPolicy;
+  event: SignInEvent;
+  /** The failed sign-ins, newest first. */
+  signIns: SignInFact[];
+  /** The engine thought the user could satisfy the grant, yet the sign-in failed: it stays blocking. */
+  unexplained: boolean;
+}
+
+/**
+ * What If's `analysisReasons` (Graph v1.0 `whatIfAnalysisReasons`) that are final: the condition
+ * was evaluated from what the request said (the user, the app or user action, the platform, the
+ * client app) or the policy itself. Any other reason — `location`, `devices`, `signInRisk`,
+ * `userRisk`, `insiderRisk`, `authenticationFlow`, `notEnoughInformation`, or a member added later
+ * — names a condition the bot did not supply: the policy may apply.
+ */
+export const FINAL_WHAT_IF_REASONS: ReadonlySet<string> = new Set([
+  'users',
+  'workloadIdentities',
+  'application',
+  'userActions',
+  'authenticationContext',
+  'devicePlatform',
+  'clientApps',
+  'time',
+  'emptyPolicy',
+  'invalidPolicy',
+  'invalidCondition',
+  'policyNotEnabled',
+]);
+
+const WHAT_IF_CONDITION_TEXT: Record<string, string> = {
+  location: 'its location condition (the bot does not know where the user signs in from)',
+  devices: 'its filter for devices',
+  signInRisk: 'its sign-in risk condition (the bot cannot see sign-in risk)',
+  userRisk: 'its user risk condition (the bot cannot see user risk)',
+  insiderRisk: 'its insider risk condition (the bot cannot see insider risk)',
+  authenticationFlow: 'its authentication flows condition (the bot cannot tell how the user signs in)',
+  notEnoughInformation: 'a condition it had not enough information for',
+};
+
+/** The reasons of one What If verdict ("location", or a comma-separated list). */
+export function whatIfReasons(reason: string): string[] {
+  return reason
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+}
+
+/** True when What If's "not applied" rests only on conditions the bot did not give it. */
+export function isUnsuppliedWhatIfVerdict(verdict: { applies: boolean; reason: string }): boolean {
+  if (verdict.applies) return false;
+  const reasons = whatIfReasons(verdict.reason);
+  return reasons.length === 0 || reasons.every((r) => !FINAL_WHAT_IF_REASONS.has(r));
+}
 
 export interface DiagnoseOptions {
   /** Microsoft's verdicts on which policies apply; they replace the local evaluator's. */
@@ -33,12 +106,21 @@ export interface DiagnoseOptions {
   whatIfUnavailable?: string;
   /** The help desk's exemption group: with it, the `temporary-exemption` remedy is checked. */
   exemptionGroup?: ExemptionGroup;
+  /**
+   * The user's sign-ins (and the Correlation ID they pasted), when the sign-in log can be read;
+   * the diagnosis then has `observed`. Absent: no permission or licence, or none read.
+   */
+  signIns?: SignInObservation;
+  /** Policies sign-ins showed applying, carried into a remedy's re-diagnosis (see remedies.ts). */
+  observedApplications?: ObservedApplication[];
 }
 
 /** One diagnosis before remedies, with the CA policy blocks behind it (for the remedy checks). */
 export interface Evaluation {
   diagnosis: Diagnosis;
   blocks: PolicyBlock[];
+  /** The policies the sign-ins showed applying (empty without sign-ins). */
+  observedApplications: ObservedApplication[];
 }
 
 /**
@@ -68,7 +150,23 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
     });
 
   // Conditional Access, both events. One finding per code, listing every policy behind it.
-  const blocks = conditionalAccessBlocks(tenant, user, context, p, options);
+  // The phone's attributes for filters for devices come from the user's managed devices.
+  const device = phoneAttributes(userFacts.managedDevices, context.platform);
+  const predicted = conditionalAccessBlocks(tenant, user, context, p, options, device);
+  // What the sign-ins show: failed policies block (whatever the prediction said), report-only
+  // failures are mentioned.
+  let observed: Observed | undefined;
+  let observedApplications = options.observedApplications ?? [];
+  let reportOnly: { policy: ConditionalAccessPolicy; signIns: SignInFact[] }[] = [];
+  if (options.signIns) {
+    const policiesById = new Map(tenant.facts.conditionalAccessPolicies.map((x) => [x.id ?? '', x]));
+    const relevant = relevantSignIns(options.signIns.signIns, context.at, policiesById, options.signIns.correlationId);
+    const predictedBlocking = new Set(predicted.filter((b) => b.blocking).map((b) => b.policy.id ?? ''));
+    observed = { signIns: relevant.map(toObservedSignIn), agreement: agreementOf(predictedBlocking, relevant) };
+    observedApplications = observedFailures(relevant, policiesById, tenant, p);
+    reportOnly = reportOnlyFailures(relevant, policiesById);
+  }
+  const blocks = withObservations(predicted, observedApplications, reportOnly, tenant, context, p, options.signIns !== undefined);
   const grouped = new Map<string, PolicyBlock[]>();
   for (const b of blocks) {
     const key = `${b.code}|${b.blocking}`;
@@ -153,21 +251,52 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
     findings,
     workarounds,
     remedies: [],
+    ...(observed ? { observed } : {}),
     escalate,
   };
-  return { diagnosis, blocks };
+  return { diagnosis, blocks, observedApplications };
 }
 
-function conditionalAccessBlocks(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext, p: Presentable, options: DiagnoseOptions): PolicyBlock[] {
+/**
+ * Applicability when What If answered for the policy. What If is the authority on the conditions
+ * it evaluated; a "not applied" whose reasons are conditions the bot did not supply (location,
+ * risk, device, authentication flow) is not final: the engine decides those conditions from the
+ * tenant's facts where it can (the managed phone for a device filter, a known location), and
+ * otherwise the policy may apply, with the condition named.
+ */
+function withWhatIf(local: Applicability, verdict: { applies: boolean; reason: string } | undefined, context: RegistrationContext): Applicability {
+  if (!verdict) return local;
+  if (verdict.applies) return { ...local, applies: true, unknowns: [] };
+  if (!isUnsuppliedWhatIfVerdict(verdict)) return { ...local, applies: false, unknowns: [] };
+  const reasons = whatIfReasons(verdict.reason);
+  const locationKnown = context.trustedLocation !== undefined || context.namedLocationIds !== undefined;
+  // Conditions the engine decides itself from facts What If was not given.
+  const decidedLocally = (r: string) => r === 'devices' || (r === 'location' && locationKnown);
+  const LOCAL_CONDITIONS = ['location', 'devices', 'signInRisk', 'userRisk', 'insiderRisk', 'authenticationFlow'];
+  if (local.applies === false && local.notMet && LOCAL_CONDITIONS.includes(local.notMet)) return local;
+  if (local.applies === true && reasons.length > 0 && reasons.every(decidedLocally)) return local;
+  const unknowns = [...(local.applies === 'unknown' ? local.unknowns : [])];
+  const which = reasons.length > 0 ? reasons.map((r) => WHAT_IF_CONDITION_TEXT[r] ?? `its "${r}" condition`).join(' and ') : 'a condition it was not given';
+  unknowns.push(`Conditional Access What If answered "not applied" (analysisReasons ${verdict.reason || 'none'}) only because of ${which}, which the bot did not supply`);
+  return { ...local, applies: 'unknown', unknowns };
+}
+
+function conditionalAccessBlocks(
+  tenant: PreparedTenant,
+  user: PreparedUser,
+  context: RegistrationContext,
+  p: Presentable,
+  options: DiagnoseOptions,
+  device: DeviceAttributes,
+): PolicyBlock[] {
   const out: PolicyBlock[] = [];
   for (const event of ['authenticator-sign-in', 'register-security-info'] as const) {
     const verdicts = options.whatIf?.[event];
     const source = verdicts ? ' (applicability: Conditional Access What If)' : options.whatIfUnavailable ? ` (evaluated locally: ${options.whatIfUnavailable})` : '';
     for (const policy of tenant.policies) {
-      const local = applicability(policy, event, tenant, user, context);
-      const verdict = verdicts?.get(policy.id ?? '');
+      const local = applicability(policy, event, tenant, user, context, device);
       // What If is the authority on applicability where it answered; the engine decides the grant.
-      const a = verdict ? { ...local, applies: verdict.applies, unknowns: verdict.applies ? [] : local.unknowns } : local;
+      const a = withWhatIf(local, verdicts?.get(policy.id ?? ''), context);
       if (a.applies === false) continue;
       const grant = evaluateGrant(policy, tenant, p);
       if (grant.satisfied === true) continue;
@@ -192,6 +321,113 @@ function conditionalAccessBlocks(tenant: PreparedTenant, user: PreparedUser, con
   return out;
 }
 
+/** The sign-in event an observed policy stands for. */
+function observedEvent(policy: ConditionalAccessPolicy, signIn: SignInFact): SignInEvent {
+  if (targetsRegisterSecurityInfo(policy)) return 'register-security-info';
+  if (policy.conditions?.applications) return 'authenticator-sign-in';
+  return (signIn.appId ?? '').toLowerCase() === MY_SIGN_INS_APP_ID ? 'register-security-info' : 'authenticator-sign-in';
+}
+
+/** Groups the policies by id with the sign-ins where their result was `result`, newest first. */
+function policiesWithResult(
+  relevant: readonly SignInFact[],
+  policiesById: ReadonlyMap<string, ConditionalAccessPolicy>,
+  result: string,
+): { policy: ConditionalAccessPolicy; signIns: SignInFact[] }[] {
+  const byId = new Map<string, { policy: ConditionalAccessPolicy; signIns: SignInFact[] }>();
+  for (const s of relevant) {
+    if (s.errorCode === 0) continue;
+    for (const applied of s.policies) {
+      if (applied.result !== result || !applied.id) continue;
+      // A policy deleted since the sign-in is known only by what the sign-in says of it.
+      const policy = policiesById.get(applied.id) ?? { id: applied.id, displayName: applied.displayName ?? applied.id, state: 'enabled' as const };
+      const entry = byId.get(applied.id) ?? { policy, signIns: [] };
+      if (!entry.signIns.includes(s)) entry.signIns.push(s);
+      byId.set(applied.id, entry);
+    }
+  }
+  return [...byId.values()];
+}
+
+function observedFailures(
+  relevant: readonly SignInFact[],
+  policiesById: ReadonlyMap<string, ConditionalAccessPolicy>,
+  tenant: PreparedTenant,
+  p: Presentable,
+): ObservedApplication[] {
+  return policiesWithResult(relevant, policiesById, 'failure').map(({ policy, signIns }) => ({
+    policy,
+    event: observedEvent(policy, signIns[0]),
+    signIns,
+    unexplained: evaluateGrant(policy, tenant, p).satisfied === true,
+  }));
+}
+
+function reportOnlyFailures(relevant: readonly SignInFact[], policiesById: ReadonlyMap<string, ConditionalAccessPolicy>): { policy: ConditionalAccessPolicy; signIns: SignInFact[] }[] {
+  return policiesWithResult(relevant, policiesById, 'reportOnlyFailure');
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The predicted blocks with what the sign-ins show: a policy that failed in a sign-in applies,
+ * so it blocks unless the user can now satisfy its grant (in the diagnosis the sign-ins come from,
+ * it blocks: the failure is a fact; after a remedy, the grant decides); a report-only failure is
+ * mentioned, not blocking.
+ */
+function withObservations(
+  predicted: PolicyBlock[],
+  applications: readonly ObservedApplication[],
+  reportOnly: readonly { policy: ConditionalAccessPolicy; signIns: SignInFact[] }[],
+  tenant: PreparedTenant,
+  context: RegistrationContext,
+  p: Presentable,
+  fromSignIns: boolean,
+): PolicyBlock[] {
+  if (applications.length === 0 && reportOnly.length === 0) return predicted;
+  const observedIds = new Set(applications.map((o) => o.policy.id ?? ''));
+  const out = predicted.filter((b) => !observedIds.has(b.policy.id ?? ''));
+  for (const o of applications) {
+    const before = predicted.filter((b) => b.policy.id === o.policy.id);
+    const grant = evaluateGrant(o.policy, tenant, p);
+    const name = o.policy.displayName ?? o.policy.id ?? 'a policy';
+    const state = o.policy.state ?? 'enabled';
+    const enforced = state === 'enabled';
+    const blocking = enforced && (grant.satisfied !== true || o.unexplained);
+    if (!blocking && !fromSignIns) continue;
+    const [latest, ...earlier] = o.signIns;
+    const why = [...new Set(grant.failing.map((c) => c.why))].join('; ');
+    const prediction = before.length
+      ? ` Before the sign-ins were read: ${before.map((b) => b.evidence).join(' ')}`
+      : ' Before the sign-ins were read, it was not predicted to block.';
+    const evidence = fromSignIns
+      ? [
+          `${capitalise(attemptText(latest))}: '${name}' failed ${signInRef(latest)}`,
+          earlier.length ? `; it also failed in ${earlier.length} earlier attempt${earlier.length > 1 ? 's' : ''} of the last 24 hours` : '',
+          `. So it applies to ${EVENT_LABEL[o.event]} on ${context.platform}; grant: ${grant.summary}${why ? `; ${why}` : ''}`,
+          o.unexplained ? '; by the tenant\'s facts the user can satisfy its grant, so why it failed is not known' : '',
+          enforced ? '' : ` — it has since been ${state === 'disabled' ? 'disabled' : 'set to report-only'}, so it no longer blocks`,
+          '.',
+          prediction,
+        ].join('')
+      : `'${name}' applies to ${EVENT_LABEL[o.event]} on ${context.platform} (it failed in ${attemptText(latest)} ${signInRef(latest)}); grant: ${grant.summary}${why ? `; ${why}` : ''}${o.unexplained ? '; why it failed is not known' : ''}.`;
+    out.push({ policy: o.policy, event: o.event, code: classify(o.event, grant), blocking, grant, evidence, observed: o });
+  }
+  for (const r of reportOnly) {
+    const [latest] = r.signIns;
+    const note = `${capitalise(attemptText(latest))}: report-only '${r.policy.displayName ?? r.policy.id}' reported a failure (reportOnlyFailure) ${signInRef(latest)}; report-only, so it did not block.`;
+    const existing = out.findIndex((b) => b.policy.id === r.policy.id);
+    if (existing >= 0) {
+      out[existing] = { ...out[existing], evidence: `${out[existing].evidence} ${note}` };
+      continue;
+    }
+    const event = observedEvent(r.policy, latest);
+    const grant = evaluateGrant(r.policy, tenant, p);
+    out.push({ policy: r.policy, event, code: classify(event, grant), blocking: false, grant, evidence: note });
+  }
+  return out;
+}
+
 /** Where the local evaluator and What If disagree on applicability (a bug report about ours). */
 export function whatIfDisagreements(
   tenantFacts: TenantFacts,
@@ -205,8 +441,9 @@ export function whatIfDisagreements(
   for (const [event, verdicts] of Object.entries(whatIf) as [SignInEvent, WhatIfVerdicts][]) {
     for (const policy of tenant.policies) {
       const verdict = verdicts.get(policy.id ?? '');
-      if (!verdict) continue;
-      const local = applicability(policy, event, tenant, user, context);
+      // A "not applied" for a condition the bot did not supply is not a disagreement.
+      if (!verdict || isUnsuppliedWhatIfVerdict(verdict)) continue;
+      const local = applicability(policy, event, tenant, user, context, phoneAttributes(userFacts.managedDevices, context.platform));
       if (local.applies === 'unknown' || local.applies === verdict.applies) continue;
       out.push({
         policyId: policy.id ?? '',

@@ -20,6 +20,8 @@ export const AUTHENTICATOR_AAGUID = {
   android: 'de1e552d-db1d-4423-a619-566b625cdc84',
 } as const;
 export const REGISTER_SECURITY_INFO_ACTION = 'urn:user:registersecurityinfo';
+/** "My Sign-ins" (mysignins.microsoft.com), where security information is registered. */
+export const MY_SIGN_INS_APP_ID = '19db86c3-b2b9-44cc-b339-36da233a3be2';
 
 export type Platform = 'android' | 'iOS';
 /** The oldest OS major version with passkeys in Microsoft Authenticator, per platform. */
@@ -59,6 +61,12 @@ export interface TenantFacts {
   methodConfigurations: TargetedMethodConfiguration[];
   /** The Microsoft Authenticator service principal (for application filters); null if the tenant has none. */
   authenticatorServicePrincipal: ServicePrincipal | null;
+  /**
+   * True only when the facts were read without the permission to read custom security attributes
+   * (a snapshot or export says so): application filters on attributes are then "may apply".
+   * Otherwise `customSecurityAttributes` null, {} or absent means no attribute is assigned.
+   */
+  customSecurityAttributesUnreadable?: boolean;
 }
 
 /** Facts about one user. */
@@ -95,6 +103,30 @@ export interface RegistrationContext {
   namedLocationIds?: string[];
   /** Whether the user is on a trusted location, when known. */
   trustedLocation?: boolean;
+}
+
+/** A policy's outcome in one sign-in (signIn.appliedConditionalAccessPolicies). */
+export interface AppliedPolicyFact {
+  id: string;
+  displayName?: string;
+  /** appliedConditionalAccessPolicyResult: success, failure, notApplied, notEnabled, reportOnlyFailure, ... */
+  result: string;
+  enforcedGrantControls?: string[];
+}
+
+/** One sign-in from the sign-in log (GET /auditLogs/signIns, v1.0), reduced to what the engine reads. */
+export interface SignInFact {
+  id: string;
+  /** ISO time the sign-in started. */
+  createdDateTime: string;
+  userId?: string;
+  appId?: string;
+  appDisplayName?: string;
+  correlationId?: string;
+  /** status.errorCode: 0 = success. */
+  errorCode: number;
+  failureReason?: string;
+  policies: AppliedPolicyFact[];
 }
 
 /**

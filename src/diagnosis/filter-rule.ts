@@ -172,13 +172,18 @@ function compare(actual: ReturnType<AttributeLookup>, op: string, expected: stri
  * Attribute lookup over a service principal's customSecurityAttributes, for
  * `CustomSecurityAttribute.<Set>_<Attribute>` names. The Graph shape is
  * `{ "<Set>": { "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue", "<Attribute>": value } }`.
+ *
+ * `null`, `{}` or no value at all means no attribute is assigned — which is how Microsoft's own
+ * evaluation sees such a service principal (an attribute that is not there is null, so a positive
+ * operator does not match and a negative one does). Only when the facts were read without the
+ * permission to read attributes (`unreadable`) is every attribute unknown.
  */
-export function customSecurityAttributeLookup(attributes: Record<string, unknown> | null | undefined): AttributeLookup {
+export function customSecurityAttributeLookup(attributes: Record<string, unknown> | null | undefined, options: { unreadable?: boolean } = {}): AttributeLookup {
   return (name) => {
     const m = /^customsecurityattribute\.([^_]+)_(.+)$/i.exec(name);
     if (!m) return undefined;
-    // null: Graph hides attributes the caller may not read, so they are unknown, not absent.
-    if (attributes === null || attributes === undefined) return undefined;
+    if (options.unreadable) return undefined;
+    if (attributes === null || attributes === undefined || typeof attributes !== 'object') return null;
     const set = Object.entries(attributes).find(([k]) => k.toLowerCase() === m[1].toLowerCase())?.[1];
     if (!set || typeof set !== 'object') return null;
     const value = Object.entries(set as Record<string, unknown>).find(

@@ -8,8 +8,10 @@
 // passkey in the current profile changes what the user can present, not whom or what a policy
 // targets) and evaluates locally the policies it can affect: for the exemption, those whose
 // users condition names the exemption group or a group it is nested in; for the compliant phone,
-// those with a device filter (What If is not told about the device). Nothing else is carried
-// over from the first diagnosis (sign-ins observed before the remedy say nothing about after it).
+// those with a device filter (What If is not told about the device). Sign-ins: a policy that
+// failed in one of the user's sign-ins is known to apply to them, and that is carried over for the
+// policies the remedy cannot affect (whether it still blocks is decided by its grant after the
+// remedy); the failures themselves are not (sign-ins before the remedy say nothing about after it).
 import type { AuthenticationMethod, ConditionalAccessPolicy, Fido2AuthenticationMethod, ManagedDevice } from '@microsoft/microsoft-graph-types';
 import type { SignInEvent } from './applicability';
 import { fmt, isTargeted } from './credentials';
@@ -236,9 +238,11 @@ function updateOs(c: Case): Remedy {
 
 function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wording: Wording): Remedy {
   const { input, base } = c;
+  const observedApplications = base.observedApplications.filter((o) => !change.stale?.(o.policy));
   const options: DiagnoseOptions = {
     whatIf: withoutStale(input.options.whatIf, change.stale, c.tenant.policies),
     ...(input.options.whatIfUnavailable ? { whatIfUnavailable: input.options.whatIfUnavailable } : {}),
+    ...(observedApplications.length ? { observedApplications } : {}),
   };
   const after = c.evaluate(input.tenantFacts, change.userFacts, change.context, options);
 
@@ -295,7 +299,13 @@ function whySentence(w: Wording, d: RemedyDetail): string {
 function reasonsFor(f: Finding, after: Evaluation, w: Wording, context: RegistrationContext): string[] {
   if (f.code.startsWith('ca-')) {
     const blocks = after.blocks.filter((b) => b.blocking && b.code === f.code);
-    if (blocks.length > 0) return blocks.map((b) => `'${b.policy.displayName ?? b.policy.id}' ${w.policyReason(b)}`);
+    if (blocks.length > 0) {
+      return blocks.map((b) =>
+        b.observed?.unexplained
+          ? `'${b.policy.displayName ?? b.policy.id}' failed in the user's sign-in for a reason the bot cannot see`
+          : `'${b.policy.displayName ?? b.policy.id}' ${w.policyReason(b)}`,
+      );
+    }
   }
   return [findingReason(f, context)];
 }

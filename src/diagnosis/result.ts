@@ -1,5 +1,6 @@
 // What the engine answers (contract: diagnosis.md). The codes are stable identifiers shared by
 // tests, cards, tickets and logs.
+import type { Observed } from './sign-ins';
 
 export const FINDING_CODES = [
   'ca-auth-strength-loop',
@@ -131,5 +132,7 @@ export interface Diagnosis {
   workarounds: Workaround[];
   /** Each remedy that fits the case, checked by re-diagnosing with it applied; [] when nothing blocks. */
   remedies: Remedy[];
+  /** What the user's sign-ins show; absent when sign-ins cannot be read (no permission or licence). */
+  observed?: Observed;
   escalate: boolean;
 }

@@ -10,6 +10,7 @@ export function tenantFactsOfSnapshot(snapshot: TenantSnapshot): TenantFacts {
     authenticationStrengths: snapshot.authenticationStrengthPolicies,
     methodConfigurations: snapshot.authenticationMethodsPolicy.authenticationMethodConfigurations,
     authenticatorServicePrincipal: snapshot.servicePrincipals.find((s) => s.appId.toLowerCase() === AUTHENTICATOR_APP_ID) ?? null,
+    ...(snapshot.tenant.customSecurityAttributesUnreadable === true ? { customSecurityAttributesUnreadable: true } : {}),
   };
 }
 

@@ -3,9 +3,13 @@
 // device platforms, client apps, network locations, device filters and risk.
 // Unless said otherwise the policy is example 01's "Passkeys everywhere" and lena (password +
 // phone) cannot satisfy its grant, so "applies" shows as a blocking ca-auth-strength-loop.
-import type { Diagnosis } from '../../src/diagnosis';
+import { diagnose, type Diagnosis } from '../../src/diagnosis';
+import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import {
+  AT,
   AUTHENTICATOR_APP_ID,
+  LENA,
+  managedPhone,
   blockingCodes,
   caCodes,
   codes,
@@ -141,16 +145,25 @@ describe('Filter for applications (custom security attributes of the Authenticat
     applies(withAttributes(excludeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: {} }));
   });
 
-  it('no Authenticator service principal: an exclude filter may or may not exclude it → may apply, with the reason', () => {
-    mayApply(withAttributes(excludeBy(`${A} -eq "Bootstrap"`), null), /attribute|filter/i);
+  // A service principal with no attributes (null, {} or none at all; or no service principal yet,
+  // which Authenticator's first sign-in creates without attributes) does not match: only facts
+  // read without the permission to read attributes make such a filter "may apply".
+  it('no Authenticator service principal: an exclude filter does not match it, the policy applies', () => {
+    applies(withAttributes(excludeBy(`${A} -eq "Bootstrap"`), null));
   });
 
-  it('no Authenticator service principal: an include filter → may apply, with the reason', () => {
-    mayApply(withAttributes(includeBy(`${A} -eq "Bootstrap"`), null), /attribute|filter/i);
+  it('no Authenticator service principal: an include filter does not match it, the policy does not apply', () => {
+    doesNotApply(withAttributes(includeBy(`${A} -eq "Bootstrap"`), null));
   });
 
-  it('attributes not readable (Graph returns customSecurityAttributes null without the Attribute Assignment Reader permission) → may apply', () => {
-    mayApply(withAttributes(excludeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: null }), /attribute|filter/i);
+  it('customSecurityAttributes null: no attribute is assigned, an exclude filter does not match', () => {
+    applies(withAttributes(excludeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: null }));
+  });
+
+  it('attributes not readable (a snapshot marked customSecurityAttributesUnreadable) → may apply', () => {
+    const snapshot = only({ applications: excludeBy(`${A} -eq "Bootstrap"`) }, { servicePrincipal: { customSecurityAttributes: null } });
+    const d = diagnose({ ...tenantFactsOf(snapshot), customSecurityAttributesUnreadable: true }, userFactsOf(snapshot, LENA), { platform: 'android', at: AT });
+    mayApply(d, /attribute|filter/i);
   });
 });
 
@@ -234,7 +247,10 @@ describe('Network locations', () => {
 });
 
 describe('Filter for devices', () => {
-  const filtered = (mode: 'include' | 'exclude', rule: string) => only({ deviceFilter: { mode, rule } });
+  // The phone's attributes come from the user's Intune-managed phone of the platform (here an
+  // Android one); without one, every attribute is null (see device-filters.test.ts).
+  const filtered = (mode: 'include' | 'exclude', rule: string) =>
+    only({ deviceFilter: { mode, rule } }, { lena: { managedDevices: [managedPhone('Android')] } });
 
   it('include device.operatingSystem -eq "Android" applies on Android', () => {
     applies(run(filtered('include', 'device.operatingSystem -eq "Android"'), { platform: 'android' }));
@@ -246,7 +262,7 @@ describe('Filter for devices', () => {
     doesNotApply(run(filtered('exclude', 'device.operatingSystem -eq "Android"'), { platform: 'android' }));
     applies(run(filtered('exclude', 'device.operatingSystem -eq "Android"'), { platform: 'iOS' }));
   });
-  it('a rule on another device attribute (trust type) → may apply', () => {
+  it('a rule on another device attribute of the managed phone (trust type) → may apply', () => {
     mayApply(run(filtered('include', 'device.trustType -eq "AzureAD"')), /device/i);
   });
   it('an -and that fails on the operating system is decided even though the other attribute is unknown', () => {
