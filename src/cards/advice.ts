@@ -1,17 +1,33 @@
 // What to tell whom, from a diagnosis: the main finding and its cause, and the steps for the
 // employee, the admin and the help desk. Card-agnostic (plain data), so a help-desk ticket or a
 // text reply can reuse it; views.ts lays it out on the diagnosis card.
-import { WORKAROUND_CODES, type Audience, type Diagnosis, type Finding, type FindingCode, type WorkaroundCode } from '../diagnosis';
+//
+// The employee's steps promise only what the engine checked: a Temporary Access Pass is offered
+// as the way through only where its remedy `clears` (diagnosis.md, "Remedies"), and otherwise the
+// help desk takes it. The admin's steps stay consistent with the tenant: no split design proposed
+// where one is in place (the blocking policy already accepts a TAP, or the tenant has the design
+// for other people), a security key first where only security keys are allowed.
+import { WORKAROUND_CODES, type Audience, type Diagnosis, type Finding, type FindingCode, type Remedy, type WorkaroundCode } from '../diagnosis';
 import {
   HALF_FINISHED_REGISTRATION,
   HEADINGS,
-  PROVIDER_SETUP,
+  HELP_DESK_FALLBACK,
+  HELP_DESK_ONLY,
+  SECURITY_KEYS_ONLY,
+  SECURITY_KEY_STEPS,
+  extendSplitDesign,
   findingCopy,
+  passkeysOffForGroup,
   policyPhrase,
+  providerSetupSteps,
+  securityKeyFirst,
+  splitDesignInPlace,
   workaroundSteps,
   WORKAROUNDS,
+  type FindingCopy,
   type StepContext,
 } from './copy';
+import type { TenantContext } from './tenant-design';
 
 export interface StepGroup {
   /** Omitted for the unheaded first group. */
@@ -24,18 +40,26 @@ export interface Advice {
   main: Finding;
   title: string;
   cause: string;
-  /** One sentence for each other finding the employee should know about. */
+  /** One sentence for each other finding worth knowing (shown to the IT team, not as the cause). */
   alsoFound: string[];
   /** The user holds a Temporary Access Pass that works right now. */
   tapValidNow: boolean;
   steps: Record<Audience, StepGroup[]>;
   /** A caveat under the admin's steps ('' when none). */
   adminNote: string;
+  /** The employee's own steps may be enough (so "That fixed it" makes sense on their card). */
+  selfService: boolean;
+  /** The engine checked that a new Temporary Access Pass clears every blocker. */
+  tapClears: boolean;
 }
 
 export interface AdviceOptions {
   /** The bot offers "Request a Temporary Access Pass" (the employee's steps then explain it). */
   tapOffered: boolean;
+  /** What is known about the tenant beyond this diagnosis (its split design). */
+  tenant?: TenantContext;
+  /** The user said they are adding the passkey on the phone itself (no QR-code advice then). */
+  onPhone?: boolean;
 }
 
 /** The seed page's note under both Conditional Access workarounds. */
@@ -43,18 +67,80 @@ const REGISTER_SECURITY_INFO_NOTE =
   'With any of these changes, people must still meet any Conditional Access policy that targets Register security information, and any other conditions of the All resources policies.';
 
 const NOTHING_FOUND: Finding = { code: 'no-blocker-found', blocking: false, policyIds: [], policyNames: [], evidence: [] };
+const TAP_STATES: ReadonlySet<FindingCode> = new Set(['tap-expired', 'tap-used', 'tap-not-yet-valid']);
+/** Workarounds an employee carries out alone (the engine's SELF_SERVICE). */
+const SELF_SERVICE: ReadonlySet<WorkaroundCode> = new Set(['satisfy-register-security-info', 'register-in-each-profile', 'register-in-authenticator-app', 'update-os']);
 
 const isCa = (code: FindingCode) => code.startsWith('ca-');
 const isPolicy = (code: FindingCode) => isCa(code) || code.startsWith('passkey-') || code === 'authenticator-aaguid-blocked';
 
+/** The engine's check of a new Temporary Access Pass, when it made one. */
+export function tapRemedy(d: Diagnosis): Remedy | undefined {
+  return (d.remedies ?? []).find((r) => r.code === 'temporary-access-pass');
+}
+
 /**
- * The finding the card leads with: the first blocking one (the engine orders them most important
- * first). Without one, "no blocker found" rather than a non-blocking policy (e.g. report-only),
- * which would otherwise read as the cause.
+ * A new Temporary Access Pass gets the user through: the engine's remedy clears. A diagnosis
+ * stored before remedies existed falls back to the engine's own offer of a TAP for a blocking finding.
+ */
+export function tapClears(d: Diagnosis): boolean {
+  if (d.remedies) return tapRemedy(d)?.clears === true;
+  const blocking = new Set(d.findings.filter((f) => f.blocking).map((f) => f.code));
+  return d.workarounds.some((w) => w.code === 'temporary-access-pass' && blocking.has(w.finding));
+}
+
+/**
+ * The finding the card leads with: the one that explains the failure best. A Temporary Access
+ * Pass that expired, was used or is not valid yet, under policies a new pass satisfies, is the
+ * cause (the loop is only what it looks like). Otherwise the first blocking one (the engine orders
+ * them most important first). Without one, "no blocker found" rather than a non-blocking policy
+ * (e.g. report-only), which would otherwise read as the cause.
  */
 export function mainFinding(d: Diagnosis): Finding {
+  const tapState = d.findings.find((f) => f.blocking && TAP_STATES.has(f.code));
+  if (tapState && tapClears(d)) return tapState;
   return d.findings.find((f) => f.blocking) ?? d.findings.find((f) => f.code === 'no-blocker-found') ?? d.findings[0] ?? NOTHING_FOUND;
 }
+
+/** The group that excludes the user from passkeys, from the engine's evidence ("excluded through group "X""). */
+export function excludingGroup(f: Finding): string | undefined {
+  if (f.code !== 'passkey-method-disabled') return undefined;
+  for (const line of f.evidence) {
+    const match = /excluded through group "([^"]+)"/.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** Key restrictions that allow only listed keys (not Authenticator): the passkey profile or settings named, when the evidence says so. */
+export function securityKeysOnly(f: Finding): { where: string } | undefined {
+  if (f.code !== 'authenticator-aaguid-blocked') return undefined;
+  const line = f.evidence.find((e) => /\ballow only\b/.test(e));
+  if (!line) return undefined;
+  const where = /^Key restrictions in (.+?) do not allow/.exec(line)?.[1];
+  return { where: where ?? 'the passkey settings' };
+}
+
+/** The words for the main finding, made specific where the evidence allows. */
+function copyFor(f: Finding): FindingCopy {
+  const group = excludingGroup(f);
+  if (group) return passkeysOffForGroup(group);
+  if (securityKeysOnly(f)) return SECURITY_KEYS_ONLY;
+  return findingCopy(f.code);
+}
+
+/** A blocking CA finding whose policies already accept a Temporary Access Pass (the guide's mobile policy). */
+function acceptsTap(d: Diagnosis, f: Finding): boolean {
+  if (!isCa(f.code)) return false;
+  const resolved = new Set((tapRemedy(d)?.detail?.resolved ?? []).map((p) => p.id));
+  if (f.policyIds.some((id) => resolved.has(id))) return true;
+  // The engine reports a TAP's state, or the TAP method being off, only when a TAP would satisfy the blocking policies.
+  if (d.findings.some((x) => x.blocking && (TAP_STATES.has(x.code) || x.code === 'tap-method-disabled'))) return true;
+  // A guest (the TAP remedy cannot be applied): the grant in the evidence says whether it takes a TAP.
+  return f.evidence.some((e) => /grant: [^;]*Temporary Access Pass/.test(e));
+}
+
+const isGuest = (d: Diagnosis) => d.findings.some((f) => f.code === 'tap-unavailable-for-guest') || tapRemedy(d)?.detail?.notApplicable?.code === 'tap-unavailable-for-guest';
 
 /** One workaround for one audience, with every finding it was offered for. */
 interface Offer {
@@ -63,7 +149,7 @@ interface Offer {
   findings: FindingCode[];
 }
 
-function offersOf(d: Diagnosis, main: Finding, tapOffered: boolean): Offer[] {
+function offersOf(d: Diagnosis): Offer[] {
   const offers: Offer[] = [];
   for (const w of d.workarounds) {
     if (!(WORKAROUND_CODES as readonly string[]).includes(w.code)) continue; // newer engine, older cards
@@ -71,20 +157,18 @@ function offersOf(d: Diagnosis, main: Finding, tapOffered: boolean): Offer[] {
     if (!same) offers.push({ code: w.code, audience: w.for, findings: [w.finding] });
     else if (!same.findings.includes(w.finding)) same.findings.push(w.finding);
   }
-  // The "Request a Temporary Access Pass" button needs a step saying what it is for.
-  if (tapOffered && !offers.some((o) => o.code === 'temporary-access-pass' && o.audience === 'user')) {
-    offers.unshift({ code: 'temporary-access-pass', audience: 'user', findings: [main.code] });
-  }
   return offers;
 }
 
-export function adviceFor(d: Diagnosis, { tapOffered }: AdviceOptions): Advice {
+export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
+  const { tapOffered } = options;
   const main = mainFinding(d);
   // The engine offers the user a TAP with "no blocker found" only when it holds a valid one.
   const tapValidNow = d.workarounds.some((w) => w.code === 'temporary-access-pass' && w.for === 'user' && w.finding === 'no-blocker-found');
-  const offers = offersOf(d, main, tapOffered);
+  const clears = tapClears(d);
+  const offers = offersOf(d);
   const blockingCaNames = d.findings.filter((f) => f.blocking && isCa(f.code)).flatMap((f) => f.policyNames);
-  const contextOf = (findings: FindingCode[]): StepContext => {
+  const contextOf = (findings: FindingCode[], extra: Partial<StepContext> = {}): StepContext => {
     const own = d.findings.filter((f) => findings.includes(f.code) && isCa(f.code)).flatMap((f) => f.policyNames);
     return {
       findings,
@@ -93,61 +177,144 @@ export function adviceFor(d: Diagnosis, { tapOffered }: AdviceOptions): Advice {
       platform: d.context.platform,
       tapOffered,
       tapValidNow,
+      ...extra,
     };
   };
   const stepsOf = (o: Offer) => workaroundSteps(o.code, o.audience, contextOf(o.findings));
   const headed = (audience: Audience): StepGroup[] =>
     offers.filter((o) => o.audience === audience).map((o) => ({ heading: WORKAROUNDS[o.code].title, steps: stepsOf(o) }));
 
-  const mentioned = new Set<string>();
+  const mentioned = new Set<string>([copyFor(main).cause]);
   const alsoFound = d.findings
     .filter((f) => f !== main && f.code !== 'no-blocker-found' && (f.blocking || !isPolicy(f.code)))
-    .map((f) => findingCopy(f.code).cause)
+    .map((f) => copyFor(f).cause)
     .filter((cause) => !mentioned.has(cause) && mentioned.add(cause));
 
-  const adminOffers = offers.filter((o) => o.audience === 'admin');
+  const blocking = d.findings.filter((f) => f.blocking);
+  const selfService = blocking.length === 0 || !d.escalate;
+  const admin = adminSteps(d, offers, stepsOf, contextOf, options.tenant, clears);
+  const copy = copyFor(main);
   return {
     main,
-    title: findingCopy(main.code).title,
-    cause: findingCopy(main.code).cause,
+    title: copy.title,
+    cause: copy.cause,
     alsoFound,
     tapValidNow,
-    steps: { user: userSteps(d, main, offers, stepsOf, contextOf), admin: headed('admin'), helpdesk: headed('helpdesk') },
-    adminNote: adminOffers.some((o) => o.findings.some(isCa)) ? REGISTER_SECURITY_INFO_NOTE : '',
+    steps: {
+      user: userSteps(d, main, offers, contextOf, { ...options, tapClears: clears, selfService, tapValidNow }),
+      admin,
+      helpdesk: headed('helpdesk'),
+    },
+    adminNote: admin.length > 0 && offers.some((o) => o.audience === 'admin' && o.findings.some(isCa)) && !clears ? REGISTER_SECURITY_INFO_NOTE : '',
+    selfService,
+    tapClears: clears,
   };
 }
 
-/** The employee's steps: their workarounds, the phone checklist when nothing blocks, the help desk last. */
-function userSteps(
-  d: Diagnosis,
-  main: Finding,
-  offers: Offer[],
-  stepsOf: (o: Offer) => string[],
-  contextOf: (findings: FindingCode[]) => StepContext,
-): StepGroup[] {
-  const mine = offers.filter((o) => o.audience === 'user');
-  const isContact = (o: Offer) => o.code === 'contact-help-desk';
-  const groups: StepGroup[] = [{ steps: mine.filter((o) => !isContact(o)).flatMap(stepsOf) }];
-  const nothingBlocks = main.code === 'no-blocker-found';
-  if (nothingBlocks) groups.push(...phoneChecklist(d, contextOf([main.code])));
-  // Never leave the employee without a next step: the help desk is always the last one.
-  const findings = mine.find(isContact)?.findings ?? [main.code];
-  const afterOtherSteps = groups.some((g) => g.steps.length > 0);
-  const last = workaroundSteps('contact-help-desk', 'user', { ...contextOf(findings), afterOtherSteps });
-  if (nothingBlocks) groups.push({ heading: HEADINGS.stillStuck, steps: last });
-  else groups[0].steps.push(...last);
+interface UserStepOptions extends AdviceOptions {
+  tapClears: boolean;
+  selfService: boolean;
+  tapValidNow: boolean;
+}
+
+/**
+ * The employee's steps, in the order to do them: a Temporary Access Pass where the engine checked
+ * that it clears (or one they hold or wait for), their own fixes, the phone checklist when nothing
+ * blocks, and the help desk — as the fallback when their steps may be enough, as the way through
+ * otherwise. No admin vocabulary: the admin's part is in the collapsed section and the ticket.
+ */
+function userSteps(d: Diagnosis, main: Finding, offers: Offer[], contextOf: (findings: FindingCode[], extra?: Partial<StepContext>) => StepContext, o: UserStepOptions): StepGroup[] {
+  const first: string[] = [];
+  const groups: StepGroup[] = [{ steps: first }];
+  const tapOffer = offers.find((x) => x.code === 'temporary-access-pass' && x.audience === 'user');
+  const waitingForTap = main.code === 'tap-not-yet-valid';
+  const tapPath = o.tapValidNow || waitingForTap || (o.tapClears && (o.tapOffered || tapOffer !== undefined));
+  if (tapPath) {
+    first.push(...workaroundSteps('temporary-access-pass', 'user', contextOf(tapOffer?.findings ?? [main.code])));
+  }
+  for (const offer of offers.filter((x) => x.audience === 'user' && SELF_SERVICE.has(x.code))) {
+    if (offer.code === 'register-in-authenticator-app' && o.onPhone) continue; // already on the phone
+    first.push(...workaroundSteps(offer.code, 'user', contextOf(offer.findings)));
+  }
+  const securityKeys = d.findings.some((f) => f.blocking && securityKeysOnly(f));
+  const nothingBlocks = main.code === 'no-blocker-found' || !d.findings.some((f) => f.blocking);
+  if (nothingBlocks) groups.push(...phoneChecklist(d, contextOf([main.code]), o.onPhone));
+
+  if (securityKeys) first.push(...SECURITY_KEY_STEPS);
+  else if (o.selfService) {
+    const last = { heading: HEADINGS.stillStuck, steps: [HELP_DESK_FALLBACK] };
+    if (nothingBlocks) groups.push(last);
+    else first.push(HELP_DESK_FALLBACK);
+  } else if (!tapPath) {
+    // Nothing the employee can do alone gets them through: the help desk will look at it.
+    first.push(...HELP_DESK_ONLY.slice(0, first.length > 0 ? 1 : HELP_DESK_ONLY.length));
+  }
   return groups.filter((g) => g.steps.length > 0);
 }
 
-/** Nothing in the tenant blocks: the usual causes on the phone, most likely first. */
-function phoneChecklist(d: Diagnosis, ctx: StepContext): StepGroup[] {
+/** Nothing in the tenant blocks: the usual causes on the phone, most likely first, for this phone only. */
+function phoneChecklist(d: Diagnosis, ctx: StepContext, onPhone?: boolean): StepGroup[] {
   const { platform, osVersion, crossDevice } = d.context;
   const steps = (code: WorkaroundCode) => workaroundSteps(code, 'user', ctx);
   const groups: StepGroup[] = [];
   if (osVersion === undefined) groups.push({ heading: HEADINGS.updateOs, steps: steps('update-os') });
-  groups.push({ heading: HEADINGS.providerSetup, steps: [...PROVIDER_SETUP[platform]] });
+  groups.push({ heading: HEADINGS.providerSetup, steps: providerSetupSteps(platform, osVersion) });
   groups.push({ heading: HEADINGS.halfFinished, steps: [...HALF_FINISHED_REGISTRATION] });
-  if (platform === 'android') groups.push({ heading: HEADINGS.workProfile, steps: steps('register-in-each-profile') });
-  if (crossDevice !== false) groups.push({ heading: HEADINGS.crossDevice, steps: steps('register-in-authenticator-app') });
+  if (platform === 'android' && (d.context.androidProfile !== undefined || d.context.passkeyProfile !== undefined || !onPhone)) {
+    groups.push({ heading: HEADINGS.workProfile, steps: steps('register-in-each-profile') });
+  }
+  if (crossDevice === true || (crossDevice === undefined && !onPhone)) groups.push({ heading: HEADINGS.crossDevice, steps: steps('register-in-authenticator-app') });
   return groups;
+}
+
+/**
+ * The admin's changes, consistent with the tenant: where the blocking policy already accepts a
+ * TAP (the guide's mobile policy) or the tenant has the split design for other people, no second
+ * design is proposed; where only security keys are allowed, a security key comes first.
+ */
+function adminSteps(
+  d: Diagnosis,
+  offers: Offer[],
+  stepsOf: (o: Offer) => string[],
+  contextOf: (findings: FindingCode[]) => StepContext,
+  tenant: TenantContext | undefined,
+  clears: boolean,
+): StepGroup[] {
+  const groups: StepGroup[] = [];
+  const admin = offers.filter((o) => o.audience === 'admin');
+  for (const offer of admin) {
+    const ctx = contextOf(offer.findings);
+    if (offer.code === 'split-mobile-desktop-policies') {
+      const caFindings = d.findings.filter((f) => f.blocking && offer.findings.includes(f.code));
+      if (caFindings.some((f) => acceptsTap(d, f))) {
+        groups.unshift({ heading: 'The split design is already in place', steps: splitDesignInPlace(ctx.policies, clears, isGuest(d)) });
+        continue;
+      }
+      const design = tenant?.splitDesigns[0];
+      if (design) {
+        groups.push({ heading: 'Use the split design you already have', steps: extendSplitDesign(ctx.policies, design) });
+        continue;
+      }
+    }
+    // A new TAP gets them through and the policy is the guide's mobile policy: nothing to redesign.
+    if (clears && offer.code === 'filter-for-applications' && d.findings.some((f) => f.blocking && offer.findings.includes(f.code) && acceptsTap(d, f))) continue;
+    if (offer.code === 'allow-authenticator-aaguids') {
+      const keys = d.findings.map(securityKeysOnly).find((x) => x !== undefined);
+      if (keys) {
+        const [first, widen] = securityKeyFirst(keys.where);
+        groups.push({ heading: 'Give them a security key', steps: [first] });
+        groups.push({ heading: 'Only if Authenticator should be allowed', steps: [widen, ...stepsOf(offer)] });
+        continue;
+      }
+    }
+    if (offer.code === 'enable-passkey-method') {
+      const group = d.findings.map(excludingGroup).find((x) => x !== undefined);
+      if (group) {
+        groups.push({ heading: WORKAROUNDS[offer.code].title, steps: [`The employee is excluded from passkeys through the group "${group}". If that group should have passkeys, take it out of the excluded groups in Authentication methods > Policies > Passkey (FIDO2).`, ...stepsOf(offer).slice(2)] });
+        continue;
+      }
+    }
+    groups.push({ heading: WORKAROUNDS[offer.code].title, steps: stepsOf(offer) });
+  }
+  return groups.filter((g) => g.steps.length > 0);
 }

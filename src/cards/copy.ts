@@ -14,11 +14,18 @@ export const BUTTONS = {
   fixed: 'That fixed it',
   startOver: 'Start over',
   showDetails: 'Show details',
+  /** Opens the collapsed section with the admin's changes and what was checked. */
+  itTeam: 'For your IT team',
+  /** On "I don't see your passkey yet": look in Graph again. */
+  checkAgain: 'Check again',
 } as const;
 
 export const HEADINGS = {
-  user: 'What you can do now',
+  user: 'What to do',
   admin: 'What your admin can change',
+  /** The collapsed section of the employee's card: admin changes and what was checked. */
+  itTeam: 'For your IT team',
+  alsoFoundIt: 'Also found',
   helpdesk: 'What the help desk can do',
   alsoFound: 'Also worth knowing',
   details: 'What was checked',
@@ -163,6 +170,20 @@ export const PROVIDER_SETUP: Record<Platform, readonly string[]> = {
   ],
 };
 
+/**
+ * The provider setup for the phone the user described: no Android 14 advice for someone on
+ * Android 15, only the Settings path of their iOS version.
+ */
+export function providerSetupSteps(platform: Platform, osVersion?: number): string[] {
+  if (platform === 'iOS') {
+    if (osVersion === undefined) return [...PROVIDER_SETUP.iOS];
+    const [, ...rest] = PROVIDER_SETUP.iOS;
+    return [osVersion >= 18 ? 'Open Settings and go to General > AutoFill & Passwords.' : 'Open Settings and go to Passwords > Password Options.', ...rest];
+  }
+  // The Android 14 caveat is for Android 14 phones, or phones whose version we do not know.
+  return PROVIDER_SETUP.android.filter((step) => !step.startsWith('If your phone runs Android 14') || osVersion === undefined || osVersion === 14);
+}
+
 /** "A passkey already exists": an earlier attempt stopped halfway and left a passkey behind. */
 export const HALF_FINISHED_REGISTRATION: readonly string[] = [
   'In Microsoft Authenticator, open your work account and delete the passkey there.',
@@ -272,8 +293,8 @@ export const WORKAROUNDS: Record<WorkaroundCode, WorkaroundCopy> = {
     title: 'Register from an allowed place or device',
     steps: {
       user: (ctx) => [
-        `Your organisation only lets you add sign-in methods under the conditions in ${ctx.policies}; Details shows what it asks for, such as a company-managed phone or the office network.`,
-        'Meet that condition, for example by using your company-managed phone or the office network, then add the passkey in Microsoft Authenticator again.',
+        `Your organisation only lets you add sign-in methods such as a passkey from places or devices it trusts (set in ${ctx.policies}).`,
+        'Add the passkey from there, for example on your company-managed phone or on the office network, in Microsoft Authenticator.',
       ],
     },
   },
@@ -384,3 +405,67 @@ export function policyPhrase(names: readonly string[]): string {
   if (quoted.length === 1) return `the policy ${quoted[0]}`;
   return `the policies ${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
+
+// ---- The employee's card: their words, their steps ----------------------------------------------
+
+/** The employee's steps when nothing but the help desk (or an admin) can get them through. */
+export const HELP_DESK_ONLY: readonly string[] = [
+  `Tap "${BUTTONS.contactHelpDesk}" below. The help desk will look at it: this needs a change that only they or your IT team can make.`,
+  'When they tell you it is ready, open Microsoft Authenticator and add the passkey again.',
+];
+
+/** After the employee's own steps, when those may be enough. */
+export const HELP_DESK_FALLBACK = `If that does not solve it, tap "${BUTTONS.contactHelpDesk}" below and the help desk will take it from here.`;
+
+/** Passkeys are off for a group the employee is in (the group's name from the engine's evidence). */
+export const passkeysOffForGroup = (group: string): FindingCopy => ({
+  title: 'Passkeys are turned off for you',
+  cause: `Your organisation has turned passkeys off for the group "${group}", which you are in, so Authenticator cannot add one.`,
+});
+
+/** Key restrictions that allow only listed keys: on purpose, and a security key is the way in. */
+export const SECURITY_KEYS_ONLY: FindingCopy = {
+  title: 'Only security keys are allowed for you',
+  cause:
+    'Your organisation allows only security keys (a small key you plug in or tap on your phone) for your account, so Microsoft Authenticator cannot hold your passkey.',
+};
+
+export const SECURITY_KEY_STEPS: readonly string[] = [
+  `If you have a security key from your organisation, add it at Security info (${SECURITY_INFO_URL}): Add sign-in method > Security key.`,
+  `If you do not have one, tap "${BUTTONS.contactHelpDesk}" below and ask for a security key.`,
+];
+
+/** What "That fixed it" answers, after looking in Graph for the passkey. */
+export const FIXED = {
+  ready: { title: 'Your passkey is ready', text: 'Microsoft Authenticator holds your passkey now: you can sign in with it from now on. If something else goes wrong, just say "help".' },
+  notYet: {
+    title: "I don't see your passkey yet",
+    text: `I just checked your account, and Microsoft Authenticator has not added a passkey to it yet. If Authenticator showed an error, tell me what it said. Otherwise tap "${BUTTONS.contactHelpDesk}" and the help desk will look at it with you.`,
+  },
+  unchecked: {
+    title: 'I could not check your passkey',
+    text: `I could not look at your account just now, so I cannot tell whether the passkey is there. Open Security info (${SECURITY_INFO_URL}): if "Passkey in Microsoft Authenticator" is listed, you are done. If not, tap "${BUTTONS.contactHelpDesk}".`,
+  },
+} as const;
+
+// ---- For the IT team (the collapsed section and the ticket) -------------------------------------
+
+/** A blocking policy that already accepts a TAP is the guide's mobile policy: no new design. */
+export const splitDesignInPlace = (policies: string, tapClears: boolean, guest: boolean): string[] =>
+  tapClears
+    ? [`No change is needed: ${policies} already accepts a Temporary Access Pass on phones (the guide's split design). A new pass from the help desk gets this person through.`]
+    : guest
+      ? [`${capitalise(policies)} already accepts a Temporary Access Pass on phones (the guide's split design), but a guest cannot be given one: the help desk can grant a time-limited exemption instead, or you can target specific applications.`]
+      : [`${capitalise(policies)} already accepts a Temporary Access Pass on phones (the guide's split design); what still blocks is listed under "What was checked".`];
+
+/** The tenant has the split design for other people: extend it rather than build another. */
+export const extendSplitDesign = (policies: string, design: { mobile: string; desktop?: string }): string[] => [
+  `Your tenant already uses the guide's split design: "${design.mobile}"${design.desktop ? ` (mobile) and "${design.desktop}" (desktop)` : ' on phones'}.`,
+  `Cover these people the same way: add them to the users of ${design.desktop ? 'those policies' : 'that policy'}, and take them out of ${policies} (or exclude Android and iOS from it).`,
+];
+
+/** Key restrictions that allow only listed keys look deliberate: a security key first. */
+export const securityKeyFirst = (where: string): string[] => [
+  `${capitalise(where)} allows only the security keys on its allow list, which looks deliberate. Give the employee one of those security keys; they add it at Security info.`,
+  'Widen the allow list only if Microsoft Authenticator should be allowed for these accounts:',
+];

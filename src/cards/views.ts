@@ -6,6 +6,7 @@ import type { Diagnosis, Finding } from '../diagnosis';
 import { adviceFor, type StepGroup } from './advice';
 import { BUTTONS, ERROR_TITLE, HEADINGS, WELCOME, findingCopy, platformLabel } from './copy';
 import { renderCard, type AdaptiveCard } from './render';
+import type { TenantContext } from './tenant-design';
 
 /** Actions a card may carry; more and the Adaptive Cards host config (and Teams) drops them. */
 export const MAX_ACTIONS = 5;
@@ -57,30 +58,48 @@ export function questionCard(input: QuestionInput): AdaptiveCard {
 
 export interface DiagnosisCardOptions {
   session: string;
-  /** Show "Request a Temporary Access Pass" (the bot can issue or request one). */
+  /** Show "Request a Temporary Access Pass": give it only where the engine's TAP remedy clears (tapClears). */
   tapOffered: boolean;
   /** Overrides the phone label built from the diagnosis context, e.g. "Pixel 8, Android 15". */
   platformLabel?: string;
+  /** The user said they are on the phone itself (no QR-code advice), or on a computer (false). */
+  onPhone?: boolean;
+  /** What is known about the tenant (its split design), for the IT team's section. */
+  tenant?: TenantContext;
 }
 
+type CardAction = { title: string; style: 'positive' | 'default'; data: CardSubmit };
+
+/**
+ * The employee's card: the cause in one sentence, their steps in order, one clear action. The
+ * admin's changes, other findings and the evidence are in a collapsed "For your IT team" section
+ * (they also go to the ticket). "That fixed it" only where the employee's own steps may be enough.
+ */
 export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOptions): AdaptiveCard {
-  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered });
+  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered, tenant: options.tenant, onPhone: options.onPhone });
   const { context } = diagnosis;
   const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion);
-  const sections = [
-    { heading: HEADINGS.user, note: '', groups: numbered(advice.steps.user) },
-    ...(advice.steps.admin.length > 0 ? [{ heading: HEADINGS.admin, note: advice.adminNote, groups: numbered(advice.steps.admin) }] : []),
-  ];
+  const submit = (action: 'requestTap' | 'contactHelpDesk' | 'fixed'): CardSubmit => ({ action, session: options.session });
+  const actions: CardAction[] =
+    options.tapOffered && advice.tapClears
+      ? [{ title: BUTTONS.requestTap, style: 'positive', data: submit('requestTap') }]
+      : advice.selfService
+        ? [
+            { title: BUTTONS.fixed, style: 'positive', data: submit('fixed') },
+            { title: BUTTONS.contactHelpDesk, style: 'default', data: submit('contactHelpDesk') },
+          ]
+        : [{ title: BUTTONS.contactHelpDesk, style: 'positive', data: submit('contactHelpDesk') }];
+  const sections = advice.steps.admin.length > 0 ? [{ heading: HEADINGS.admin, note: advice.adminNote, groups: numbered(advice.steps.admin) }] : [];
   return renderCard('diagnosis', {
-    session: options.session,
-    tapOffered: options.tapOffered,
     title: advice.title,
     subtitle: [diagnosis.user.displayName, phone].filter(Boolean).join(' · '),
     cause: advice.cause,
-    alsoFoundHeading: HEADINGS.alsoFound,
-    alsoFound: advice.alsoFound.map((text) => ({ text })),
+    stepsHeading: HEADINGS.user,
+    groups: numbered(advice.steps.user),
+    itTeamHeading: HEADINGS.itTeam,
     sections,
-    showDetailsButton: BUTTONS.showDetails,
+    alsoFoundHeading: HEADINGS.alsoFoundIt,
+    alsoFound: advice.alsoFound.map((text) => ({ text })),
     detailsHeading: HEADINGS.details,
     facts: [
       { title: 'Phone', value: phone },
@@ -89,7 +108,8 @@ export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOption
     ],
     // Evidence stays verbatim: the engine already wrote it for people.
     details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f), evidence: f.evidence.map((text) => ({ text })) })),
-    buttons: BUTTONS,
+    actions,
+    itTeamButton: BUTTONS.itTeam,
   });
 }
 

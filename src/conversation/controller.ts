@@ -2,12 +2,15 @@
 // employee only by their Entra object id and reads their facts through the diagnoser; it never
 // asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
 import { randomUUID } from 'node:crypto';
-import { diagnosisCard, errorCard, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION, PROVIDER_SETUP } from '../cards';
+import { BUTTONS, diagnosisCard, errorCard, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
+import { tapClears } from '../cards/advice';
+import { FIXED, providerSetupSteps } from '../cards/copy';
+import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
 import type { Person, Ticket } from '../helpdesk/ticket';
-import type { Diagnosis, RegistrationContext } from '../diagnosis';
+import type { Diagnosis, RegistrationContext, TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
 import { metrics } from '../metrics';
-import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState } from './intake';
+import { addText, answer, newIntake, nextQuestion, onPhone, registrationContext, type IntakeState } from './intake';
 import { parseSubmit } from './submit';
 import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, isGreeting, userText, type UserText } from './text';
 
@@ -33,6 +36,14 @@ export interface ConversationDeps {
   diagnose(userId: string, context: RegistrationContext): Promise<Diagnosis>;
   /** Forget what was read about this user, so the next diagnosis reads Graph afresh. */
   forgetUser?(userId: string): void;
+  /**
+   * Reads Graph afresh: does the user have a passkey in Microsoft Authenticator (one of its
+   * AAGUIDs among /users/{id}/authentication/fido2Methods), created at or after `since` when given?
+   * (notices/window-notices.ts hasAuthenticatorPasskey.) Without it, "That fixed it" says it cannot check.
+   */
+  passkeyRegistered?(userId: string, since?: string): Promise<boolean>;
+  /** The tenant's facts as the Graph layer caches them, so advice fits the tenant (its split design). */
+  tenantFacts?(): Promise<TenantFacts>;
   now(): Date;
   /** Offline demo personas; absent in production. */
   personas?: Persona[];
@@ -155,8 +166,7 @@ export async function handleTurn(
     case 'startOver':
       return startOver();
     case 'fixed':
-      s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
-      return { state: s, cards: [noticeCard({ title: 'Great, glad that worked!', text: 'Your passkey in Microsoft Authenticator is ready. If something else goes wrong, just say "help".' })] };
+      return fixed(deps, s, userId);
     case 'requestTap':
     case 'contactHelpDesk': {
       if (!deps.helpDesk) return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap')] };
@@ -167,7 +177,8 @@ export async function handleTurn(
       try {
         const ticket = await deps.helpDesk.open({
           requester,
-          reason: submit.action,
+          // A TAP the engine found would not get them through is not asked for as the fix.
+          reason: submit.action === 'requestTap' && s.lastDiagnosis && !tapClears(s.lastDiagnosis) ? 'contactHelpDesk' : submit.action,
           diagnosis: s.lastDiagnosis ?? null,
           errorIds: { requestId: r.requestId, correlationId: r.correlationId, timestamp: r.errorTimestamp },
           transcript: s.intake.transcript,
@@ -188,7 +199,7 @@ export async function handleTurn(
         state: s,
         cards: [
           submit.action === 'ticketFixed'
-            ? noticeCard({ title: 'Great, glad that worked!', text: `Ticket ${submit.ticketId} is closed. Your passkey in Microsoft Authenticator is ready.` })
+            ? await ticketClosedCard(deps, userId, submit.ticketId)
             : noticeCard({ title: `Ticket ${submit.ticketId} is open again`, text: 'I told the help desk it still does not work. They will get back to you here.' }),
         ],
       };
@@ -200,7 +211,7 @@ export async function handleTurn(
 async function proceed(deps: ConversationDeps, s: ConversationState, userId: string, repeat = false): Promise<TurnResult> {
   const q = nextQuestion(s.intake);
   if (q) return { state: s, cards: [questionCard({ session: s.intake.session, questionId: q.id, title: q.title, text: q.text, choices: q.choices })] };
-  if (repeat && s.lastDiagnosis) return { state: s, cards: [diagnosisCard(s.lastDiagnosis, { session: s.intake.session, tapOffered: tapOffered(s.lastDiagnosis) })] };
+  if (repeat && s.lastDiagnosis) return { state: s, cards: [await cardFor(deps, s, s.lastDiagnosis)] };
 
   let diagnosis: Diagnosis;
   try {
@@ -217,14 +228,14 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   }
   metrics.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => f.code).join(', ')}`].slice(-30) } };
-  const cards: Card[] = [diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapOffered(diagnosis) })];
+  const cards: Card[] = [await cardFor(deps, s, diagnosis)];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
   const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];
   if (symptoms.includes('passkey-already-exists')) {
     cards.push(noticeCard({ title: 'If Authenticator says "passkey already exists"', text: HALF_FINISHED_REGISTRATION.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
   }
   if (symptoms.includes('not-allowed-error') || symptoms.includes('provider-setup')) {
-    const steps = PROVIDER_SETUP[diagnosis.context.platform] ?? [];
+    const steps = providerSetupSteps(diagnosis.context.platform, diagnosis.context.osVersion);
     cards.push(noticeCard({ title: 'Turn on Authenticator as your passkey provider', text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
   }
   return { state: s, cards };
@@ -242,11 +253,61 @@ function personaName(deps: ConversationDeps, s: ConversationState): string | und
   return s.persona ? deps.personas?.find((p) => p.id === s.persona)?.name : undefined;
 }
 
-/** Offer "Request a Temporary Access Pass" only when a TAP would get a blocked user through. */
-function tapOffered(d: Diagnosis): boolean {
-  const blocking = new Set(d.findings.filter((f) => f.blocking).map((f) => f.code));
-  return d.workarounds.some((w) => w.code === 'temporary-access-pass' && blocking.has(w.finding));
+/**
+ * The employee's diagnosis card. "Request a Temporary Access Pass" only where the engine's TAP
+ * remedy clears every blocker; no QR-code advice for someone on the phone; the IT team's advice
+ * fits the tenant (read from the Graph layer's cache; without it, the card goes by the diagnosis).
+ */
+async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: Diagnosis): Promise<Card> {
+  let tenant: TenantContext | undefined;
+  if (deps.tenantFacts) {
+    try {
+      tenant = { splitDesigns: splitDesignsOf(await deps.tenantFacts()) };
+    } catch (e) {
+      deps.log?.({ event: 'tenant.facts.unavailable', error: e instanceof GraphReadError ? e.message : (e as Error).name });
+    }
+  }
+  return diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapClears(diagnosis), onPhone: onPhone(s.intake), tenant });
 }
+
+/**
+ * "That fixed it": congratulate only once Graph shows the passkey. The user's cached facts are
+ * forgotten first (they changed something), then their passkeys are read afresh; one added since
+ * the diagnosis (a few minutes' grace for clocks) counts. Not there yet: say so, and offer help.
+ */
+async function fixed(deps: ConversationDeps, s: ConversationState, userId: string): Promise<TurnResult> {
+  deps.forgetUser?.(userId);
+  const session = s.intake.session;
+  const help = { title: BUTTONS.contactHelpDesk, data: { action: 'contactHelpDesk' as const, session } };
+  if (!deps.passkeyRegistered) return { state: s, cards: [noticeCard({ ...FIXED.unchecked, actions: [help] })] };
+  const at = s.lastDiagnosis ? Date.parse(s.lastDiagnosis.context.at) : NaN;
+  const since = Number.isNaN(at) ? undefined : new Date(at - FIXED_GRACE_MS).toISOString();
+  let registered: boolean;
+  try {
+    registered = await deps.passkeyRegistered(userId, since);
+  } catch (e) {
+    deps.log?.({ event: 'passkey.check.failed', user: userId, error: e instanceof GraphReadError ? e.message : (e as Error).name });
+    return { state: s, cards: [noticeCard({ ...FIXED.unchecked, actions: [{ title: BUTTONS.checkAgain, data: { action: 'fixed', session } }, help] })] };
+  }
+  if (!registered) {
+    s = { ...s, intake: { ...s.intake, transcript: [...s.intake.transcript, 'said it was fixed; no passkey in Authenticator yet'].slice(-30) } };
+    return { state: s, cards: [noticeCard({ ...FIXED.notYet, actions: [{ title: BUTTONS.checkAgain, data: { action: 'fixed', session } }, help] })] };
+  }
+  s = { ...s, intake: newIntake((deps.newSession ?? randomUUID)()), lastDiagnosis: undefined };
+  return { state: s, cards: [noticeCard({ ...FIXED.ready, tone: 'success' })] };
+}
+
+/** The requester closed their ticket: "your passkey is ready" only when Graph shows it. */
+async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId: string): Promise<Card> {
+  deps.forgetUser?.(userId);
+  const registered = deps.passkeyRegistered ? await deps.passkeyRegistered(userId).catch(() => undefined) : undefined;
+  return registered
+    ? noticeCard({ title: FIXED.ready.title, tone: 'success', text: `Ticket ${ticketId} is closed. ${FIXED.ready.text}` })
+    : noticeCard({ title: `Ticket ${ticketId} is closed`, text: 'Thanks for letting the help desk know. If adding the passkey still does not work, say "help" and we will look again.' });
+}
+
+/** Graph's clock and ours may differ a little: a passkey this much older than the diagnosis still counts. */
+const FIXED_GRACE_MS = 5 * 60_000;
 
 function helpDeskSummary(s: ConversationState, tap: boolean): Card {
   const d = s.lastDiagnosis;

@@ -47,7 +47,60 @@ export function addText(state: IntakeState, text: string, trimmedFrom?: number):
     trimmedFrom !== undefined || input.trimmed || kept.length < input.text.length
       ? `said: ${kept} … (trimmed: the message had ${(trimmedFrom ?? input.length).toLocaleString('en-US')} characters)`
       : `said: ${kept}`;
-  return { ...state, report: mergeReports(state.report, readReport(input.text)), transcript: [...state.transcript, line].slice(-TRANSCRIPT_LINES) };
+  // A typed reply to the question on screen ("14", "not sure, 14 maybe", "Bluetooth is blocked by IT") answers it.
+  const pending = nextQuestion(state);
+  let next: IntakeState = { ...state, report: mergeReports(state.report, readReport(input.text)), transcript: [...state.transcript, line].slice(-TRANSCRIPT_LINES) };
+  if (pending && needed(next, pending.id)) {
+    const typed = typedAnswer(pending, input.text, platformOf(next));
+    if (typed?.osVersion !== undefined) next = { ...next, report: { ...next.report, osVersion: typed.osVersion } };
+    else if (typed?.value !== undefined) next = { ...next, answers: { ...next.answers, [pending.id]: typed.value } };
+  }
+  return next;
+}
+
+/** Replies longer than this are descriptions or pasted error pages, not answers to a question. */
+const TYPED_ANSWER_CHARS = 80;
+
+/**
+ * A typed reply read as an answer to `q`: an OS version as a number (the exact version, not the
+ * nearest button), or one of the question's choice values. Undefined when it does not answer it.
+ * Every pattern is linear.
+ */
+export function typedAnswer(q: Question, text: string, platform: 'android' | 'iOS' | undefined): { value?: string; osVersion?: number } | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === '' || t.length > TYPED_ANSWER_CHARS) return undefined;
+  const unsure = /\b(?:not sure|no idea|don.?t know|dunno|unsure|not certain)\b/.test(t);
+  const choice = (value: string) => (q.choices.some((c) => c.value === value) ? { value } : undefined);
+  switch (q.id) {
+    case 'platform':
+      return /\b(?:iphone|ipad|ios|apple)\b/.test(t) ? choice('iOS') : /\b(?:android|pixel|galaxy|samsung)\b/.test(t) ? choice('android') : undefined;
+    case 'osVersion': {
+      // "14", "Version 14", "Android 15", "not sure, 14 maybe", "17.5": the first number that can be a version.
+      const [min, max] = platform === 'iOS' ? [9, 40] : [4, 40];
+      for (const m of t.matchAll(/\b(\d{1,2})(?:\.\d{1,2})*\b/g)) {
+        const n = Number(m[1]);
+        if (n >= min && n <= max) return { osVersion: n };
+      }
+      return unsure ? choice('unknown') : undefined;
+    }
+    case 'where':
+      if (/\b(?:computer|laptop|pc|mac|desktop|qr|browser|another device)\b/.test(t)) return choice('cross-device');
+      return /\b(?:phone|authenticator|app|same device|mobile)\b/.test(t) ? choice('same-device') : undefined;
+    case 'androidProfile':
+      if (/\bwork\b/.test(t)) return choice('work');
+      if (/\bpersonal\b/.test(t)) return choice('personal');
+      return unsure || /^(?:no|none)\b/.test(t) ? choice('none') : undefined;
+    case 'passkeyProfile':
+      if (/\b(?:haven.?t|have not|not yet|none|never|no passkey)\b/.test(t)) return choice('none');
+      if (/\bwork\b/.test(t)) return choice('work');
+      return /\bpersonal\b/.test(t) ? choice('personal') : undefined;
+    case 'bluetooth':
+      if (/\bnot (?:blocked|restricted|disabled|allowed)\b/.test(t)) return choice(/not allowed/.test(t) ? 'restricted' : 'allowed');
+      if (/\b(?:block|blocked|blocks|restrict|restricted|restricts|disabled|forbidden|locked|policy)\b/.test(t)) return choice('restricted');
+      if (/\b(?:works|working|is on|allowed|enabled|fine)\b/.test(t) || /^no\b/.test(t)) return choice('allowed');
+      if (/^yes\b/.test(t)) return choice('restricted');
+      return unsure ? choice('unknown') : undefined;
+  }
 }
 
 const platformOf = (s: IntakeState) => (s.answers.platform as 'android' | 'iOS' | undefined) ?? s.report.platform;
@@ -141,7 +194,8 @@ function needed(s: IntakeState, id: QuestionId): boolean {
     case 'osVersion':
       return r.osVersion === undefined;
     case 'where':
-      return r.crossDevice === undefined && r.symptoms.includes('bluetooth') === false;
+      // A Temporary Access Pass is used in Authenticator on the phone: "my TAP expired" needs no QR-code question.
+      return r.crossDevice === undefined && !r.symptoms.includes('bluetooth') && !r.symptoms.includes('tap-expired') && !r.symptoms.includes('tap-blocked-by-policy');
     case 'androidProfile':
       return platform === 'android' && !r.androidProfile && (r.symptoms.includes('work-profile') || r.symptoms.includes('not-allowed-error'));
     case 'passkeyProfile': {
@@ -149,8 +203,15 @@ function needed(s: IntakeState, id: QuestionId): boolean {
       return platform === 'android' && (profile === 'work' || profile === 'personal');
     }
     case 'bluetooth':
-      return crossDevice === true || r.symptoms.includes('bluetooth');
+      return r.bluetoothRestricted === undefined && (crossDevice === true || r.symptoms.includes('bluetooth'));
   }
+}
+
+/** Whether the user is adding the passkey on the phone itself (true), on a computer (false), or unknown. */
+export function onPhone(s: IntakeState): boolean | undefined {
+  if (s.answers.where) return s.answers.where === 'same-device';
+  if (s.report.crossDevice !== undefined) return !s.report.crossDevice;
+  return s.report.symptoms.includes('bluetooth') ? false : undefined;
 }
 
 export function nextQuestion(s: IntakeState): Question | null {
@@ -183,6 +244,6 @@ export function registrationContext(s: IntakeState, at: Date): RegistrationConte
     ...(platform === 'android' && profile(a.androidProfile ?? r.androidProfile) ? { androidProfile: profile(a.androidProfile ?? r.androidProfile) } : {}),
     ...(platform === 'android' && profile(a.passkeyProfile) ? { passkeyProfile: profile(a.passkeyProfile) } : {}),
     ...(crossDevice ? { crossDevice: true } : {}),
-    ...(a.bluetooth === 'restricted' ? { bluetoothRestricted: true } : {}),
+    ...((a.bluetooth ? a.bluetooth === 'restricted' : r.bluetoothRestricted === true) ? { bluetoothRestricted: true } : {}),
   };
 }

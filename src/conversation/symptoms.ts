@@ -26,6 +26,8 @@ export interface Report {
   osVersion?: number;
   androidProfile?: 'work' | 'personal';
   crossDevice?: boolean;
+  /** "Bluetooth is blocked by IT": the organisation restricts Bluetooth (true), or it works (false). */
+  bluetoothRestricted?: boolean;
   requestId?: string;
   correlationId?: string;
   errorTimestamp?: string;
@@ -63,6 +65,12 @@ export function readReport(text: string): Report {
   else if (/\b(in|from|on|using) (my|the) personal profile|personal side\b/i.test(text)) report.androidProfile = 'personal';
   if (/QR code|another device|my (laptop|computer|pc|mac)|cross[- ]device|hybrid/i.test(text)) report.crossDevice = true;
   else if (/on the phone itself|on (my|the) phone|same device|in (the )?authenticator app/i.test(text)) report.crossDevice = false;
+
+  // Bounded gaps ({0,40}) between the two words: linear.
+  if (/\bbluetooth\b[^.\n]{0,40}\b(?:not (?:blocked|restricted|disabled)|works|is on|is allowed)\b/i.test(text)) report.bluetoothRestricted = false;
+  else if (/\bbluetooth\b[^.\n]{0,40}\b(?:blocked|restricted|disabled|not allowed|forbidden|locked)\b|\b(?:blocked|restricted|disabled|no)\b[^.\n]{0,20}\bbluetooth\b/i.test(text)) {
+    report.bluetoothRestricted = true;
+  }
 
   const requestId = new RegExp(`request\\s*id[\\s:=]*(${GUID})`, 'i').exec(text);
   if (requestId) report.requestId = requestId[1].toLowerCase();

@@ -160,15 +160,38 @@ export function words(value: unknown): string {
     .join('\n');
 }
 
-/** The card without its hidden "details" container (what the employee sees first). */
+/** The card without its hidden elements (what the reader sees first): the "details" container, the IT team's section. */
 export function withoutDetails(card: AdaptiveCard): AdaptiveCard {
-  return { ...card, body: (card.body ?? []).filter((e) => (e as { id?: string }).id !== 'details') };
+  const visible = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.filter((e) => !(e && typeof e === 'object' && (e as { isVisible?: unknown }).isVisible === false)).map(visible);
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, visible(v)]));
+    return x;
+  };
+  return { ...card, body: visible(card.body ?? []) as object[] };
 }
 
-/** The section container whose heading is `heading`, or undefined. */
+/** The section container whose heading is `heading` (at any depth), or undefined. */
 export function section(card: AdaptiveCard, heading: string): object | undefined {
-  return (card.body ?? []).find((e) => {
+  return nodes(card.body ?? []).find((e) => {
     const items = (e as { items?: { text?: string }[] }).items;
-    return items?.[0]?.text === heading;
+    return e.type === 'Container' && items?.[0]?.text === heading;
   });
+}
+
+/** The element with this id, or undefined. */
+export function byId(card: AdaptiveCard, id: string): Record<string, unknown> | undefined {
+  return nodes(card.body ?? []).find((e) => e.id === id);
+}
+
+/**
+ * What a reader sees before tapping anything, as a measure of its height on a phone: the visible
+ * body elements (TextBlocks, RichTextBlocks, FactSet rows) and buttons, and the characters of
+ * visible text (buttons included).
+ */
+export function visibleSize(card: AdaptiveCard): { elements: number; buttons: number; characters: number } {
+  const shown = withoutDetails(card);
+  const body = nodes(shown.body ?? []);
+  const elements = body.filter((n) => n.type === 'TextBlock' || n.type === 'RichTextBlock').length + body.filter((n) => n.type === 'FactSet').reduce((k, n) => k + (n.facts as unknown[]).length, 0);
+  const buttons = nodes([shown.actions ?? [], shown.body ?? []]).filter((n) => typeof n.type === 'string' && n.type.startsWith('Action.')).length;
+  return { elements, buttons, characters: words({ body: shown.body, actions: shown.actions }).replace(/\s+/g, ' ').length };
 }

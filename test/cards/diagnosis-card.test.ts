@@ -1,22 +1,26 @@
-// The diagnosis card for every demo persona and every contract example, built from the real
-// engine's output: valid for the SDK, small, tied to the session, and saying the right things.
+// The employee's diagnosis card for every demo persona and every contract example, built from the
+// real engine's output: valid for the SDK, small, tied to the session, and written for its reader —
+// the cause in their terms, their steps, one clear action; the admin's part collapsed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUTTONS, FINDINGS, HALF_FINISHED_REGISTRATION, PROVIDER_SETUP, diagnosisCard, mainFinding, type AdaptiveCard } from '../../src/cards';
-import { HEADINGS } from '../../src/cards/copy';
-import { diagnose, type Diagnosis } from '../../src/diagnosis';
+import { BUTTONS, FINDINGS, HALF_FINISHED_REGISTRATION, adviceFor, diagnosisCard, mainFinding, type AdaptiveCard } from '../../src/cards';
+import { tapClears } from '../../src/cards/advice';
+import { HEADINGS, providerSetupSteps } from '../../src/cards/copy';
+import { splitDesignsOf } from '../../src/cards/tenant-design';
+import { diagnose, type Diagnosis, type RegistrationContext } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
-import { cardProblems, section, submits, words, withoutDetails } from './check-card';
+import { byId, cardProblems, section, submits, visibleSize, words, withoutDetails } from './check-card';
 
 const SESSION = 'session-7';
 const root = join(__dirname, '..', '..');
 const snapshot = JSON.parse(readFileSync(join(root, 'fixtures', 'demo-tenant.json'), 'utf8'));
 const users: { id: string; displayName: string; jobTitle: string }[] = snapshot.users;
+const TENANT = { splitDesigns: splitDesignsOf(tenantFactsOf(snapshot)) };
 
-function personaDiagnosis(name: string, platform: 'android' | 'iOS' = 'android'): Diagnosis {
+function personaDiagnosis(name: string, context: Partial<RegistrationContext> = {}): Diagnosis {
   const user = users.find((u) => u.displayName.startsWith(name));
   if (!user) throw new Error(`no persona ${name}`);
-  return diagnose(tenantFactsOf(snapshot), userFactsOf(snapshot, user.id), { platform, at: new Date(snapshot.demoClock) });
+  return diagnose(tenantFactsOf(snapshot), userFactsOf(snapshot, user.id), { platform: 'android', at: new Date(snapshot.demoClock), ...context });
 }
 
 const examplesDir = join(root, 'test', 'fixtures', 'examples');
@@ -41,121 +45,181 @@ const cases = [
   ...examples.flatMap((e) => [false, true].map((tapOffered) => ({ ...e, tapOffered }))),
 ];
 
-const userSection = (card: AdaptiveCard) => words(section(card, HEADINGS.user));
+/** What the employee sees before tapping anything. */
+const visible = (card: AdaptiveCard) => words(withoutDetails(card));
+/** The employee's steps. */
+const steps = (card: AdaptiveCard) => words(byId(card, 'steps'));
+/** The collapsed section for the IT team. */
+const itTeam = (card: AdaptiveCard) => words(byId(card, 'itTeam'));
 const adminSection = (card: AdaptiveCard) => words(section(card, HEADINGS.admin));
+/** Words an employee should not have to know (quoted policy and group names aside). */
+const JARGON = /Conditional Access|AAGUID|FIDO2|grant control|authentication strength|tenant|Entra|All resources|filters? for applications|split design/i;
+const unquoted = (text: string) => text.replace(/"[^"\n]*"/g, '""');
 
 describe.each(cases)('$name, tapOffered $tapOffered', ({ diagnosis, tapOffered }) => {
   const card = diagnosisCard(diagnosis, { session: SESSION, tapOffered });
-  const main = mainFinding(diagnosis);
+  const advice = adviceFor(diagnosis, { tapOffered });
+  const blocked = diagnosis.findings.some((f) => f.blocking);
 
   it('parses and validates with no events, stays small, and every button is tied to the session', () => {
     expect(cardProblems(card, SESSION)).toEqual([]);
   });
 
-  it('has the actions in order, Request a Temporary Access Pass only when offered', () => {
-    expect(submits(card).map((d) => d.action)).toEqual([...(tapOffered ? ['requestTap'] : []), 'contactHelpDesk', 'fixed', 'startOver']);
+  it('has one clear action: a TAP only where the engine says it clears, "That fixed it" only where the employee can fix it', () => {
+    const actions = submits(card).map((d) => d.action);
+    const expected = tapOffered && tapClears(diagnosis) ? ['requestTap'] : advice.selfService ? ['fixed', 'contactHelpDesk'] : ['contactHelpDesk'];
+    expect(actions).toEqual(expected);
+    expect((card.actions ?? [])[0]).toMatchObject({ style: 'positive' });
+    expect(card.actions?.[card.actions.length - 1]).toEqual({ type: 'Action.ToggleVisibility', title: BUTTONS.itTeam, targetElements: ['itTeam'] });
   });
 
   it('leads with the main finding: its title and its one-sentence cause', () => {
-    expect(card.body?.[0]).toMatchObject({ type: 'TextBlock', text: FINDINGS[main.code].title });
-    expect(words(card)).toContain(FINDINGS[main.code].cause);
+    expect(card.body?.[0]).toMatchObject({ type: 'TextBlock', text: advice.title });
+    expect(card.body?.[2]).toMatchObject({ type: 'TextBlock', text: advice.cause });
+    expect(advice.main).toBe(mainFinding(diagnosis));
   });
 
-  it('always gives the employee steps, ending with the help desk', () => {
-    expect(userSection(card)).toMatch(new RegExp(`${BUTTONS.contactHelpDesk}" below[^\\n]*$`));
+  it('always gives the employee a next step: a button their steps name', () => {
+    expect(steps(card)).toMatch(/"(Contact the help desk|Request a Temporary Access Pass)" below/);
   });
 
-  it('names the Conditional Access policies behind blocking findings in the admin section, and every policy somewhere', () => {
-    for (const f of diagnosis.findings.filter((x) => x.code.startsWith('ca-'))) {
-      for (const name of f.policyNames) {
-        expect(words(card)).toContain(name);
-        if (f.blocking && diagnosis.workarounds.some((w) => w.for === 'admin' && w.finding === f.code)) expect(adminSection(card)).toContain(name);
-      }
+  it('speaks the employee\'s language where it is visible', () => {
+    expect(unquoted(visible(card))).not.toMatch(JARGON);
+  });
+
+  it('keeps the admin changes and the evidence verbatim in the collapsed IT section', () => {
+    expect(byId(card, 'itTeam')).toMatchObject({ type: 'Container', isVisible: false });
+    for (const line of diagnosis.findings.flatMap((f) => f.evidence)) expect(itTeam(card)).toContain(line);
+    for (const f of diagnosis.findings.filter((x) => x.blocking && x.code.startsWith('ca-'))) {
+      for (const name of f.policyNames) expect(itTeam(card)).toContain(name);
     }
+    expect(visible(card)).not.toContain(HEADINGS.admin);
   });
 
-  it('keeps the evidence verbatim in Details, hidden until "Show details"', () => {
-    const details = (card.body ?? []).find((e) => (e as { id?: string }).id === 'details') as object;
-    expect(details).toMatchObject({ type: 'Container', isVisible: false });
-    for (const line of diagnosis.findings.flatMap((f) => f.evidence)) expect(words(details)).toContain(line);
-    expect(JSON.stringify(card.body)).toContain(`"type":"Action.ToggleVisibility","title":"${BUTTONS.showDetails}","targetElements":["details"]`);
+  it('mentions a Temporary Access Pass to the employee only when the engine says a new one clears, or one is in play', () => {
+    const inPlay = advice.tapValidNow || mainFinding(diagnosis).code === 'tap-not-yet-valid';
+    expect(/Temporary Access Pass/.test(steps(card))).toBe(inPlay || (tapClears(diagnosis) && (tapOffered || diagnosis.workarounds.some((w) => w.code === 'temporary-access-pass' && w.for === 'user'))));
   });
 
-  it('mentions a Temporary Access Pass to the employee only when one is offered or already in play', () => {
-    const inPlay = diagnosis.workarounds.some((w) => w.code === 'temporary-access-pass' && w.for === 'user');
-    expect(/Temporary Access Pass/.test(userSection(card))).toBe(tapOffered || inPlay);
+  it('fits a phone: few visible elements and little text, everything for the IT team collapsed', () => {
+    const size = visibleSize(card);
+    expect(size.buttons).toBeLessThanOrEqual(3);
+    // A blocked employee reads a cause and two or three steps; the phone checklist (nothing blocks,
+    // OS and place unknown) is the longest card, still under two phone screens.
+    expect(size.characters).toBeLessThanOrEqual(blocked ? 800 : 2200);
+    expect(size.elements).toBeLessThanOrEqual(blocked ? 10 : 26);
   });
 });
 
-describe('what the persona cards say', () => {
-  const card = (name: string, tapOffered = false, platform: 'android' | 'iOS' = 'android') =>
-    diagnosisCard(personaDiagnosis(name, platform), { session: SESSION, tapOffered });
+describe('what each persona reads', () => {
+  const card = (name: string, context: Partial<RegistrationContext> = {}, options: { tapOffered?: boolean; onPhone?: boolean } = {}) => {
+    const d = personaDiagnosis(name, { osVersion: 15, ...context });
+    return diagnosisCard(d, { session: SESSION, tapOffered: options.tapOffered ?? tapClears(d), onPhone: options.onPhone ?? true, tenant: TENANT });
+  };
 
-  it('the registration loop: explains the loop, names the policy for the admin, TAP only when offered', () => {
-    const without = card('Lena');
-    expect(words(without)).toContain('Authenticator asks for the passkey you are trying to create');
-    expect(adminSection(without)).toContain('Passkey pilot: passkey in Authenticator everywhere');
-    expect(adminSection(without)).toMatch(/filters for applications/);
-    expect(adminSection(without)).toMatch(/desktop OS/);
-    expect(words(withoutDetails(without)).replace(adminSection(without), '')).not.toContain('Temporary Access Pass');
-    const withTap = card('Lena', true);
-    expect(userSection(withTap)).toContain(`Tap "${BUTTONS.requestTap}" below`);
-    expect(words(withTap)).toContain(BUTTONS.requestTap);
+  it('every persona\'s card, as the bot sends it, fits a phone (visible characters and elements bounded)', () => {
+    for (const u of users) {
+      const size = visibleSize(card(u.displayName));
+      expect({ name: u.displayName, ok: size.characters <= 1300 && size.elements <= 16 && size.buttons <= 3 }).toEqual({ name: u.displayName, ok: true });
+    }
   });
 
-  it('a valid TAP: says so, and still gives the phone checklist', () => {
-    const text = userSection(card('Marc'));
-    expect(text).toContain('You have a Temporary Access Pass that works right now');
-    expect(text).toContain(HEADINGS.providerSetup);
+  it('Lena (the loop, a TAP does not help): the help desk will look at it; no TAP, no "That fixed it", the admin part collapsed', () => {
+    const c = card('Lena', {}, { tapOffered: true });
+    expect(c.body?.[0]).toMatchObject({ text: FINDINGS['ca-auth-strength-loop'].title });
+    expect(visible(c)).not.toMatch(/Temporary Access Pass/);
+    expect(submits(c).map((d) => d.action)).toEqual(['contactHelpDesk']);
+    expect(steps(c)).toContain('The help desk will look at it');
+    expect(adminSection(c)).toContain('Passkey pilot: passkey in Authenticator everywhere');
+    expect(adminSection(c)).toMatch(/filters for applications/);
+    // The tenant already has the split design (wave 1): extend it, do not build another.
+    expect(adminSection(c)).toContain('"Wave 1 mobile: TAP or passkey"');
+    expect(adminSection(c)).not.toMatch(/Replace .* with two Conditional Access policies/);
   });
 
-  it('an expired TAP: says it expired and asks for a new one', () => {
+  it('Tom (TAP expired under a policy that accepts a TAP): the expired TAP is the headline, a new one the action, no split design for the admin', () => {
     const c = card('Tom');
-    expect(words(c)).toContain(FINDINGS['tap-expired'].cause);
-    expect(userSection(c)).toContain('Ask the help desk for a new Temporary Access Pass');
-    expect(userSection(card('Tom', true))).toContain(`Tap "${BUTTONS.requestTap}" below to get a new Temporary Access Pass`);
+    expect(c.body?.[0]).toMatchObject({ text: FINDINGS['tap-expired'].title });
+    expect(c.body?.[2]).toMatchObject({ text: FINDINGS['tap-expired'].cause });
+    expect(submits(c).map((d) => d.action)).toEqual(['requestTap']);
+    expect(steps(c)).toContain(`Tap "${BUTTONS.requestTap}" below to get a new Temporary Access Pass`);
+    expect(visible(c)).not.toContain(FINDINGS['ca-auth-strength-loop'].title);
+    expect(itTeam(c)).not.toMatch(/two Conditional Access policies|Use separate policies for mobile and desktop|Target specific applications/);
+    expect(adminSection(c)).toMatch(/No change is needed: the policy "Wave 1 mobile: TAP or passkey" already accepts a Temporary Access Pass/);
+    // Without the tenant's facts (e.g. a ticket), the diagnosis alone says the same.
+    expect(words(diagnosisCard(personaDiagnosis('Tom'), { session: SESSION, tapOffered: true }))).not.toMatch(/two Conditional Access policies/);
   });
 
-  it('approved client app: compliant device and the policy name for the admin', () => {
-    const admin = adminSection(card('Noor'));
-    expect(admin).toContain('"Frontline: approved client apps on mobile"');
-    expect(admin).toContain('Require device to be marked as compliant');
+  it('Pia: names the group that excludes her from passkeys', () => {
+    const c = card('Pia');
+    expect(c.body?.[2]).toMatchObject({ text: expect.stringContaining('"Contractors"') });
+    expect(adminSection(c)).toContain('"Contractors"');
+    expect(submits(c).map((d) => d.action)).toEqual(['contactHelpDesk']);
   });
 
-  it('register security info: the employee learns where to register from', () => {
+  it('Victor: security keys only, on purpose; a security key first, widening the allow list last', () => {
+    const c = card('Victor');
+    expect(c.body?.[0]).toMatchObject({ text: 'Only security keys are allowed for you' });
+    expect(c.body?.[2]).toMatchObject({ text: expect.stringMatching(/allows only security keys/) });
+    expect(steps(c)).toMatch(/^1\. \nIf you have a security key/m);
+    const admin = adminSection(c);
+    expect(admin.indexOf('Give them a security key')).toBeGreaterThanOrEqual(0);
+    expect(admin.indexOf('Give them a security key')).toBeLessThan(admin.indexOf('de1e552d-db1d-4423-a619-566b625cdc84'));
+    expect(admin).toContain('"Privileged admins: security keys only"');
+  });
+
+  it('Uma (a guest) is never offered a Temporary Access Pass, even if asked to', () => {
+    for (const tapOffered of [false, true]) {
+      const c = card('Uma', {}, { tapOffered });
+      expect(submits(c).map((d) => d.action)).toEqual(['contactHelpDesk']);
+      expect(visible(c)).not.toMatch(/Temporary Access Pass/);
+      expect(itTeam(c)).not.toMatch(/two Conditional Access policies/);
+    }
+  });
+
+  it('Marc (a valid TAP, nothing blocks): use it now, the phone checklist, and "That fixed it"', () => {
+    const c = card('Marc');
+    expect(steps(c)).toContain('You have a Temporary Access Pass that works right now');
+    expect(steps(c)).toContain(HEADINGS.providerSetup);
+    expect(submits(c).map((d) => d.action)).toEqual(['fixed', 'contactHelpDesk']);
+  });
+
+  it('Omid: registers from an allowed device himself; "That fixed it" offered', () => {
     const c = card('Omid');
-    expect(userSection(c)).toContain('"Finance: register security info from compliant devices"');
+    expect(steps(c)).toContain('"Finance: register security info from compliant devices"');
     expect(section(c, HEADINGS.admin)).toBeUndefined();
+    expect(submits(c).map((d) => d.action)).toEqual(['fixed', 'contactHelpDesk']);
   });
 
-  it('passkeys off: the admin is told where to turn them on, with the setting names', () => {
-    expect(adminSection(card('Pia'))).toContain('Passkey (FIDO2)');
-    expect(adminSection(card('Victor'))).toContain('de1e552d-db1d-4423-a619-566b625cdc84');
+  it('someone on Android 15 on the phone gets no Android 14 advice and no QR-code section', () => {
+    const c = card('Raj');
+    const text = visible(c);
+    expect(text).not.toMatch(/Android 14/);
+    expect(text).not.toContain(HEADINGS.crossDevice);
+    expect(text).not.toMatch(/QR code/);
+    for (const step of [...providerSetupSteps('android', 15), ...HALF_FINISHED_REGISTRATION]) expect(steps(c)).toContain(step);
+    expect(steps(c)).toContain('https://mysignins.microsoft.com/security-info');
+    // Version and place unknown: the Android 14 hint and the QR-code section are there.
+    const unknown = diagnosisCard(personaDiagnosis('Raj'), { session: SESSION, tapOffered: false });
+    expect(steps(unknown)).toMatch(/Android 14/);
+    expect(steps(unknown)).toContain(HEADINGS.crossDevice);
   });
 
-  it('a guest: says a TAP cannot be issued to guests', () => {
-    expect(words(card('Uma'))).toContain(FINDINGS['tap-unavailable-for-guest'].cause);
-  });
-
-  it('nothing blocks: says so, with the provider setup and the half-finished registration fix for the platform', () => {
-    const android = userSection(card('Raj'));
-    expect(words(card('Raj'))).toContain(FINDINGS['no-blocker-found'].cause);
-    for (const step of [...PROVIDER_SETUP.android, ...HALF_FINISHED_REGISTRATION]) expect(android).toContain(step);
-    expect(android).toContain('https://mysignins.microsoft.com/security-info');
-    expect(android).toContain(HEADINGS.workProfile);
-    const ios = userSection(card('Raj', false, 'iOS'));
-    for (const step of PROVIDER_SETUP.iOS) expect(ios).toContain(step);
-    expect(ios).not.toContain(HEADINGS.workProfile);
+  it('an iPhone on iOS 18 gets the iOS 18 settings path only', () => {
+    const c = card('Raj', { platform: 'iOS', osVersion: 18 });
+    expect(steps(c)).toContain('General > AutoFill & Passwords');
+    expect(steps(c)).not.toMatch(/iOS 17|Password Options/);
+    expect(steps(c)).not.toContain(HEADINGS.workProfile);
   });
 
   it('a report-only policy is shown as not blocking, not as the cause', () => {
     const c = card('Sofia');
     expect(c.body?.[0]).toMatchObject({ text: FINDINGS['no-blocker-found'].title });
-    expect(words(c)).toContain(`${HEADINGS.notBlocking}: All users: MFA (report-only)`);
+    expect(itTeam(c)).toContain(`${HEADINGS.notBlocking}: All users: MFA (report-only)`);
   });
 
   it('shows the person and the phone under the title, or the label the bot passes', () => {
-    expect(card('Lena').body?.[1]).toMatchObject({ text: 'Lena Fischer · Android' });
+    expect(diagnosisCard(personaDiagnosis('Lena'), { session: SESSION, tapOffered: false }).body?.[1]).toMatchObject({ text: 'Lena Fischer · Android' });
     const labelled = diagnosisCard(personaDiagnosis('Lena'), { session: SESSION, tapOffered: false, platformLabel: 'Pixel 8, Android 15' });
     expect(labelled.body?.[1]).toMatchObject({ text: 'Lena Fischer · Pixel 8, Android 15' });
   });
@@ -168,6 +232,7 @@ describe('device-side findings', () => {
     context: { ...base.context, osVersion: 13 },
     findings: [{ code, blocking: true, policyIds: [], policyNames: [], evidence: ['Evidence line.'] }],
     workarounds,
+    escalate: false,
   });
 
   it.each([
@@ -177,8 +242,9 @@ describe('device-side findings', () => {
   ] as const)('%s: the employee gets the fix first, the help desk as the fallback', (code, workarounds, expected) => {
     const c = diagnosisCard(withFinding(code, [...workarounds]), { session: SESSION, tapOffered: false });
     expect(cardProblems(c, SESSION)).toEqual([]);
-    expect(userSection(c)).toContain(expected);
-    expect(userSection(c)).toContain('If that does not solve it');
+    expect(steps(c)).toContain(expected);
+    expect(steps(c)).toContain('If that does not solve it');
+    expect(submits(c).map((d) => d.action)).toEqual(['fixed', 'contactHelpDesk']);
   });
 
   it('an empty diagnosis still renders a useful card', () => {

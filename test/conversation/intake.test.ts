@@ -61,7 +61,10 @@ describe('asking only what is still needed', () => {
 
   it('does not ask what the user already said', () => {
     const s = addText(newIntake('s1'), 'On my iPhone with iOS 18 I scan the QR code on my laptop and Bluetooth is blocked');
-    expect(nextQuestion(s)?.id).toBe('bluetooth');
+    expect(nextQuestion(s)).toBeNull();
+    expect(registrationContext(s, AT)).toEqual({ platform: 'iOS', at: AT, osVersion: 18, crossDevice: true, bluetoothRestricted: true });
+    // Bluetooth named without saying whether it works: asked.
+    expect(nextQuestion(addText(newIntake('s1'), 'On my iPhone with iOS 18 I scan the QR code on my laptop and nothing happens over Bluetooth'))?.id).toBe('bluetooth');
   });
 
   it('asks about Android profiles only when the symptom points there, and then where the passkey lives', () => {
@@ -101,5 +104,62 @@ describe('card submits', () => {
       submit: { action: 'answer', question: 'platform', value: 'iOS', session: 's' },
     });
     expect(parseSubmit({ action: 'fixed', session: 's', extra: 1 })).toEqual({ submit: { action: 'fixed', session: 's' } });
+  });
+});
+
+describe('typed answers to the question on screen', () => {
+  /** The intake after "help me", with the platform answered and the version question on screen. */
+  const atVersion = (platform: 'android' | 'iOS' = 'android') => {
+    const s = (answer(addText(newIntake('s1'), "I'm stuck in a loop adding a passkey"), 'platform', platform) as { state: ReturnType<typeof newIntake> }).state;
+    expect(nextQuestion(s)?.id).toBe('osVersion');
+    return s;
+  };
+
+  it.each([
+    ['14', 14],
+    ['Version 14', 14],
+    ['not sure, 14 maybe', 14],
+    ['android 15 I think', 15],
+    ['It says 13.', 13],
+  ])('"%s" answers the version question with %d', (text, version) => {
+    const s = addText(atVersion(), text);
+    expect(nextQuestion(s)?.id).toBe('where');
+    expect(registrationContext(s, AT)).toMatchObject({ osVersion: version });
+  });
+
+  it('"17.5" on an iPhone is iOS 17; "no idea" is an answer too, a pasted error page is not', () => {
+    expect(registrationContext(addText(atVersion('iOS'), '17.5'), AT)).toMatchObject({ platform: 'iOS', osVersion: 17 });
+    const unsure = addText(atVersion(), 'no idea');
+    expect(nextQuestion(unsure)?.id).toBe('where');
+    expect(registrationContext(unsure, AT).osVersion).toBeUndefined();
+    const pasted = addText(atVersion(), 'Request Id: 0f3c2a10-1111-4222-8333-944455556666 Timestamp: 2026-10-05T13:59:12Z AADSTS53003');
+    expect(nextQuestion(pasted)?.id).toBe('osVersion');
+  });
+
+  it('"Bluetooth is blocked by IT" answers the Bluetooth question', () => {
+    let s = addText(newIntake('s1'), 'On my iPhone, iOS 18, I scan the QR code on my laptop and it fails');
+    expect(nextQuestion(s)?.id).toBe('bluetooth');
+    s = addText(s, 'Bluetooth is blocked by IT');
+    expect(nextQuestion(s)).toBeNull();
+    expect(registrationContext(s, AT)).toMatchObject({ crossDevice: true, bluetoothRestricted: true });
+    const works = addText(addText(newIntake('s1'), 'On my iPhone, iOS 18, I scan the QR code on my laptop and it fails'), 'no, bluetooth works');
+    expect(nextQuestion(works)).toBeNull();
+    expect(registrationContext(works, AT).bluetoothRestricted).toBeUndefined();
+  });
+
+  it('answers where it fails, and which profile, in words', () => {
+    const s = addText(atVersion(), '15');
+    expect(nextQuestion(addText(s, 'on the phone'))).toBeNull();
+    expect(registrationContext(addText(s, 'on my laptop'), AT)).toMatchObject({ crossDevice: true });
+  });
+
+  it('"my TAP expired" needs at most two taps: the phone and its version', () => {
+    let s = addText(newIntake('s1'), 'my TAP expired');
+    const asked: string[] = [];
+    for (let q = nextQuestion(s); q; q = nextQuestion(s)) {
+      asked.push(q.id);
+      s = (answer(s, q.id, q.choices[q.choices.length - 2].value) as { state: typeof s }).state;
+    }
+    expect(asked).toEqual(['platform', 'osVersion']);
   });
 });
