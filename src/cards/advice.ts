@@ -68,6 +68,8 @@ const REGISTER_SECURITY_INFO_NOTE =
 
 const NOTHING_FOUND: Finding = { code: 'no-blocker-found', blocking: false, policyIds: [], policyNames: [], evidence: [] };
 const TAP_STATES: ReadonlySet<FindingCode> = new Set(['tap-expired', 'tap-used', 'tap-not-yet-valid']);
+/** The passkey settings: while one of these blocks, no change to a sign-in rule lets Authenticator hold a passkey. */
+const PASSKEY_SETTINGS: ReadonlySet<FindingCode> = new Set(['passkey-method-disabled', 'passkey-self-service-disabled', 'authenticator-aaguid-blocked', 'passkey-profile-excludes-authenticator']);
 /** Workarounds an employee carries out alone (the engine's SELF_SERVICE). */
 const SELF_SERVICE: ReadonlySet<WorkaroundCode> = new Set(['satisfy-register-security-info', 'register-in-each-profile', 'register-in-authenticator-app', 'update-os']);
 
@@ -92,13 +94,17 @@ export function tapClears(d: Diagnosis): boolean {
 /**
  * The finding the card leads with: the one that explains the failure best. A Temporary Access
  * Pass that expired, was used or is not valid yet, under policies a new pass satisfies, is the
- * cause (the loop is only what it looks like). Otherwise the first blocking one (the engine orders
+ * cause (the loop is only what it looks like). Passkey settings that keep Authenticator out come
+ * before sign-in rules (no rule change would help). Otherwise the first blocking one (the engine orders
  * them most important first). Without one, "no blocker found" rather than a non-blocking policy
  * (e.g. report-only), which would otherwise read as the cause.
  */
 export function mainFinding(d: Diagnosis): Finding {
   const tapState = d.findings.find((f) => f.blocking && TAP_STATES.has(f.code));
   if (tapState && tapClears(d)) return tapState;
+  // Passkey settings that keep Authenticator out whatever the sign-in rules say explain more than any of those rules.
+  const settings = d.findings.find((f) => f.blocking && PASSKEY_SETTINGS.has(f.code));
+  if (settings) return settings;
   return d.findings.find((f) => f.blocking) ?? d.findings.find((f) => f.code === 'no-blocker-found') ?? d.findings[0] ?? NOTHING_FOUND;
 }
 

@@ -38,6 +38,14 @@ export const HEADINGS = {
   stillStuck: 'Still stuck?',
 } as const;
 
+export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+
+/** A date as people write it: "31 December 2026" for "2026-12-31" (anything else is shown as it is). */
+export function formatDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${Number(m[3])} ${MONTH_NAMES[Number(m[2]) - 1] ?? m[2]} ${m[1]}` : iso;
+}
+
 export const PLATFORM_NAMES: Record<Platform, string> = { android: 'Android', iOS: 'iPhone (iOS)' };
 
 export const WELCOME = {

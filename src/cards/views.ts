@@ -126,6 +126,13 @@ export function errorCard(input: { title?: string; message: string; session?: st
 export interface NoticeInput {
   title: string;
   text: string;
+  /**
+   * Chat commands to show as typed, e.g. "campaign start <group> <date>": monospace TextRuns,
+   * which are never markdown (a TextBlock would drop "<group>" as an HTML tag), with a short note.
+   */
+  commands?: { command: string; note?: string }[];
+  /** A paragraph after the commands ('' or absent: none). */
+  after?: string;
   facts?: { title: string; value: string }[];
   actions?: { title: string; data: CardSubmit }[];
   /** "success" colours the title green; default "info". */
@@ -139,6 +146,8 @@ export function noticeCard(input: NoticeInput): AdaptiveCard {
     title: input.title,
     titleColor: input.tone === 'success' ? 'Good' : 'Default',
     text: input.text,
+    commands: (input.commands ?? []).map(({ command, note }) => ({ command, note: note ? ` — ${note}` : '' })),
+    after: input.after ?? '',
     facts: (input.facts ?? []).map(({ title, value }) => ({ title, value })),
     actions: actions.map(({ title, data }) => ({ title, data })),
   });

@@ -1,9 +1,10 @@
 // A passkey adoption campaign — the seed's "run an internal campaign to help users adopt passkeys
 // before you enforce them": target a group and an enforcement date, tell every member without a
-// passkey in Microsoft Authenticator how to add one (with a TAP request button), remind them a
+// passkey in Microsoft Authenticator how to add one (with a button to the diagnosis), remind them a
 // week and a day before, and report adoption. SDK-free; cards go out through the sender port.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { noticeCard } from '../cards';
+import { formatDate } from '../cards/copy';
 import { GraphReadError, readAll } from '../graph';
 import { graphGet } from '../graph/read';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
@@ -136,17 +137,16 @@ export class Campaigns {
     const campaign = await this.get(campaignId);
     if (!campaign) return;
     if (stage !== 'announce' && (await hasAuthenticatorPasskey(this.o.graph, userId))) return; // already done: no nagging
-    const when = campaign.enforceOn;
+    const when = formatDate(campaign.enforceOn);
+    // One button, to the diagnosis: it offers a Temporary Access Pass only where one gets this
+    // person through (never to a guest), and the help desk otherwise.
     const card = noticeCard({
       title: stage === 'announce' ? `Passkeys will be required from ${when}` : stage === 'week' ? `One week left to add your passkey` : `Passkeys are required from tomorrow`,
       text: [
         `From ${when}, signing in to work apps needs a passkey in Microsoft Authenticator (${campaign.groupName}).`,
-        'Add yours now: open Microsoft Authenticator on your phone, open your work account, and choose "Create passkey". If Authenticator asks for a passkey you do not have yet, ask for a Temporary Access Pass below.',
+        'Add yours now: open Microsoft Authenticator on your phone, open your work account, and choose "Create passkey". If Authenticator asks for a passkey you do not have yet, or anything else stops you, tap "I can\'t add it" and I will find out why.',
       ].join('\n\n'),
-      actions: [
-        { title: 'Request a Temporary Access Pass', data: { action: 'requestTap', session: '' } },
-        { title: 'Something went wrong', data: { action: 'start', session: '' } },
-      ],
+      actions: [{ title: "I can't add it", data: { action: 'start', session: '' } }],
     });
     const outcome = await this.o.sender.toUser(userId, card, job.id);
     if (outcome === 'undeliverable') {
