@@ -75,6 +75,9 @@ maybe('the offline demo in the Agents Playground', () => {
     await page.getByRole('button', { name: 'Android 15 or newer' }).last().click();
     await page.getByRole('button', { name: 'On the phone, in Authenticator' }).last().click();
 
+    // The employee reads the cause and the help desk; the policy is in the IT team's section.
+    await page.getByText('Authenticator asks for the passkey you are creating').last().waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'For your IT team' }).last().click();
     const policy = page.getByText('Passkey pilot: passkey in Authenticator everywhere').last();
     await policy.waitFor({ timeout: 30_000 });
     await policy.scrollIntoViewIfNeeded();
