@@ -119,7 +119,6 @@ describe('typed answers to the question on screen', () => {
     ['14', 14],
     ['Version 14', 14],
     ['not sure, 14 maybe', 14],
-    ['android 15 I think', 15],
     ['It says 13.', 13],
   ])('"%s" answers the version question with %d', (text, version) => {
     const s = addText(atVersion(), text);
