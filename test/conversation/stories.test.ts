@@ -168,3 +168,35 @@ describe('free text is understood, and answers are honoured', () => {
     expect(actions(card)).toEqual(['fixed', 'contactHelpDesk']);
   });
 });
+
+describe('"Did this fix it?" on a resolved ticket', () => {
+  it('closes the ticket, and says the passkey is ready only when Graph shows it', async () => {
+    const closed: string[] = [];
+    const helpDesk = {
+      open: async () => {
+        throw new Error('not in this story');
+      },
+      openTicketOf: async () => undefined,
+      requesterAnswer: async (ticketId: string) => {
+        closed.push(ticketId);
+        return { outcome: 'done', message: '' };
+      },
+    };
+    const from = { aadObjectId: person('noor').id, name: 'Noor Haddad' };
+    const withDesk = { ...deps, helpDesk } as ConversationDeps;
+    const first = await handleTurn(withDesk, undefined, { kind: 'submit', value: { action: 'ticketFixed', ticketId: 'PK-7Q3D' } }, from);
+    expect(closed).toEqual(['PK-7Q3D']);
+    expect(cardText(first.cards[0])).toMatch(/Ticket PK-7Q3D is closed/);
+    expect(cardText(first.cards[0])).not.toMatch(/is ready|glad/i);
+
+    graph.emulator!.userRegisters(person('noor').id, {
+      '@odata.type': '#microsoft.graph.fido2AuthenticationMethod',
+      id: 'b1a2c3d4-0000-4000-8000-000000000043',
+      displayName: 'Microsoft Authenticator - iOS',
+      aaGuid: '90a3ccdf-635c-4729-a248-9b709135078f',
+      createdDateTime: NOW.toISOString(),
+    } as never);
+    const second = await handleTurn(withDesk, first.state, { kind: 'submit', value: { action: 'ticketFixed', ticketId: 'PK-7Q3E' } }, from);
+    expect(second.cards[0]).toMatchObject({ body: [expect.objectContaining({ text: 'Your passkey is ready' }), expect.anything()] });
+  });
+});
