@@ -256,7 +256,7 @@ export const WORKAROUNDS: Record<WorkaroundCode, WorkaroundCopy> = {
           return ['You have a Temporary Access Pass that works right now: open Microsoft Authenticator, sign in with it, and add the passkey before it expires.'];
         }
         if (ctx.findings.includes('tap-not-yet-valid')) {
-          return ['Your Temporary Access Pass starts working later (the time is under Details). Wait until then, open Microsoft Authenticator, sign in with it, and add the passkey.'];
+          return ['Your Temporary Access Pass starts working later, at the time you were given with it. Wait until then, open Microsoft Authenticator, sign in with it, and add the passkey.'];
         }
         return [
           ctx.tapOffered
