@@ -81,7 +81,8 @@ export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOption
   const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion);
   const submit = (action: 'requestTap' | 'contactHelpDesk' | 'fixed'): CardSubmit => ({ action, session: options.session });
   const actions: CardAction[] =
-    options.tapOffered && advice.tapClears
+    // A pass that starts later is waited for, not replaced.
+    options.tapOffered && advice.tapClears && advice.main.code !== 'tap-not-yet-valid'
       ? [{ title: BUTTONS.requestTap, style: 'positive', data: submit('requestTap') }]
       : advice.selfService
         ? [

@@ -67,7 +67,7 @@ describe.each(cases)('$name, tapOffered $tapOffered', ({ diagnosis, tapOffered }
 
   it('has one clear action: a TAP only where the engine says it clears, "That fixed it" only where the employee can fix it', () => {
     const actions = submits(card).map((d) => d.action);
-    const expected = tapOffered && tapClears(diagnosis) ? ['requestTap'] : advice.selfService ? ['fixed', 'contactHelpDesk'] : ['contactHelpDesk'];
+    const expected = tapOffered && tapClears(diagnosis) && advice.main.code !== 'tap-not-yet-valid' ? ['requestTap'] : advice.selfService ? ['fixed', 'contactHelpDesk'] : ['contactHelpDesk'];
     expect(actions).toEqual(expected);
     expect((card.actions ?? [])[0]).toMatchObject({ style: 'positive' });
     expect(card.actions?.[card.actions.length - 1]).toEqual({ type: 'Action.ToggleVisibility', title: BUTTONS.itTeam, targetElements: ['itTeam'] });
@@ -148,6 +148,13 @@ describe('what each persona reads', () => {
     expect(adminSection(c)).toMatch(/No change is needed: the policy "Wave 1 mobile: TAP or passkey" already accepts a Temporary Access Pass/);
     // Without the tenant's facts (e.g. a ticket), the diagnosis alone says the same.
     expect(words(diagnosisCard(personaDiagnosis('Tom'), { session: SESSION, tapOffered: true }))).not.toMatch(/two Conditional Access policies/);
+  });
+
+  it('Tom before his TAP starts: wait for it (no new pass), and "That fixed it" once he has added the passkey', () => {
+    const c = card('Tom', { at: new Date('2026-10-05T10:00:00Z') });
+    expect(c.body?.[0]).toMatchObject({ text: FINDINGS['tap-not-yet-valid'].title });
+    expect(steps(c)).toMatch(/starts working later/);
+    expect(submits(c).map((d) => d.action)).toEqual(['fixed', 'contactHelpDesk']);
   });
 
   it('Pia: names the group that excludes her from passkeys', () => {
