@@ -138,8 +138,13 @@ async function serve(
       helpDeskGroupId: helpDeskConfig.groupId,
       exemptionGroupId: helpDeskConfig.exemptionGroupId,
       exemptionHours: config.helpDesk.exemptionHours,
+      // Tickets see what the conversation sees; and the conversation's diagnoses check the
+      // exemption remedy against the same group.
+      diagnoser: graph.diagnoser,
+      whatIf: config.whatIf,
       log,
     });
+    if (helpDeskConfig.exemptionGroupId) graph.diagnoser.useExemptionGroup(() => desk!.exemptionGroup());
     notices = new WindowNotices({
       graph: graph.client,
       scheduler,

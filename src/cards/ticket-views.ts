@@ -2,8 +2,8 @@
 // and the requester's cards (confirmation, updates, the Temporary Access Pass, "did it work?").
 // Only tapDeliveryCard ever takes a TAP value; the Ticket type holds none, so nothing built from a
 // ticket can show one.
-import type { Diagnosis, Finding } from '../diagnosis';
-import type { Person, Ticket } from '../helpdesk/ticket';
+import type { Diagnosis, Finding, Remedy } from '../diagnosis';
+import type { AfterCheck, Blocker, Person, Ticket } from '../helpdesk/ticket';
 import { tapLive, timeOfDay, window } from '../helpdesk/ticket';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
@@ -35,8 +35,13 @@ export const TICKET_BUTTONS = {
   take: 'Take',
   tapShow: 'Issue a TAP',
   issueTap: 'Issue Temporary Access Pass',
+  /** The TAP was checked and does not clear the block: never presented as the fix. */
+  tapShowWarned: 'Issue a TAP (will not clear)',
+  issueTapWarned: 'Issue Temporary Access Pass anyway',
   exemptShow: 'Exempt temporarily',
   grantExemption: 'Grant temporary exemption',
+  exemptShowWarned: 'Exempt (will not clear)',
+  grantExemptionWarned: 'Grant the exemption anyway',
   resolve: 'Resolve',
   reopen: 'Reopen',
   showDetails: BUTTONS.showDetails,
@@ -55,9 +60,25 @@ export interface TicketCardOptions {
     forcedOneTime: boolean;
     /** Why no TAP can be issued (e.g. "A TAP cannot be issued: the user is a guest"); hides the button. */
     refusal?: string;
+    /**
+     * Checked: the TAP does not clear the block (the remedy's sentence). The button says so —
+     * "Issue a TAP (will not clear)" — and its form shows why: it is never offered as the fix.
+     */
+    warning?: string;
+    /** Checked: the TAP clears the block; its button is styled as the fix. */
+    fix?: boolean;
   };
   /** Undefined when no exclusion group is configured: no exemption button. */
-  exemption?: { hours: number[]; groupName: string };
+  exemption?: {
+    hours: number[];
+    groupName: string;
+    /** Why no exemption can be granted; hides the button. */
+    refusal?: string;
+    /** Checked: the exemption does not clear the block (as for the TAP). */
+    warning?: string;
+    /** Checked: the exemption clears the block. */
+    fix?: boolean;
+  };
   /** ISO time of rendering: marks expired passes and ended windows, and dates the card. */
   now?: string;
 }
@@ -81,10 +102,14 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
   // A pass whose window has ended (or that the bot deleted, undeliverable) can be replaced by a new one.
   const tapActive = !!ticket.tap && (!options.now ? !ticket.tap.revokedAt && ticket.tap.delivery !== 'failed' : tapLive(ticket.tap, Date.parse(options.now)));
   const tapRefusal = !resolved && !tapActive ? (options.tap.refusal?.trim() ?? '') : '';
+  const exemptionRefusal = !resolved && !exemptionActive ? (options.exemption?.refusal?.trim() ?? '') : '';
   const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true }) : undefined;
+  // What the bot checked for this requester (remedies applied and diagnosed again) replaces the
+  // generic help-desk steps: the card then says what works, and what to do when nothing it can apply does.
+  const checked = resolved ? undefined : checkSection(ticket);
 
   const canIssueTap = !resolved && !tapActive && tapRefusal === '';
-  const canExempt = !resolved && !exemptionActive && options.exemption !== undefined;
+  const canExempt = !resolved && !exemptionActive && options.exemption !== undefined && exemptionRefusal === '';
   const tap = canIssueTap ? tapForm(ticket, options.tap) : undefined;
   const exemption = canExempt && options.exemption ? exemptionForm(ticket, options.exemption) : undefined;
 
@@ -105,8 +130,11 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     stateLines: stateLines(ticket, options, past),
     alerts: alerts(ticket, options, past),
     helpdeskHeading: HEADINGS.helpdesk,
-    helpdeskGroups: numbered(diagnosis ? helpdeskSteps(diagnosis) : []),
-    tapRefusal,
+    helpdeskGroups: numbered(diagnosis && !checked ? helpdeskSteps(diagnosis) : []),
+    remedyHeading: checked?.heading ?? '',
+    remedyLines: checked?.lines ?? [],
+    instead: checked?.instead ?? [],
+    refusals: [tapRefusal, exemptionRefusal].filter(Boolean).map((text) => ({ text })),
     detailsHeading: HEADINGS.details,
     facts: diagnosis ? diagnosisFacts(diagnosis) : [],
     details: (diagnosis?.findings ?? [])
@@ -169,22 +197,35 @@ export interface TapDelivery {
   end: string;
   oneTime: boolean;
   platform: Diagnosis['context']['platform'];
+  /**
+   * The requester diagnosed with this pass in place, before this card was sent: the card says
+   * it works only when nothing blocks any more, and what still blocks when something does.
+   */
+  after?: AfterCheck;
 }
 
-/** The Temporary Access Pass, for the requester's personal chat only. */
+/**
+ * The Temporary Access Pass, for the requester's personal chat only. It is the one message about
+ * the pass: when it works, how long, how to use it — or, checked, that it does not get them through yet.
+ */
 export function tapDeliveryCard(input: TapDelivery): AdaptiveCard {
   if (input.value.trim() === '') throw new Error(`Ticket ${input.ticketId}: no Temporary Access Pass value to deliver`);
   const phone = input.platform === 'iOS' ? 'iPhone' : 'Android phone';
+  const blocked = input.after?.clears === false;
   return renderCard('tap-delivery', {
-    title: 'Your Temporary Access Pass',
-    intro: 'Use it to sign in to Microsoft Authenticator and add your passkey.',
+    title: blocked ? 'Your Temporary Access Pass (it will not get you through yet)' : 'Your Temporary Access Pass',
+    intro: blocked
+      ? `The help desk issued this pass, but with it you are still blocked: ${blockedInWords(input.after!.blocking)}. The help desk knows and has your ticket ${input.ticketId}; wait for them before you try, and keep the pass until then.`
+      : input.after?.clears
+        ? 'It works now: with this pass nothing else blocks you. Use it to sign in to Microsoft Authenticator and add your passkey.'
+        : 'Use it to sign in to Microsoft Authenticator and add your passkey.',
     value: input.value,
     validLocal: `Valid from ${cardTime(input.start)} to ${cardTime(input.end)}, ${cardDate(input.start)} (your time).`,
     validUtc: `In UTC: valid from ${timeOfDay(input.start)} to ${timeOfDay(input.end)}.`,
     use: input.oneTime
       ? 'It works once: after you sign in with it, it stops working, so add the passkey in the same go.'
       : 'You can use it more than once until it expires, but add the passkey as soon as you can.',
-    stepsHeading: 'How to add your passkey',
+    stepsHeading: blocked ? 'How to use it, once the help desk says it works' : 'How to add your passkey',
     steps: [
       `Open Microsoft Authenticator on your ${phone}.`,
       'Tap + (Add account), then Work or school account, then Sign in.',
@@ -245,12 +286,24 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
     case 'exemptionGranted': {
       const e = ticket.exemption;
       if (!e) throw new Error(`Ticket ${id} has no exemption to tell the requester about`);
+      if (e.after?.clears === false) {
+        // Checked with the exemption in place, something still blocks: said as it is.
+        return {
+          ticketId: id,
+          title: 'The help desk exempted you, but you are still blocked',
+          text: [
+            `Until ${cardTime(e.end)} (your time) you are exempt from some sign-in rules, but with that you are still blocked: ${blockedInWords(e.after.blocking)}.`,
+            'The help desk knows and is working on your ticket: you do not need to try now. You will get a message here when something changes.',
+          ].join('\n\n'),
+          facts: [{ title: 'Window (UTC)', value: window(e.start, e.end) }],
+        };
+      }
       return {
         ticketId: id,
         title: 'You can add your passkey now',
         tone: 'success',
         text: [
-          `Until ${cardTime(e.end)} (your time), the sign-in rule that blocked you is switched off for you.`,
+          `Until ${cardTime(e.end)} (your time), the sign-in rule that blocked you is switched off for you${e.after?.clears ? ': checked with it, nothing else blocks you' : ''}.`,
           'Open Microsoft Authenticator and add your passkey before then. Do it from the office network or a company-managed device: anywhere else it may still be blocked.',
           'When the time is up the rule applies again. If you miss it, contact the help desk for a new time.',
         ].join('\n\n'),
@@ -273,6 +326,18 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
     case 'posted':
       return { ticketId: id, title: 'Your ticket has reached the help desk', text: 'The help desk has your request and what the bot found now. You will get a message here when they act on it.' };
   }
+}
+
+/**
+ * The requester's answer to a follow-up on their open ticket ("it still asks for a passkey", or
+ * "Contact the help desk" again): it is on the ticket, and who at the help desk has it.
+ */
+export function followUpUpdate(ticket: Ticket): TicketUpdateInput {
+  const who = ticket.assignee ? `${ticket.assignee.name} from the help desk has it` : 'The help desk has it';
+  const text = ticket.channelPostPending
+    ? `Your ticket has not reached the help desk yet: the bot keeps trying, and your message goes with it. If it is urgent, call the help desk and quote ${ticket.id}.`
+    : `${who}, with what you said before and what the bot found just now. You will get a message here when they act on it; no need to ask again.`;
+  return { ticketId: ticket.id, title: `Added to your ticket ${ticket.id}`, text, facts: ticket.assignee ? [{ title: 'With', value: ticket.assignee.name }] : [] };
 }
 
 export interface TicketResolvedInput {
@@ -302,8 +367,16 @@ export function ticketResolvedCard(input: TicketResolvedInput): AdaptiveCard {
 
 // ---- the ticket card's parts ----
 
-const EMPTY_TAP_FORM = { notes: [], lifetimes: [], defaultLifetime: '', lifetimeLabel: '', lifetimeError: '', oneTimeChoice: false, oneTimeLabel: '', oneTimeTitle: '' };
-const EMPTY_EXEMPTION_FORM = { notes: [], hours: [], defaultHours: '', hoursLabel: '', hoursError: '' };
+const EMPTY_TAP_FORM = { title: '', style: 'default', submit: '', warning: '', notes: [], lifetimes: [], defaultLifetime: '', lifetimeLabel: '', lifetimeError: '', oneTimeChoice: false, oneTimeLabel: '', oneTimeTitle: '' };
+const EMPTY_EXEMPTION_FORM = { title: '', style: 'default', submit: '', warning: '', notes: [], hours: [], defaultHours: '', hoursLabel: '', hoursError: '' };
+
+/** How a form's button reads: the fix, a warned "will not clear", or plain (not checked). */
+function button(option: { warning?: string; fix?: boolean }, plain: { show: string; submit: string }, warned: { show: string; submit: string }) {
+  const warning = option.warning?.trim() ?? '';
+  return warning
+    ? { title: warned.show, style: 'default', submit: warned.submit, warning: `Will not clear the block. ${warning}` }
+    : { title: plain.show, style: option.fix ? 'positive' : 'default', submit: plain.submit, warning: '' };
+}
 
 function tapForm(ticket: Ticket, tap: TicketCardOptions['tap']) {
   if (tap.lifetimes.length === 0) throw new Error('TicketCardOptions.tap.lifetimes is empty: offer at least one lifetime');
@@ -312,6 +385,7 @@ function tapForm(ticket: Ticket, tap: TicketCardOptions['tap']) {
   }
   const choice = tap.oneTimeChoice && !tap.forcedOneTime;
   return {
+    ...button(tap, { show: TICKET_BUTTONS.tapShow, submit: TICKET_BUTTONS.issueTap }, { show: TICKET_BUTTONS.tapShowWarned, submit: TICKET_BUTTONS.issueTapWarned }),
     notes: [
       { text: `Creates a Temporary Access Pass for ${ticket.requester.name}. The bot sends it to them privately in their chat; it is never shown here.` },
       ...(tap.forcedOneTime ? [{ text: 'Your organisation’s Temporary Access Pass policy makes every pass one-time use.' }] : []),
@@ -329,15 +403,26 @@ function tapForm(ticket: Ticket, tap: TicketCardOptions['tap']) {
 function exemptionForm(ticket: Ticket, exemption: NonNullable<TicketCardOptions['exemption']>) {
   if (exemption.hours.length === 0) throw new Error('TicketCardOptions.exemption.hours is empty: offer at least one duration');
   const blocking = ticket.diagnosis?.findings.filter((f) => f.blocking && f.code.startsWith('ca-')).flatMap((f) => f.policyNames) ?? [];
+  // Checked, the form says what the exemption does (a warned form says it under its warning);
+  // unchecked, it can only say when it would help.
+  const checked = ticket.check?.remedies.find((r) => r.code === 'temporary-exemption');
+  const effect = checked
+    ? exemption.warning
+      ? []
+      : [{ text: checked.why }]
+    : [
+        {
+          text:
+            blocking.length > 0
+              ? `It helps only if ${policyPhrase(blocking)} excludes that group.`
+              : 'The diagnosis found no Conditional Access policy blocking this person, so an exemption may not help.',
+        },
+      ];
   return {
+    ...button(exemption, { show: TICKET_BUTTONS.exemptShow, submit: TICKET_BUTTONS.grantExemption }, { show: TICKET_BUTTONS.exemptShowWarned, submit: TICKET_BUTTONS.grantExemptionWarned }),
     notes: [
       { text: `Adds ${ticket.requester.name} to the exclusion group "${exemption.groupName}" from now, for the time you choose only.` },
-      {
-        text:
-          blocking.length > 0
-            ? `It helps only if ${policyPhrase(blocking)} excludes that group.`
-            : 'The diagnosis found no Conditional Access policy blocking this person, so an exemption may not help.',
-      },
+      ...effect,
       { text: 'The bot tells them the window and removes the exemption when it ends; if they miss it, they contact the help desk again.' },
       { text: 'Compensating control: they can still register only from a trusted location or a compliant device.' },
     ],
@@ -346,6 +431,65 @@ function exemptionForm(ticket: Ticket, exemption: NonNullable<TicketCardOptions[
     hoursLabel: 'For how long',
     hoursError: 'Choose how long the exemption lasts.',
   };
+}
+
+const REMEDY_LABEL: Record<Remedy['code'], string> = {
+  'temporary-access-pass': 'Issue a TAP',
+  'temporary-exemption': 'Exempt temporarily',
+  'require-compliant-device': 'A compliant phone (Intune, by an admin)',
+  'register-in-each-profile': 'A passkey in this Android profile (the user)',
+  'update-os': 'Update the phone (the user)',
+};
+const HELP_DESK_REMEDIES = new Set<Remedy['code']>(['temporary-access-pass', 'temporary-exemption']);
+
+/**
+ * The remedies the bot checked for the requester, one line each with its effect ("✗ Issue a TAP —
+ * … will not help: 'Pilot' accepts only a passkey in Microsoft Authenticator"), and, when neither
+ * a TAP nor an exemption clears the block, what does instead (the admin change, with the policy).
+ */
+function checkSection(ticket: Ticket): { heading: string; lines: { mark: string; color: string; text: string }[]; instead: { text: string }[] } | undefined {
+  const check = ticket.check;
+  const name = ticket.requester.name;
+  if (!check) {
+    return ticket.checkError
+      ? { heading: `What works could not be checked at ${timeOfDay(ticket.checkError.at)} UTC (${ticket.checkError.error}); it is checked again when you act.`, lines: [], instead: [] }
+      : undefined;
+  }
+  const when = `checked ${timeOfDay(check.at)} UTC${check.contextAssumed ? ` for an Android phone: ${name} did not say which` : `, ${platformLabel(check.context.platform, check.context.osVersion)}`}`;
+  if (check.blocking.length === 0) return { heading: `Nothing blocks ${name} now (${when}).`, lines: [], instead: [] };
+  const lines = check.remedies.map((r) => ({ mark: r.clears ? '✓' : '✗', color: r.clears ? 'Good' : 'Attention', text: `${REMEDY_LABEL[r.code]} — ${r.why}` }));
+  const instead: { text: string }[] = [];
+  const own = check.remedies.filter((r) => HELP_DESK_REMEDIES.has(r.code));
+  if (!own.some((r) => r.clears)) {
+    const others = check.remedies.filter((r) => !HELP_DESK_REMEDIES.has(r.code) && r.clears);
+    instead.push({ text: `Neither a TAP nor an exemption clears the block. Instead:` });
+    for (const r of others) instead.push({ text: `• ${REMEDY_LABEL[r.code]}: ${r.why}` });
+    const exemption = check.remedies.find((r) => r.code === 'temporary-exemption');
+    const ca = exemption?.detail.remaining ?? [];
+    if (check.exemptionGroup && exemption && !exemption.clears && ca.length > 0 && ca.every((b) => b.code.startsWith('ca-') && b.policies.length > 0)) {
+      const names = ca.flatMap((b) => b.policies.map((p) => p.name));
+      instead.push({ text: `• An identity administrator excludes the group "${check.exemptionGroup.name}" from ${policyPhrase(names)}; then "${TICKET_BUTTONS.exemptShow}" clears it.` });
+    }
+    if (others.length === 0) {
+      const names = [...new Set(check.blocking.flatMap((b) => b.policyNames))];
+      instead.push({ text: `• An identity administrator must change ${policyPhrase(names)}: see "What an identity administrator can change" under ${BUTTONS.showDetails}.` });
+    }
+  }
+  return { heading: `What works for ${name} (${when})`, lines, instead };
+}
+
+/** "A sign-in rule does not accept Authenticator (the policy "Passkey pilot: …")", for the requester. */
+export function blockedInWords(blocking: Blocker[]): string {
+  if (blocking.length === 0) return 'something in your organisation';
+  return blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ');
+}
+
+/** The card's words for a check made with a remedy in place. */
+function afterText(after: AfterCheck | undefined, what: string): string {
+  if (!after) return '';
+  if (after.clears === undefined) return `; could not be checked with ${what} in place`;
+  if (after.clears) return `; checked with ${what} in place: nothing blocks any more`;
+  return `; checked with ${what} in place: still blocked — ${after.blocking.map((b) => `${b.code}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ')}`;
 }
 
 function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string; color: string }[] {
@@ -361,14 +505,18 @@ function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: stri
         : tap.delivery === 'unconfirmed'
           ? '; delivery not confirmed (the bot stopped while sending it)'
           : '';
+    const after = tap.delivery === 'failed' ? '' : afterText(tap.after, 'it');
     lines.push({
-      text: `TAP issued ${window(tap.start, tap.end)} UTC by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}`,
-      color: tap.delivery === 'failed' || tap.delivery === 'unconfirmed' ? 'Attention' : 'Default',
+      text: `TAP issued ${window(tap.start, tap.end)} UTC by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}${after}`,
+      color: tap.delivery === 'failed' || tap.delivery === 'unconfirmed' || tap.after?.clears === false ? 'Attention' : 'Default',
     });
   }
   if (exemption) {
     const group = options.exemption?.groupName ?? exemption.groupId;
-    lines.push({ text: `Exempted ${window(exemption.start, exemption.end)} UTC (group "${group}") by ${exemption.by.name}`, color: 'Default' });
+    lines.push({
+      text: `Exempted ${window(exemption.start, exemption.end)} UTC (group "${group}") by ${exemption.by.name}${exemption.removedAt ? '' : afterText(exemption.after, 'it')}`,
+      color: !exemption.removedAt && exemption.after?.clears === false ? 'Attention' : 'Default',
+    });
     if (exemption.removedAt) lines.push({ text: `Exemption removed at ${timeOfDay(exemption.removedAt)} UTC`, color: 'Good' });
     else if (exemption.removalError) {
       // Also an alert at the top of the card, with the failures and the next attempt (see alerts).
@@ -449,6 +597,7 @@ function personLine(p: Person): string {
 
 function contextLine(ticket: Ticket): string {
   const c = ticket.diagnosis?.context;
+  if (c && ticket.check?.contextAssumed) return ['phone not said (checked as Android)', ticket.reason === 'requestTap' ? 'asked for a Temporary Access Pass' : 'asked for the help desk'].join(' · ');
   return [
     ...(c
       ? [

@@ -6,6 +6,7 @@ import { BUTTONS, diagnosisCard, errorCard, noticeCard, questionCard, ticketConf
 import { tapClears } from '../cards/advice';
 import { FIXED, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
+import { followUpUpdate, ticketUpdateCard } from '../cards/ticket-views';
 import type { Person, Ticket } from '../helpdesk/ticket';
 import type { Diagnosis, RegistrationContext, TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
@@ -65,6 +66,8 @@ export interface HelpDeskPort {
   open(input: { requester: Person; reason: 'contactHelpDesk' | 'requestTap'; diagnosis: Diagnosis | null; errorIds: Ticket['errorIds']; transcript: string[] }): Promise<Ticket>;
   openTicketOf(aadObjectId: string): Promise<Ticket | undefined>;
   requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<{ outcome: string; message: string }>;
+  /** Something the requester said or pressed about their open ticket: added to it (history, transcript, thread). */
+  followUp?(ticketId: string, requester: Person, text: string): Promise<{ outcome: string; message: string; ticket?: Ticket }>;
 }
 
 export interface TurnResult {
@@ -117,8 +120,11 @@ export async function handleTurn(
     if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId)] };
     if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
     s = { ...s, intake: addText(s.intake, text, input.trimmed ? input.length : undefined) };
+    // With a ticket open, what they say is a follow-up: it goes to the ticket first (which checks them afresh).
+    const followed = await followUp(deps, userId, { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' }, text);
     const result = await proceed(deps, s, userId);
-    return input.trimmed ? { ...result, cards: [trimmedNotice(input), ...result.cards] } : result;
+    const cards = [...(input.trimmed ? [trimmedNotice(input)] : []), ...(followed ? [followed] : []), ...result.cards];
+    return { ...result, cards };
   }
 
   // A card submit: validate whatever arrived.
@@ -171,6 +177,9 @@ export async function handleTurn(
     case 'contactHelpDesk': {
       if (!deps.helpDesk) return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap')] };
       const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
+      // Pressed again with a ticket open: the ticket hears about it, and they are told who has it.
+      const again = await followUp(deps, userId, requester, `pressed "${submit.action === 'requestTap' ? BUTTONS.requestTap : BUTTONS.contactHelpDesk}" again`);
+      if (again) return { state: s, cards: [again] };
       const existing = await deps.helpDesk.openTicketOf(userId);
       if (existing) return { state: s, cards: [ticketConfirmationCard(existing)] };
       const r = s.intake.report;
@@ -239,6 +248,21 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
     cards.push(noticeCard({ title: 'Turn on Authenticator as your passkey provider', text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
   }
   return { state: s, cards };
+}
+
+/** Adds `text` to the requester's open ticket; the card saying so, or undefined (no open ticket, or it failed). */
+async function followUp(deps: ConversationDeps, userId: string, requester: Person, text: string): Promise<Card | undefined> {
+  const desk = deps.helpDesk;
+  if (!desk?.followUp) return undefined;
+  try {
+    const open = await desk.openTicketOf(userId);
+    if (!open) return undefined;
+    const r = await desk.followUp(open.id, requester, text);
+    return r.outcome === 'done' && r.ticket ? ticketUpdateCard(followUpUpdate(r.ticket)) : undefined;
+  } catch (e) {
+    deps.log?.({ event: 'ticket.followUp.failed', error: (e as Error).message });
+    return undefined;
+  }
 }
 
 /** Says that only the start of a long message was read. */

@@ -12,9 +12,15 @@
 //   silently replaced; a request that timed out is checked against Graph before anyone is told;
 // - an audit line that cannot be written is kept, written with the next one, and said on the ticket;
 // - a ticket whose channel post fails is posted by a stored job, and the requester is told;
-// - agents cannot issue a pass or an exemption to themselves (another agent must).
+// - agents cannot issue a pass or an exemption to themselves (another agent must);
+// - what an agent may do is one pure decision (decide.ts), made against the requester read from
+//   Graph at that moment: a TAP or an exemption that would not clear the block is never offered
+//   as the fix, and is carried out only from the card's warned form;
+// - after a remedy is applied the requester is diagnosed again with it in place, and told what
+//   that found — once: the TAP's delivery, or the exemption's notice, is the one message;
+// - a follow-up from the requester reaches the ticket: history, transcript and a thread line.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Diagnosis } from '../diagnosis';
+import type { Diagnosis, ExemptionGroup } from '../diagnosis';
 import { odataType } from '../diagnosis';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
@@ -22,23 +28,21 @@ import { retryDelayMs, type HandlerOptions, type Job, type JobScheduler } from '
 import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
 import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit';
-import { newTicketId, tapLive, timeOfDay, window, type Person, type Ticket } from './ticket';
+import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
+import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
+import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck } from './ticket';
 import type { TicketStore } from './ticket-store';
+import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
 
-export interface TapPolicy {
-  enabled: boolean;
-  minLifetime: number;
-  maxLifetime: number;
-  defaultLifetime: number;
-  /** The tenant forces one-time passes. */
-  forcedOneTime: boolean;
-}
+export type { AgentInputs, AgentVerb, TapPolicy } from './decide';
 
 export interface TapIssued {
   value: string;
   start: string;
   end: string;
   oneTime: boolean;
+  /** The requester diagnosed with this pass in place: what the delivery says it achieves. */
+  after?: AfterCheck;
 }
 
 /** How the help desk reaches people; implemented by the Teams layer (or a webhook). */
@@ -80,16 +84,14 @@ export interface HelpDeskOptions {
   events?: { tapIssued?(ticket: Ticket): Promise<void>; exemptionGranted?(ticket: Ticket): Promise<void> };
   /** Told when the bot changed this user in Entra (TAP issued, exemption added or removed). */
   userChanged?(aadObjectId: string): void;
+  /**
+   * The bot's diagnoser, so tickets see what the conversation sees (What If included). Absent:
+   * the engine runs on facts read here (local evaluation).
+   */
+  diagnoser?: DiagnoserPort & { readExemptionGroup?(groupId: string): Promise<ExemptionGroup> };
+  /** Ask Conditional Access What If when checking a remedy just applied (WHAT_IF; default: with a diagnoser). */
+  whatIf?: boolean;
   log?: (event: Record<string, unknown>) => void;
-}
-
-export type AgentVerb = 'take' | 'issueTap' | 'grantExemption' | 'resolve' | 'reopen';
-
-export interface AgentInputs {
-  tapLifetime?: number;
-  tapOneTime?: boolean;
-  exemptionHours?: number;
-  note?: string;
 }
 
 export type ActionOutcome =
@@ -110,6 +112,13 @@ const TAP_CHECK_AFTER_MS = 2 * 60_000;
 /** Ticket ids as newTicketId makes them; anything else is refused before any lookup. */
 const TICKET_ID = /^PK-[0-9A-Z]{4}$/;
 const BOT: Person = { aadObjectId: 'bot', name: 'passkey-support-bot' };
+/** How long the exemption group (and its nesting) read from Graph is used. */
+const EXEMPTION_GROUP_TTL_MS = 5 * 60_000;
+/** The ticket card's buttons, as agents know them (thread lines quote them). */
+const TAP_BUTTON = 'Issue a TAP';
+const EXEMPT_BUTTON = 'Exempt temporarily';
+/** The longest follow-up text kept on a ticket (the card and thread bound it further). */
+const FOLLOW_UP_CHARS = 1000;
 
 /** A Temporary Access Pass as Graph lists it (never with its value). */
 interface GraphTap {
@@ -127,7 +136,8 @@ export class HelpDesk {
   private readonly mutex = new KeyedMutex();
   private readonly membership = new Map<string, { isAgent: boolean; at: number }>();
   private readonly trail: AuditTrail;
-  private groupName?: Promise<string | undefined>;
+  private group?: { read: Promise<ExemptionGroup>; at: number };
+  private readonly checks: CheckDeps;
 
   constructor(private readonly o: HelpDeskOptions) {
     this.trail = new AuditTrail({ log: o.audit, now: o.now, backlog: o.tickets, onEvent: (e) => o.log?.(e) });
@@ -135,15 +145,36 @@ export class HelpDesk {
     o.scheduler.on(POST_TICKET, (job) => this.retryPost(job), UNTIL_DONE);
     o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
     o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
+    this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptionGroup(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
   }
 
-  /** Display name of the exemption group, for the ticket card (read once). */
+  /** Display name of the exemption group, for the ticket card. */
   async exemptionGroupName(): Promise<string | undefined> {
     if (!this.o.exemptionGroupId) return undefined;
-    this.groupName ??= graphGet<{ displayName?: string }>(this.o.graph, `/groups/${encodeURIComponent(this.o.exemptionGroupId)}?$select=displayName`)
-      .then((g) => g.displayName ?? this.o.exemptionGroupId)
-      .catch(() => this.o.exemptionGroupId);
-    return this.groupName;
+    return (await this.exemptionGroup())?.displayName ?? this.o.exemptionGroupId;
+  }
+
+  /**
+   * The exemption group with the groups it is nested in (so the exemption remedy is checked
+   * exactly), read once and again after EXEMPTION_GROUP_TTL_MS; undefined while it cannot be read.
+   */
+  async exemptionGroup(): Promise<ExemptionGroup | undefined> {
+    const id = this.o.exemptionGroupId;
+    if (!id) return undefined;
+    const now = this.o.now().getTime();
+    if (!this.group || now - this.group.at > EXEMPTION_GROUP_TTL_MS) {
+      const read = this.o.diagnoser?.readExemptionGroup
+        ? this.o.diagnoser.readExemptionGroup(id)
+        : graphGet<{ displayName?: string }>(this.o.graph, `/groups/${encodeURIComponent(id)}?$select=id,displayName`).then((g) => ({ id, ...(g.displayName ? { displayName: g.displayName } : {}) }));
+      const entry = { read, at: now };
+      this.group = entry;
+      // A failed read is not kept: the next check asks again.
+      read.catch((e: Error) => {
+        if (this.group === entry) this.group = undefined;
+        this.o.log?.({ event: 'exemption.group.unreadable', error: e.message });
+      });
+    }
+    return this.group.read.catch(() => undefined);
   }
 
   get exemptionHours(): number[] | undefined {
@@ -215,6 +246,18 @@ export class HelpDesk {
       transcript: input.transcript.slice(-30),
       history: [{ at: now, by: input.requester.name, text: `${input.requester.name} asked for help${input.reason === 'requestTap' ? ' (a Temporary Access Pass)' : ''}` }],
     };
+    // What works for this requester, checked before anyone sees the ticket (facts read in the
+    // last minute will do here; an agent's action reads them afresh). A ticket opened without a
+    // diagnosis (a notice's button) gets the bot's own, for an Android phone unless told.
+    const { context, assumed } = contextOf(ticket, at);
+    try {
+      const checked = await checkRequester(this.checks, input.requester.aadObjectId, context, { fresh: false, assumed });
+      ticket.check = checked.check;
+      if (!ticket.diagnosis) ticket.diagnosis = checked.diagnosis;
+    } catch (e) {
+      ticket.checkError = { at: now, error: reasonOf(e) };
+      this.o.log?.({ event: 'ticket.check.failed', ticket: id, error: reasonOf(e) });
+    }
     await this.o.tickets.create(ticket);
     try {
       ticket.channelPost = await this.o.notifier.postTicket(ticket);
@@ -313,77 +356,57 @@ export class HelpDesk {
       await audit('refused', 'not a member of the help-desk group');
       return { outcome: 'refused', ticket, message: 'Only members of the help-desk group can act on tickets. Your attempt was recorded.' };
     }
-    // Separation of duties: an agent's own ticket is handled by another agent (closing or
-    // reopening it stays possible, as for any requester).
-    if (agent.aadObjectId === ticket.requester.aadObjectId && (verb === 'issueTap' || verb === 'grantExemption' || verb === 'take')) {
-      const what = verb === 'issueTap' ? 'issue your Temporary Access Pass' : verb === 'grantExemption' ? 'grant your exemption' : 'take it';
-      return this.refuse(ticket, audit, `This is your own ticket: another help-desk agent must ${what}. Your attempt was recorded.`);
-    }
-
-    const already = async (what: string, by: string, when: string): Promise<ActionOutcome> => {
-      const message = `${what} already done by ${by} at ${when.slice(11, 16)}.`;
-      await audit('already-done', message);
-      return { outcome: 'already-done', ticket, message };
+    // What this agent may do, decided in one place (decide.ts): first on the ticket's state
+    // alone; a TAP or an exemption then again, against the requester read from Graph just now.
+    const facts: DecisionFacts = {
+      ticket,
+      now: at,
+      ...(verb === 'issueTap' ? { tapPolicy: await this.tapPolicy() } : {}),
+      ...(this.exemptionHours ? { exemption: { hours: this.exemptionHours } } : {}),
+      agent,
+      inputs,
     };
+    let decision = decide(verb, facts);
+    if (decision.allowed && (verb === 'issueTap' || verb === 'grantExemption')) {
+      const fresh = await this.freshCheck(ticket, at);
+      if ('error' in fresh) {
+        await audit('failed', `checking the requester: ${fresh.error}`);
+        return { outcome: 'failed', ticket, message: `I could not read ${ticket.requester.name} from Microsoft Graph just now (${fresh.error}), so I did nothing. Please try again.` };
+      }
+      // What the card showed (it is drawn from the stored check), then the check of now.
+      const shown = decide(verb, { ...facts, check: ticket.check, agent: undefined, inputs: undefined });
+      const changed = JSON.stringify(ticket.check?.remedies.map((r) => [r.code, r.clears]) ?? null) !== JSON.stringify(fresh.check.remedies.map((r) => [r.code, r.clears])) || ticket.check?.guest !== fresh.check.guest || ticket.check?.tapTargeted !== fresh.check.tapTargeted;
+      ticket.check = fresh.check;
+      ticket.checkError = undefined;
+      await this.o.tickets.put(ticket);
+      decision = decide(verb, { ...facts, check: fresh.check, shown: shown.allowed ? shown.effect : undefined });
+      if (!decision.allowed && decision.outcome === 'refused' && changed) {
+        // The card said otherwise: redraw it with what the check found (and say so in the thread).
+        const line = `${agent.name}'s "${verb === 'issueTap' ? TAP_BUTTON : EXEMPT_BUTTON}" was not carried out: ${decision.reason.replace(/ Your attempt was recorded\.$/, '')}`;
+        ticket.history.push({ at: at.toISOString(), by: BOT.name, text: cut(line, 600) });
+        await this.o.tickets.put(ticket);
+        await this.o.notifier.ticketChanged(ticket, cut(line, 600)).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: e.message }));
+      }
+    }
+    if (!decision.allowed) {
+      if (decision.outcome === 'refused') return this.refuse(ticket, audit, decision.reason);
+      await audit('already-done', decision.reason);
+      return { outcome: 'already-done', ticket, message: decision.reason };
+    }
 
     switch (verb) {
       case 'take':
-        if (ticket.status === 'resolved') return this.refuse(ticket, audit, 'This ticket is resolved; reopen it first.');
-        if (ticket.assignee) return already('Taking this ticket was', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took'))?.at ?? ticket.createdAt);
         ticket.assignee = agent;
         ticket.status = 'taken';
         return this.done(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
 
-      case 'issueTap': {
-        if (ticket.status === 'resolved') return this.refuse(ticket, audit, 'This ticket is resolved; reopen it first.');
-        // One pass per window: a second click is "already done"; after the window, a new one may be issued.
-        if (tapLive(ticket.tap, at)) return already('Issuing a Temporary Access Pass was', ticket.tap.by.name, ticket.tap.at);
-        const policy = await this.tapPolicy();
-        if (!policy.enabled) return this.refuse(ticket, audit, 'The Temporary Access Pass method is disabled in the authentication methods policy.');
-        if (ticket.diagnosis?.findings.some((f) => f.code === 'tap-unavailable-for-guest')) {
-          return this.refuse(ticket, audit, `${ticket.requester.name} is a guest: a Temporary Access Pass cannot be issued to a guest.`);
-        }
-        if (ticket.diagnosis?.findings.some((f) => f.code === 'tap-method-disabled')) {
-          return this.refuse(ticket, audit, `The Temporary Access Pass method does not include ${ticket.requester.name}.`);
-        }
-        const lifetime = inputs.tapLifetime ?? policy.defaultLifetime;
-        if (!Number.isInteger(lifetime) || lifetime < policy.minLifetime || lifetime > policy.maxLifetime) {
-          return this.refuse(ticket, audit, `The lifetime must be between ${policy.minLifetime} and ${policy.maxLifetime} minutes (the tenant's TAP policy).`);
-        }
-        return this.issueTap(ticket, agent, at, audit, lifetime, policy.forcedOneTime || inputs.tapOneTime === true);
-      }
+      case 'issueTap':
+        return this.issueTap(ticket, agent, at, audit, decision.lifetime!, decision.oneTime === true, decision);
 
-      case 'grantExemption': {
-        if (!this.o.exemptionGroupId) return this.refuse(ticket, audit, 'No exemption group is configured (EXEMPTION_GROUP_ID).');
-        if (ticket.status === 'resolved') return this.refuse(ticket, audit, 'This ticket is resolved; reopen it first.');
-        if (ticket.exemption && !ticket.exemption.removedAt) return already('Granting an exemption was', ticket.exemption.by.name, ticket.exemption.at);
-        const hours = inputs.exemptionHours ?? 1;
-        if (!(this.exemptionHours ?? []).includes(hours)) return this.refuse(ticket, audit, `Choose one of the offered windows: ${(this.exemptionHours ?? []).join(', ')} hours.`);
-        try {
-          await addGroupMember(this.o.graph, this.o.exemptionGroupId, ticket.requester.aadObjectId);
-        } catch (e) {
-          await audit('failed', (e as Error).message);
-          return { outcome: 'failed', ticket, message: `Microsoft Graph refused to add the user to the exemption group: ${(e as Error).message}` };
-        } finally {
-          this.o.userChanged?.(ticket.requester.aadObjectId);
-        }
-        const start = at.toISOString();
-        const end = new Date(at.getTime() + hours * 3_600_000).toISOString();
-        ticket.exemption = { by: agent, at: start, groupId: this.o.exemptionGroupId, start, end };
-        if (!ticket.assignee) {
-          ticket.assignee = agent;
-          ticket.status = 'taken';
-        }
-        // Stored before we answer: the removal happens even if the bot restarts meanwhile.
-        await this.o.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
-        metrics.inc('passkey_exemptions_granted_total');
-        const result = await this.done(ticket, at, audit, agent, `${agent.name} granted a temporary exemption (${window(start, end)})`, { kind: 'exemptionGranted' });
-        await this.o.events?.exemptionGranted?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticketId, error: (e as Error).message }));
-        return result;
-      }
+      case 'grantExemption':
+        return this.grantExemption(ticket, agent, at, audit, decision.hours!, decision);
 
       case 'resolve': {
-        if (ticket.status === 'resolved') return already('Resolving', ticket.resolution?.by.name ?? 'someone', ticket.resolution?.at ?? ticket.createdAt);
         const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
         ticket.status = 'resolved';
         ticket.resolution = { by: agent, at: at.toISOString(), note };
@@ -391,7 +414,6 @@ export class HelpDesk {
       }
 
       case 'reopen':
-        if (ticket.status !== 'resolved') return already('Reopening', 'nobody — it is still open', at.toISOString());
         ticket.status = ticket.assignee ? 'taken' : 'open';
         ticket.resolution = undefined;
         return this.done(ticket, at, audit, agent, `${agent.name} reopened the ticket`, { kind: 'reopened' });
@@ -418,9 +440,54 @@ export class HelpDesk {
     return { outcome: 'done', ticket, message: channelLine };
   }
 
+  /** The requester read from Graph now (cached facts forgotten): the check an action is decided on. */
+  private async freshCheck(ticket: Ticket, at: Date): Promise<{ check: TicketCheck } | { error: string }> {
+    const { context, assumed } = contextOf(ticket, at);
+    try {
+      return { check: (await checkRequester(this.checks, ticket.requester.aadObjectId, context, { fresh: true, assumed })).check };
+    } catch (e) {
+      this.o.log?.({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
+      return { error: reasonOf(e) };
+    }
+  }
+
+  // ---- Temporary exemption ------------------------------------------------------------------
+
+  private async grantExemption(ticket: Ticket, agent: Person, at: Date, audit: Audit, hours: number, decision: Decision): Promise<ActionOutcome> {
+    const groupId = this.o.exemptionGroupId!;
+    const userId = ticket.requester.aadObjectId;
+    try {
+      await addGroupMember(this.o.graph, groupId, userId);
+    } catch (e) {
+      await audit('failed', (e as Error).message);
+      return { outcome: 'failed', ticket, message: `Microsoft Graph refused to add the user to the exemption group: ${(e as Error).message}` };
+    } finally {
+      this.o.userChanged?.(userId);
+    }
+    const start = at.toISOString();
+    const end = new Date(at.getTime() + hours * 3_600_000).toISOString();
+    ticket.exemption = { by: agent, at: start, groupId, start, end };
+    if (!ticket.assignee) {
+      ticket.assignee = agent;
+      ticket.status = 'taken';
+    }
+    // Stored before we answer: the removal happens even if the bot restarts meanwhile.
+    await this.o.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
+    metrics.inc('passkey_exemptions_granted_total');
+    // Before the requester is told anything: diagnosed again with the exemption in place.
+    const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
+    ticket.exemption.after = after;
+    const warned = decision.allowed && decision.warned ? ' — warned that it will not clear the block' : '';
+    const line = `${agent.name} granted a temporary exemption (${window(start, end)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
+    // One message to the requester: the exemption's notice, saying what the check found.
+    const result = await this.done(ticket, at, audit, agent, line, { kind: 'exemptionGranted' });
+    await this.o.events?.exemptionGranted?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
+    return result;
+  }
+
   // ---- Temporary Access Pass ----------------------------------------------------------------
 
-  private async issueTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean): Promise<ActionOutcome> {
+  private async issueTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean, decision: Decision): Promise<ActionOutcome> {
     const name = ticket.requester.name;
     const userId = ticket.requester.aadObjectId;
     // What Graph holds now. A usable pass this ticket did not issue is reported, never replaced:
@@ -451,14 +518,14 @@ export class HelpDesk {
     const checkJob = tapCheckJobId(ticket.id);
     await this.o.scheduler.schedule({ id: checkJob, kind: TAP_CHECK, dueAt: new Date(at.getTime() + TAP_CHECK_AFTER_MS).toISOString(), payload: { ticketId: ticket.id, requestedAt: at.toISOString() } });
     try {
-      return await this.createAndDeliverTap(ticket, agent, at, audit, lifetime, oneTime);
+      return await this.createAndDeliverTap(ticket, agent, at, audit, lifetime, oneTime, decision);
     } finally {
       // Settled here, unless Graph could not even be asked afterwards (then the stored check settles it).
       if (!ticket.tapRequest) await this.o.scheduler.cancel(checkJob).catch((e: Error) => this.o.log?.({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
     }
   }
 
-  private async createAndDeliverTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean): Promise<ActionOutcome> {
+  private async createAndDeliverTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean, decision: Decision): Promise<ActionOutcome> {
     const userId = ticket.requester.aadObjectId;
     let created;
     try {
@@ -477,29 +544,35 @@ export class HelpDesk {
     this.o.userChanged?.(userId);
     const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
     const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
-    ticket.tap = { by: agent, at: at.toISOString(), start, end, oneTime: created.isUsableOnce ?? oneTime, methodId: created.id ?? '', delivery: 'sending' };
+    // Before the requester is told anything: diagnosed again with the pass in place (a crash
+    // meanwhile is covered by the stored check of the request, as for the create itself).
+    const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
+    ticket.tap = { by: agent, at: at.toISOString(), start, end, oneTime: created.isUsableOnce ?? oneTime, methodId: created.id ?? '', delivery: 'sending', after };
     ticket.tapRequest = undefined;
     if (!ticket.assignee) {
       ticket.assignee = agent;
       ticket.status = 'taken';
     }
     // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
-    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})`;
-    ticket.history.push({ at: at.toISOString(), by: agent.name, text: line });
+    const warned = decision.allowed && decision.warned ? ` — warned that it will not clear the block` : '';
+    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
+    const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
+    ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
     await this.o.tickets.put(ticket);
     const audited = await audit('done', line);
     const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
 
     try {
       // The value goes to the requester alone; the ticket, the channel and the audit get the window.
-      await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime });
+      // This card is the one message the requester gets about the pass (it says what the check found).
+      await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime, after });
     } catch (e) {
       return this.undeliverable(ticket, at, audit, reasonOf(e), `${line}${gap}`);
     }
     ticket.tap.delivery = 'delivered';
     await this.o.tickets.put(ticket);
     metrics.inc('passkey_taps_issued_total');
-    const result = await this.done(ticket, at, audit, agent, `${line}${gap}`, { kind: 'tapIssued' }, true);
+    const result = await this.done(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
     await this.o.events?.tapIssued?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
     return result;
   }
@@ -714,6 +787,64 @@ export class HelpDesk {
     });
   }
 
+  /**
+   * The requester wrote again ("it still asks for a passkey"), or pressed "Contact the help desk"
+   * again, while their ticket is open: added to it — transcript, history, a thread line, the
+   * card — with the requester checked again, so the card and the line say what blocks them now.
+   */
+  async followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
+    const refused = async (detail: string, message: string): Promise<ActionOutcome> => {
+      await this.audit({ at: this.o.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
+      return { outcome: 'refused', message };
+    };
+    if (!TICKET_ID.test(ticketId)) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
+    return this.mutex.run(ticketId, async () => {
+      const ticket = await this.o.tickets.get(ticketId);
+      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
+      if (ticket.status === 'resolved') return refused('resolved', `Ticket ${ticketId} is resolved.`);
+      const at = this.o.now();
+      const said = cut(text.trim(), FOLLOW_UP_CHARS);
+      ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);
+      const fresh = await this.freshCheck(ticket, at);
+      let now = '';
+      if ('check' in fresh) {
+        ticket.check = fresh.check;
+        ticket.checkError = undefined;
+        now = fresh.check.blocking.length > 0 ? `checked now: still blocked — ${blockerList(fresh.check.blocking)}` : `checked now: nothing blocks ${requester.name} any more`;
+      }
+      const line = `${requester.name} wrote: "${cut(said, 300)}"${now ? ` (${now})` : ''}`;
+      ticket.history.push({ at: at.toISOString(), by: requester.name, text: line });
+      await this.o.tickets.put(ticket);
+      const audited = await this.audit({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });
+      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
+      if (gap) await this.o.tickets.put(ticket);
+      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
+      return { outcome: 'done', ticket, message: line };
+    });
+  }
+
+  /**
+   * For a window notice: who holds this pass's value (the bot delivered it; it never reached the
+   * requester; or it came from elsewhere), and whether it gets them through — from the check made
+   * when the bot issued it, otherwise by diagnosing them now with it in place.
+   */
+  async windowFacts(kind: NoticeKind, p: NoticePayload): Promise<WindowFacts> {
+    const ticket = TICKET_ID.test(p.ticketId) ? await this.o.tickets.get(p.ticketId) : undefined;
+    let tapValue: WindowFacts['tapValue'];
+    if (kind.startsWith('tap.')) {
+      const tap = ticket?.tap && ticket.tap.start === p.start ? ticket.tap : undefined;
+      if (tap) tapValue = tap.delivery === 'failed' || tap.revokedAt ? 'never' : tap.delivery === 'delivered' || tap.delivery === undefined ? 'bot' : 'uncertain';
+      else if (ticket?.unknownTap && ticket.unknownTap.start === p.start && ticket.unknownTap.afterCrash) tapValue = 'never';
+      else tapValue = 'elsewhere';
+      if (tap?.after?.clears !== undefined) return { tapValue, through: tap.after.clears, blocking: tap.after.blocking };
+    }
+    // A pass is judged while it is valid (at its end it no longer is); an exemption while it lasts.
+    const now = this.o.now();
+    const at = kind === 'tap.end' ? new Date(Math.min(now.getTime(), Date.parse(p.end) - 60_000)) : now;
+    const after = await checkAfter(this.checks, p.userId, contextOf(ticket ?? { diagnosis: null }, at).context);
+    return { ...(tapValue ? { tapValue } : {}), ...(after.clears !== undefined ? { through: after.clears, blocking: after.blocking } : {}) };
+  }
+
   private async refuse(ticket: Ticket, audit: Audit, message: string): Promise<ActionOutcome> {
     await audit('refused', message);
     return { outcome: 'refused', ticket, message };
@@ -807,7 +938,8 @@ export class HelpDesk {
       if (gap) await this.o.tickets.put(ticket);
       await this.refreshOverdueRemovals({ jobId: job.id, failed: false }).catch(() => undefined);
       await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
-      await this.o.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
+      // Told only if the exemption was a way through for them (they were told so when it began).
+      if (ex.after?.clears !== false) await this.o.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
     });
   }
 
@@ -873,6 +1005,18 @@ function graphTapWindow(m: GraphTap): { start: string; end: string } {
 function tapInUse(m: GraphTap, now: Date): boolean {
   if (Date.parse(graphTapWindow(m).end) <= now.getTime()) return false;
   return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
+}
+
+/** "Checked with the pass in place: Lena Fischer is still blocked — ca-auth-strength-loop ("Passkey pilot: …")". */
+export function afterSentence(name: string, what: string, after: AfterCheck): string {
+  if (after.clears === undefined) return `${name} could not be checked with ${what} in place (${after.error ?? 'unknown error'})`;
+  if (after.clears) return `Checked with ${what} in place: nothing blocks ${name} any more`;
+  return `Checked with ${what} in place: ${name} is still blocked — ${blockerList(after.blocking)}`;
+}
+
+/** ca-auth-strength-loop ("Passkey pilot: …"); tap-expired */
+export function blockerList(blocking: Blocker[]): string {
+  return blocking.map((b) => `${b.code}${b.policyNames.length > 0 ? ` (${b.policyNames.map((n) => `"${n}"`).join(', ')})` : ''}`).join('; ');
 }
 
 function unknownTapLine(ticket: Ticket): string {

@@ -1,29 +1,33 @@
-// The ticket card as it should look now: the tenant's TAP policy bounds the lifetimes offered,
-// the diagnosis says when no TAP can be issued, and exemptions show only with a group configured.
+// The ticket card as it should look now. What it offers, and whether as the fix, is the same
+// decision the action makes (decide.ts), on the requester as the bot last checked them: the TAP
+// policy bounds the lifetimes offered, a guest or a user outside the TAP method gets the reason
+// instead of the button, a remedy that does not clear the block is offered only on its warned
+// form ("will not clear"), and exemptions show only with a group configured.
 import { ticketCard, type AdaptiveCard } from '../cards';
+import { decideAll, type Decision } from './decide';
 import { HelpDesk } from './helpdesk';
 import type { Ticket } from './ticket';
 
 export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => Date): Promise<AdaptiveCard> {
   const policy = await desk.tapPolicy();
-  const codes = new Set(ticket.diagnosis?.findings.map((f) => f.code) ?? []);
-  const refusal = !policy.enabled
-    ? 'A TAP cannot be issued: the Temporary Access Pass method is disabled in the tenant.'
-    : codes.has('tap-unavailable-for-guest')
-      ? `A TAP cannot be issued: ${ticket.requester.name} is a guest.`
-      : codes.has('tap-method-disabled')
-        ? `A TAP cannot be issued: the Temporary Access Pass method does not include ${ticket.requester.name}.`
-        : undefined;
   const hours = desk.exemptionHours;
+  const d = decideAll({ ticket, now: now(), tapPolicy: policy, ...(hours ? { exemption: { hours } } : {}), check: ticket.check });
   return ticketCard(ticket, {
     tap: {
       lifetimes: HelpDesk.lifetimes(policy),
       defaultLifetime: policy.defaultLifetime,
       oneTimeChoice: !policy.forcedOneTime,
       forcedOneTime: policy.forcedOneTime,
-      ...(refusal ? { refusal } : {}),
+      ...shown(d.issueTap),
     },
-    ...(hours ? { exemption: { hours, groupName: (await desk.exemptionGroupName()) ?? 'exemption group' } } : {}),
+    ...(hours ? { exemption: { hours, groupName: (await desk.exemptionGroupName()) ?? 'exemption group', ...shown(d.grantExemption) } } : {}),
     now: now().toISOString(),
   });
+}
+
+/** A decision as the card shows it: a standing refusal where the button would be; a warning; the fix. */
+function shown(d: Decision): { refusal?: string; warning?: string; fix?: boolean } {
+  if (!d.allowed) return d.standing ? { refusal: d.reason } : {};
+  if (d.warned) return { warning: d.why };
+  return d.effect === 'clears' ? { fix: true } : {};
 }

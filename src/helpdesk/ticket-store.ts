@@ -1,6 +1,7 @@
 // Tickets in the shared store: one item per ticket plus an index of ids, newest last; an index of
 // the tickets whose exemption has not been removed yet (so start-up finds every overdue removal
-// without reading every ticket); and the audit lines waiting to be written (see AuditTrail).
+// without reading every ticket); each requester's open ticket (so a follow-up in the chat finds
+// it with one read); and the audit lines waiting to be written (see AuditTrail).
 import type { KeyValueStore } from '../storage/key-value';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditBacklogStore, AuditEntry } from './audit';
@@ -9,7 +10,10 @@ import type { Ticket } from './ticket';
 const INDEX = 'tickets/index';
 const EXEMPTIONS = 'tickets/exemptions-not-removed';
 const AUDIT_BACKLOG = 'helpdesk/audit-backlog';
+/** Present once every requester's open ticket is indexed (a store from before the index is indexed on first use). */
+const OPEN_INDEXED = 'tickets/open-indexed';
 const key = (id: string) => `tickets/${id}`;
+const openKey = (aadObjectId: string) => `tickets/open-of/${aadObjectId}`;
 
 export class TicketStore implements AuditBacklogStore {
   private readonly mutex = new KeyedMutex();
@@ -36,6 +40,7 @@ export class TicketStore implements AuditBacklogStore {
   async put(ticket: Ticket): Promise<void> {
     await this.store.write({ [key(ticket.id)]: { ...ticket, eTag: '*' } });
     if (ticket.exemption) await this.indexExemption(ticket.id, !ticket.exemption.removedAt);
+    await this.indexOpen(ticket);
   }
 
   async ids(): Promise<string[]> {
@@ -43,14 +48,42 @@ export class TicketStore implements AuditBacklogStore {
     return (items[INDEX]?.ids as string[] | undefined) ?? [];
   }
 
-  /** The requester's most recent ticket that is not resolved, if any. */
+  /** The requester's most recent ticket that is not resolved, if any (one read once indexed). */
   async openTicketOf(aadObjectId: string): Promise<Ticket | undefined> {
-    const ids = await this.ids();
-    for (const id of [...ids].reverse()) {
-      const t = await this.get(id);
-      if (t && t.requester.aadObjectId === aadObjectId && t.status !== 'resolved') return t;
-    }
-    return undefined;
+    const items = await this.store.read([openKey(aadObjectId), OPEN_INDEXED]);
+    if (!items[OPEN_INDEXED]) return this.indexOpenTickets(aadObjectId);
+    const id = items[openKey(aadObjectId)]?.id;
+    const t = typeof id === 'string' ? await this.get(id) : undefined;
+    return t && t.requester.aadObjectId === aadObjectId && t.status !== 'resolved' ? t : undefined;
+  }
+
+  /** Keeps the requester's open-ticket entry: this ticket while it is open, none once it is resolved. */
+  private async indexOpen(ticket: Ticket): Promise<void> {
+    const k = openKey(ticket.requester.aadObjectId);
+    await this.mutex.run(k, async () => {
+      const current = (await this.store.read([k]))[k]?.id;
+      if (ticket.status !== 'resolved') {
+        if (current !== ticket.id) await this.store.write({ [k]: { id: ticket.id, eTag: '*' } });
+      } else if (current === ticket.id) await this.store.delete([k]);
+    });
+  }
+
+  /** Indexes every requester's open ticket, once (a store written before the index); returns this requester's. */
+  private async indexOpenTickets(aadObjectId: string): Promise<Ticket | undefined> {
+    return this.mutex.run(OPEN_INDEXED, async () => {
+      const latest = new Map<string, Ticket>();
+      for (const id of await this.ids()) {
+        const t = await this.get(id);
+        if (t && t.status !== 'resolved') latest.set(t.requester.aadObjectId, t);
+      }
+      const keys = [...latest.keys()].map(openKey);
+      const existing = keys.length > 0 ? await this.store.read(keys) : {};
+      // An entry put() wrote meanwhile is newer than what this scan saw: it is kept.
+      const missing = Object.fromEntries([...latest].filter(([user]) => !existing[openKey(user)]).map(([user, t]) => [openKey(user), { id: t.id, eTag: '*' }]));
+      if (Object.keys(missing).length > 0) await this.store.write(missing);
+      await this.store.write({ [OPEN_INDEXED]: { indexed: true, eTag: '*' } });
+      return latest.get(aadObjectId);
+    });
   }
 
   /**

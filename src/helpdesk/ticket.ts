@@ -1,6 +1,6 @@
 // A help-desk ticket: everything an agent needs about a failed passkey registration, and what
 // has been done about it. Plain data; never holds a TAP value or any other secret.
-import type { Diagnosis } from '../diagnosis';
+import type { Diagnosis, FindingCode, Remedy } from '../diagnosis';
 
 export type TicketStatus = 'open' | 'taken' | 'resolved';
 
@@ -50,7 +50,48 @@ export interface Ticket {
   channelPostPending?: { since: string; attempts: number; error: string; nextAttemptAt?: string };
   /** Audit lines of this ticket the audit log could not write yet (kept and written with the next line). */
   auditPending?: { since: string; error: string; lines: string[] };
+  /**
+   * The requester as the bot last checked them, fresh from Graph: at open, at each TAP or
+   * exemption action, on a follow-up. What the card offers as the fix comes from here.
+   */
+  check?: TicketCheck;
+  /** Why the last check could not be made (Graph did not answer); cleared by the next check. */
+  checkError?: { at: string; error: string };
   history: TicketEvent[];
+}
+
+/** A blocking finding, by code and the policies behind it. */
+export interface Blocker {
+  code: FindingCode;
+  policyNames: string[];
+}
+
+/** What the bot found when it diagnosed the requester afresh, with each remedy checked. */
+export interface TicketCheck {
+  at: string;
+  /** The phone the check was for: the conversation's, or Android when the requester never said. */
+  context: Diagnosis['context'];
+  /** The requester did not say which phone: the check assumed the context above. */
+  contextAssumed?: boolean;
+  /** The requester as Graph had them: a guest; in the Temporary Access Pass method's targets. */
+  guest: boolean;
+  tapTargeted: boolean;
+  /** The exemption group the exemption remedy was checked with (absent: not checked). */
+  exemptionGroup?: { id: string; name: string };
+  /** Blocking findings ([] = nothing blocks). */
+  blocking: Blocker[];
+  /** Each remedy the engine checked by applying it and diagnosing again. */
+  remedies: Remedy[];
+}
+
+/** The requester diagnosed again right after a remedy was applied, with it in place. */
+export interface AfterCheck {
+  at: string;
+  /** Nothing blocks any more. Absent when the check could not be made (see error). */
+  clears?: boolean;
+  /** What still blocks ([] when it clears). */
+  blocking: Blocker[];
+  error?: string;
 }
 
 export interface TicketTap {
@@ -71,6 +112,8 @@ export interface TicketTap {
   revokedAt?: string;
   /** Deleting the undeliverable pass failed (a stored job keeps trying). */
   revokeError?: string;
+  /** The requester diagnosed with this pass in place, before they were told anything. */
+  after?: AfterCheck;
 }
 
 export interface TicketExemption {
@@ -87,6 +130,8 @@ export interface TicketExemption {
   lastRemovalAttemptAt?: string;
   /** When the stored job tries the removal again. */
   nextRemovalAt?: string;
+  /** The requester diagnosed with the exemption in place, before they were told anything. */
+  after?: AfterCheck;
 }
 
 /** The pass is in someone's hands: its window has not ended, it was delivered (or is on its way), not deleted. */

@@ -3,14 +3,19 @@
 // exemption (a reminder before it ends; the end itself is told by the removal). Before each
 // reminder Graph is asked whether the passkey is already there: then the user is congratulated,
 // the rest is cancelled and the ticket resolved. SDK-free: cards go out through a sender port.
+//
+// Every notice tells the truth: a pass the bot delivered already had its one message (the
+// delivery says when it works), so it gets no start notice; a pass whose value never reached the
+// user gets none at all; and a window that does not get the user through (diagnosed with the
+// pass or the exemption in place) is not presented as one — the help desk has their ticket.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { noticeCard, type AdaptiveCard } from '../cards';
+import { findingCopy, noticeCard, policyPhrase, type AdaptiveCard } from '../cards';
 import { AUTHENTICATOR_AAGUID } from '../diagnosis';
 import { readAll } from '../graph';
 import { metrics } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyValueStore } from '../storage/key-value';
-import { window, type Ticket } from '../helpdesk/ticket';
+import { window, type Blocker, type Ticket } from '../helpdesk/ticket';
 
 export type NoticeKind = 'tap.start' | 'tap.reminder' | 'tap.end' | 'exemption.reminder';
 
@@ -26,8 +31,24 @@ export interface NoticeSender {
   toUser(userId: string, card: AdaptiveCard, noticeId: string): Promise<'sent' | 'undeliverable'>;
 }
 
+/** What a window notice must know before it speaks (see HelpDesk.windowFacts). */
+export interface WindowFacts {
+  /**
+   * Who holds the pass's value: the bot delivered it (its delivery was the message); it never
+   * reached the user (undeliverable, or created while the bot stopped); unconfirmed; or it was
+   * issued elsewhere (the admin center) and whoever issued it hands it over.
+   */
+  tapValue?: 'bot' | 'never' | 'uncertain' | 'elsewhere';
+  /** Diagnosed with the pass (or exemption) in place: nothing blocks. Absent when it could not be checked. */
+  through?: boolean;
+  /** What still blocks, when not through. */
+  blocking?: Blocker[];
+}
+
 export interface TicketCloser {
   resolveByBot(ticketId: string, note: string): Promise<void>;
+  /** What the notice may say (absent: every notice is sent as worded, unchecked). */
+  windowFacts?(kind: NoticeKind, payload: NoticePayload): Promise<WindowFacts>;
 }
 
 export interface WindowNoticesOptions {
@@ -79,17 +100,20 @@ export class WindowNotices {
     }
   }
 
-  /** Schedules the notices of a TAP window (its start notice goes out on the next tick). */
+  /**
+   * Schedules the notices of a TAP the bot issued and delivered: its reminder and its end. The
+   * delivery itself was the message that it works (or why it does not), so there is no start notice.
+   */
   async tapIssued(ticket: Ticket): Promise<void> {
-    await this.tapWindow(ticket.id, ticket.requester.aadObjectId, ticket.tap!.start, ticket.tap!.end);
+    await this.tapWindow(ticket.id, ticket.requester.aadObjectId, ticket.tap!.start, ticket.tap!.end, false);
   }
 
-  private async tapWindow(ticketId: string, userId: string, start: string, end: string): Promise<void> {
+  private async tapWindow(ticketId: string, userId: string, start: string, end: string, startNotice = true): Promise<void> {
     if (!(await this.firstTimeSeen(`${userId}:${start}`))) return;
     const tap = { start, end };
     const payload: NoticePayload = { ticketId, userId, start, end };
     const base = `notice:${ticketId}:tap:${tap.start}`;
-    await this.o.scheduler.schedule({ id: `${base}:start`, kind: 'tap.start', dueAt: tap.start, payload: { ...payload } });
+    if (startNotice) await this.o.scheduler.schedule({ id: `${base}:start`, kind: 'tap.start', dueAt: tap.start, payload: { ...payload } });
     const reminder = Date.parse(tap.end) - this.reminderMs;
     if (reminder > Date.parse(tap.start)) {
       await this.o.scheduler.schedule({ id: `${base}:reminder`, kind: 'tap.reminder', dueAt: new Date(reminder).toISOString(), payload: { ...payload } });
@@ -148,6 +172,23 @@ export class WindowNotices {
       return;
     }
     const span = window(p.start, p.end);
+    const facts = await this.o.tickets.windowFacts?.(kind, p);
+    const quiet = (reason: string) => this.o.log?.({ event: 'notice.withheld', notice: job.id, reason });
+    if (facts?.tapValue === 'never' || facts?.tapValue === 'uncertain') return quiet(`the pass's value ${facts.tapValue === 'never' ? 'never reached' : 'may not have reached'} the user`);
+    if (kind === 'tap.start' && facts?.tapValue === 'bot') return quiet('the delivery of the pass was the message');
+    if (kind !== 'tap.start' && facts?.through === false) return quiet('the window does not get the user through');
+    if (kind === 'tap.start' && facts && facts.through !== true) {
+      // A pass issued elsewhere: said as it is — it does not get them through, or it could not be checked.
+      const card =
+        facts.through === false
+          ? noticeCard({
+              title: 'Your Temporary Access Pass will not get you through yet',
+              text: `You have a Temporary Access Pass valid until ${p.end.slice(11, 16)} UTC (${span}), but with it you are still blocked: ${stillBlocking(facts.blocking ?? [])}. The help desk has your ticket; wait for them before you try.`,
+            })
+          : noticeCard({ title: 'You have a Temporary Access Pass', text: `A Temporary Access Pass valid until ${p.end.slice(11, 16)} UTC (${span}) was issued for you. If you were given it, open Microsoft Authenticator and add your passkey.` });
+      await this.send(p.userId, job.id, card);
+      return;
+    }
     const card =
       kind === 'tap.start'
         ? noticeCard({ title: 'Your Temporary Access Pass works now', text: `It is valid until ${p.end.slice(11, 16)} UTC (${span}). Open Microsoft Authenticator and add your passkey now.` })
@@ -174,4 +215,10 @@ export class WindowNotices {
     metrics.inc('passkey_notices_total', { outcome });
     if (outcome === 'undeliverable') this.o.log?.({ event: 'notice.undeliverable', notice: noticeId });
   }
+}
+
+/** What still blocks, in the user's words: 'A sign-in rule does not accept Authenticator (the policy "…")'. */
+export function stillBlocking(blocking: Blocker[]): string {
+  if (blocking.length === 0) return 'something in your organisation';
+  return blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ');
 }

@@ -35,6 +35,8 @@ export interface DiagnoseCallOptions {
 
 export class Diagnoser {
   private whatIfRefusedUntil = 0;
+  /** The help desk's exemption group, for every diagnosis that names none (see useExemptionGroup). */
+  private exemptionGroupOf?: () => Promise<ExemptionGroup | undefined>;
   private readonly userFacts: UserCache<UserFacts>;
   /** What If's answers, by "<user id>|<platform>". */
   private readonly whatIfAnswers: UserCache<Partial<Record<SignInEvent, WhatIfVerdicts>>>;
@@ -48,6 +50,15 @@ export class Diagnoser {
     const changedSince = options.userChanges && ((user: string, loadedAt: number) => options.userChanges!.changedSince(user, loadedAt));
     this.userFacts = new UserCache({ ttlMs, changedSince, userOf: (facts) => facts.user.id ?? undefined });
     this.whatIfAnswers = new UserCache({ ttlMs, changedSince, userOf: (_, key) => key.split('|')[0] });
+  }
+
+  /**
+   * The help desk's exemption group (EXEMPTION_GROUP_ID, with its nesting): every diagnosis that
+   * names none checks the temporary-exemption remedy with it, so the conversation and the ticket
+   * say the same. The provider caches it; undefined (unreadable now) leaves the remedy unchecked.
+   */
+  useExemptionGroup(group: (() => Promise<ExemptionGroup | undefined>) | undefined): void {
+    this.exemptionGroupOf = group;
   }
 
   /** The next diagnosis of this user reads Graph afresh (they, or we, just changed something). */
@@ -73,6 +84,7 @@ export class Diagnoser {
 
   /** Throws GraphReadError (kind notFound for an unknown user) when Graph cannot answer. */
   async diagnose(userIdOrUpn: string, context: RegistrationContext, call: DiagnoseCallOptions = {}): Promise<Diagnosis> {
+    if (!call.exemptionGroup && this.exemptionGroupOf) call = { ...call, exemptionGroup: await this.exemptionGroupOf().catch(() => undefined) };
     // Tenant facts come from their cache; the user's facts are one $batch (or its cached result).
     const [tenant, user] = await Promise.all([this.tenantFacts.get(), this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn))]);
     const { whatIf, unavailable } = await this.askWhatIf(user.user.id ?? userIdOrUpn, context);

@@ -57,7 +57,16 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
   async deliverTap(ticket: Ticket, tap: TapIssued): Promise<void> {
     await this.toRequester(
       ticket,
-      tapDeliveryCard({ ticketId: ticket.id, value: tap.value, start: tap.start, end: tap.end, oneTime: tap.oneTime, platform: ticket.diagnosis?.context.platform ?? 'android' }),
+      tapDeliveryCard({
+        ticketId: ticket.id,
+        value: tap.value,
+        start: tap.start,
+        end: tap.end,
+        oneTime: tap.oneTime,
+        platform: ticket.diagnosis?.context.platform ?? 'android',
+        // What the requester is told the pass achieves: checked with it in place (HelpDesk).
+        ...(tap.after ? { after: tap.after } : {}),
+      }),
     );
   }
 

@@ -1,0 +1,187 @@
+// What an agent may do with a ticket, and what it would achieve — one pure function, used both by
+// the ticket card (what to offer, and whether as the fix) and by the action (what to refuse).
+// The rules: the ticket's state, separation of duties (requester ≠ agent), the tenant's TAP
+// policy (enabled, lifetime bounds), the requester as Graph has them (a guest, in the TAP
+// method's targets) and each remedy's checked effect. At action time `check` is the requester
+// read from Graph just now; for the card, the ticket's last check. No I/O, no clock.
+import type { Remedy } from '../diagnosis';
+import { tapLive, type Person, type Ticket, type TicketCheck } from './ticket';
+
+export type AgentVerb = 'take' | 'issueTap' | 'grantExemption' | 'resolve' | 'reopen';
+
+export interface AgentInputs {
+  tapLifetime?: number;
+  tapOneTime?: boolean;
+  exemptionHours?: number;
+  note?: string;
+}
+
+export interface TapPolicy {
+  enabled: boolean;
+  minLifetime: number;
+  maxLifetime: number;
+  defaultLifetime: number;
+  /** The tenant forces one-time passes. */
+  forcedOneTime: boolean;
+}
+
+export interface DecisionFacts {
+  ticket: Ticket;
+  now: Date;
+  /** The tenant's TAP policy (needed for issueTap only: without it no TAP is offered). */
+  tapPolicy?: TapPolicy;
+  /** The exemption group and the windows offered; absent when no group is configured. */
+  exemption?: { hours: number[] };
+  /** The requester as checked (fresh from Graph at action time; the ticket's last check for the card). */
+  check?: TicketCheck;
+  /** Who acts; absent when the card is drawn (for any agent). */
+  agent?: Person;
+  /** What the agent chose; absent when the card is drawn (its form offers valid values only). */
+  inputs?: AgentInputs;
+  /**
+   * At action time: what the card the agent pressed showed for this remedy (its effect under the
+   * ticket's stored check; the card is redrawn whenever that check changes). A remedy that does
+   * not clear the block is carried out only when the card said so — on its warned form.
+   */
+  shown?: Effect;
+}
+
+/**
+ * What the remedy achieves, as checked: it clears the block; it does not (something still
+ * blocks); nothing blocks, so it is not needed; or it could not be checked.
+ */
+export type Effect = 'clears' | 'does-not-clear' | 'not-needed' | 'unchecked';
+
+export type Decision =
+  | {
+      allowed: false;
+      outcome: 'refused' | 'already-done';
+      reason: string;
+      /**
+       * The refusal is about the requester or the tenant (a guest, the TAP method), not about
+       * this click or the ticket's state: the card says it where the button would be.
+       */
+      standing: boolean;
+    }
+  | {
+      allowed: true;
+      /** For issueTap and grantExemption; 'not-needed' for the other verbs. */
+      effect: Effect;
+      /** The engine's check of this remedy, when there is one. */
+      remedy?: Remedy;
+      /** One sentence: what the remedy does, as checked ('' when unchecked). */
+      why: string;
+      /** The remedy does not clear the block: offered only on the warned form, carried out only from it. */
+      warned: boolean;
+      lifetime?: number;
+      oneTime?: boolean;
+      hours?: number;
+    };
+
+const refused = (reason: string, standing = false): Decision => ({ allowed: false, outcome: 'refused', reason, standing });
+const already = (what: string, by: string, at: string): Decision => ({ allowed: false, outcome: 'already-done', reason: `${what} already done by ${by} at ${at.slice(11, 16)}.`, standing: false });
+const OWN: Partial<Record<AgentVerb, string>> = { issueTap: 'issue your Temporary Access Pass', grantExemption: 'grant your exemption', take: 'take it' };
+
+/** What `verb` may do on this ticket now, and what it would achieve. */
+export function decide(verb: AgentVerb, f: DecisionFacts): Decision {
+  const { ticket, agent } = f;
+  // Separation of duties: an agent's own ticket is handled by another agent (closing or
+  // reopening it stays possible, as for any requester).
+  if (agent && agent.aadObjectId === ticket.requester.aadObjectId && OWN[verb]) {
+    return refused(`This is your own ticket: another help-desk agent must ${OWN[verb]}. Your attempt was recorded.`);
+  }
+  switch (verb) {
+    case 'take':
+      if (ticket.status === 'resolved') return refused('This ticket is resolved; reopen it first.');
+      if (ticket.assignee) return already('Taking this ticket was', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took'))?.at ?? ticket.createdAt);
+      return plain();
+    case 'issueTap':
+      return issueTap(f);
+    case 'grantExemption':
+      return grantExemption(f);
+    case 'resolve':
+      if (ticket.status === 'resolved') return already('Resolving', ticket.resolution?.by.name ?? 'someone', ticket.resolution?.at ?? ticket.createdAt);
+      return plain();
+    case 'reopen':
+      if (ticket.status !== 'resolved') return already('Reopening', 'nobody — it is still open', f.now.toISOString());
+      return plain();
+  }
+}
+
+/** Every verb at once, for the card. */
+export function decideAll(f: Omit<DecisionFacts, 'agent' | 'inputs' | 'shown'>): Record<AgentVerb, Decision> {
+  const verbs: AgentVerb[] = ['take', 'issueTap', 'grantExemption', 'resolve', 'reopen'];
+  return Object.fromEntries(verbs.map((v) => [v, decide(v, f)])) as Record<AgentVerb, Decision>;
+}
+
+function plain(): Decision {
+  return { allowed: true, effect: 'not-needed', why: '', warned: false };
+}
+
+function issueTap(f: DecisionFacts): Decision {
+  const { ticket, tapPolicy: policy, check, inputs } = f;
+  const name = ticket.requester.name;
+  if (ticket.status === 'resolved') return refused('This ticket is resolved; reopen it first.');
+  // One pass per window: a second click is "already done"; after the window, a new one may be issued.
+  if (tapLive(ticket.tap, f.now)) return already('Issuing a Temporary Access Pass was', ticket.tap.by.name, ticket.tap.at);
+  if (!policy?.enabled) return refused('A TAP cannot be issued: the Temporary Access Pass method is disabled in the authentication methods policy.', true);
+  if (check?.guest) return refused(`A TAP cannot be issued: ${name} is a guest, and a Temporary Access Pass cannot be issued to a guest.`, true);
+  if (check && !check.tapTargeted) return refused(`A TAP cannot be issued: the Temporary Access Pass method does not include ${name}.`, true);
+  let lifetime: number | undefined;
+  let oneTime: boolean | undefined;
+  if (inputs) {
+    lifetime = inputs.tapLifetime ?? policy.defaultLifetime;
+    if (!Number.isInteger(lifetime) || lifetime < policy.minLifetime || lifetime > policy.maxLifetime) {
+      return refused(`The lifetime must be between ${policy.minLifetime} and ${policy.maxLifetime} minutes (the tenant's TAP policy).`);
+    }
+    oneTime = policy.forcedOneTime || inputs.tapOneTime === true;
+  }
+  return withEffect(f, effectOf(check, 'temporary-access-pass', name), { lifetime, oneTime });
+}
+
+function grantExemption(f: DecisionFacts): Decision {
+  const { ticket, check, inputs } = f;
+  if (!f.exemption) return refused('No exemption group is configured (EXEMPTION_GROUP_ID).', true);
+  if (ticket.status === 'resolved') return refused('This ticket is resolved; reopen it first.');
+  if (ticket.exemption && !ticket.exemption.removedAt) return already('Granting an exemption was', ticket.exemption.by.name, ticket.exemption.at);
+  let hours: number | undefined;
+  if (inputs) {
+    hours = inputs.exemptionHours ?? 1;
+    if (!f.exemption.hours.includes(hours)) return refused(`Choose one of the offered windows: ${f.exemption.hours.join(', ')} hours.`);
+  }
+  let effect = effectOf(check, 'temporary-exemption', ticket.requester.name);
+  if (effect.effect === 'unchecked' && check?.exemptionGroup && check.blocking.length > 0) {
+    // The engine checks an exemption only against Conditional Access: nothing else is lifted by it.
+    const what = check.blocking.map((b) => b.code).join(', ');
+    effect = { effect: 'does-not-clear', why: `An exemption will not help: no Conditional Access policy blocks ${ticket.requester.name}; what blocks is ${what}.` };
+  }
+  return withEffect(f, effect, { hours });
+}
+
+function effectOf(check: TicketCheck | undefined, code: Remedy['code'], name: string): { effect: Effect; why: string; remedy?: Remedy } {
+  if (!check) return { effect: 'unchecked', why: '' };
+  if (check.blocking.length === 0) return { effect: 'not-needed', why: `Nothing blocks ${name}'s registration now (checked ${check.at.slice(11, 16)} UTC).` };
+  const remedy = check.remedies.find((r) => r.code === code);
+  if (!remedy) return { effect: 'unchecked', why: '' };
+  return { effect: remedy.clears ? 'clears' : 'does-not-clear', why: remedy.why, remedy };
+}
+
+function withEffect(f: DecisionFacts, e: { effect: Effect; why: string; remedy?: Remedy }, chosen: { lifetime?: number; oneTime?: boolean; hours?: number }): Decision {
+  const warned = e.effect === 'does-not-clear';
+  if (warned && f.inputs && f.shown !== 'does-not-clear') {
+    // The card the agent pressed did not say so (the requester changed since, or it was drawn
+    // before the check): nothing is done, they are told what the check found, and the card is
+    // redrawn with it — its warned form is there if they still want to go ahead.
+    return refused(`Not done. Checked just now: ${e.why} ${f.ticket.requester.name} would still be blocked. The card shows what works now; its "will not clear" form is there if you still want to go ahead.`);
+  }
+  return {
+    allowed: true,
+    effect: e.effect,
+    ...(e.remedy ? { remedy: e.remedy } : {}),
+    why: e.why,
+    warned,
+    ...(chosen.lifetime !== undefined ? { lifetime: chosen.lifetime } : {}),
+    ...(chosen.oneTime !== undefined ? { oneTime: chosen.oneTime } : {}),
+    ...(chosen.hours !== undefined ? { hours: chosen.hours } : {}),
+  };
+}
