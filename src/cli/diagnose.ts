@@ -11,7 +11,7 @@ import { connectGraph, type GraphConnection } from '../support/graph-connection'
 export class UsageError extends Error {}
 
 const USAGE =
-  'usage: npm run diagnose -- --snapshot FILE --user UPN_OR_ID --platform android|iOS [--android-profile work|personal] [--passkey-profile work|personal] [--bluetooth-restricted] [--cross-device] [--os-version N] [--exemption-group GROUP_ID] [--at ISO_TIME] [--format json|text]';
+  'usage: npm run diagnose -- --snapshot FILE --user UPN_OR_ID --platform android|iOS [--android-profile work|personal] [--passkey-profile work|personal] [--bluetooth-restricted] [--cross-device] [--os-version N] [--exemption-group GROUP_ID] [--correlation-id ID] [--at ISO_TIME] [--format json|text]';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,6 +22,8 @@ export interface DiagnoseArgs {
   context: RegistrationContext;
   /** The help desk's exemption group (object id): the temporary-exemption remedy is checked. */
   exemptionGroupId?: string;
+  /** The Correlation ID (or Request ID) the user pasted: that sign-in is looked up first. */
+  correlationId?: string;
 }
 
 export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArgs {
@@ -41,6 +43,7 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
         'cross-device': { type: 'boolean' },
         'os-version': { type: 'string' },
         'exemption-group': { type: 'string' },
+        'correlation-id': { type: 'string' },
         at: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean' },
@@ -74,6 +77,10 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
   if (exemptionGroupId !== undefined && !GUID.test(exemptionGroupId)) {
     throw new UsageError(`--exemption-group must be a group object id (a GUID), got "${exemptionGroupId}"`);
   }
+  const correlationId = values['correlation-id']?.trim();
+  if (correlationId !== undefined && !GUID.test(correlationId)) {
+    throw new UsageError(`--correlation-id must be the Correlation ID or Request ID from the error page (a GUID), got "${values['correlation-id']}"`);
+  }
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, got "${format}"`);
   const androidProfile = profile('android-profile', values['android-profile']);
@@ -83,6 +90,7 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
     user: values.user,
     format,
     ...(exemptionGroupId ? { exemptionGroupId: exemptionGroupId.toLowerCase() } : {}),
+    ...(correlationId ? { correlationId: correlationId.toLowerCase() } : {}),
     context: {
       platform,
       at,
@@ -117,6 +125,17 @@ export function formatText(d: Diagnosis): string {
     lines.push(`  ${r.for.padEnd(8)} ${r.code}  ${r.clears ? 'CLEARS' : `does not clear (remaining: ${r.remaining.join(', ')})`}`);
     lines.push(`           - ${r.why}`);
   }
+  if (d.observed) {
+    lines.push('', `Sign-ins (${d.observed.agreement}):`);
+    if (d.observed.signIns.length === 0) lines.push('  none relevant in the 24 hours before');
+    for (const s of d.observed.signIns) {
+      const failed = s.failedPolicyIds.length ? `  failed: ${s.failedPolicyIds.join(', ')}` : '';
+      const reportOnly = s.reportOnlyFailedPolicyIds.length ? `  report-only failure: ${s.reportOnlyFailedPolicyIds.join(', ')}` : '';
+      lines.push(`  ${s.createdDateTime}  error ${s.errorCode}  app ${s.appId}  sign-in ${s.id}${failed}${reportOnly}`);
+    }
+  } else {
+    lines.push('', 'Sign-ins: not readable (no permission or licence, or a snapshot without signIns).');
+  }
   lines.push('', d.escalate ? 'Escalate: the user cannot fix this alone.' : 'The user can fix this themselves.');
   return lines.join('\n');
 }
@@ -134,7 +153,11 @@ export async function runDiagnose(
     const snapshot = loadSnapshotFile(args.snapshot);
     graph = await connect({ snapshot, retryDelaySeconds: 1 });
     const exemptionGroup = args.exemptionGroupId ? await readExemptionGroup(graph.diagnoser, args.exemptionGroupId) : undefined;
-    const diagnosis = await graph.diagnoser.diagnose(args.user, args.context, exemptionGroup ? { exemptionGroup } : {});
+    const diagnosis = await graph.diagnoser.diagnose(args.user, args.context, {
+      ...(exemptionGroup ? { exemptionGroup } : {}),
+      ...(args.correlationId ? { correlationId: args.correlationId } : {}),
+      ...(snapshot.tenant.customSecurityAttributesUnreadable === true ? { customSecurityAttributesUnreadable: true } : {}),
+    });
     out(args.format === 'json' ? JSON.stringify(toContractJson(diagnosis), null, 2) : formatText(diagnosis));
     return 0;
   } catch (e) {

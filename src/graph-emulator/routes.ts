@@ -2,6 +2,7 @@
 // handlers that read or write the TenantDirectory. Transport concerns (HTTP, auth, faults, $batch)
 // live in server.ts / batch.ts; handlers throw GraphHttpError for Graph's error answers.
 import { evaluateWhatIf } from './what-if';
+import { signInEntity, signInsPage } from './sign-ins';
 import type { TenantDirectory } from './directory';
 import { GraphHttpError, badRequest, invalidJson, methodNotAllowed, notFound, segmentNotFound } from './graphError';
 import { applySelect, collectionPage, parseFilter, parseSelect } from './odata';
@@ -88,6 +89,7 @@ export class GraphRouter {
     this.registerUserRoutes();
     this.registerGroupRoutes();
     this.registerServicePrincipalRoutes();
+    this.registerAuditLogRoutes();
   }
 
   handle(request: RouteRequest): RouteResponse {
@@ -253,6 +255,15 @@ export class GraphRouter {
         project,
       ),
     );
+  }
+
+  /** The sign-in log (403 when the snapshot has no `signIns`, as without AuditLog.Read.All or a P1 licence). */
+  private registerAuditLogRoutes(): void {
+    this.get('auditLogs/signIns', (req) => ({
+      status: 200,
+      body: signInsPage(this.directory.data.signIns, { baseUrl: this.options.baseUrl, path: req.path, query: req.query, pageSize: this.options.pageSize }),
+    }));
+    this.get('auditLogs/signIns/:id', (req, p) => ({ status: 200, body: signInEntity(this.directory.data.signIns, p.id, this.options.baseUrl, req.query) }));
   }
 
   // ---- handlers and helpers -------------------------------------------------------------

@@ -67,13 +67,31 @@ export interface SnapshotMethodConfiguration extends AuthenticationMethodConfigu
   '@odata.type': string;
   [key: string]: unknown;
 }
+/** A signIn resource (Graph v1.0), as GET /auditLogs/signIns returns it. */
+export interface SnapshotSignIn {
+  id: string;
+  createdDateTime: string;
+  userId: string;
+  userPrincipalName?: string;
+  appId?: string;
+  appDisplayName?: string;
+  correlationId?: string;
+  status?: { errorCode?: number; failureReason?: string | null; additionalDetails?: string | null };
+  appliedConditionalAccessPolicies?: { id: string; displayName?: string; result?: string; enforcedGrantControls?: string[]; enforcedSessionControls?: string[] }[];
+  [key: string]: unknown;
+}
+
 export interface SnapshotAuthenticationMethodsPolicy
   extends Omit<AuthenticationMethodsPolicy, 'authenticationMethodConfigurations'> {
   authenticationMethodConfigurations: SnapshotMethodConfiguration[];
 }
 
 export interface TenantSnapshot {
-  tenant: { id: string; displayName?: string };
+  /**
+   * `customSecurityAttributesUnreadable`: the snapshot was exported without the permission to
+   * read custom security attributes, so application filters on them are "may apply".
+   */
+  tenant: { id: string; displayName?: string; customSecurityAttributesUnreadable?: boolean };
   conditionalAccessPolicies: SnapshotConditionalAccessPolicy[];
   namedLocations: SnapshotNamedLocation[];
   /** Custom strengths plus the three built-in ones (added by validateSnapshot when absent). */
@@ -88,6 +106,11 @@ export interface TenantSnapshot {
    * verdicts should be replayed; without them the emulator answers from the local evaluator.
    */
   whatIfResults?: RecordedWhatIf[];
+  /**
+   * GET /auditLogs/signIns. Without this key the server answers 403 Authorization_RequestDenied,
+   * as Graph does without AuditLog.Read.All or an Entra ID P1 licence.
+   */
+  signIns?: SnapshotSignIn[];
 }
 
 export interface RecordedWhatIf {
@@ -212,7 +235,7 @@ class Checker {
 interface Reference {
   id: string;
   path: string;
-  to: 'group' | 'userOrGroup' | 'strength';
+  to: 'group' | 'userOrGroup' | 'strength' | 'user';
   /** How the referring field calls the target in the message ("group", "member", "principal", ...). */
   noun: string;
 }
@@ -238,6 +261,10 @@ export function validateSnapshot(json: unknown): TenantSnapshot {
   if (tenant) {
     check.string(tenant.id, 'tenant.id');
     if (tenant.displayName !== undefined && tenant.displayName !== null) check.string(tenant.displayName, 'tenant.displayName');
+    const unreadable = tenant.customSecurityAttributesUnreadable;
+    if (unreadable !== undefined && typeof unreadable !== 'boolean') {
+      check.fail('tenant.customSecurityAttributesUnreadable', `expected true or false, got ${describe(unreadable)}`);
+    }
   }
   checkUsers(root, check, known, refs);
   checkGroups(root, check, known, refs);
@@ -257,17 +284,20 @@ export function validateSnapshot(json: unknown): TenantSnapshot {
   for (const [policy, path] of check.objects(check.array(root, 'conditionalAccessPolicies', ''), 'conditionalAccessPolicies')) {
     checkConditionalAccessPolicy(policy, path, check, refs);
   }
+  checkSignIns(root, check, refs);
   throwIfIssues(check);
 
   for (const ref of refs) {
     const exists =
       ref.to === 'group'
         ? known.groups.has(ref.id)
-        : ref.to === 'userOrGroup'
-          ? known.users.has(ref.id) || known.groups.has(ref.id)
-          : known.strengths.has(ref.id);
+        : ref.to === 'user'
+          ? known.users.has(ref.id)
+          : ref.to === 'userOrGroup'
+            ? known.users.has(ref.id) || known.groups.has(ref.id)
+            : known.strengths.has(ref.id);
     if (exists) continue;
-    const what = ref.to === 'userOrGroup' ? 'is not a user or group of the snapshot' : 'does not exist';
+    const what = ref.to === 'userOrGroup' ? 'is not a user or group of the snapshot' : ref.to === 'user' ? 'is not a user of the snapshot' : 'does not exist';
     check.fail(ref.path, `${ref.noun} ${describe(ref.id)} ${what}`);
   }
   throwIfIssues(check);
@@ -397,6 +427,39 @@ function checkConditionalAccessPolicy(policy: Json, path: string, check: Checker
   if (!check.object(strength, strengthPath)) return;
   const id = check.string((strength as Json).id, child(strengthPath, 'id'));
   if (id !== undefined) refs.push({ id, path: child(strengthPath, 'id'), to: 'strength', noun: 'authentication strength' });
+}
+
+/**
+ * `signIns` is optional: absent means the sign-in log cannot be read (the server answers 403).
+ * Each sign-in needs an id, a createdDateTime and the userId of a snapshot user; status.errorCode
+ * is a number; appliedConditionalAccessPolicies items have a string id and result.
+ */
+function checkSignIns(root: Json, check: Checker, refs: Reference[]): void {
+  if (root.signIns === undefined) return;
+  const ids = new Map<string, string>();
+  for (const [signIn, path] of check.objects(check.array(root, 'signIns', ''), 'signIns')) {
+    const id = check.string(signIn.id, child(path, 'id'));
+    if (id !== undefined) check.unique(ids, id.toLowerCase(), child(path, 'id'));
+    const created = check.string(signIn.createdDateTime, child(path, 'createdDateTime'));
+    if (created !== undefined && Number.isNaN(Date.parse(created))) check.fail(child(path, 'createdDateTime'), `expected an ISO date and time, got ${describe(created)}`);
+    const userId = check.string(signIn.userId, child(path, 'userId'));
+    if (userId !== undefined) refs.push({ id: userId, path: child(path, 'userId'), to: 'user', noun: 'user' });
+    for (const key of ['appId', 'correlationId', 'userPrincipalName', 'appDisplayName']) {
+      if (signIn[key] !== undefined && signIn[key] !== null) check.string(signIn[key], child(path, key));
+    }
+    if (signIn.status !== undefined && signIn.status !== null) {
+      const status = check.object(signIn.status, child(path, 'status'));
+      if (status && status.errorCode !== undefined && (typeof status.errorCode !== 'number' || !Number.isInteger(status.errorCode))) {
+        check.fail(child(child(path, 'status'), 'errorCode'), `expected an integer, got ${describe(status.errorCode)}`);
+      }
+    }
+    if (signIn.appliedConditionalAccessPolicies === undefined || signIn.appliedConditionalAccessPolicies === null) continue;
+    const appliedPath = child(path, 'appliedConditionalAccessPolicies');
+    for (const [applied, itemPath] of check.objects(check.array(signIn, 'appliedConditionalAccessPolicies', path), appliedPath)) {
+      check.string(applied.id, child(itemPath, 'id'));
+      if (applied.result !== undefined) check.string(applied.result, child(itemPath, 'result'));
+    }
+  }
 }
 
 /** Direct membership can be written on either side (user.memberOf, group.members); make both agree. */

@@ -5,14 +5,29 @@
 // the tenant allows it; the engine keeps deciding whether the user can satisfy them. When What
 // If is refused, fails or times out, the local evaluator decides and the evidence says so. Where
 // both ran and disagree, the disagreement is logged (a bug report about ours) and What If wins.
+//
+// The user's sign-ins are read too (GET /auditLogs/signIns, with the user's facts): a policy that
+// failed in one of them blocks, whatever the prediction said (the diagnosis's `observed`). Reading
+// them never fails a diagnosis: refused (no permission or licence), failed or timed out, the
+// diagnosis has no `observed` and is otherwise the same.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { diagnose, whatIfDisagreements, type Diagnosis, type ExemptionGroup, type RegistrationContext, type SignInEvent, type WhatIfVerdicts } from '../diagnosis';
+import {
+  diagnose,
+  whatIfDisagreements,
+  type Diagnosis,
+  type ExemptionGroup,
+  type RegistrationContext,
+  type SignInEvent,
+  type SignInObservation,
+  type WhatIfVerdicts,
+} from '../diagnosis';
 import { GraphReadError, readUserFacts, type TenantFactsCache } from '../graph';
 import { graphGet, readAll } from '../graph/read';
+import { readSignIns } from '../graph/sign-ins';
 import { evaluateWhatIf } from '../graph/what-if';
 import { UserCache } from '../graph/user-cache';
 import type { UserChanges } from './user-changes';
-import type { UserFacts } from '../diagnosis/facts';
+import type { TenantFacts, UserFacts } from '../diagnosis/facts';
 
 export interface DiagnoserOptions {
   /** Ask What If (default true). */
@@ -20,6 +35,13 @@ export interface DiagnoserOptions {
   whatIfTimeoutMs?: number;
   /** After a refusal (403), do not ask again for this long (default 10 min). */
   whatIfRetryAfterMs?: number;
+  /** Read the user's sign-ins (default true). */
+  signIns?: boolean;
+  signInsTimeoutMs?: number;
+  /** After the sign-in log refused (403: no AuditLog.Read.All or no Entra ID P1), do not ask again for this long (default 10 min). */
+  signInsRetryAfterMs?: number;
+  /** "Now" for the refusal memory (tests inject one). Default Date.now. */
+  now?: () => number;
   /** Serve a user's facts and What If answers read within this many ms again (default 0: ask Graph every time). */
   userFactsTtlMs?: number;
   /** Several instances: changes other instances made to a user (see UserChanges). */
@@ -31,12 +53,22 @@ export interface DiagnoserOptions {
 export interface DiagnoseCallOptions {
   /** The help desk's exemption group (see readExemptionGroup): the temporary-exemption remedy is checked. */
   exemptionGroup?: ExemptionGroup;
+  /** The Correlation ID (or Request ID) the user pasted from the error page: that sign-in is read too. */
+  correlationId?: string;
+  /**
+   * The tenant's facts were exported without the permission to read custom security attributes
+   * (a snapshot's `customSecurityAttributesUnreadable`): application filters on them may apply.
+   */
+  customSecurityAttributesUnreadable?: boolean;
 }
 
 export class Diagnoser {
   private whatIfRefusedUntil = 0;
   /** The help desk's exemption group, for every diagnosis that names none (see useExemptionGroup). */
   private exemptionGroupOf?: () => Promise<ExemptionGroup | undefined>;
+  private signInsRefusedUntil = 0;
+  private readonly now: () => number;
+  private readonly unreadableAttributes = new WeakMap<TenantFacts, TenantFacts>();
   private readonly userFacts: UserCache<UserFacts>;
   /** What If's answers, by "<user id>|<platform>". */
   private readonly whatIfAnswers: UserCache<Partial<Record<SignInEvent, WhatIfVerdicts>>>;
@@ -46,6 +78,7 @@ export class Diagnoser {
     private readonly tenantFacts: TenantFactsCache,
     private readonly options: DiagnoserOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
     const ttlMs = options.userFactsTtlMs ?? 0;
     const changedSince = options.userChanges && ((user: string, loadedAt: number) => options.userChanges!.changedSince(user, loadedAt));
     this.userFacts = new UserCache({ ttlMs, changedSince, userOf: (facts) => facts.user.id ?? undefined });
@@ -82,16 +115,59 @@ export class Diagnoser {
     }
   }
 
-  /** Throws GraphReadError (kind notFound for an unknown user) when Graph cannot answer. */
+  /**
+   * Throws GraphReadError (kind notFound for an unknown user) when Graph cannot answer for the
+   * tenant or the user. What If and the sign-in log are asked alongside and never fail it.
+   */
   async diagnose(userIdOrUpn: string, context: RegistrationContext, call: DiagnoseCallOptions = {}): Promise<Diagnosis> {
     if (!call.exemptionGroup && this.exemptionGroupOf) call = { ...call, exemptionGroup: await this.exemptionGroupOf().catch(() => undefined) };
     // Tenant facts come from their cache; the user's facts are one $batch (or its cached result).
-    const [tenant, user] = await Promise.all([this.tenantFacts.get(), this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn))]);
-    const { whatIf, unavailable } = await this.askWhatIf(user.user.id ?? userIdOrUpn, context);
+    const [tenantFacts, user] = await Promise.all([this.tenantFacts.get(), this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn))]);
+    const tenant = call.customSecurityAttributesUnreadable ? this.withUnreadableAttributes(tenantFacts) : tenantFacts;
+    const userId = user.user.id ?? userIdOrUpn;
+    const [{ whatIf, unavailable }, signIns] = await Promise.all([this.askWhatIf(userId, context), this.readSignIns(userId, context, call.correlationId)]);
     if (whatIf) {
       for (const d of whatIfDisagreements(tenant, user, context, whatIf)) this.options.log?.({ ...d, signIn: d.event, event: 'whatif.disagreement', user: user.user.id });
     }
-    return diagnose(tenant, user, context, { whatIf, whatIfUnavailable: unavailable, ...(call.exemptionGroup ? { exemptionGroup: call.exemptionGroup } : {}) });
+    return diagnose(tenant, user, context, {
+      whatIf,
+      whatIfUnavailable: unavailable,
+      ...(call.exemptionGroup ? { exemptionGroup: call.exemptionGroup } : {}),
+      ...(signIns ? { signIns } : {}),
+    });
+  }
+
+  /**
+   * The user's sign-ins for the engine (the 24 hours before `context.at`, and the one named by
+   * `correlationId`); undefined when the sign-in log cannot be read. Never throws.
+   */
+  async readSignIns(userId: string, context: RegistrationContext, correlationId?: string): Promise<SignInObservation | undefined> {
+    if (this.options.signIns === false) return undefined;
+    if (this.now() < this.signInsRefusedUntil) return undefined;
+    try {
+      const signIns = await readSignIns(this.client, { userId, at: context.at, ...(correlationId ? { correlationId } : {}), timeoutMs: this.options.signInsTimeoutMs });
+      return { signIns, ...(correlationId ? { correlationId } : {}) };
+    } catch (e) {
+      const error = e instanceof GraphReadError ? e : undefined;
+      if (error?.kind === 'forbidden') this.signInsRefusedUntil = this.now() + (this.options.signInsRetryAfterMs ?? 600_000);
+      const reason =
+        error?.kind === 'forbidden'
+          ? 'the sign-in log cannot be read (AuditLog.Read.All, or an Entra ID P1 licence)'
+          : error?.kind === 'timeout'
+            ? 'the sign-in log timed out'
+            : `the sign-in log failed: ${error?.message ?? (e as Error).message}`;
+      this.options.log?.({ event: 'signins.unavailable', reason });
+      return undefined;
+    }
+  }
+
+  private withUnreadableAttributes(facts: TenantFacts): TenantFacts {
+    let copy = this.unreadableAttributes.get(facts);
+    if (!copy) {
+      copy = { ...facts, customSecurityAttributesUnreadable: true };
+      this.unreadableAttributes.set(facts, copy);
+    }
+    return copy;
   }
 
   /**
