@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../../src/config';
+import { BOT_SDKS, loadConfig, type BotSdk } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/index';
 import { startConnector, type LoopbackConnector } from './loopback-connector';
 
@@ -11,7 +11,17 @@ export const DEMO = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'demo-tenant.
 export const TENANT_ID: string = DEMO.tenant.id;
 export const persona = (name: string) => DEMO.users.find((u: any) => u.mail.startsWith(`${name}@`));
 
+/**
+ * The Teams edges the HTTP suites run on: both (BOT_SDK=botbuilder, the default, and
+ * BOT_SDK=agents), or one when HTTP_EDGES names it (e.g. HTTP_EDGES=agents while porting).
+ */
+export const EDGES: readonly BotSdk[] = process.env.HTTP_EDGES
+  ? BOT_SDKS.filter((sdk) => process.env.HTTP_EDGES!.split(',').map((s) => s.trim()).includes(sdk))
+  : BOT_SDKS;
+
 export interface Harness {
+  /** The edge this bot runs on. */
+  sdk: BotSdk;
   bot: RunningBot;
   connector: LoopbackConnector;
   dataDir: string;
@@ -25,7 +35,11 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
+  /** The Teams edge (BOT_SDK); default botbuilder. */
+  sdk?: BotSdk;
   env?: Record<string, string>;
+  /** A connector to reply to (kept when the bot stops), e.g. to restart the bot on another edge; default a new one. */
+  connector?: LoopbackConnector;
   dataDir?: string;
   now?: () => Date;
   log?: (event: Record<string, unknown>) => void;
@@ -33,8 +47,9 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pksb-'));
-  const connector = await startConnector();
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SCHEDULER_TICK_SECONDS: '3600', ...options.env }, ROOT);
+  const connector = options.connector ?? (await startConnector());
+  const sdk = options.sdk ?? 'botbuilder';
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SCHEDULER_TICK_SECONDS: '3600', BOT_SDK: sdk, ...options.env }, ROOT);
   const bot = await startBot(config, { now: options.now, log: options.log ?? (() => undefined) });
   let n = 0;
   const invoke = async (activity: Record<string, unknown>) => {
@@ -62,7 +77,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (status >= 300) throw new Error(`POST /api/messages answered ${status}`);
     return (await connector.waitFor(from, replies)).map((s) => s.activity);
   };
-  return { bot, connector, dataDir, post, invoke, say, stop: async () => { await bot.stop(); await connector.close(); } };
+  return {
+    sdk,
+    bot,
+    connector,
+    dataDir,
+    post,
+    invoke,
+    say,
+    stop: async () => {
+      await bot.stop();
+      if (!options.connector) await connector.close();
+    },
+  };
 }
 
 /** The Adaptive Card JSON of a reply activity. */

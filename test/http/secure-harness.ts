@@ -1,10 +1,11 @@
 // The real bot as it runs in production — an app id and password, Bot Framework JWT validation
-// on — against loopback stand-ins: the token service (test/helpers/jwt.ts) signs the channel's
-// tokens and the bot's own, the loopback connector plays Teams, the Graph emulator the tenant.
+// on, on either edge (`sdk`: botbuilder or the Agents SDK) — against loopback stand-ins: the
+// token service (test/helpers/jwt.ts) signs the channel's tokens and the bot's own, the loopback
+// connector plays Teams, the Graph emulator the tenant.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type BotSdk } from '../../src/config';
 import { startBot, type RunningBot } from '../../src/index';
 import { startTokenService, type TokenService } from '../helpers/jwt';
 import { DEMO, persona, ROOT, TENANT_ID } from './helpers';
@@ -15,6 +16,8 @@ export const CHANNEL = 'help-desk-channel';
 const group = (name: string) => DEMO.groups.find((g: any) => g.displayName === name).id as string;
 
 export interface SecureHarness {
+  /** The edge this bot runs on. */
+  sdk: BotSdk;
   bot: RunningBot;
   connector: LoopbackConnector;
   tokens: TokenService;
@@ -37,7 +40,16 @@ export interface SecureHarness {
   stop(): Promise<void>;
 }
 
-export async function startSecureHarness(options: { now?: () => Date; log?: (event: Record<string, unknown>) => void; env?: Record<string, string> } = {}): Promise<SecureHarness> {
+export interface SecureHarnessOptions {
+  /** The Teams edge (BOT_SDK); default botbuilder. */
+  sdk?: BotSdk;
+  now?: () => Date;
+  log?: (event: Record<string, unknown>) => void;
+  env?: Record<string, string>;
+}
+
+export async function startSecureHarness(options: SecureHarnessOptions = {}): Promise<SecureHarness> {
+  const sdk = options.sdk ?? 'botbuilder';
   const dataDir = mkdtempSync(join(tmpdir(), 'pksb-secure-'));
   const tokens = await startTokenService();
   const connector = await startConnector();
@@ -47,6 +59,7 @@ export async function startSecureHarness(options: { now?: () => Date; log?: (eve
       PORT: '0',
       DATA_DIR: dataDir,
       SCHEDULER_TICK_SECONDS: '3600',
+      BOT_SDK: sdk,
       MicrosoftAppId: APP_ID,
       MicrosoftAppPassword: 'loopback-test-password',
       MicrosoftAppType: 'SingleTenant',
@@ -121,6 +134,7 @@ export async function startSecureHarness(options: { now?: () => Date; log?: (eve
     };
   };
   return {
+    sdk,
     bot,
     connector,
     tokens,
