@@ -3,16 +3,22 @@
 // policy bounds the lifetimes offered, a guest or a user outside the TAP method gets the reason
 // instead of the button, a remedy that does not clear the block is offered only on its warned
 // form ("will not clear"), and exemptions show only with a group configured.
-import { ticketCard, type AdaptiveCard } from '../cards';
-import { decideAll, type Decision } from './decide';
+import { ticketCard, type AdaptiveCard, type TicketCardOptions } from '../cards';
+import { decideAll, type Decision, type TapPolicy } from './decide';
 import { HelpDesk } from './helpdesk';
 import type { Ticket } from './ticket';
 
 export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => Date): Promise<AdaptiveCard> {
-  const policy = await desk.tapPolicy();
   const hours = desk.exemptionHours;
-  const d = decideAll({ ticket, now: now(), tapPolicy: policy, ...(hours ? { exemption: { hours } } : {}), check: ticket.check });
-  return ticketCard(ticket, {
+  const exemption = hours ? { hours, groupName: (await desk.exemptionGroupName()) ?? 'exemption group' } : undefined;
+  return ticketCard(ticket, ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now() }));
+}
+
+/** The card's options for this ticket: the decisions for every verb, as the card shows them. Pure. */
+export function ticketCardOptions(ticket: Ticket, input: { tapPolicy: TapPolicy; exemption?: { hours: number[]; groupName: string }; now: Date }): TicketCardOptions {
+  const { tapPolicy: policy, exemption, now } = input;
+  const d = decideAll({ ticket, now, tapPolicy: policy, ...(exemption ? { exemption: { hours: exemption.hours } } : {}), check: ticket.check });
+  return {
     tap: {
       lifetimes: HelpDesk.lifetimes(policy),
       defaultLifetime: policy.defaultLifetime,
@@ -20,9 +26,9 @@ export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => D
       forcedOneTime: policy.forcedOneTime,
       ...shown(d.issueTap),
     },
-    ...(hours ? { exemption: { hours, groupName: (await desk.exemptionGroupName()) ?? 'exemption group', ...shown(d.grantExemption) } } : {}),
-    now: now().toISOString(),
-  });
+    ...(exemption ? { exemption: { ...exemption, ...shown(d.grantExemption) } } : {}),
+    now: now.toISOString(),
+  };
 }
 
 /** A decision as the card shows it: a standing refusal where the button would be; a warning; the fix. */
