@@ -3,9 +3,12 @@
 import type { Persona } from '../conversation/controller';
 import type { TenantSnapshot } from '../graph-emulator';
 
-/** Moves every TAP start by (now - demoClock), so "valid now" stays valid now. */
+/**
+ * Moves every TAP start and every sign-in by (now - demoClock), so "valid now" stays valid now
+ * and "your attempt 8 minutes ago" stays 8 minutes ago.
+ */
 export function rebaseDemoClock(json: unknown, now: Date): unknown {
-  const doc = json as { demoClock?: unknown; users?: { authenticationMethods?: Record<string, unknown>[] }[] };
+  const doc = json as { demoClock?: unknown; users?: { authenticationMethods?: Record<string, unknown>[] }[]; signIns?: Record<string, unknown>[] };
   if (typeof doc?.demoClock !== 'string' || Number.isNaN(Date.parse(doc.demoClock))) return json;
   const shift = now.getTime() - Date.parse(doc.demoClock);
   const move = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(Date.parse(v) + shift).toISOString() : v);
@@ -16,6 +19,9 @@ export function rebaseDemoClock(json: unknown, now: Date): unknown {
         m.createdDateTime = move(m.createdDateTime);
       }
     }
+  }
+  for (const signIn of Array.isArray(doc.signIns) ? doc.signIns : []) {
+    if (signIn && typeof signIn === 'object') signIn.createdDateTime = move(signIn.createdDateTime);
   }
   return json;
 }
