@@ -24,9 +24,11 @@ export interface TokenService {
 
 const b64 = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
 
+/** Signs with RS256, or RS384 / RS512 when the header's alg says so. */
 export function signRs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
   const data = `${b64(header)}.${b64(payload)}`;
-  const signature = createSign('RSA-SHA256').update(data).sign(key).toString('base64url');
+  const hash = header.alg === 'RS384' ? 'RSA-SHA384' : header.alg === 'RS512' ? 'RSA-SHA512' : 'RSA-SHA256';
+  const signature = createSign(hash).update(data).sign(key).toString('base64url');
   return `${data}.${signature}`;
 }
 
