@@ -16,7 +16,7 @@ beforeAll(async () => {
   h = await startHarness({ now: () => new Date('2026-10-05T10:00:00Z'), log: (e) => logs.push(e) });
   const [diagnosis] = await h.say('tom', { text: 'my TAP expired, Android 15, on the phone itself' });
   const before = h.connector.sent.length;
-  await h.say('tom', { value: submitData(cardOf(diagnosis), /Contact the help desk/) }, 2);
+  await h.say('tom', { value: submitData(cardOf(diagnosis), /Contact the help desk|Request a Temporary Access Pass/) }, 2);
   const confirmation = h.connector.sent.slice(before).find((s) => s.conversationId === 'personal-tom')!;
   ticketId = /PK-[A-Z0-9]{4}/.exec(cardText(cardOf(confirmation.activity)))![0];
 });
