@@ -17,6 +17,8 @@ const openKey = (aadObjectId: string) => `tickets/open-of/${aadObjectId}`;
 
 export class TicketStore implements AuditBacklogStore {
   private readonly mutex = new KeyedMutex();
+  /** What this process last wrote to each ticket's open-ticket entry (open or not): a put that changes neither reads nothing. */
+  private readonly openIndexed = new Map<string, boolean>();
 
   constructor(private readonly store: KeyValueStore) {}
 
@@ -59,12 +61,16 @@ export class TicketStore implements AuditBacklogStore {
 
   /** Keeps the requester's open-ticket entry: this ticket while it is open, none once it is resolved. */
   private async indexOpen(ticket: Ticket): Promise<void> {
+    const open = ticket.status !== 'resolved';
+    if (this.openIndexed.get(ticket.id) === open) return;
     const k = openKey(ticket.requester.aadObjectId);
     await this.mutex.run(k, async () => {
       const current = (await this.store.read([k]))[k]?.id;
-      if (ticket.status !== 'resolved') {
+      if (open) {
         if (current !== ticket.id) await this.store.write({ [k]: { id: ticket.id, eTag: '*' } });
       } else if (current === ticket.id) await this.store.delete([k]);
+      if (this.openIndexed.size >= 10_000) this.openIndexed.clear();
+      this.openIndexed.set(ticket.id, open);
     });
   }
 
