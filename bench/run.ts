@@ -95,7 +95,7 @@ async function main() {
   }
 
   if (want('http')) {
-    await section('Turns through POST /api/messages: the real bot (diagnosis at once) against an echo bot on the same stack', () => httpBench());
+    await section('Turns through POST /api/messages on both edges (botbuilder, Agents SDK): the real bot (diagnosis at once) against an echo bot on the same stack', () => httpBench());
   }
 
   if (want('audit')) {

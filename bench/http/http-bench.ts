@@ -1,12 +1,14 @@
 // `npm run bench -- http`: turns per second and turn latency through POST /api/messages.
 //
-// Two bots on the same stack, measured in the same run with the same autocannon settings:
-//  - echo: bench/http/echo-bot.ts, restify 11 + CloudAdapter + an ActivityHandler that echoes;
-//  - diagnosis: the real bot (startBot, offline demo tenant behind the loopback Graph emulator,
-//    embedded store in a temp DATA_DIR), each request a first message in a new conversation
-//    that says enough (error, platform, OS version, same device) to be diagnosed at once;
-//    measured with its defaults (warm caches: tenant facts, and each user's facts for a minute),
-//    then again with USER_FACTS_TTL_SECONDS=0 (one Graph $batch on every turn).
+// Both Teams edges (BOT_SDK=botbuilder, the default, and agents: the Microsoft 365 Agents SDK),
+// each against an echo bot on its own stack, measured in the same run with the same autocannon
+// settings:
+//  - echo: bench/http/echo-bot.ts, restify 11 + the edge's CloudAdapter + an ActivityHandler that echoes;
+//  - diagnosis: the real bot on that edge (startBot, offline demo tenant behind the loopback
+//    Graph emulator, embedded store in a temp DATA_DIR), each request a first message in a new
+//    conversation that says enough (error, platform, OS version, same device) to be diagnosed at
+//    once; measured with its defaults (warm caches: tenant facts, and each user's facts for a
+//    minute), and on the default edge again with USER_FACTS_TTL_SECONDS=0 (one Graph $batch on every turn).
 // Both reply to the same loopback connector (test/http/loopback-connector.ts), which during the
 // load only counts replies (in production Microsoft's service parses them, not the bot's process;
 // kept, they would fill this heap with the replies of every run). CloudAdapter
@@ -19,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config';
+import { BOT_SDKS, loadConfig, type BotSdk } from '../../src/config';
 import { startBot } from '../../src/index';
 import { startConnector, type LoopbackConnector } from '../../test/http/loopback-connector';
 import { DEMO, ROOT, TENANT_ID } from '../../test/http/helpers';
@@ -46,6 +48,8 @@ export const DEFAULTS: HttpBenchOptions = { connections: 10, duration: 10, round
 
 interface Bot {
   name: string;
+  sdk: BotSdk;
+  kind: 'echo' | 'diagnosis' | 'cold';
   url: string;
   stop(): Promise<void>;
   /** Events the bot logged about failed turns, diagnoses or What If calls. */
@@ -64,6 +68,8 @@ interface Round {
 
 interface Row {
   name: string;
+  sdk: BotSdk;
+  kind: Bot['kind'];
   rounds: Round[];
   /** Answered turns, warm-up included, and the replies the connector received meanwhile. */
   turns: number;
@@ -194,26 +200,29 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
   const bots: Bot[] = [];
   const rows: Row[] = [];
   try {
-    const echo = await startEchoBot();
-    bots.push({ name: 'echo', ...echo });
-    await checkEchoReply(echo.url, connector);
-    // The real bot twice: with its defaults (tenant facts and each user's facts cached: the "warm
-    // cache" the target is set for), and reading the user's facts from Graph on every turn. The
-    // replies are not kept during the load, so its log is the check that every turn was a real
-    // diagnosis: a failed turn or diagnosis logs an event, counted here.
-    for (const [name, userFactsTtl] of [
-      ['diagnosis', undefined],
-      ['diagnosis, user read from Graph every turn', '0'],
+    for (const sdk of BOT_SDKS) {
+      const echo = await startEchoBot(sdk);
+      bots.push({ name: `echo (${sdk})`, sdk, kind: 'echo', ...echo });
+      await checkEchoReply(echo.url, connector);
+    }
+    // The real bot on each edge with its defaults (tenant facts and each user's facts cached: the
+    // "warm cache" the target is set for), and on the default edge also reading the user's facts
+    // from Graph on every turn. The replies are not kept during the load, so its log is the check
+    // that every turn was a real diagnosis: a failed turn or diagnosis logs an event, counted here.
+    for (const [sdk, kind] of [
+      ['botbuilder', 'diagnosis'],
+      ['agents', 'diagnosis'],
+      ['botbuilder', 'cold'],
     ] as const) {
       // What If as in production (on, answered by the loopback server); WHAT_IF=off to compare.
-      const env: Record<string, string> = { PORT: '0', DATA_DIR: mkdtempSync(join(dataDir, 'run-')), WHAT_IF: process.env.WHAT_IF ?? 'on' };
-      if (userFactsTtl !== undefined) env.USER_FACTS_TTL_SECONDS = userFactsTtl;
+      const env: Record<string, string> = { PORT: '0', BOT_SDK: sdk, DATA_DIR: mkdtempSync(join(dataDir, 'run-')), WHAT_IF: process.env.WHAT_IF ?? 'on' };
+      if (kind === 'cold') env.USER_FACTS_TTL_SECONDS = '0';
       const failures: string[] = [];
       const log = (event: Record<string, unknown>) => {
         if (/failed|error|refused|unavailable|stale/.test(String(event.event))) failures.push(String(event.event));
       };
       const bot = await startBot(loadConfig(env, ROOT), { log });
-      bots.push({ name, url: bot.url, stop: bot.stop, failures });
+      bots.push({ name: kind === 'cold' ? `diagnosis (${sdk}), user read from Graph every turn` : `diagnosis (${sdk})`, sdk, kind, url: bot.url, stop: bot.stop, failures });
       await bot.graph.tenantFacts.get(); // warm the tenant-facts cache (TTL 300 s > this run)
       await checkDiagnosisReplies(bot.url, connector);
     }
@@ -221,7 +230,7 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
     connector.recording = false; // replies are counted, not kept (see LoopbackConnector.recording)
     for (const bot of bots) {
       const warm = await run(bot, connector, o, 1, o.warmup);
-      rows.push({ name: bot.name, rounds: [], turns: warm.turns, replies: warm.replies });
+      rows.push({ name: bot.name, sdk: bot.sdk, kind: bot.kind, rounds: [], turns: warm.turns, replies: warm.replies });
     }
     for (let round = 0; round < o.rounds; round++) {
       for (const [i, bot] of bots.entries()) {
@@ -238,12 +247,13 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  const [e, d, cold] = rows;
-  const ratios = (row: Row) => row.rounds.map((r, i) => r.rps / e.rounds[i].rps);
-  const total = (row: Row, f: (r: Round) => number) => row.rounds.reduce((sum, r) => sum + f(r), 0);
-  const p99 = (row: Row) => Math.max(...row.rounds.map((r) => r.p99));
-  const ratio = median(ratios(d));
+  const row = (sdk: BotSdk, kind: Bot['kind']) => rows.find((r) => r.sdk === sdk && r.kind === kind)!;
+  /** Round by round, a's throughput over b's (the bots take turns, so each round compares like with like). */
+  const ratios = (a: Row, b: Row) => a.rounds.map((r, i) => r.rps / b.rounds[i].rps);
+  const total = (r: Row, f: (round: Round) => number) => r.rounds.reduce((sum, round) => sum + f(round), 0);
+  const p99 = (r: Row) => Math.max(...r.rounds.map((x) => x.p99));
   const ms = (v: number) => `${v} ms`;
+  const list = (values: number[]) => values.map((x) => x.toFixed(2)).join(', ');
   console.log(
     `${o.connections} connections; per bot ${o.warmup} s warm-up, then ${o.rounds} rounds of ${o.duration / o.rounds} s with the bots taking turns; ${PERSONAS.length} demo personas, each request the first message of a new conversation; ` +
       'bot, Graph emulator and connector share one event loop, autocannon runs in a worker thread; latency resolution 1 ms.\n',
@@ -253,9 +263,20 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
     const seconds = o.duration;
     console.log(`| ${r.name} | ${(total(r, (x) => x.completed) / seconds).toFixed(0)} | ${ms(median(r.rounds.map((x) => x.p50)))} | ${ms(p99(r))} | ${total(r, (x) => x.errors)} / ${total(r, (x) => x.non2xx)} | ${total(r, (x) => x.completed)} |`);
   }
+  console.log('\n| edge | diagnosis / echo of the same edge (median of rounds) | rounds | target | diagnosis p99 | target |\n|---|---|---|---|---|---|');
+  for (const sdk of BOT_SDKS) {
+    const d = row(sdk, 'diagnosis');
+    const ratio = median(ratios(d, row(sdk, 'echo')));
+    console.log(`| ${sdk} | ${ratio.toFixed(2)} | ${list(ratios(d, row(sdk, 'echo')))} | >= 0.5 ${ratio >= 0.5 ? '(met)' : '(missed)'} | ${ms(p99(d))} | < 100 ms ${p99(d) < 100 ? '(met)' : '(missed)'} |`);
+  }
+  const agentsOverBotbuilder = (kind: Bot['kind']) => ratios(row('agents', kind), row('botbuilder', kind));
   console.log(
-    `\n| diagnosis / echo (median of rounds) | rounds | target | diagnosis p99 | target |\n|---|---|---|---|---|\n| ${ratio.toFixed(2)} | ${ratios(d).map((x) => x.toFixed(2)).join(', ')} | >= 0.5 ${ratio >= 0.5 ? '(met)' : '(missed)'} | ${ms(p99(d))} | < 100 ms ${p99(d) < 100 ? '(met)' : '(missed)'} |` +
-      `\n\nReading each user from Graph on every turn (USER_FACTS_TTL_SECONDS=0): ${median(ratios(cold)).toFixed(2)} of the echo bot (rounds ${ratios(cold).map((x) => x.toFixed(2)).join(', ')}), p99 ${ms(p99(cold))}.`,
+    `\nAgents SDK edge over botbuilder edge (median of rounds): echo ${median(agentsOverBotbuilder('echo')).toFixed(2)} (rounds ${list(agentsOverBotbuilder('echo'))}), ` +
+      `diagnosis ${median(agentsOverBotbuilder('diagnosis')).toFixed(2)} (rounds ${list(agentsOverBotbuilder('diagnosis'))}).`,
+  );
+  const cold = row('botbuilder', 'cold');
+  console.log(
+    `\nReading each user from Graph on every turn (USER_FACTS_TTL_SECONDS=0, botbuilder edge): ${median(ratios(cold, row('botbuilder', 'echo'))).toFixed(2)} of its echo bot (rounds ${list(ratios(cold, row('botbuilder', 'echo')))}), p99 ${ms(p99(cold))}.`,
   );
   console.log(`\nOne turn at a time, ${o.unloaded} s per bot (latency without queueing; fetch client on the same event loop):\n\n| bot | activities/s | latency median | p99 | non-2xx |\n|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.name} | ${r.one!.rps.toFixed(0)} | ${r.one!.p50.toFixed(2)} ms | ${r.one!.p99.toFixed(2)} ms | ${r.one!.failed} |`);
