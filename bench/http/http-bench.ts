@@ -126,7 +126,8 @@ async function checkDiagnosisReplies(url: string, connector: LoopbackConnector):
     const replies = connector.sent.slice(from).map((s) => s.activity);
     const card = replies[0]?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
     const actions = JSON.stringify(card?.actions ?? []);
-    if (status !== 200 || replies.length !== 1 || !card || !actions.includes('"fixed"') || actions.includes('"answer"')) {
+    // A diagnosis card offers what to do next (it fixed it, the help desk, a TAP), and asks nothing.
+    if (status !== 200 || replies.length !== 1 || !card || !/"action":"(fixed|contactHelpDesk|requestTap)"/.test(actions) || actions.includes('"answer"')) {
       throw new Error(`${p.key}: expected HTTP 200 and one diagnosis card, got ${status} and ${replies.length} replies: ${JSON.stringify(replies).slice(0, 400)}`);
     }
   }
