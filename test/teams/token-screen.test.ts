@@ -2,6 +2,7 @@
 // id can make it fetch them, and the guard on the test-only Bot Framework cloud.
 import { loadConfig } from '../../src/config';
 import { createAdapter } from '../../src/teams/adapter';
+import { createAgentsAdapter } from '../../src/teams/agents-adapter';
 import { TokenScreen } from '../../src/teams/token-screen';
 import { startTokenService, type TokenService } from '../helpers/jwt';
 import { ROOT } from '../http/helpers';
@@ -56,10 +57,14 @@ it('fetches the keys again for an unknown key id at most once per 5 minutes', as
   }
 });
 
-describe('the test-only Bot Framework cloud', () => {
+describe.each([
+  ['botbuilder', createAdapter],
+  ['agents', createAgentsAdapter],
+] as const)('the test-only Bot Framework cloud, %s edge', (_sdk, createAdapter) => {
   const online = () => loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: '7d1c3c1e-5b1a-4c43-9a55-0f1d2e3c4b5a', TENANT_SNAPSHOT: 'fixtures/demo-tenant.json', GRAPH_AUTH: 'static' }, ROOT);
 
   it('takes only loopback endpoints', () => {
+    expect(() => createAdapter(online(), () => undefined, { ...tokens.cloud(APP_ID), authority: 'https://login.microsoftonline.com/x' })).toThrow(/authority must be a loopback URL/);
     const cloud = { ...tokens.cloud(APP_ID), openIdMetadataUrl: 'https://keys.example.com/openid' };
     expect(() => createAdapter(online(), () => undefined, cloud)).toThrow(/openIdMetadataUrl must be a loopback URL/);
     expect(() => createAdapter(online(), () => undefined, { ...tokens.cloud(APP_ID), loginUrl: 'https://127.0.0.1.example.com/' })).toThrow(/loginUrl must be a loopback URL/);
