@@ -125,7 +125,7 @@ async function serve(
     desk = new HelpDesk({
       events: { tapIssued: (t) => notices!.tapIssued(t), exemptionGranted: (t) => notices!.exemptionGranted(t) },
       userChanged: (id) => {
-        graph.diagnoser.forgetUser(id);
+        graph.diagnoser.userChanged(id);
         userChanges?.mark(id).catch((e) => log({ event: 'userChanges.mark.failed', error: (e as Error).message }));
       },
       graph: graph.client,

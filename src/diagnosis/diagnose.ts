@@ -160,7 +160,7 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
   let reportOnly: { policy: ConditionalAccessPolicy; signIns: SignInFact[] }[] = [];
   if (options.signIns) {
     const policiesById = new Map(tenant.facts.conditionalAccessPolicies.map((x) => [x.id ?? '', x]));
-    const relevant = relevantSignIns(options.signIns.signIns, context.at, policiesById, options.signIns.correlationId);
+    const relevant = relevantSignIns(options.signIns.signIns, context.at, policiesById, options.signIns.correlationId, options.signIns.since);
     const predictedBlocking = new Set(predicted.filter((b) => b.blocking).map((b) => b.policy.id ?? ''));
     observed = { signIns: relevant.map(toObservedSignIn), agreement: agreementOf(predictedBlocking, relevant) };
     observedApplications = observedFailures(relevant, policiesById, tenant, p);

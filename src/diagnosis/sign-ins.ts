@@ -34,6 +34,12 @@ export interface Observed {
 export interface SignInObservation {
   signIns: SignInFact[];
   correlationId?: string;
+  /**
+   * When the user was last changed for this registration (a TAP issued, an exemption added): a
+   * failure from before it says nothing about the user as they are now, so only the sign-in the
+   * user named by its id is kept from before it. ISO time.
+   */
+  since?: string;
 }
 
 const failed = (s: SignInFact) => s.errorCode !== 0;
@@ -63,9 +69,11 @@ export function relevantSignIns(
   at: Date,
   policiesById: ReadonlyMap<string, ConditionalAccessPolicy>,
   correlationId?: string,
+  since?: string,
 ): SignInFact[] {
   const end = at.getTime();
-  const start = end - SIGN_IN_WINDOW_MS;
+  const changed = since ? Date.parse(since) : NaN;
+  const start = Number.isFinite(changed) ? Math.max(end - SIGN_IN_WINDOW_MS, changed) : end - SIGN_IN_WINDOW_MS;
   const seen = new Set<string>();
   const out: SignInFact[] = [];
   for (const s of signIns) {

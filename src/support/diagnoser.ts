@@ -67,6 +67,8 @@ export class Diagnoser {
   /** The help desk's exemption group, for every diagnosis that names none (see useExemptionGroup). */
   private exemptionGroupOf?: () => Promise<ExemptionGroup | undefined>;
   private signInsRefusedUntil = 0;
+  /** When this instance's help desk last changed each user (sign-ins before it are stale). */
+  private readonly changedAt = new Map<string, number>();
   private readonly now: () => number;
   private readonly unreadableAttributes = new WeakMap<TenantFacts, TenantFacts>();
   private readonly userFacts: UserCache<UserFacts>;
@@ -92,6 +94,19 @@ export class Diagnoser {
    */
   useExemptionGroup(group: (() => Promise<ExemptionGroup | undefined>) | undefined): void {
     this.exemptionGroupOf = group;
+  }
+
+  /**
+   * The help desk changed this user (TAP issued, exemption added or removed): read them afresh,
+   * and let no sign-in failure from before the change count against them.
+   */
+  userChanged(aadObjectId: string): void {
+    this.forgetUser(aadObjectId);
+    const key = aadObjectId.toLowerCase();
+    this.changedAt.delete(key);
+    this.changedAt.set(key, this.now());
+    // Bounded: the oldest changes go first (a day's sign-in window makes older ones moot anyway).
+    if (this.changedAt.size > 10_000) this.changedAt.delete(this.changedAt.keys().next().value as string);
   }
 
   /** The next diagnosis of this user reads Graph afresh (they, or we, just changed something). */
@@ -146,7 +161,8 @@ export class Diagnoser {
     if (this.now() < this.signInsRefusedUntil) return undefined;
     try {
       const signIns = await readSignIns(this.client, { userId, at: context.at, ...(correlationId ? { correlationId } : {}), timeoutMs: this.options.signInsTimeoutMs });
-      return { signIns, ...(correlationId ? { correlationId } : {}) };
+      const changed = this.changedAt.get(userId.toLowerCase());
+      return { signIns, ...(correlationId ? { correlationId } : {}), ...(changed !== undefined ? { since: new Date(changed).toISOString() } : {}) };
     } catch (e) {
       const error = e instanceof GraphReadError ? e : undefined;
       if (error?.kind === 'forbidden') this.signInsRefusedUntil = this.now() + (this.options.signInsRetryAfterMs ?? 600_000);

@@ -7,7 +7,7 @@ import type { SignInFact } from '../../src/diagnosis/facts';
 import { parseSignIn } from '../../src/graph/sign-ins';
 import { connectGraph, type GraphConnection } from '../../src/support/graph-connection';
 import { Diagnoser } from '../../src/support/diagnoser';
-import { AT, LENA_ID, LOOP_POLICY, MY_SIGN_INS, OUTLOOK, example01, offsitePolicy, signIn, withSignIns, type Json, type SignInSpec } from '../fixtures/sign-ins';
+import { AT, LENA_ID, LOOP_POLICY, MY_SIGN_INS, OUTLOOK, before, example01, offsitePolicy, signIn, withSignIns, type Json, type SignInSpec } from '../fixtures/sign-ins';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 
 const OFFSITE = 'a0000000-0000-4000-8000-0000000000f1';
@@ -155,6 +155,26 @@ describe('which sign-ins count', () => {
   });
 });
 
+describe('sign-ins from before the help desk changed the user', () => {
+  const withSince = (specs: SignInSpec[], since: string, correlationId?: string) =>
+    diagnose(tenantFactsOf(withSignIns(undefined, [offsitePolicy(OFFSITE)])), userFactsOf(withSignIns(undefined, [offsitePolicy(OFFSITE)]), LENA_ID), { platform: 'android', at: AT }, {
+      signIns: { signIns: facts(specs), since, ...(correlationId ? { correlationId } : {}) },
+    });
+  it('do not count: a failure before the TAP or exemption says nothing about the user now', () => {
+    const d = withSince([{ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure']] }], before(5));
+    expect(d.observed).toEqual({ signIns: [], agreement: 'no-failure-seen' });
+    expect(byCode(d, 'ca-other-conditions', false).policyIds).toEqual([OFFSITE]);
+  });
+  it('a failure after the change still blocks', () => {
+    const d = withSince([{ id: id(1), minutesBefore: 2, policies: [[OFFSITE, 'failure']] }], before(5));
+    expect(byCode(d, 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+  });
+  it('the sign-in the user named by its id still counts', () => {
+    const d = withSince([{ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure']] }], before(5), id(1));
+    expect(d.observed!.signIns.map((s) => s.id)).toEqual([id(1)]);
+  });
+});
+
 describe('report-only failures', () => {
   it('are mentioned, not blocking, and listed', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'reportOnlyFailure'], [LOOP_POLICY, 'failure']] }], { policies: [mfaPolicy('enabledForReportingButNotEnforced')] });
@@ -260,6 +280,16 @@ describe('the Diagnoser reads sign-ins with the user facts, and never fails beca
     const d = await new Diagnoser(graph.client, graph.tenantFacts, { whatIfTimeoutMs: 15_000 }).diagnose('lena@fabrikam.com', CONTEXT);
     expect(d.observed?.agreement).toBe('observed-only');
     expect(byCode(d, 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+  });
+
+  it('after the help desk changed the user, an earlier failure no longer blocks them', async () => {
+    graph = await connectGraph({ snapshot: snapshot([signIn({ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure']] })]), retryDelaySeconds: 0 });
+    const diagnoser = new Diagnoser(graph.client, graph.tenantFacts, { whatIfTimeoutMs: 15_000, now: () => AT.getTime() - 5 * 60_000 });
+    expect(byCode(await diagnoser.diagnose('lena@fabrikam.com', CONTEXT), 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+    diagnoser.userChanged(LENA_ID);
+    const after = await diagnoser.diagnose('lena@fabrikam.com', CONTEXT);
+    expect(after.observed).toEqual({ signIns: [], agreement: 'no-failure-seen' });
+    expect(byCode(after, 'ca-other-conditions', false).policyIds).toEqual([OFFSITE]);
   });
 
   it('403 (a snapshot without signIns): observed absent, the rest as before, and not asked again for 10 minutes', async () => {
