@@ -274,6 +274,7 @@ async function main(): Promise<void> {
   logLine({
     event: 'started',
     url: `${running.url}/api/messages`,
+    sdk: config.botSdk,
     mode: config.offline ? `offline demo (Graph emulator at ${running.graph.emulator?.url}, snapshot ${config.snapshotPath})` : 'online',
   });
   const playground =
