@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AzureScheduler } from '../../src/scheduler/azure-scheduler';
 import { EmbeddedScheduler } from '../../src/scheduler/embedded-scheduler';
 import { MAX_ATTEMPTS, retryDelayMs, type Job, type JobScheduler } from '../../src/scheduler/scheduler';
-import { azuriteUnavailable, startAzurite, type Azurite } from '../helpers/azurite';
+import { describeWithAzurite, startAzurite, type Azurite } from '../helpers/azurite';
 
 const T0 = Date.parse('2026-10-05T12:00:00.000Z');
 const FAILURES = MAX_ATTEMPTS + 4;
@@ -93,9 +93,7 @@ describe('security controls in the embedded scheduler', () => {
   });
 });
 
-const unavailable = azuriteUnavailable();
-if (unavailable) console.warn(`Skipping the AzureScheduler security-control tests: ${unavailable}`);
-(unavailable ? describe.skip : describe)('security controls in the Azure scheduler (Azurite)', () => {
+describeWithAzurite()('security controls in the Azure scheduler (Azurite)', () => {
   let azurite: Azurite;
   beforeAll(async () => {
     azurite = await startAzurite();
