@@ -28,7 +28,7 @@ import { ConversationReferences } from './teams/references';
 import { TeamsNoticeSender } from './teams/notice-sender';
 import { ProactiveSender } from './teams/proactive';
 import { TEAMS_LIMITS } from './notices/pacing';
-import { WindowNotices } from './notices/window-notices';
+import { hasAuthenticatorPasskey, WindowNotices } from './notices/window-notices';
 import { Campaigns } from './notices/campaign';
 import { campaignCommand } from './notices/campaign-command';
 import { auditTenant } from './audit';
@@ -183,7 +183,10 @@ async function serve(
         if (!graph.emulator) return auditInstructionsCard();
         return auditSummaryCard(auditTenant(graph.emulator.snapshot(), { at: now() }));
       },
-      campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId: config.adminGroupId }, userId, text),
+      campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId: config.adminGroupId, now }, userId, text),
+      // "That fixed it" is believed only when Graph shows the passkey; the tenant's design shapes the advice.
+      passkeyRegistered: (userId, since) => hasAuthenticatorPasskey(graph.client, userId, since),
+      tenantFacts: () => graph.tenantFacts.get(),
       personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
     },
   });

@@ -53,6 +53,8 @@ describe("Lena's story: the loop, which a TAP does not fix", () => {
     const { session } = submitData(card, /Contact the help desk/);
     const answer = await say('lena', { value: { action: 'fixed', session } }, 'lena-story');
     expect(cardText(answer)).not.toMatch(/glad|is ready|Great/i);
+    // The bot really looked (Graph), rather than saying it could not check.
+    expect(cardText(answer)).toMatch(/I don't see your passkey yet/);
     expect(actions(answer)).toContain('contactHelpDesk');
   });
 });
