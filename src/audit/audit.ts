@@ -8,15 +8,18 @@
 //    set arithmetic over per-group member lists built once (DirectoryIndex) — the same rules as
 //    the engine's user conditions, checked against applicability() user by user in the tests;
 //  - whether its other conditions cover the Authenticator sign-in / Register security info on a
-//    platform does not depend on the user: the engine's applicability() is asked once per
-//    policy, event and platform, with the user conditions set to All users;
+//    platform does not depend on the user, except a filter for devices, which the engine decides
+//    from the user's Intune-managed phone (phoneAttributes()): users are bucketed by the values
+//    their phone gives the attributes the tenant's device filters read (a handful of distinct
+//    tuples), and the engine's applicability() is asked once per policy, event, platform and
+//    tuple, with the user conditions set to All users;
 //  - whether a user can satisfy the grant depends only on what they can present on that phone:
 //    users are bucketed by the engine's presentable() (factors, passkey AAGUIDs, compliant
 //    phone) and evaluateGrant() runs once per policy and bucket;
 //  - the passkey method settings depend only on which FIDO2 targets a user matches:
 //    methodPolicyIssues() runs once per bucket of matching targets.
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
-import { applicability, type Applicability, type SignInEvent } from '../diagnosis/applicability';
+import { applicability, FilterRuleError, parseRule, phoneAttributes, type Applicability, type DeviceAttributes, type SignInEvent } from '../diagnosis';
 import { isTargeted, presentable, tapStatus, type Presentable } from '../diagnosis/credentials';
 import { AUTHENTICATOR_AAGUID, type PasskeyProfile, type Platform, type RegistrationContext } from '../diagnosis/facts';
 import type { Tri } from '../diagnosis/filter-rule';
@@ -79,6 +82,24 @@ const PROBE_USER: PreparedUser = prepareUser({
   managedDevices: [],
 });
 
+/**
+ * Users whose phone gives the same values to every attribute the tenant's filters for devices
+ * read: the engine decides any of those filters the same way for all of them.
+ */
+export interface DeviceClass {
+  /** The attributes as the engine sees them (the lookup of the class's first user). */
+  device: DeviceAttributes;
+  /** The user has no Intune-managed phone of this platform (every attribute null). */
+  unmanaged: boolean;
+  /** The attribute values, for evidence: "isCompliant true, deviceOwnership Company". */
+  values: string;
+}
+
+/** True when the policy has a filter for devices (the only condition the phone decides). */
+export function hasDeviceFilter(policy: ConditionalAccessPolicy): boolean {
+  return !!policy.conditions?.devices?.deviceFilter?.rule;
+}
+
 /** Per-user facts the audit needs, computed once. */
 export class AuditModel {
   readonly index: DirectoryIndex;
@@ -90,6 +111,12 @@ export class AuditModel {
   /** platform -> bucket id per user; bucket ids index `buckets[platform]`. */
   readonly bucketOf = new Map<Platform, Int32Array>();
   readonly buckets = new Map<Platform, Presentable[]>();
+  /** platform -> device class per user; class ids index `deviceClasses[platform]`. */
+  readonly deviceClassOf = new Map<Platform, Int32Array>();
+  readonly deviceClasses = new Map<Platform, DeviceClass[]>();
+  /** The attributes the tenant's filters for devices read (as the rules spell them). */
+  readonly deviceAttributeNames: readonly string[];
+  private readonly conditionsCache = new Map<ConditionalAccessPolicy, Map<string, Applicability>>();
   private readonly guestsByType = new Map<string, number[]>();
   private readonly mark: Uint8Array;
   private readonly reachCache = new Map<ConditionalAccessPolicy, Int32Array>();
@@ -108,11 +135,17 @@ export class AuditModel {
     this.validTap = new Uint8Array(n);
     this.tapGap = new Array(n);
     const keys = new Map<Platform, Map<string, number>>();
+    const deviceKeys = new Map<Platform, Map<string, number>>();
     for (const p of platforms) {
       this.bucketOf.set(p, new Int32Array(n));
       this.buckets.set(p, []);
       keys.set(p, new Map());
+      this.deviceClassOf.set(p, new Int32Array(n));
+      this.deviceClasses.set(p, []);
+      deviceKeys.set(p, new Map());
     }
+    this.deviceAttributeNames = deviceFilterAttributes(this.tenant.policies);
+    const byPhone = this.deviceAttributeNames.length > 0;
     const tap = this.tenant.tap;
     const tapOn = tap?.state === 'enabled';
     for (let i = 0; i < n; i++) {
@@ -138,8 +171,30 @@ export class AuditModel {
           this.buckets.get(p)!.push(own);
         }
         this.bucketOf.get(p)![i] = b;
+        if (byPhone) this.deviceClassOf.get(p)![i] = this.deviceClassId(p, phoneAttributes(user.facts.managedDevices, p), deviceKeys.get(p)!);
       }
     }
+    // Without filters for devices (or users), one class: the phone decides nothing.
+    for (const p of platforms) if (this.deviceClasses.get(p)!.length === 0) this.deviceClassId(p, phoneAttributes([], p), deviceKeys.get(p)!);
+  }
+
+  /** The class of a phone: the values it gives the attributes the device filters read. */
+  private deviceClassId(platform: Platform, device: DeviceAttributes, known: Map<string, number>): number {
+    const values = this.deviceAttributeNames.map((name) => device.lookup(name));
+    const key = values.map((v) => (v === undefined ? '?' : JSON.stringify(v))).join('|');
+    let id = known.get(key);
+    if (id === undefined) {
+      const classes = this.deviceClasses.get(platform)!;
+      id = classes.length;
+      known.set(key, id);
+      const os = platform === 'iOS' ? 'iOS' : 'Android';
+      // Microsoft's rule for a device it does not know: the operating system is null too.
+      const unmanaged = device.lookup('device.operatingSystem') === null;
+      const shown = this.deviceAttributeNames.map((name, k) => `${name.replace(/^device\./i, '')} ${values[k] === undefined ? 'unknown' : String(values[k])}`).join(', ');
+      const text = unmanaged ? `no Intune-managed ${os} phone, so every device attribute is null` : `an Intune-managed ${os} phone with ${shown}`;
+      classes.push({ device: { lookup: device.lookup, source: `users with ${text}` }, unmanaged, values: text });
+    }
+    return id;
   }
 
   /**
@@ -185,15 +240,37 @@ export class AuditModel {
     return out;
   }
 
-  /** The policy's conditions other than users, for one event on one platform (the engine, once). */
-  conditions(policy: ConditionalAccessPolicy, event: SignInEvent, platform: Platform): Applicability {
+  /**
+   * The policy's conditions other than users, for one event on one platform and the phones of one
+   * device class (the engine, once per class; a policy without a filter for devices, once).
+   */
+  conditions(policy: ConditionalAccessPolicy, event: SignInEvent, platform: Platform, deviceClass = 0): Applicability {
     if (!policy.conditions?.users) return { applies: false, matched: [], unknowns: [] };
+    const cls = hasDeviceFilter(policy) ? deviceClass : 0;
+    let cache = this.conditionsCache.get(policy);
+    if (!cache) this.conditionsCache.set(policy, (cache = new Map()));
+    const key = `${event}|${platform}|${cls}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
     const probe: ConditionalAccessPolicy = {
       ...policy,
       conditions: { ...policy.conditions, users: { includeUsers: ['All'], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [] } },
     };
-    const a = applicability(probe, event, this.tenant, PROBE_USER, this.context(platform));
-    return { ...a, matched: a.matched.filter((m) => !m.startsWith('users:')) };
+    const a = applicability(probe, event, this.tenant, PROBE_USER, this.context(platform), this.deviceClasses.get(platform)![cls].device);
+    const out = { ...a, matched: a.matched.filter((m) => !m.startsWith('users:')) };
+    cache.set(key, out);
+    return out;
+  }
+
+  /** The policy's conditions other than users for user `i` (their phone's device class). */
+  userConditions(policy: ConditionalAccessPolicy, event: SignInEvent, platform: Platform, i: number): Applicability {
+    return this.conditions(policy, event, platform, this.deviceClassOf.get(platform)![i]);
+  }
+
+  /** The policy's conditions for every device class of the platform (index = class id). */
+  classConditions(policy: ConditionalAccessPolicy, event: SignInEvent, platform: Platform): Applicability[] {
+    if (!hasDeviceFilter(policy)) return [this.conditions(policy, event, platform)];
+    return this.deviceClasses.get(platform)!.map((_, c) => this.conditions(policy, event, platform, c));
   }
 
   context(platform: Platform): RegistrationContext {
@@ -215,6 +292,21 @@ function ownCredentials(p: Presentable): Presentable {
     methodLabels: p.methodLabels.filter((l) => !l.startsWith('Temporary Access Pass')),
     unusableFido2: p.unusableFido2,
   };
+}
+
+/** Every attribute the filters for devices of these policies read (a rule that does not parse reads none). */
+function deviceFilterAttributes(policies: readonly ConditionalAccessPolicy[]): string[] {
+  const names = new Map<string, string>();
+  for (const policy of policies) {
+    const rule = policy.conditions?.devices?.deviceFilter?.rule;
+    if (!rule) continue;
+    try {
+      for (const a of parseRule(rule).attributes) if (!names.has(a.toLowerCase())) names.set(a.toLowerCase(), a);
+    } catch (e) {
+      if (!(e instanceof FilterRuleError)) throw e;
+    }
+  }
+  return [...names.values()];
 }
 
 function bucketKey(p: Presentable): string {
@@ -363,10 +455,17 @@ class Auditor {
     let impact = false;
     let reasonNoImpact = `does not apply to the Microsoft Authenticator sign-in or to Register security information on ${m.platforms.join(' or ')}`;
     for (const event of EVENTS) {
-      const conditions = new Map<Platform, Applicability>();
-      for (const p of m.platforms) conditions.set(p, m.conditions(policy, event, p));
-      const applicable = m.platforms.filter((p) => conditions.get(p)!.applies !== false);
-      if (applicable.length === 0) continue;
+      // Per platform, the conditions for each device class (one entry without a filter for devices).
+      const conditions = new Map<Platform, Applicability[]>();
+      for (const p of m.platforms) conditions.set(p, m.classConditions(policy, event, p));
+      const applicable = m.platforms.filter((p) => conditions.get(p)!.some((a) => a.applies !== false));
+      if (applicable.length === 0) {
+        // Everything but the filter for devices covers it: no user's phone matches the filter.
+        if (m.platforms.some((p) => conditions.get(p)!.every((a) => a.notMet === 'devices'))) {
+          reasonNoImpact = "its filter for devices matches none of the phones of the tenant's users (decided by each user's Intune-managed phone)";
+        }
+        continue;
+      }
       const kind = categorise(event, policy, m.tenant);
       if (!kind) {
         reasonNoImpact = 'its grant controls stop nobody (no grant control Microsoft Authenticator cannot meet)';
@@ -377,8 +476,13 @@ class Auditor {
         reasonNoImpact = 'its user conditions cover nobody in the tenant (after exclusions)';
         continue;
       }
+      const finding = this.caFinding(policy, ref, event, kind, reached, conditions);
+      if (!finding) {
+        reasonNoImpact = `its filter for devices matches none of the phones of the ${plural(reached.length, 'user')} it covers (decided by each user's Intune-managed phone)`;
+        continue;
+      }
       impact = true;
-      this.findings.push(this.caFinding(policy, ref, event, kind, reached, conditions));
+      this.findings.push(finding);
     }
     if (!impact) this.noImpact.push({ id: ref.id, name: ref.name, state: ref.state, reason: reasonNoImpact });
   }
@@ -389,20 +493,34 @@ class Auditor {
     event: SignInEvent,
     kind: NonNullable<ReturnType<typeof categorise>>,
     reached: Int32Array,
-    conditions: Map<Platform, Applicability>,
-  ): AuditFinding {
+    conditions: Map<Platform, Applicability[]>,
+  ): AuditFinding | null {
     const { m } = this;
     const enforced = policy.state === 'enabled';
     const oneTimeOnly = m.tenant.tap?.isUsableOnce === true;
+    const byDevice = hasDeviceFilter(policy);
     const byPlatform: Partial<Record<Platform, PlatformOutcome>> = {};
     const outcomeCaches = new Map<Platform, (BucketOutcome | undefined)[]>();
-    const active = m.platforms.filter((p) => conditions.get(p)!.applies !== false);
+    const active = m.platforms.filter((p) => conditions.get(p)!.some((a) => a.applies !== false));
     for (const p of m.platforms) {
-      const a = conditions.get(p)!.applies;
-      byPlatform[p] = { applies: a === true ? 'yes' : a === 'unknown' ? 'maybe' : 'no', ...zero() };
+      byPlatform[p] = { applies: 'no', ...zero() };
       outcomeCaches.set(p, []);
     }
-    const anyYes = active.some((p) => conditions.get(p)!.applies === true);
+    // What each platform's conditions were for the users counted: yes / maybe seen, and which
+    // device classes (for the evidence). Everything the per-user loop reads, looked up once.
+    const seen = new Map<Platform, { yes: boolean; maybe: boolean; used: Set<number> }>(m.platforms.map((p) => [p, { yes: false, maybe: false, used: new Set<number>() }]));
+    const lanes = active.map((p) => ({
+      p,
+      classes: conditions.get(p)!,
+      classOf: byDevice ? m.deviceClassOf.get(p)! : null,
+      seen: seen.get(p)!,
+      bucketOf: m.bucketOf.get(p)!,
+      buckets: m.buckets.get(p)!,
+      cache: outcomeCaches.get(p)!,
+      counts: byPlatform[p]!,
+    }));
+    let applies = 0;
+    let mayApply = 0;
     const total = zero();
     let withPasskey = 0;
     let withValidTap = 0;
@@ -412,16 +530,24 @@ class Auditor {
 
     const gapCounts = new Map<TapGap | 'one-time-only', number>();
     for (const i of reached) {
-      if (m.hasPasskey[i]) withPasskey++;
       let worst: UserOutcome = 'ok';
       // Over the platforms where the policy certainly applies: what the tenant-wide totals count.
       let certain: UserOutcome = 'ok';
       let gapOf: TapGap | 'one-time-only' | null = null;
-      for (const p of active) {
-        const bucket = m.bucketOf.get(p)![i];
-        const cache = outcomeCaches.get(p)!;
+      let userApplies: Tri = false;
+      for (const { p, classes, classOf, seen: s, bucketOf, buckets, cache, counts } of lanes) {
+        const cls = classOf ? classOf[i] : 0;
+        const a = classes[cls].applies;
+        if (a === false) continue;
+        if (classOf) s.used.add(cls);
+        if (a === true) s.yes = userApplies = true;
+        else {
+          s.maybe = true;
+          if (userApplies === false) userApplies = 'unknown';
+        }
+        const bucket = bucketOf[i];
         let b = cache[bucket];
-        if (!b) cache[bucket] = b = bucketOutcome(policy, m.tenant, m.buckets.get(p)![bucket]);
+        if (!b) cache[bucket] = b = bucketOutcome(policy, m.tenant, buckets[bucket]);
         let outcome: UserOutcome;
         if (b.kind === 'tap') {
           const kindOk = b.oneTime || (b.multiUse && !oneTimeOnly);
@@ -443,11 +569,16 @@ class Auditor {
           outcome = b.kind;
           if (b.kind === 'blocked' && whyBlocked.size < 3) whyBlocked.add(b.why);
         }
-        byPlatform[p]![outcome]++;
+        counts[outcome]++;
         if (WORST[outcome] > WORST[worst]) worst = outcome;
-        if (conditions.get(p)!.applies === true && WORST[outcome] > WORST[certain]) certain = outcome;
-        this.trace?.conditionalAccess?.(ref.id, event, p, i, outcome, conditions.get(p)!.applies);
+        if (a === true && WORST[outcome] > WORST[certain]) certain = outcome;
+        this.trace?.conditionalAccess?.(ref.id, event, p, i, outcome, a);
       }
+      // Not covered on any platform (its filter for devices does not match the user's phone).
+      if (userApplies === false) continue;
+      if (userApplies === true) applies++;
+      else mayApply++;
+      if (m.hasPasskey[i]) withPasskey++;
       total[worst]++;
       if (gapOf) gapCounts.set(gapOf, (gapCounts.get(gapOf) ?? 0) + 1);
       if (worst === 'needTap' && m.validTap[i]) withValidTap++;
@@ -459,6 +590,15 @@ class Auditor {
         if (certain === 'needTap') this.needTapAny[i] = 1;
       }
     }
+
+    if (applies + mayApply === 0) return null;
+    const anyYes = applies > 0;
+    for (const p of m.platforms) {
+      const s = seen.get(p)!;
+      byPlatform[p]!.applies = s.yes ? 'yes' : s.maybe ? 'maybe' : 'no';
+    }
+    const covered = m.platforms.filter((p) => byPlatform[p]!.applies !== 'no');
+    const used = (p: Platform) => (byDevice ? [...seen.get(p)!.used].sort((a, b) => a - b).map((c) => conditions.get(p)![c]) : conditions.get(p)!);
 
     const { category, code, bare } = kind;
     const severity: Severity =
@@ -473,8 +613,25 @@ class Auditor {
             : category === 'register-security-info' || category === 'tap-accepted'
               ? 'info'
               : 'latent';
-    const matched = [...conditions.values()].find((a) => a.applies !== false)!.matched;
-    const unknowns = [...new Set(active.flatMap((p) => conditions.get(p)!.unknowns))];
+    const matched = used(covered[0])[0].matched;
+    const unknowns = [...new Set(covered.flatMap((p) => used(p).flatMap((a) => (a.applies === 'unknown' ? a.unknowns : []))))];
+    const filter = policy.conditions?.devices?.deviceFilter;
+    const deviceLine = byDevice
+      ? `Filter for devices (${filter?.mode}) "${filter?.rule}", decided by each user's Intune-managed phone: ${m.platforms
+          .map((p) => {
+            const classOf = m.deviceClassOf.get(p)!;
+            const perClass = new Map<number, number>();
+            for (const i of reached) perClass.set(classOf[i], (perClass.get(classOf[i]) ?? 0) + 1);
+            const parts = [...perClass]
+              .sort(([a], [b]) => a - b)
+              .map(([c, users]) => {
+                const a = conditions.get(p)![c].applies;
+                return `${a === true ? 'applies to' : a === 'unknown' ? 'may apply to' : 'does not apply to'} ${plural(users, 'user')} with ${m.deviceClasses.get(p)![c].values}`;
+              });
+            return `on ${p === 'iOS' ? 'iOS' : 'Android'} it ${parts.join('; it ')}`;
+          })
+          .join('; ')}.`
+      : '';
     const scope = scopeOf(policy, m);
     const resources = matched.find((x) => x.startsWith('resources: ') || x.startsWith('user action: '));
     const platformsText = matched.find((x) => x.startsWith('platforms: '))?.slice('platforms: '.length) ?? 'any platform';
@@ -484,8 +641,9 @@ class Auditor {
         : '';
     const tapGaps = tapGapText(gapCounts);
     const evidence = [
-      `"${ref.name}" (${stateText(ref.state)}) ${anyYes ? 'applies' : 'may apply'} to ${event === 'register-security-info' ? 'the "Register security information" user action' : 'the Microsoft Authenticator sign-in'} on ${active.join(' and ')}${resources ? ` — ${resources.replace(/^resources: /, '')}` : ''}; platforms: ${platformsText}.`,
+      `"${ref.name}" (${stateText(ref.state)}) ${anyYes ? 'applies' : 'may apply'} to ${event === 'register-security-info' ? 'the "Register security information" user action' : 'the Microsoft Authenticator sign-in'} on ${covered.join(' and ')}${resources ? ` — ${resources.replace(/^resources: /, '')}` : ''}; platforms: ${platformsText}.`,
       ...(unknowns.length ? [`It may apply: ${unknowns.join('; ')}.`] : []),
+      ...(deviceLine ? [deviceLine] : []),
       `Grant: ${bare.summary}${bare.acceptsTap ? ' — a Temporary Access Pass satisfies it' : ' — a Temporary Access Pass does not satisfy it'}.`,
       `Users: ${scope.includes.join(', ') || 'nobody'}${scope.excludes.length ? `; excluding ${scope.excludes.join(', ')}` : ''}.`,
       ...[...whyBlocked].map((w) => `Blocked users: ${w}.`),
@@ -508,7 +666,8 @@ class Auditor {
       policy: ref,
       requirement: bare.summary.replace(/^require (one|all) of: /, ''),
       scope: { ...scope, resources: resources?.replace(/^(resources|user action): /, ''), platforms: platformsText },
-      reach: { users: reached.length, applies: anyYes ? reached.length : 0, mayApply: anyYes ? 0 : reached.length, withAuthenticatorPasskey: withPasskey },
+      // Per user: certainly on some platform, or only maybe (without a filter for devices, all one or the other).
+      reach: { users: applies + mayApply, applies, mayApply, withAuthenticatorPasskey: withPasskey },
       outcome: { ...total, withValidTap },
       byPlatform,
       usersBlocked: total.blocked,
@@ -525,7 +684,7 @@ class Auditor {
   private rsiCache: ConditionalAccessPolicy[] | null = null;
   /** Enabled and report-only policies on the Register security information user action. */
   rsiPolicies(): ConditionalAccessPolicy[] {
-    this.rsiCache ??= this.m.tenant.policies.filter((p) => this.m.platforms.some((pl) => this.m.conditions(p, 'register-security-info', pl).applies !== false));
+    this.rsiCache ??= this.m.tenant.policies.filter((p) => this.m.platforms.some((pl) => this.m.classConditions(p, 'register-security-info', pl).some((a) => a.applies !== false)));
     return this.rsiCache;
   }
 

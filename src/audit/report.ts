@@ -50,8 +50,10 @@
 //
 // Counting: a policy "reaches" a user when the engine's user conditions match (includes through
 // nested groups and roles, exclusions win) and its other conditions apply to the Microsoft
-// Authenticator sign-in (or the Register security information action) on a selected platform;
-// "applies" vs "mayApply" is the engine's true vs 'unknown' (risk, location, device filter).
+// Authenticator sign-in (or the Register security information action) on a selected platform —
+// a filter for devices decided, as the engine does, by that user's Intune-managed phone (no managed
+// phone: every device attribute null); "applies" vs "mayApply" is the engine's true (on some
+// platform) vs only 'unknown' (risk, location, a device attribute the tenant does not hold).
 // Outcomes per reached user: ok (their registered methods or compliant phone satisfy the grant),
 // needTap (only a Temporary Access Pass would, and the TAP policy lets them have one), blocked
 // (nothing they can present would), unknown (a custom control the audit cannot judge).

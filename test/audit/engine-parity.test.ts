@@ -1,6 +1,8 @@
 // The audit counts users with set arithmetic and buckets, not one engine call per user. These
 // tests ask the engine itself, user by user, and check the audit counted the same thing:
-//  - who a policy reaches: applicability() for every policy × event × platform × user;
+//  - who a policy reaches: applicability() for every policy × event × platform × user, with the
+//    phone's attributes from the user's Intune-managed devices (phoneAttributes()), as diagnose()
+//    gives them;
 //  - who it blocks: diagnose() (with no TAP valid) names exactly the enforced policies the audit
 //    says block the user or need a TAP from them;
 //  - the passkey method settings: methodPolicyIssues() for every user and platform.
@@ -8,13 +10,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTenant } from '../../bench/generate-tenant';
 import { AuditModel, auditTenant, type UserOutcome } from '../../src/audit';
-import { applicability } from '../../src/diagnosis/applicability';
-import { diagnose, type Platform } from '../../src/diagnosis';
+import { applicability, diagnose, phoneAttributes, type Platform } from '../../src/diagnosis';
 import { methodPolicyIssues } from '../../src/diagnosis/method-policy';
 import { prepareUser } from '../../src/diagnosis/prepare';
 import { loadSnapshotFile, validateSnapshot, type TenantSnapshot } from '../../src/graph-emulator/snapshot';
 import { tenantFactsOfSnapshot } from '../../src/audit/directory';
-import { conditionsVariant, disabledVariant, settingsVariant } from './variants';
+import { conditionsVariant, deviceFilterVariant, disabledVariant, settingsVariant } from './variants';
 
 const ROOT = join(__dirname, '..', '..');
 // Before any TAP of the fixtures starts: nobody holds a valid pass, as the audit assumes.
@@ -29,6 +30,7 @@ const tenants: [string, TenantSnapshot][] = [
     .filter((f) => f.endsWith('.json'))
     .map((f): [string, TenantSnapshot] => [`example ${f}`, validateSnapshot(JSON.parse(readFileSync(join(examplesDir, f), 'utf8')).snapshot)]),
   ['demo tenant, conditions variant', conditionsVariant()],
+  ['demo tenant, device filter variant', deviceFilterVariant()],
   ['demo tenant, settings variant', settingsVariant()],
   ['demo tenant, disabled variant', disabledVariant()],
   ['generated tenant (40 policies, 150 groups, 600 users, nesting 4)', validateSnapshot(generateTenant({ policies: 40, groups: 150, users: 600, nestingDepth: 4, seed: 7 }))],
@@ -44,10 +46,10 @@ describe.each(tenants)('%s', (_name, snapshot) => {
       const reached = new Set(model.reach(policy));
       for (const event of EVENTS) {
         for (const platform of PLATFORMS) {
-          const conditions = model.conditions(policy, event, platform).applies;
           prepared.forEach((user, i) => {
-            const engine = applicability(policy, event, model.tenant, user, { platform, at: AT }).applies;
-            const audit = reached.has(i) ? conditions : false;
+            const device = phoneAttributes(user.facts.managedDevices, platform);
+            const engine = applicability(policy, event, model.tenant, user, { platform, at: AT }, device).applies;
+            const audit = reached.has(i) ? model.userConditions(policy, event, platform, i).applies : false;
             if (engine !== audit) throw new Error(`${policy.displayName} / ${event} / ${platform} / ${user.upn}: engine ${engine}, audit ${audit}`);
             checked++;
           });

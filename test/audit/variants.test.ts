@@ -2,7 +2,7 @@
 // not plant, and gaps in the TAP and passkey settings. Counts worked out by hand from the demo's
 // membership (see demo-tenant.test.ts) and the changes each variant makes.
 import { auditTenant, type AuditFinding, type AuditReport } from '../../src/audit';
-import { conditionsVariant, disabledVariant, settingsVariant } from './variants';
+import { conditionsVariant, deviceFilterVariant, disabledVariant, settingsVariant } from './variants';
 
 const AT = new Date('2026-10-05T14:00:00Z');
 const byName = (r: AuditReport, name: string): AuditFinding => {
@@ -52,9 +52,12 @@ describe('conditions the demo does not plant', () => {
     });
   });
 
-  it('a device filter on the operating system applies on Android only', () => {
+  it('a device filter on the operating system applies on Android only, to users with a managed Android phone', () => {
+    // Decided by each user's Intune-managed phone: Ada's Pixel is Android (and compliant: ok);
+    // Omid (Finance) has no managed phone, so operatingSystem is null and the -eq rule does not match.
     const f = byName(r, 'Android devices: compliant');
-    expect(f).toMatchObject({ reach: { users: 2 }, byPlatform: { android: { applies: 'yes', blocked: 1, ok: 1 }, iOS: { applies: 'no' } } });
+    expect(f).toMatchObject({ severity: 'latent', reach: { users: 1, applies: 1 }, byPlatform: { android: { applies: 'yes', blocked: 0, ok: 1 }, iOS: { applies: 'no' } } });
+    expect(f.evidence.join(' ')).toMatch(/does not apply to 1 user with no Intune-managed Android phone/);
     expect(f.fixes.map((x) => x.code)).toContain('require-compliant-device');
   });
 
@@ -77,6 +80,24 @@ describe('conditions the demo does not plant', () => {
   it('counts only certain blocks in the totals (the risky-sign-in policy may not apply)', () => {
     // lena, noor, omid (both Finance policies), ada (iOS), pia, vic, uma — as in the demo.
     expect(r.totals.usersBlocked).toBe(7);
+  });
+});
+
+describe('filters for devices, decided by each user\'s managed phone', () => {
+  const r = auditTenant(deviceFilterVariant(), { at: AT });
+
+  it('a negative rule covers a phone without attributes: Omid on both platforms, Ada on iOS (her Pixel is compliant)', () => {
+    expect(byName(r, 'Non-compliant phones: block')).toMatchObject({
+      severity: 'blocking',
+      reach: { users: 2, applies: 2, mayApply: 0 },
+      outcome: { blocked: 2 },
+      byPlatform: { android: { applies: 'yes', blocked: 1, ok: 0 }, iOS: { applies: 'yes', blocked: 2 } },
+    });
+  });
+
+  it('a positive rule no managed phone matches has no impact, and says why', () => {
+    expect(r.findings.some((f) => f.policy.name === 'Personal phones: block')).toBe(false);
+    expect(r.noImpact.find((p) => p.name === 'Personal phones: block')?.reason).toMatch(/filter for devices matches none of the phones/);
   });
 });
 

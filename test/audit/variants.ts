@@ -92,6 +92,29 @@ export function conditionsVariant(): TenantSnapshot {
 }
 
 /**
+ * Filters for devices decided by each user's Intune-managed phone (Ada has a compliant,
+ * company-owned Android phone; nobody else has a managed phone): a negative rule that covers the
+ * phones without attributes, and a positive one no phone matches.
+ */
+export function deviceFilterVariant(): TenantSnapshot {
+  const json = demoJson();
+  const users = { includeGroups: [GROUP.finance], includeRoles: ['62e90394-69f5-4237-9190-012177145e10'] };
+  json.conditionalAccessPolicies.push(
+    policy('a0000000-0000-4000-8000-000000000011', 'Non-compliant phones: block', {
+      users,
+      conditions: { devices: { deviceFilter: { mode: 'include', rule: 'device.isCompliant -ne True' } } },
+      grant: { builtInControls: ['block'] },
+    }),
+    policy('a0000000-0000-4000-8000-000000000012', 'Personal phones: block', {
+      users,
+      conditions: { devices: { deviceFilter: { mode: 'include', rule: 'device.deviceOwnership -eq "Personal"' } } },
+      grant: { builtInControls: ['block'] },
+    }),
+  );
+  return validateSnapshot(json);
+}
+
+/**
  * Settings gaps: every TAP one-time and at most 30 minutes, the TAP method only for All employees
  * and wave 1 (so Vic is not targeted); the mobile strength takes only multi-use passes; a mobile
  * policy for the privileged admins; passkeys without self-service, legacy key restrictions that
