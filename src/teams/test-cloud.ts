@@ -12,7 +12,7 @@ export const BOT_FRAMEWORK_CHANNEL = {
 export interface CredentialsFactory {
   isValidAppId(appId: string): Promise<boolean>;
   isAuthenticationDisabled(): Promise<boolean>;
-  createCredentials(appId: string, audience: string | undefined, loginEndpoint: string, validateAuthority: boolean): Promise<{ signRequest(webResource: any): Promise<any> }>;
+  createCredentials(appId: string, audience: string | undefined, loginEndpoint: string, validateAuthority: boolean): Promise<{ signRequest(webResource: unknown): Promise<unknown> }>;
 }
 
 /**
