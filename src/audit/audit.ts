@@ -26,6 +26,7 @@ import type { Tri } from '../diagnosis/filter-rule';
 import { evaluateGrant, type ControlKind, type GrantResult } from '../diagnosis/grant';
 import { methodPolicyIssues, type MethodIssue } from '../diagnosis/method-policy';
 import { prepareTenant, prepareUser, roleName, type PreparedTenant, type PreparedUser } from '../diagnosis/prepare';
+import { isDesktopOnly, isMobileOnly, isSplitMobilePolicy, sameUsers } from '../diagnosis/split-design';
 import type { FindingCode } from '../diagnosis/result';
 import type { TenantSnapshot } from '../graph-emulator/snapshot';
 import { tenantFactsOfSnapshot } from '../graph-emulator/snapshot-facts';
@@ -381,6 +382,12 @@ class Auditor {
   private readonly tapKindBlocked: Uint8Array;
   /** Enforced policies whose TAP-needing users could not have one, by reason. */
   private readonly gapPolicyNames = new Map<TapGap | 'one-time-only', Set<string>>();
+  /**
+   * Split-design mobile policies (the seed's correct design): users who need a TAP there and
+   * cannot have one, by policy id. They are counted as needing a TAP in that policy's finding and
+   * as blocked by the TAP findings ("Guests cannot get a Temporary Access Pass", ...), not twice.
+   */
+  private readonly splitTapGaps = new Map<string, number>();
 
   private gapPolicies(gap: TapGap | 'one-time-only'): Set<string> {
     let set = this.gapPolicyNames.get(gap);
@@ -529,6 +536,10 @@ class Auditor {
     const samples: { blocked: number[]; needTap: number[] } = { blocked: [], needTap: [] };
 
     const gapCounts = new Map<TapGap | 'one-time-only', number>();
+    // The split design's mobile policy works as designed: a user it stops without a TAP needs a
+    // TAP; when they cannot have one, that is the TAP policy's finding, not this policy's.
+    const splitMobile = kind.category === 'tap-accepted' && isSplitMobilePolicy(policy, m.tenant);
+    let tapGapUsers = 0;
     for (const i of reached) {
       let worst: UserOutcome = 'ok';
       // Over the platforms where the policy certainly applies: what the tenant-wide totals count.
@@ -557,7 +568,14 @@ class Auditor {
             this.tapPolicies.add(ref.name);
           }
           if (gap === null) outcome = 'needTap';
-          else {
+          else if (splitMobile) {
+            outcome = 'needTap';
+            gapOf = gap;
+            if (enforced) {
+              if (gap === 'one-time-only') this.tapKindBlocked[i] = 1;
+              this.gapPolicies(gap).add(ref.name);
+            }
+          } else {
             outcome = 'blocked';
             gapOf = gap;
             if (enforced) {
@@ -571,6 +589,11 @@ class Auditor {
         }
         counts[outcome]++;
         if (WORST[outcome] > WORST[worst]) worst = outcome;
+        // The engine's answer (for the parity trace) stays "blocked" for a user who cannot have a TAP.
+        if (splitMobile && gapOf && outcome === 'needTap') {
+          this.trace?.conditionalAccess?.(ref.id, event, p, i, 'blocked', a);
+          continue;
+        }
         if (a === true && WORST[outcome] > WORST[certain]) certain = outcome;
         this.trace?.conditionalAccess?.(ref.id, event, p, i, outcome, a);
       }
@@ -581,6 +604,7 @@ class Auditor {
       if (m.hasPasskey[i]) withPasskey++;
       total[worst]++;
       if (gapOf) gapCounts.set(gapOf, (gapCounts.get(gapOf) ?? 0) + 1);
+      if (gapOf && splitMobile) tapGapUsers++;
       if (worst === 'needTap' && m.validTap[i]) withValidTap++;
       if (worst === 'blocked' && m.hasPasskey[i]) blockedWithPasskey++;
       if (worst === 'blocked' && samples.blocked.length < SAMPLE_USERS) samples.blocked.push(i);
@@ -650,8 +674,16 @@ class Auditor {
       ...(blockedWithPasskey
         ? [`${count(blockedWithPasskey, 'blocked user', 'already has', 'already have')} a passkey in Authenticator, but on the other platform: it cannot be used to sign in to Authenticator on the phone where they are blocked.`]
         : []),
+      ...(splitMobile
+        ? [
+            `Working as designed: this is the mobile half of the guide's split design (Android and iOS, All resources, accepts a Temporary Access Pass or a passkey in Microsoft Authenticator), so it causes no registration loop; users without a passkey sign in to Authenticator with a TAP and register.`,
+          ]
+        : []),
       ...(tapLine ? [tapLine] : []),
-      ...(tapGaps ? [tapGaps] : []),
+      ...(tapGaps && !splitMobile ? [tapGaps] : []),
+      ...(tapGaps && splitMobile
+        ? [`${tapGaps.replace(/\.$/, '')}: that is the Temporary Access Pass policy's gap, and those users are counted as blocked in its finding (e.g. "Guests cannot get a Temporary Access Pass"), not here.`]
+        : []),
       ...(samples.blocked.length ? [`For example blocked: ${samples.blocked.map((i) => m.upn(i)).join(', ')}${total.blocked > samples.blocked.length ? ', …' : ''}.`] : []),
       ...(samples.needTap.length ? [`For example needing a TAP: ${samples.needTap.map((i) => m.upn(i)).join(', ')}${total.needTap > samples.needTap.length ? ', …' : ''}.`] : []),
       ...(policy.state === REPORT_ONLY ? ['Report-only: it blocks nobody today, but would once turned on.'] : []),
@@ -677,7 +709,8 @@ class Auditor {
       sampleUsers: [...samples.blocked, ...samples.needTap].slice(0, SAMPLE_USERS).map((i) => m.upn(i)),
     };
     if (category === 'registration-loop') finding.proposal = splitProposal(policy, finding, m, this.rsiPolicies());
-    finding.fixes = caFixes(finding, policy, m, bare);
+    if (tapGapUsers) this.splitTapGaps.set(ref.id, tapGapUsers);
+    finding.fixes = caFixes(finding, policy, m, bare, { tapGapUsers, splitMobile });
     return finding;
   }
 
@@ -973,12 +1006,14 @@ class Auditor {
         .filter((p) => overlaps(m.reach(p), reached))
         .map((p) => ({ id: p.id ?? '', name: p.displayName ?? p.id ?? '', requirement: requirementOf(p, m.tenant), acceptsTapAndAuthenticatorPasskey: acceptsTapAndPasskey(p, m.tenant) }));
       const groups = (mobile.conditions?.users?.includeGroups ?? []).map((g) => m.index.groupName(g));
+      const gaps = this.splitTapGaps.get(f.policy.id) ?? 0;
+      const blocked = f.outcome.blocked + gaps;
       const notes = [
         desktop
           ? `Desktop half: "${desktop.displayName}" requires ${requirementOf(desktop, m.tenant)} everywhere except Android and iOS.`
           : 'No matching desktop policy (All resources, excluding Android and iOS, same users) was found; the desktop half of the design may be missing.',
-        `Mobile half: "${f.policy.name}" accepts a Temporary Access Pass, so ${plural(f.outcome.needTap, 'user')} without a passkey can sign in to Authenticator with one and register: no loop.`,
-        ...(f.outcome.blocked ? [`${count(f.outcome.blocked, 'user', 'cannot get a TAP (a guest, or not targeted by the TAP method) and is', 'cannot get a TAP (guests, or not targeted by the TAP method) and are')} still blocked.`] : []),
+        `Mobile half: "${f.policy.name}" accepts a Temporary Access Pass, so ${plural(f.outcome.needTap - gaps, 'user')} without a passkey can sign in to Authenticator with one and register: no loop.`,
+        ...(blocked ? [`${count(blocked, 'user', 'cannot get a TAP (a guest, or not targeted by the TAP method) and is', 'cannot get a TAP (guests, or not targeted by the TAP method) and are')} still blocked.`] : []),
         rsi.length === 0
           ? 'No Register security information policy reaches these users, so nothing has to match the mobile strength.'
           : rsi.every((r) => r.acceptsTapAndAuthenticatorPasskey)
@@ -990,8 +1025,8 @@ class Auditor {
         mobile: f.policy,
         groups,
         users: f.reach.users,
-        needTap: f.outcome.needTap,
-        blocked: f.outcome.blocked,
+        needTap: f.outcome.needTap - gaps,
+        blocked,
         registerSecurityInfo: rsi,
         notes,
       });
@@ -1068,25 +1103,6 @@ function profileProblem(p: PasskeyProfile, platforms: readonly Platform[]): { co
     text: `enforces key restrictions (${r.enforcementType === 'allow' ? 'allow only' : 'block'} ${(r.aaGuids ?? []).join(', ') || 'an empty list'}) that keep out Microsoft Authenticator on ${blocked.join(' and ')} (${blocked.map((pl) => AUTHENTICATOR_AAGUID[pl]).join(', ')})`,
     requirement: `key restrictions allow Microsoft Authenticator (${blocked.map((pl) => AUTHENTICATOR_AAGUID[pl]).join(', ')})`,
   };
-}
-
-function isMobileOnly(p: ConditionalAccessPolicy): boolean {
-  const include = ((p.conditions?.platforms?.includePlatforms ?? []) as string[]).map((x) => x.toLowerCase());
-  return include.length > 0 && include.every((x) => x === 'android' || x === 'ios');
-}
-
-function isDesktopOnly(p: ConditionalAccessPolicy): boolean {
-  const exclude = ((p.conditions?.platforms?.excludePlatforms ?? []) as string[]).map((x) => x.toLowerCase());
-  return exclude.includes('android') && exclude.includes('ios') && (p.conditions?.applications?.includeApplications ?? []).includes('All');
-}
-
-function sameUsers(a: ConditionalAccessPolicy, b: ConditionalAccessPolicy): boolean {
-  const key = (p: ConditionalAccessPolicy) => {
-    const u = p.conditions?.users;
-    const s = (x: string[] | null | undefined) => [...(x ?? [])].sort().join(',');
-    return `${s(u?.includeUsers)}|${s(u?.includeGroups)}|${s(u?.includeRoles)}`;
-  };
-  return key(a) === key(b);
 }
 
 function overlaps(a: Int32Array, b: Int32Array): boolean {

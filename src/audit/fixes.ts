@@ -9,6 +9,7 @@ import { AUTHENTICATOR_AAGUID, AUTHENTICATOR_APP_ID, REGISTER_SECURITY_INFO_ACTI
 import { describeStrength, evaluateGrant, type GrantResult } from '../diagnosis/grant';
 import type { PreparedTenant } from '../diagnosis/prepare';
 import type { Audience } from '../diagnosis/result';
+import { splitDesigns } from '../diagnosis/split-design';
 import type { AuditModel } from './audit';
 import type { AuditFinding, AuditFix, AuditFixCode, ProposedPolicy, SplitProposal, StrengthChoice } from './report';
 import { acceptsTapAndPasskey, caRef, MIN_TAP_LIFETIME_MINUTES, NOTHING, plural, requirementOf, stateText, TAP_MULTI, TAP_ONE } from './util';
@@ -191,13 +192,33 @@ export function splitProposal(
     existing.length === 0
       ? 'No policy on the user action "Register security information" reaches these users today.'
       : `Today ${existing.map((r) => `${q(r.name)} (${stateText(r.state)}) requires ${r.requirement}${r.acceptsTapAndAuthenticatorPasskey ? ' — already accepts a TAP and a passkey in Authenticator' : ' — does not match: change its grant to the mobile strength'}`).join('; ')}.`;
+  // The tenant already has the guide's split design: extend it to these users, do not present it as new.
+  const design = splitDesigns(m.tenant)[0];
+  const strengthOf = (p: ConditionalAccessPolicy | undefined) => p?.grantControls?.authenticationStrength?.id ?? null;
+  const already = design
+    ? {
+        mobile: caRef(design.mobile),
+        mobileRequirement: requirementOf(design.mobile, m.tenant),
+        desktop: design.desktop ? caRef(design.desktop) : null,
+        sameStrengths: strengthOf(design.mobile) === mobile.id && (!design.desktop || strengthOf(design.desktop) === desktop.id),
+      }
+    : undefined;
+  const both = already ? `${q(already.mobile.name)}${already.desktop ? ` and ${q(already.desktop.name)}` : ''}` : '';
+  const existingStep = already
+    ? `This tenant already uses the guide's split design: mobile policy ${q(already.mobile.name)} (${stateText(already.mobile.state)}) requires ${already.mobileRequirement} on Android and iOS${already.desktop ? `, with desktop policy ${q(already.desktop.name)}` : ' (no matching desktop policy was found)'}. Extend it to these users rather than building a new design: ${
+        already.sameStrengths
+          ? `add ${users(f)} to the users of ${both} — they already require the strengths below`
+          : `add ${users(f)} to the users of ${both} if its strengths suit them, or give them the two policies below, the same design with the strengths they need`
+      }, then turn ${q(f.policy.name)} off.`
+    : null;
   const steps = [
+    ...(existingStep ? [existingStep] : []),
     `Today: ${q(f.policy.name)} (${stateText(f.policy.state)}, id ${f.policy.id}) requires ${f.requirement} for ${f.scope.resources ?? 'All resources'} on ${platformsNow}, for ${users(f)}. It also covers the Microsoft Authenticator sign-in on ${Object.entries(f.byPlatform).filter(([, o]) => o?.applies !== 'no').map(([p]) => (p === 'iOS' ? 'iOS' : 'Android')).join(' and ')}, so ${f.usersBlocked.toLocaleString('en-US')} of its ${plural(f.reach.users, 'user')} cannot sign in to Authenticator to create the passkey it asks for.`,
     `Desktop policy ${q(desktopPolicy.displayName)}: Users — include ${f.scope.includes.join(', ') || 'nobody'}${f.scope.excludes.length ? `; exclude ${f.scope.excludes.join(', ')}` : ''} (as today). Target resources — All resources. Conditions › Device platforms — include any device, exclude Android and iOS. Grant — require ${strengthText(desktop)}. Result: users who cannot sign in with a passkey in Authenticator are directed to My Sign-ins wizard mode; after registration they are asked to sign in to Authenticator on their mobile device.`,
     `Mobile policy ${q(mobilePolicy.displayName)}: the same users. Target resources — All resources. Conditions › Device platforms — include Android and iOS. Grant — require ${strengthText(mobile)}. Result: users who sign in to Authenticator with a TAP or another allowed method register the passkey directly in Authenticator; no loop, because they meet the requirement.`,
     `Register security info: ${rsiNow} The mobile policy's grant has to match the policy for registering security info, so ${existing.length ? 'align those' : `add ${q(rsiPolicy.displayName)}`} — user action "Register security information", the same users, grant the same strength ${q(mobile.name)}.`,
     `Temporary Access Pass: ${tap}`,
-    `Roll out: create the policies in report-only (the bodies below are in that state), check the sign-in logs, then turn them on and turn ${q(f.policy.name)} off. Conditions of other All-resources policies still have to be met when registering.`,
+    `Roll out: ${already?.sameStrengths ? `after adding these users to ${both}, check the sign-in logs, then turn ${q(f.policy.name)} off; if you create separate policies instead, ` : ''}create the policies in report-only (the bodies below are in that state), check the sign-in logs, then turn them on and turn ${q(f.policy.name)} off. Conditions of other All-resources policies still have to be met when registering.`,
   ];
   return {
     replaces: f.policy,
@@ -214,6 +235,7 @@ export function splitProposal(
     },
     registerSecurityInfo: { policy: rsiPolicy, existing },
     tap,
+    ...(already ? { existing: already } : {}),
     steps,
   };
 }
@@ -236,17 +258,24 @@ function filterForApplications(f: AuditFinding): AuditFix {
   ]);
 }
 
-export function caFixes(f: AuditFinding, policy: ConditionalAccessPolicy, m: AuditModel, bare: GrantResult): AuditFix[] {
+/** `split`: for the split design's mobile policy, how many of its TAP-needing users cannot have one (the TAP findings' users). */
+export function caFixes(f: AuditFinding, policy: ConditionalAccessPolicy, m: AuditModel, bare: GrantResult, split: { splitMobile: boolean; tapGapUsers: number } = { splitMobile: false, tapGapUsers: 0 }): AuditFix[] {
   const compliantOrd = (policy.grantControls?.operator ?? 'OR') === 'OR' && (policy.grantControls?.builtInControls ?? []).includes('compliantDevice');
   const needsCompliant = bare.failing.some((c) => c.kind === 'compliantDevice');
-  const tapHelpdesk = () =>
+  const tapHelpdesk = (n = f.outcome.needTap) =>
     fix('temporary-access-pass', 'helpdesk', [
-      `Issue a Temporary Access Pass to each of the ${plural(f.outcome.needTap, 'user')} who need one (lifetime of at least ${MIN_TAP_LIFETIME_MINUTES} minutes${m.tenant.tap?.isUsableOnce ? '; passes are one-time, so they must finish within 10 minutes of signing in' : ''}), in a window agreed with them.`,
+      `Issue a Temporary Access Pass to each of the ${plural(n, 'user')} who need one (lifetime of at least ${MIN_TAP_LIFETIME_MINUTES} minutes${m.tenant.tap?.isUsableOnce ? '; passes are one-time, so they must finish within 10 minutes of signing in' : ''}), in a window agreed with them.`,
       'They sign in to Microsoft Authenticator with it on the phone and add the passkey straight away.',
     ]);
   switch (f.category) {
     case 'registration-loop':
-      return [fix('split-mobile-desktop-policies', 'admin', f.proposal?.steps ?? []), filterForApplications(f), exemption(f)];
+      return [
+        f.proposal?.existing
+          ? { ...fix('split-mobile-desktop-policies', 'admin', f.proposal.steps), title: `Extend your split design ("${f.proposal.existing.mobile.name}") to these users` }
+          : fix('split-mobile-desktop-policies', 'admin', f.proposal?.steps ?? []),
+        filterForApplications(f),
+        exemption(f),
+      ];
     case 'approved-client-app':
       return [
         filterForApplications(f),
@@ -285,6 +314,11 @@ export function caFixes(f: AuditFinding, policy: ConditionalAccessPolicy, m: Aud
         exemption(f),
       ];
     case 'tap-accepted':
+      if (split.splitMobile) {
+        // Working as designed: the help desk's TAP step; users who cannot have a TAP are the TAP findings' (and fixes').
+        const issuable = f.outcome.needTap - split.tapGapUsers;
+        return issuable > 0 ? [tapHelpdesk(issuable)] : [];
+      }
       return [
         ...(f.outcome.needTap ? [tapHelpdesk()] : []),
         ...(f.usersBlocked

@@ -178,6 +178,11 @@ export interface SplitProposal {
     existing: { id: string; name: string; state: string; requirement: string; acceptsTapAndAuthenticatorPasskey: boolean }[];
   };
   tap: string;
+  /**
+   * The split design the tenant already has (its first enforced one), when it has one: the
+   * proposal then extends it to these users rather than presenting the design as new.
+   */
+  existing?: { mobile: PolicyRef; mobileRequirement: string; desktop: PolicyRef | null; sameStrengths: boolean };
   /** The whole design as numbered steps an admin can read top to bottom. */
   steps: string[];
 }

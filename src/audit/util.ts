@@ -1,7 +1,6 @@
 // Small pieces shared by the audit and its fixes.
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
 import type { Presentable } from '../diagnosis/credentials';
-import { AUTHENTICATOR_AAGUID } from '../diagnosis/facts';
 import { evaluateGrant } from '../diagnosis/grant';
 import type { PreparedTenant } from '../diagnosis/prepare';
 import type { PolicyRef } from './report';
@@ -47,11 +46,4 @@ export function requirementOf(p: ConditionalAccessPolicy, tenant: PreparedTenant
 }
 
 /** Does a policy's grant accept both a TAP alone and a passkey in Authenticator alone (the mobile strength)? */
-export function acceptsTapAndPasskey(p: ConditionalAccessPolicy, tenant: PreparedTenant): boolean {
-  const passkey = (aaGuid: string): Presentable => ({ ...NOTHING, factors: new Set(['fido2']), fido2: [{ aaGuid, label: 'passkey in Authenticator' }] });
-  return (
-    evaluateGrant(p, tenant, withFactors(NOTHING, TAP_ONE, TAP_MULTI)).satisfied === true &&
-    evaluateGrant(p, tenant, passkey(AUTHENTICATOR_AAGUID.android)).satisfied === true &&
-    evaluateGrant(p, tenant, passkey(AUTHENTICATOR_AAGUID.iOS)).satisfied === true
-  );
-}
+export { acceptsTapAndPasskey } from '../diagnosis/split-design';
