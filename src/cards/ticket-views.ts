@@ -6,6 +6,7 @@ import type { Diagnosis, Finding, Remedy } from '../diagnosis';
 import type { AfterCheck, Blocker, Person, Ticket } from '../helpdesk/ticket';
 import { tapLive, timeOfDay, window } from '../helpdesk/ticket';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
+import type { TenantContext } from './tenant-design';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
 import { renderCard, type AdaptiveCard } from './render';
 
@@ -81,6 +82,8 @@ export interface TicketCardOptions {
   };
   /** ISO time of rendering: marks expired passes and ended windows, and dates the card. */
   now?: string;
+  /** The tenant's split design, where it has one: the admin's part extends it rather than proposing a new one. */
+  tenant?: TenantContext;
 }
 
 const TRANSCRIPT_LINES = 10;
@@ -103,7 +106,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
   const tapActive = !!ticket.tap && (!options.now ? !ticket.tap.revokedAt && ticket.tap.delivery !== 'failed' : tapLive(ticket.tap, Date.parse(options.now)));
   const tapRefusal = !resolved && !tapActive ? (options.tap.refusal?.trim() ?? '') : '';
   const exemptionRefusal = !resolved && !exemptionActive ? (options.exemption?.refusal?.trim() ?? '') : '';
-  const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true }) : undefined;
+  const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true, ...(options.tenant ? { tenant: options.tenant } : {}) }) : undefined;
   // What the bot checked for this requester (remedies applied and diagnosed again) replaces the
   // generic help-desk steps: the card then says what works, and what to do when nothing it can apply does.
   const checked = resolved ? undefined : checkSection(ticket);

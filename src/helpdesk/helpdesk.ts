@@ -20,7 +20,7 @@
 //   that found — once: the TAP's delivery, or the exemption's notice, is the one message;
 // - a follow-up from the requester reaches the ticket: history, transcript and a thread line.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Diagnosis, ExemptionGroup } from '../diagnosis';
+import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
@@ -289,6 +289,11 @@ export class HelpDesk {
 
   openTicketOf(aadObjectId: string): Promise<Ticket | undefined> {
     return this.o.tickets.openTicketOf(aadObjectId);
+  }
+
+  /** The tenant's facts as last read (cached), for what the ticket card says about the tenant. */
+  tenantFacts(): Promise<TenantFacts> {
+    return this.o.tenantFacts.get();
   }
 
   async tapPolicy(): Promise<TapPolicy> {

@@ -111,6 +111,9 @@ describe('Lena: her policy accepts only a passkey in Authenticator', () => {
     expect(tap.text).toContain('Issue Temporary Access Pass anyway');
     // The exemption is.
     expect(shown.find((b) => b.verb === 'ticket.grantExemption')).toMatchObject({ title: 'Exempt temporarily', style: 'positive' });
+    // The tenant already has the guide's split design (Wave 1): the admin is told to extend it, not to build one.
+    expect(text).toContain('Use the split design you already have');
+    expect(text).not.toContain('Use separate policies for mobile and desktop');
   });
 
   it('a TAP issued anyway: diagnosed again with it in place, and Lena is told the truth in one message', async () => {
