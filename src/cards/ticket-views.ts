@@ -124,11 +124,13 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
       style: STATUS[status].style,
     },
     created: `Created ${formatTime(ticket.createdAt)}`,
-    requester: personLine(ticket.requester),
+    // The UPN is what an agent searches Entra for; the diagnosis has it when Teams did not give it.
+    requester: personLine({ ...ticket.requester, userPrincipalName: ticket.requester.userPrincipalName ?? diagnosis?.user.userPrincipalName ?? undefined }),
     context: contextLine(ticket),
     diagnosisTitle: advice?.title ?? 'Not diagnosed',
     cause: advice?.cause ?? 'The bot could not check this person’s settings. Ask them what they see, and look up the sign-in logs with the ids below.',
-    findings: (diagnosis?.findings ?? []).map((f) => ({ code: f.code, text: findingLine(f) })),
+    // Words, not the engine's codes: the agent reads the finding's title and its policy.
+    findings: (diagnosis?.findings ?? []).map((f) => ({ code: findingCopy(f.code).title, text: findingLine(f) })),
     errorIds: errorIdFacts(ticket),
     stateLines: stateLines(ticket, options, past),
     alerts: alerts(ticket, options, past),
@@ -492,7 +494,7 @@ function afterText(after: AfterCheck | undefined, what: string): string {
   if (!after) return '';
   if (after.clears === undefined) return `; could not be checked with ${what} in place`;
   if (after.clears) return `; checked with ${what} in place: nothing blocks any more`;
-  return `; checked with ${what} in place: still blocked — ${after.blocking.map((b) => `${b.code}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ')}`;
+  return `; checked with ${what} in place: still blocked — ${after.blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ')}`;
 }
 
 function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string; color: string }[] {

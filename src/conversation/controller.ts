@@ -2,7 +2,7 @@
 // employee only by their Entra object id and reads their facts through the diagnoser; it never
 // asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
 import { randomUUID } from 'node:crypto';
-import { BUTTONS, diagnosisCard, errorCard, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
+import { BUTTONS, diagnosisCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
 import { tapClears } from '../cards/advice';
 import { FIXED, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
@@ -236,7 +236,7 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
     return { state: s, cards: [errorCard({ title: 'I could not check your settings', message: explainGraphError(e), session: s.intake.session })] };
   }
   metrics.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
-  s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => f.code).join(', ')}`].slice(-30) } };
+  s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => findingCopy(f.code).title).join('; ')}`].slice(-30) } };
   const cards: Card[] = [await cardFor(deps, s, diagnosis)];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
   const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];

@@ -22,6 +22,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
+import { findingCopy } from '../cards/copy';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
 import { retryDelayMs, type HandlerOptions, type Job, type JobScheduler } from '../scheduler/scheduler';
@@ -1012,7 +1013,7 @@ function tapInUse(m: GraphTap, now: Date): boolean {
   return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
 }
 
-/** "Checked with the pass in place: Lena Fischer is still blocked — ca-auth-strength-loop ("Passkey pilot: …")". */
+/** "Checked with the pass in place: Lena Fischer is still blocked — Authenticator asks for the passkey you are creating ("Passkey pilot: …")". */
 export function afterSentence(name: string, what: string, after: AfterCheck): string {
   if (after.clears === undefined) return `${name} could not be checked with ${what} in place (${after.error ?? 'unknown error'})`;
   if (after.clears) return `Checked with ${what} in place: nothing blocks ${name} any more`;
@@ -1021,7 +1022,8 @@ export function afterSentence(name: string, what: string, after: AfterCheck): st
 
 /** ca-auth-strength-loop ("Passkey pilot: …"); tap-expired */
 export function blockerList(blocking: Blocker[]): string {
-  return blocking.map((b) => `${b.code}${b.policyNames.length > 0 ? ` (${b.policyNames.map((n) => `"${n}"`).join(', ')})` : ''}`).join('; ');
+  // In words (the finding's title), never the engine's code: agents and requesters read these lines.
+  return blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${b.policyNames.map((n) => `"${n}"`).join(', ')})` : ''}`).join('; ');
 }
 
 function unknownTapLine(ticket: Ticket): string {

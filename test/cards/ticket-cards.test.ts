@@ -18,7 +18,7 @@ import {
   type TicketCardOptions,
   type TicketUpdateKind,
 } from '../../src/cards';
-import { HEADINGS } from '../../src/cards/copy';
+import { findingCopy, HEADINGS } from '../../src/cards/copy';
 import { parseSubmit } from '../../src/conversation/submit';
 import { diagnose, type Diagnosis } from '../../src/diagnosis';
 import type { Person, Ticket } from '../../src/helpdesk/ticket';
@@ -128,7 +128,7 @@ describe.each(personas)('%s', (persona) => {
     const visible = words(withoutDetails(card));
     expect(visible).toContain(advice.cause);
     for (const f of diagnosis.findings) {
-      const line = nodes(card).find((n) => n.type === 'RichTextBlock' && words(n).startsWith(`${f.code}\n`));
+      const line = nodes(card).find((n) => n.type === 'RichTextBlock' && words(n).startsWith(`${findingCopy(f.code).title}\n`));
       expect(line).toBeDefined();
       for (const name of f.policyNames) expect(words(line)).toContain(name);
     }
@@ -233,7 +233,7 @@ describe('the ticket card says what happened, and offers what can be done next',
     const c = render(uma, 'guest with refusal');
     expect(words(c)).toContain('A TAP cannot be issued: the user is a guest');
     expect(buttons(c)).toEqual(['ticket.take', 'ticket.grantExemption', 'ticket.resolve']);
-    expect(words(c)).toContain('tap-unavailable-for-guest');
+    expect(words(c)).toContain(findingCopy('tap-unavailable-for-guest').title);
     // Once resolved, the refusal is no longer news.
     expect(words(ticketCard({ ...uma, status: 'resolved' }, { ...OPTIONS, ...STATES['guest with refusal'].options }))).not.toContain('A TAP cannot be issued');
   });

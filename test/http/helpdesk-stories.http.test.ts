@@ -114,6 +114,10 @@ describe('Lena: her policy accepts only a passkey in Authenticator', () => {
     // The tenant already has the guide's split design (Wave 1): the admin is told to extend it, not to build one.
     expect(text).toContain('Use the split design you already have');
     expect(text).not.toContain('Use separate policies for mobile and desktop');
+    // Written for the agent: the UPN to look up in Entra, the finding in words, never an engine code.
+    expect(text).toContain('Lena Fischer · lena@contoso.com');
+    expect(text).toContain('Authenticator asks for the passkey you are creating');
+    expect(text).not.toMatch(/\bca-[a-z-]+|passkey-method-disabled|tap-expired/);
   });
 
   it('a TAP issued anyway: diagnosed again with it in place, and Lena is told the truth in one message', async () => {
@@ -133,11 +137,11 @@ describe('Lena: her policy accepts only a passkey in Authenticator', () => {
 
     // The ticket says it too: the thread line, the history and the card.
     expect(threadLines(from)).toEqual([
-      expect.stringMatching(new RegExp(`Hana Kim issued a Temporary Access Pass \\(10:00–11:00\\) — warned that it will not clear the block\\. Checked with the pass in place: Lena Fischer is still blocked — ca-auth-strength-loop \\("${PILOT}"\\)`)),
+      expect.stringMatching(new RegExp(`Hana Kim issued a Temporary Access Pass \\(10:00–11:00\\) — warned that it will not clear the block\\. Checked with the pass in place: Lena Fischer is still blocked — Authenticator asks for the passkey you are creating \\("${PILOT}"\\)`)),
     ]);
     const ticket = (await h.bot.helpDesk!.ticket(ticketId))!;
     expect(ticket.tap?.after).toMatchObject({ clears: false, blocking: [{ code: 'ca-auth-strength-loop', policyNames: [PILOT] }] });
-    expect(cardText(channelCard(ticketId))).toMatch(/TAP issued 10:00–11:00 UTC by Hana Kim, reusable; checked with it in place: still blocked — ca-auth-strength-loop/);
+    expect(cardText(channelCard(ticketId))).toMatch(/TAP issued 10:00–11:00 UTC by Hana Kim, reusable; checked with it in place: still blocked — Authenticator asks for the passkey you are creating/);
   });
 
   it('"I got the TAP, it still asks for a passkey" reaches the ticket: history, transcript, a thread line, and she is told who has it', async () => {
@@ -146,7 +150,7 @@ describe('Lena: her policy accepts only a passkey in Authenticator', () => {
     await h.say('lena', { text: 'I got the TAP, it still asks for a passkey' });
     const told = personal('lena', from).map(textOf);
     expect(told[0]).toMatch(new RegExp(`^Added to your ticket ${ticketId}\\nHana Kim from the help desk has it`));
-    const line = `Lena Fischer wrote: "I got the TAP, it still asks for a passkey" (checked now: still blocked — ca-auth-strength-loop ("${PILOT}"))`;
+    const line = `Lena Fischer wrote: "I got the TAP, it still asks for a passkey" (checked now: still blocked — Authenticator asks for the passkey you are creating ("${PILOT}"))`;
     expect(threadLines(from)).toEqual([`${ticketId}: ${line}`]);
     const ticket = (await h.bot.helpDesk!.ticket(ticketId))!;
     expect(ticket.history.at(-1)).toMatchObject({ by: 'Lena Fischer', text: line });
@@ -203,7 +207,7 @@ describe('Omid: the exemption group is not excluded from his Register security i
   it('exempted anyway: the ticket and Omid are told he is still blocked — never that the rule is off', async () => {
     const from = h.connector.sent.length;
     const r = await agentInvoke('hana', 'ticket.grantExemption', { ticketId, exemptionHours: '1' });
-    expect(cardText(r.body.value)).toMatch(/Exempted 11:00–12:00 UTC .*; checked with it in place: still blocked — ca-register-security-info/);
+    expect(cardText(r.body.value)).toMatch(/Exempted 11:00–12:00 UTC .*; checked with it in place: still blocked — You cannot add sign-in methods from here/);
     expect(exemptionGroup().members).toContain(persona('omid').id);
     const toOmid = personal('omid', from).map(textOf);
     expect(toOmid).toHaveLength(1);
@@ -211,7 +215,7 @@ describe('Omid: the exemption group is not excluded from his Register security i
     expect(toOmid[0]).toContain(`with that you are still blocked: You cannot add sign-in methods from here (the policy "${FINANCE}")`);
     expect(toOmid[0]).not.toMatch(/switched off for you/);
     expect(threadLines(from)).toEqual([
-      expect.stringMatching(new RegExp(`granted a temporary exemption \\(11:00–12:00\\) — warned that it will not clear the block\\. Checked with the exemption in place: Omid Rahimi is still blocked — ca-register-security-info \\("${FINANCE}"\\)`)),
+      expect.stringMatching(new RegExp(`granted a temporary exemption \\(11:00–12:00\\) — warned that it will not clear the block\\. Checked with the exemption in place: Omid Rahimi is still blocked — You cannot add sign-in methods from here \\("${FINANCE}"\\)`)),
     ]);
 
     // The removal still happens (a security control); he is not told his "time to add a passkey" ended.
