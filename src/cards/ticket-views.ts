@@ -90,9 +90,9 @@ const TRANSCRIPT_LINES = 10;
 const HISTORY_LINES = 10;
 
 const STATUS = {
-  open: { text: 'Open', style: 'warning' },
-  taken: { text: 'Taken', style: 'accent' },
-  resolved: { text: 'Resolved', style: 'good' },
+  open: { text: 'Open', color: 'Warning' },
+  taken: { text: 'Taken', color: 'Accent' },
+  resolved: { text: 'Resolved', color: 'Good' },
 } as const;
 
 /** The help-desk channel's card for a ticket, showing its current state. */
@@ -121,7 +121,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     title: `Passkey ticket ${ticket.id}`,
     status: {
       text: status === 'taken' && ticket.assignee ? `Taken by ${ticket.assignee.name}` : STATUS[status].text,
-      style: STATUS[status].style,
+      color: STATUS[status].color,
     },
     created: `Created ${formatTime(ticket.createdAt)}`,
     // The UPN is what an agent searches Entra for; the diagnosis has it when Teams did not give it.

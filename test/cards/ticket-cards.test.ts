@@ -141,6 +141,13 @@ describe.each(personas)('%s', (persona) => {
     for (const step of advice.steps.helpdesk.flatMap((g) => g.steps)) expect(visible).toContain(step);
   });
 
+  it('shows the status as a compact coloured label beside the creation time, not a box', () => {
+    const card = render(base, 'open');
+    const label = nodes(card).find((n) => n.type === 'TextRun' && n.text === 'Open');
+    expect(label).toMatchObject({ color: 'Warning', weight: 'Bolder', size: 'Small' });
+    expect(nodes(card).some((n) => n.type === 'Container' && ['warning', 'accent', 'good'].includes(n.style))).toBe(false);
+  });
+
   it('never shows a TAP value except on the delivery card', () => {
     const delivery = tapDeliveryCard({ ticketId: base.id, value: SECRET, start: TAP.start, end: TAP.end, oneTime: true, platform: 'android' });
     expect(JSON.stringify(delivery)).toContain(SECRET);
