@@ -132,6 +132,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     // Words, not the engine's codes: the agent reads the finding's title and its policy.
     findings: (diagnosis?.findings ?? []).map((f) => ({ code: findingCopy(f.code).title, text: findingLine(f) })),
     errorIds: errorIdFacts(ticket),
+    ...signInSection(ticket),
     stateLines: stateLines(ticket, options, past),
     alerts: alerts(ticket, options, past),
     helpdeskHeading: HEADINGS.helpdesk,
@@ -267,7 +268,7 @@ export function ticketUpdateCard(input: TicketUpdateInput): AdaptiveCard {
   });
 }
 
-export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened' | 'posted';
+export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened' | 'posted' | 'signInSeen';
 
 /** The words of the requester's update for something that happened to their ticket. */
 export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketUpdateInput {
@@ -330,6 +331,15 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
       return { ticketId: id, title: 'Your ticket is open again', text: 'The help desk will look at it again. You will get a message here when they act on it.' };
     case 'posted':
       return { ticketId: id, title: 'Your ticket has reached the help desk', text: 'The help desk has your request and what the bot found now. You will get a message here when they act on it.' };
+    case 'signInSeen': {
+      const s = ticket.signIn;
+      const rules = s && s.failedPolicies.length > 0 ? `the sign-in rule ${policyPhrase(s.failedPolicies)}` : 'a sign-in rule';
+      return {
+        ticketId: id,
+        title: 'Your failed sign-in shows what blocks you',
+        text: `The sign-in log now has your attempt${s ? ` at ${cardTime(s.at)} (your time)` : ''}: ${rules} blocked it. The help desk sees this on your ticket; you do not need to try again until they get back to you.`,
+      };
+    }
   }
 }
 
@@ -619,6 +629,51 @@ function contextLine(ticket: Ticket): string {
 
 function diagnosisFacts(d: Diagnosis) {
   return [{ title: 'Checked', value: formatTime(d.context.at) }, { title: 'User id', value: d.user.id }];
+}
+
+/** What a sign-in error code means, for the agent (the codes this registration meets). */
+const SIGN_IN_ERRORS: Record<number, string> = {
+  53003: 'blocked by Conditional Access',
+  53000: 'device not compliant (or not managed)',
+  53001: 'device not domain-joined',
+  53002: 'approved client app required',
+  53004: 'proof-up blocked: Register security information is not allowed here',
+  53010: 'policy requires a managed app or compliant device for registration',
+  50074: 'strong authentication (MFA) required',
+  50076: 'strong authentication (MFA) required',
+  50079: 'the user must register for strong authentication',
+  50158: 'an external security challenge was not satisfied',
+  530003: 'device must be managed',
+};
+
+/** The card's "Observed sign-in": the failed sign-in the log shows, or that the bot is still looking for it. */
+function signInSection(ticket: Ticket): { signInHeading: string; signInNote: string; signInFacts: { title: string; value: string }[] } {
+  const s = ticket.signIn;
+  const relook = ticket.signInRelook;
+  if (!s) {
+    if (!relook) return { signInHeading: '', signInNote: '', signInFacts: [] };
+    return {
+      signInHeading: 'Observed sign-in',
+      signInNote:
+        relook.done || !relook.nextAt
+          ? 'The failed sign-in did not reach the sign-in log in the minutes after the report; look it up in the sign-in logs with the ids above.'
+          : `Not in the sign-in log yet (sign-ins arrive after a few minutes); the bot looks again at ${timeOfDay(relook.nextAt)} UTC and updates this card.`,
+      signInFacts: [],
+    };
+  }
+  const meaning = SIGN_IN_ERRORS[s.errorCode];
+  return {
+    signInHeading: 'Observed sign-in (from the sign-in log)',
+    signInNote: '',
+    signInFacts: [
+      { title: 'Time (UTC)', value: `${s.at.slice(0, 10)} ${s.at.slice(11, 19)}` },
+      { title: 'App', value: s.app },
+      { title: 'Error', value: `${s.errorCode}${meaning ? ` — ${meaning}` : ''}` },
+      ...(s.failedPolicies.length > 0 ? [{ title: s.failedPolicies.length === 1 ? 'Failed policy' : 'Failed policies', value: s.failedPolicies.join('; ') }] : []),
+      { title: 'Request ID', value: s.requestId },
+      ...(s.correlationId ? [{ title: 'Correlation ID', value: s.correlationId }] : []),
+    ],
+  };
 }
 
 function errorIdFacts(ticket: Ticket) {

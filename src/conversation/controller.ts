@@ -34,7 +34,7 @@ export interface Persona {
 
 export interface ConversationDeps {
   /** Diagnoses the employee known by this Entra object id (or the demo persona's id). */
-  diagnose(userId: string, context: RegistrationContext): Promise<Diagnosis>;
+  diagnose(userId: string, context: RegistrationContext, call?: { correlationId?: string }): Promise<Diagnosis>;
   /** Forget what was read about this user, so the next diagnosis reads Graph afresh. */
   forgetUser?(userId: string): void;
   /**
@@ -224,7 +224,9 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
 
   let diagnosis: Diagnosis;
   try {
-    diagnosis = await deps.diagnose(userId, registrationContext(s.intake, deps.now()));
+    // The Correlation ID (or Request ID) the user pasted from the error page: that sign-in is read too.
+    const correlationId = s.intake.report.correlationId ?? s.intake.report.requestId;
+    diagnosis = await deps.diagnose(userId, registrationContext(s.intake, deps.now()), correlationId ? { correlationId } : undefined);
   } catch (e) {
     deps.log?.({
       event: 'diagnose.failed',

@@ -21,6 +21,8 @@
 // - a follow-up from the requester reaches the ticket: history, transcript and a thread line.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
+import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID } from '../diagnosis/facts';
+import { SIGN_IN_RELOOK_MINUTES, signInRelook, type Observed, type SignInRelook } from '../diagnosis/sign-ins';
 import { odataType } from '../diagnosis';
 import { findingCopy } from '../cards/copy';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
@@ -31,7 +33,7 @@ import { KeyedMutex } from '../storage/key-value';
 import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit';
 import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck } from './ticket';
+import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck, type TicketSignIn } from './ticket';
 import type { TicketStore } from './ticket-store';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
 
@@ -66,7 +68,9 @@ export type RequesterUpdate =
   | { kind: 'resolved' }
   | { kind: 'reopened' }
   /** The ticket reached the help desk after its first post failed. */
-  | { kind: 'posted' };
+  | { kind: 'posted' }
+  /** The failed sign-in reached the log after the ticket was opened, and it shows more than they were told. */
+  | { kind: 'signInSeen' };
 
 export interface HelpDeskOptions {
   graph: Client;
@@ -103,6 +107,8 @@ const REMOVE_EXEMPTION = 'removeExemption';
 const POST_TICKET = 'postTicket';
 const TAP_CHECK = 'tapCheck';
 const REVOKE_TAP = 'revokeTap';
+/** The bot looks at the sign-in log again for a failure that was not in it when the ticket was opened. */
+const SIGN_IN_RELOOK = 'signInRelook';
 /** Security controls and the ticket's way to the help desk: retried until they succeed. */
 const UNTIL_DONE: HandlerOptions = { idempotent: true, retryUntilDone: true };
 const MEMBERSHIP_TTL_MS = 120_000;
@@ -146,6 +152,7 @@ export class HelpDesk {
     o.scheduler.on(POST_TICKET, (job) => this.retryPost(job), UNTIL_DONE);
     o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
     o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
+    o.scheduler.on(SIGN_IN_RELOOK, (job) => this.relookSignIns(job), { idempotent: true });
     this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptionGroup(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
   }
 
@@ -251,10 +258,22 @@ export class HelpDesk {
     // last minute will do here; an agent's action reads them afresh). A ticket opened without a
     // diagnosis (a notice's button) gets the bot's own, for an Android phone unless told.
     const { context, assumed } = contextOf(ticket, at);
+    const correlationId = correlationOf(ticket);
+    let relookAt: Date[] = [];
     try {
-      const checked = await checkRequester(this.checks, input.requester.aadObjectId, context, { fresh: false, assumed });
+      const checked = await checkRequester(this.checks, input.requester.aadObjectId, context, { fresh: false, assumed, ...(correlationId ? { correlationId } : {}) });
       ticket.check = checked.check;
       if (!ticket.diagnosis) ticket.diagnosis = checked.diagnosis;
+      // The sign-in log: the failure on the card, or (not there yet: sign-ins arrive after
+      // minutes) stored looks at it again 5 and 15 minutes after the report.
+      const observed = checked.diagnosis.observed;
+      const signIn = await this.signInOf(observed, correlationId, now);
+      if (signIn) ticket.signIn = signIn;
+      const reportedAt = reportedAtOf(ticket, at);
+      if (failureSeen(observed, reportedAt, at, correlationId).notSeenYet) {
+        relookAt = SIGN_IN_RELOOK_MINUTES.map((m) => new Date(reportedAt.getTime() + m * 60_000)).filter((t) => t.getTime() > at.getTime());
+        if (relookAt.length > 0) ticket.signInRelook = { reportedAt: reportedAt.toISOString(), nextAt: relookAt[0].toISOString() };
+      }
     } catch (e) {
       ticket.checkError = { at: now, error: reasonOf(e) };
       this.o.log?.({ event: 'ticket.check.failed', ticket: id, error: reasonOf(e) });
@@ -275,6 +294,11 @@ export class HelpDesk {
         .catch((se: Error) => this.o.log?.({ event: 'ticket.post.retry-not-stored', ticket: id, error: se.message }));
     }
     await this.o.tickets.put(ticket);
+    for (const [i, dueAt] of relookAt.entries()) {
+      await this.o.scheduler
+        .schedule({ id: `${relookJobPrefix(id)}${i + 1}`, kind: SIGN_IN_RELOOK, dueAt: dueAt.toISOString(), payload: { ticketId: id } })
+        .catch((se: Error) => this.o.log?.({ event: 'signin.relook.not-stored', ticket: id, error: se.message }));
+    }
     const audited = await this.audit({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
     if (!audited.written) {
       this.noteAuditGap(ticket, now, 'ticket opened', audited.error);
@@ -416,6 +440,7 @@ export class HelpDesk {
         const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
         ticket.status = 'resolved';
         ticket.resolution = { by: agent, at: at.toISOString(), note };
+        await this.stopRelook(ticket);
         return this.done(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
       }
 
@@ -754,6 +779,7 @@ export class HelpDesk {
       const at = this.o.now().toISOString();
       ticket.status = 'resolved';
       ticket.resolution = { by: BOT, at, note };
+      await this.stopRelook(ticket);
       const line = `Resolved automatically: ${note}`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.o.tickets.put(ticket);
@@ -893,6 +919,102 @@ export class HelpDesk {
     await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
   }
 
+  // ---- the sign-in log, looked at again ------------------------------------------------------
+
+  /** The failed sign-in to show on the card: the one the user named, or the newest; names from the tenant's policies. */
+  private async signInOf(observed: Observed | undefined, correlationId: string | undefined, seenAt: string): Promise<TicketSignIn | undefined> {
+    const failed = (observed?.signIns ?? []).filter((s) => s.errorCode !== 0);
+    const id = correlationId?.toLowerCase();
+    const s = (id && failed.find((x) => x.correlationId.toLowerCase() === id || x.id.toLowerCase() === id)) || failed[0];
+    if (!s) return undefined;
+    const policies = await this.o.tenantFacts
+      .get()
+      .then((f) => new Map(f.conditionalAccessPolicies.map((p) => [p.id ?? '', p.displayName ?? ''])))
+      .catch(() => new Map<string, string>());
+    const app = s.appId.toLowerCase();
+    return {
+      at: s.createdDateTime,
+      app: app === AUTHENTICATOR_APP_ID ? 'Microsoft Authenticator' : app === MY_SIGN_INS_APP_ID ? 'My Sign-ins (Register security information)' : s.appId || 'an app',
+      errorCode: s.errorCode,
+      failedPolicies: s.failedPolicyIds.map((p) => policies.get(p) || p),
+      requestId: s.id,
+      correlationId: s.correlationId,
+      seenAt,
+    };
+  }
+
+  /** The ticket is resolved: no more looks at the sign-in log. */
+  private async stopRelook(ticket: Ticket): Promise<void> {
+    if (!ticket.signInRelook || ticket.signInRelook.done) return;
+    ticket.signInRelook = { ...ticket.signInRelook, done: true, nextAt: undefined };
+    await this.o.scheduler.cancelPrefix(relookJobPrefix(ticket.id)).catch((e: Error) => this.o.log?.({ event: 'signin.relook.cancel-failed', ticket: ticket.id, error: e.message }));
+  }
+
+  /**
+   * A stored look at the sign-in log (5 and 15 minutes after the report): the requester diagnosed
+   * afresh; when the failure has arrived, the card shows it, the thread says so, and the requester
+   * hears once if it shows a block they were not told of. After the last look without it, the
+   * thread says so and the bot stops.
+   */
+  private async relookSignIns(job: Job): Promise<void> {
+    const ticketId = String(job.payload.ticketId);
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.o.tickets.get(ticketId);
+      const relook = ticket?.signInRelook;
+      if (!ticket || !relook || relook.done || ticket.status === 'resolved') return;
+      const at = this.o.now();
+      const now = at.toISOString();
+      const name = ticket.requester.name;
+      const correlationId = correlationOf(ticket);
+      const { context, assumed } = contextOf(ticket, at);
+      let checked: Awaited<ReturnType<typeof checkRequester>> | undefined;
+      try {
+        checked = await checkRequester(this.checks, ticket.requester.aadObjectId, context, { fresh: true, assumed, ...(correlationId ? { correlationId } : {}) });
+      } catch (e) {
+        this.o.log?.({ event: 'signin.relook.failed', ticket: ticketId, error: reasonOf(e) });
+      }
+      const look = checked ? failureSeen(checked.diagnosis.observed, new Date(relook.reportedAt), at, correlationId) : undefined;
+      const signIn = checked && look && !look.notSeenYet ? await this.signInOf(checked.diagnosis.observed, correlationId, now) : undefined;
+      if (!signIn) {
+        const next = SIGN_IN_RELOOK_MINUTES.map((m) => Date.parse(relook.reportedAt) + m * 60_000).find((t) => t > at.getTime());
+        if (next !== undefined) {
+          ticket.signInRelook = { ...relook, nextAt: new Date(next).toISOString() };
+          await this.o.tickets.put(ticket);
+          return;
+        }
+        ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
+        const minutes = Math.max(...SIGN_IN_RELOOK_MINUTES);
+        const line = checked?.diagnosis.observed
+          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${timeOfDay(now)} UTC); the bot stopped looking`
+          : `The sign-in log could not be read at ${timeOfDay(now)} UTC; the bot stopped looking for ${name}'s failed sign-in`;
+        ticket.history.push({ at: now, by: BOT.name, text: line });
+        await this.o.tickets.put(ticket);
+        await this.o.notifier.ticketChanged(ticket, line).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
+        return;
+      }
+      // What they were told (the conversation's diagnosis, else the check at open) against what the log shows now.
+      const told = new Set(
+        ticket.diagnosis ? ticket.diagnosis.findings.filter((f) => f.blocking).flatMap((f) => f.policyNames) : (ticket.check?.blocking ?? []).flatMap((b) => b.policyNames),
+      );
+      const newly = signIn.failedPolicies.filter((p) => !told.has(p));
+      ticket.signIn = signIn;
+      ticket.check = checked!.check;
+      ticket.checkError = undefined;
+      ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
+      await this.o.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
+      const policies = signIn.failedPolicies.map((p) => `"${p}"`).join(', ');
+      const line = cut(
+        `The sign-in log now shows ${name}'s failed sign-in at ${timeOfDay(signIn.at)} UTC (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
+          (newly.length > 0 ? `; the first check said ${newly.map((p) => `"${p}"`).join(', ')} only may apply — it blocks ${name}, and ${name} was told` : '; it confirms what the ticket says'),
+        600,
+      );
+      ticket.history.push({ at: now, by: BOT.name, text: line });
+      await this.o.tickets.put(ticket);
+      await this.o.notifier.ticketChanged(ticket, line).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
+      if (newly.length > 0) await this.o.notifier.requesterUpdate(ticket, { kind: 'signInSeen' }).catch((e: Error) => this.o.log?.({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
+    });
+  }
+
   // ---- jobs: the exemption's removal, the channel post --------------------------------------
 
   private async removeExemption(job: Job): Promise<void> {
@@ -982,6 +1104,28 @@ const removalJobId = (ticketId: string) => `exemption-${ticketId}`;
 const postJobId = (ticketId: string) => `post-${ticketId}`;
 const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
 const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
+const relookJobPrefix = (ticketId: string) => `signin-relook-${ticketId}-`;
+
+/** The Correlation ID (or Request ID) the user pasted from the error page. */
+function correlationOf(ticket: Pick<Ticket, 'errorIds'>): string | undefined {
+  return ticket.errorIds.correlationId || ticket.errorIds.requestId || undefined;
+}
+
+/** When the user failed: the error page's timestamp when they pasted one (within the last day), else now. */
+function reportedAtOf(ticket: Pick<Ticket, 'errorIds'>, at: Date): Date {
+  const t = Date.parse(ticket.errorIds.timestamp ?? '');
+  return Number.isFinite(t) && t <= at.getTime() && t > at.getTime() - 24 * 3600_000 ? new Date(t) : at;
+}
+
+/**
+ * Is the user's failure in the log? The sign-in they named by its id; without one, any failed
+ * sign-in of this registration in the window (the user failed before they told the bot, and the
+ * log may bring it late with its own time), else signInRelook's rule.
+ */
+function failureSeen(observed: Observed | undefined, reportedAt: Date, now: Date, correlationId: string | undefined): SignInRelook {
+  if (observed && !correlationId && observed.signIns.some((s) => s.errorCode !== 0)) return { notSeenYet: false, lookAgainAt: null, reason: 'a failed sign-in of this registration is in the log' };
+  return signInRelook(observed, reportedAt, now, correlationId ? { correlationId } : {});
+}
 
 /** A short, safe reason for a card, a thread line or an audit detail ("Graph: 500 InternalServerError"). */
 function reasonOf(e: unknown): string {

@@ -12,7 +12,7 @@ import type { AfterCheck, Blocker, Ticket, TicketCheck } from './ticket';
 
 /** The bot's diagnoser (src/support/diagnoser.ts): the same result the conversation shows, What If included. */
 export interface DiagnoserPort {
-  diagnose(userId: string, context: RegistrationContext, call?: { exemptionGroup?: ExemptionGroup }): Promise<Diagnosis>;
+  diagnose(userId: string, context: RegistrationContext, call?: { exemptionGroup?: ExemptionGroup; correlationId?: string }): Promise<Diagnosis>;
   forgetUser(userId: string): void;
 }
 
@@ -40,12 +40,15 @@ export function contextOf(ticket: Pick<Ticket, 'diagnosis'> & Partial<Pick<Ticke
  * Reads the requester from Graph (forgetting cached facts first when `fresh`) and diagnoses them
  * with the exemption group: the check, and the diagnosis it came from. Throws when Graph cannot answer.
  */
-export async function checkRequester(deps: CheckDeps, userId: string, context: RegistrationContext, options: { fresh: boolean; assumed?: boolean }): Promise<{ check: TicketCheck; diagnosis: Diagnosis }> {
+export async function checkRequester(deps: CheckDeps, userId: string, context: RegistrationContext, options: { fresh: boolean; assumed?: boolean; correlationId?: string }): Promise<{ check: TicketCheck; diagnosis: Diagnosis }> {
   if (options.fresh) deps.diagnoser?.forgetUser(userId);
   const group = await deps.exemptionGroup();
   const call = group ? { exemptionGroup: group } : {};
   const [tenant, user] = await Promise.all([deps.tenantFacts.get(), readUserFacts(deps.graph, userId)]);
-  const diagnosis = deps.diagnoser ? await deps.diagnoser.diagnose(userId, context, call) : diagnose(tenant, user, context, call);
+  // The diagnoser also reads the sign-in log (with the Correlation ID the user pasted, if any).
+  const diagnosis = deps.diagnoser
+    ? await deps.diagnoser.diagnose(userId, context, { ...call, ...(options.correlationId ? { correlationId: options.correlationId } : {}) })
+    : diagnose(tenant, user, context, call);
   const prepared = prepareUser(user);
   const check: TicketCheck = {
     at: context.at.toISOString(),

@@ -57,7 +57,30 @@ export interface Ticket {
   check?: TicketCheck;
   /** Why the last check could not be made (Graph did not answer); cleared by the next check. */
   checkError?: { at: string; error: string };
+  /** The failed sign-in the log shows for this registration (the one the user named, or the newest): on the card. */
+  signIn?: TicketSignIn;
+  /**
+   * The user's failure was not in the sign-in log when the ticket was opened (sign-ins arrive
+   * after minutes): the bot looks again at `nextAt` (stored jobs), until `done`.
+   */
+  signInRelook?: { reportedAt: string; nextAt?: string; done?: boolean };
   history: TicketEvent[];
+}
+
+/** A failed sign-in as the log has it, for the agent (no portal needed). */
+export interface TicketSignIn {
+  /** When it happened (ISO, UTC). */
+  at: string;
+  /** The app, by name ("Microsoft Authenticator"). */
+  app: string;
+  errorCode: number;
+  /** The Conditional Access policies whose result was "failure", by name. */
+  failedPolicies: string[];
+  /** The sign-in's id (the error page's Request ID) and correlation id. */
+  requestId: string;
+  correlationId: string;
+  /** When the bot found it in the log. */
+  seenAt: string;
 }
 
 /** A blocking finding, by code and the policies behind it. */

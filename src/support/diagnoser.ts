@@ -119,14 +119,14 @@ export class Diagnoser {
    * A Teams user: matched by Entra object id; when Graph does not know that id (a snapshot built
    * with other ids, say), by the userPrincipalName from the Teams roster.
    */
-  async diagnoseTeamsUser(aadObjectId: string, rosterUpn: () => Promise<string | undefined>, context: RegistrationContext): Promise<Diagnosis> {
+  async diagnoseTeamsUser(aadObjectId: string, rosterUpn: () => Promise<string | undefined>, context: RegistrationContext, call: DiagnoseCallOptions = {}): Promise<Diagnosis> {
     try {
-      return await this.diagnose(aadObjectId, context);
+      return await this.diagnose(aadObjectId, context, call);
     } catch (e) {
       if (!(e instanceof GraphReadError) || e.kind !== 'notFound') throw e;
       const upn = await rosterUpn();
       if (!upn) throw e;
-      return this.diagnose(upn, context);
+      return this.diagnose(upn, context, call);
     }
   }
 

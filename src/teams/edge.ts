@@ -343,7 +343,7 @@ export class SupportCore {
         ...this.options.conversation,
         helpDesk: this.options.helpDesk?.desk,
         // The roster's UPN is fetched only if Graph does not know the user's object id.
-        diagnose: (userId, ctx) => this.options.diagnoser.diagnoseTeamsUser(userId, () => turn.rosterUpn(), ctx),
+        diagnose: (userId, ctx, call) => this.options.diagnoser.diagnoseTeamsUser(userId, () => turn.rosterUpn(), ctx, call),
         forgetUser: (userId) => this.options.diagnoser.forgetUser?.(userId),
       };
       result = await handleTurn(deps, conversation ? { ...conversation, persona: persona ?? conversation.persona } : undefined, input, from);
