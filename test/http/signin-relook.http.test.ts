@@ -91,4 +91,69 @@ describe('a failure not in the sign-in log yet', () => {
     await tickAt('2026-10-05T14:01:00Z');
     expect(threadLines(later)).toEqual([]);
   });
+
+  it('Tom: not there at the 5-minute look, there at the 15-minute one; it confirms the prediction, so Tom hears nothing', async () => {
+    clock = new Date('2026-10-05T13:35:00Z');
+    const ticketId = await escalate('tom', 'my TAP expired, Android 15, on the phone itself');
+    expect(cardText(channelCard(ticketId))).toContain('the bot looks again at 13:40 UTC');
+
+    let from = h.connector.sent.length;
+    await tickAt('2026-10-05T13:40:00Z'); // his sign-in is from 13:40:12: not in the log yet
+    expect(threadLines(from)).toEqual([]);
+    expect(cardText(channelCard(ticketId))).not.toContain('Observed sign-in (from the sign-in log)');
+    expect((await relookJobs(ticketId)).map((j) => j.dueAt)).toEqual(['2026-10-05T13:50:00.000Z']);
+
+    from = h.connector.sent.length;
+    await tickAt('2026-10-05T13:50:00Z');
+    const lines = threadLines(from);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('failed sign-in at 13:40 UTC (Microsoft Authenticator, error 53003, failed: "Wave 1 mobile: TAP or passkey")');
+    expect(lines[0]).toContain('it confirms what the ticket says');
+    const card = cardText(channelCard(ticketId));
+    expect(card).toContain('Observed sign-in (from the sign-in log)');
+    expect(card).toContain('2026-10-05 13:40:12');
+    expect(card).toContain('c0a1f2e3-4b5c-4d6e-8f70-8192a3b4c5d4');
+    expect(personal('tom', from)).toEqual([]);
+  });
+
+  it('Marc: no failure reaches the log; after the 15-minute look the thread says so and the bot stops', async () => {
+    clock = new Date('2026-10-05T14:10:00Z');
+    const ticketId = await escalate('marc', 'AADSTS53003 on Android 15 on the phone itself');
+    expect(cardText(channelCard(ticketId))).toContain('the bot looks again at 14:15 UTC');
+    let from = h.connector.sent.length;
+    await tickAt('2026-10-05T14:15:00Z');
+    expect(threadLines(from)).toEqual([]);
+    from = h.connector.sent.length;
+    await tickAt('2026-10-05T14:25:00Z');
+    const lines = threadLines(from);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('No failed sign-in of Marc');
+    expect(lines[0]).toContain('the bot stopped looking');
+    expect(cardText(channelCard(ticketId))).toContain('did not reach the sign-in log in the minutes after the report');
+    expect(personal('marc', from).map(textOf).join('\n')).not.toMatch(/sign-in/i); // (his TAP's window notice is another story)
+    expect(await relookJobs(ticketId)).toEqual([]);
+  });
+
+  it('a resolved ticket is not looked at again', async () => {
+    clock = new Date('2026-10-05T13:30:00Z');
+    const ticketId = await escalate('pia', 'AADSTS53003 on Android 15 on the phone itself');
+    expect(await relookJobs(ticketId)).toHaveLength(2);
+    await h.bot.helpDesk!.resolveByBot(ticketId, 'the passkey is registered');
+    expect(await relookJobs(ticketId)).toEqual([]);
+    const from = h.connector.sent.length;
+    await tickAt('2026-10-05T13:50:00Z');
+    expect(threadLines(from)).toEqual([]);
+  });
+});
+
+describe('a failure already in the log', () => {
+  it('Lena: the card shows her failed sign-in at once, and no look is stored', async () => {
+    clock = new Date('2026-10-05T14:00:00Z');
+    const ticketId = await escalate('lena', "I'm stuck in a loop adding a passkey on my Android 15 phone, on the phone itself");
+    const card = cardText(channelCard(ticketId));
+    expect(card).toContain('Observed sign-in (from the sign-in log)');
+    expect(card).toContain('2026-10-05 13:52:04');
+    expect(card).toContain('Passkey pilot: passkey in Authenticator everywhere');
+    expect(await relookJobs(ticketId)).toEqual([]);
+  });
 });
