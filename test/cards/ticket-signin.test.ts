@@ -22,7 +22,7 @@ function ticket(extra: Partial<Ticket>): Ticket {
     status: 'open',
     requester: { aadObjectId: vic.id, name: vic.displayName },
     reason: 'contactHelpDesk',
-    diagnosis: diagnose(tenantFactsOf(snapshot), userFactsOf(snapshot, vic.id), { platform: 'ios', at: new Date('2026-10-05T13:45:00Z') }),
+    diagnosis: diagnose(tenantFactsOf(snapshot), userFactsOf(snapshot, vic.id), { platform: 'iOS', at: new Date('2026-10-05T13:45:00Z') }),
     errorIds: {},
     transcript: [],
     history: [],
