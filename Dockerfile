@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# passkey-support-bot: build with the dev toolchain, run on a slim Node 20 with production
+# passkey-support-bot: build with the dev toolchain, run on a slim Node 22 LTS with production
 # dependencies only, as the unprivileged `node` user.
 #
 #   docker build -t passkey-support-bot .
@@ -9,10 +9,18 @@
 # (mounted secrets). The image has no .env. Without MicrosoftAppId it would start the offline
 # demo, which binds to 127.0.0.1 only: the image is meant for the online bot.
 
-ARG NODE_VERSION=20
+# Node 22 LTS (maintenance, supported to 30 April 2027; App Service runs the same major,
+# NODE|22-lts). Not 24 yet: restify 11's HTTP/2 shim (spdy → http-deceiver) calls
+# process.binding('http_parser'), which Node 24 removed, so the server cannot load there.
+# Debian 12 slim, pinned by digest: the multi-arch index of node:22.23.3-bookworm-slim as Docker's
+# official images record it (docker-library/repo-info; build of 23 Sep 2026). .ci/run reads the
+# version from this line and runs the tests on it too. To take a newer build or patch, get the
+# index digest with `docker buildx imagetools inspect node:22.<x.y>-bookworm-slim` and update the
+# tag and the digest together.
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c
 
 # ---- build: TypeScript → dist/ -------------------------------------------------------------------
-FROM node:${NODE_VERSION}-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No dependency needs an install script (dtrace-provider and @parcel/watcher are optional and work without).
@@ -22,7 +30,7 @@ COPY src ./src
 RUN npm run build
 
 # ---- runtime ---------------------------------------------------------------------------------------
-FROM node:${NODE_VERSION}-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     NO_PLAYGROUND=1 \
     PORT=3978 \

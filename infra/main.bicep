@@ -1,4 +1,4 @@
-// passkey-support-bot on Azure: Linux App Service (Node 20) + Azure Bot (single-tenant) with the
+// passkey-support-bot on Azure: Linux App Service (Node 22) + Azure Bot (single-tenant) with the
 // Microsoft Teams channel, the bot's client secret in Key Vault (read through a Key Vault
 // reference by a user-assigned managed identity), a Storage account for the scale-out store,
 // and Application Insights. See infra/README.md for the deployment command and docs/deploy.md
@@ -272,7 +272,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     // Key Vault references are resolved with this identity (it has Key Vault Secrets User).
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      // The major the Dockerfile pins and CI tests on (not 24 yet: restify 11 does not load there).
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'node dist/index.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
