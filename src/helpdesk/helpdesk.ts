@@ -954,7 +954,7 @@ export class HelpDesk {
    * A stored look at the sign-in log (5 and 15 minutes after the report): the requester diagnosed
    * afresh; when the failure has arrived, the card shows it, the thread says so, and the requester
    * hears once if it shows a block they were not told of. After the last look without it, the
-   * thread says so and the bot stops.
+   * ticket's history says so (no thread line: nothing happened) and the bot stops.
    */
   private async relookSignIns(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
@@ -987,9 +987,9 @@ export class HelpDesk {
         const line = checked?.diagnosis.observed
           ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${timeOfDay(now)} UTC); the bot stopped looking`
           : `The sign-in log could not be read at ${timeOfDay(now)} UTC; the bot stopped looking for ${name}'s failed sign-in`;
+        // On the ticket (its card shows it when next drawn), not in the thread: nothing new happened.
         ticket.history.push({ at: now, by: BOT.name, text: line });
         await this.o.tickets.put(ticket);
-        await this.o.notifier.ticketChanged(ticket, line).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
         return;
       }
       // What they were told (the conversation's diagnosis, else the check at open) against what the log shows now.
