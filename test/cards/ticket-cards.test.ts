@@ -145,7 +145,7 @@ describe.each(personas)('%s', (persona) => {
     const card = render(base, 'open');
     const label = nodes(card).find((n) => n.type === 'TextRun' && n.text === 'Open');
     expect(label).toMatchObject({ color: 'Warning', weight: 'Bolder', size: 'Small' });
-    expect(nodes(card).some((n) => n.type === 'Container' && ['warning', 'accent', 'good'].includes(n.style))).toBe(false);
+    expect(nodes(card).some((n) => n.type === 'Container' && ['warning', 'accent', 'good'].includes(String(n.style)))).toBe(false);
   });
 
   it('never shows a TAP value except on the delivery card', () => {
