@@ -22,7 +22,15 @@ export interface Config {
   bot: { appId: string; appPassword: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; appTenantId: string };
   /** The only tenant whose activities are served. */
   tenantId: string;
-  graph: { baseUrl: string; auth: GraphAuth; timeoutMs: number; tenantFactsTtlMs: number; userFactsTtlMs: number };
+  graph: {
+    baseUrl: string;
+    auth: GraphAuth;
+    timeoutMs: number;
+    tenantFactsTtlMs: number;
+    userFactsTtlMs: number;
+    /** The loopback emulator holds every response back this long, like a real Graph round trip (GRAPH_EMULATOR_LATENCY_MS; demos). */
+    emulatorLatencyMs: number;
+  };
   /** Tenant snapshot served by the loopback Graph emulator (offline demo). */
   snapshotPath: string | null;
   dataDir: string;
@@ -110,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const snapshot = get('TENANT_SNAPSHOT') ?? (offline ? DEMO_SNAPSHOT : undefined);
   const snapshotPath = snapshot ? resolve(root, snapshot) : null;
   if (snapshotPath && !existsSync(snapshotPath)) problems.push(`TENANT_SNAPSHOT: no file at ${snapshotPath}`);
+  const emulatorLatencyMs = int('GRAPH_EMULATOR_LATENCY_MS', 0, 0, 60_000);
+  if (get('GRAPH_EMULATOR_LATENCY_MS') !== undefined && !snapshotPath) problems.push('GRAPH_EMULATOR_LATENCY_MS: only applies to the Graph emulator (TENANT_SNAPSHOT or the offline demo)');
 
   let tenantId = get('TENANT_ID') ?? appTenantId;
   if (snapshotPath && !tenantId && existsSync(snapshotPath)) {
@@ -195,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       timeoutMs: int('GRAPH_TIMEOUT_MS', 10_000, 100, 120_000),
       tenantFactsTtlMs: int('TENANT_FACTS_TTL_SECONDS', 300, 0, 86_400) * 1000,
       userFactsTtlMs: int('USER_FACTS_TTL_SECONDS', 60, 0, 3600) * 1000,
+      emulatorLatencyMs,
     },
     snapshotPath,
     dataDir: resolve(root, get('DATA_DIR') ?? 'data'),

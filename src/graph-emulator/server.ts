@@ -30,6 +30,8 @@ export interface GraphEmulatorOptions {
   now?: () => Date;
   /** What If (POST /identity/conditionalAccess/evaluate): answer (default) or refuse with 403. */
   whatIf?: 'answer' | 'forbidden';
+  /** Hold every response back this many ms (a $batch counts once), like a real Graph round trip; default 0. */
+  latencyMs?: number;
 }
 
 export interface RecordedRequest {
@@ -49,6 +51,8 @@ export interface GraphEmulator {
   failNext(count: number, status: FaultStatus, options?: FailOptions): void;
   /** Hold the next `count` matching requests back by `ms` before answering them. */
   delayNext(count: number, ms: number, pathContains?: string): void;
+  /** Hold every later response back by `ms` (0: none), like a real Graph round trip. */
+  setLatency(ms: number): void;
   /** Carries out the next `count` matching requests, then answers `ms` late (a write that lands although the caller times out). */
   answerLateNext(count: number, ms: number, match?: { pathContains?: string; method?: string }): void;
   /** A copy of the tenant as it is now, writes included. */
@@ -72,6 +76,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
   // Validation also deep-copies, so writes never touch the caller's object.
   const directory = new TenantDirectory(validateSnapshot(snapshot));
   const faults = new FaultPlan();
+  let latencyMs = checkedLatency(options.latencyMs ?? 0);
   const requests: RecordedRequest[] = [];
   const sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   let router: GraphRouter | undefined;
@@ -101,6 +106,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     let response: RouteResponse;
     try {
       const rawBody = await readBody(req);
+      if (latencyMs > 0) await sleep(latencyMs);
       const delay = faults.takeDelay(target);
       if (delay > 0) await sleep(delay);
       const failure = faults.takeFailure(target);
@@ -168,6 +174,9 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     requests,
     failNext: (count, status, failOptions) => faults.failNext(count, status, failOptions),
     delayNext: (count, ms, pathContains) => faults.delayNext(count, ms, pathContains),
+    setLatency: (ms) => {
+      latencyMs = checkedLatency(ms);
+    },
     answerLateNext: (count, ms, match) => faults.answerLateNext(count, ms, match),
     snapshot: () => structuredClone(directory.data),
     userRegisters: (userIdOrUpn, method) => {
@@ -189,6 +198,11 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
       return closing;
     },
   };
+}
+
+function checkedLatency(ms: number): number {
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new RangeError(`latencyMs must be a whole number of ms from 0 to 60000, got ${ms}`);
+  return ms;
 }
 
 /**

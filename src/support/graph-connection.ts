@@ -36,11 +36,13 @@ export interface GraphConnectionOptions {
   /** Conditional Access What If: ask it (default), or not; the emulator can be told to refuse it. */
   whatIf?: boolean;
   emulatorWhatIf?: 'answer' | 'forbidden';
+  /** The emulator holds every response back this many ms, like a real Graph round trip (benches, demos). */
+  latencyMs?: number;
   log?: (event: Record<string, unknown>) => void;
 }
 
 export async function connectGraph(options: GraphConnectionOptions): Promise<GraphConnection> {
-  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot, { now: options.emulatorNow, whatIf: options.emulatorWhatIf }) : undefined;
+  const emulator = options.snapshot ? await startGraphEmulator(options.snapshot, { now: options.emulatorNow, whatIf: options.emulatorWhatIf, latencyMs: options.latencyMs }) : undefined;
   const credential = createCredential(emulator ? { kind: 'static', token: 'offline-demo' } : options.auth!);
   const client = createGraphClient({
     credential,
