@@ -61,6 +61,11 @@ export class CardRenderer {
     return height;
   }
 
+  /** What the last rendered card shows, as a reader sees it (hidden elements excluded). */
+  async visibleText(): Promise<string> {
+    return this.page.locator('#card').innerText();
+  }
+
   async stop(): Promise<void> {
     await this.browser.close();
   }
