@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 import type { GraphCredentialConfig } from './graph/credentials';
+import { azureStorageAccess, type AzureStorageAccess } from './storage/azure-access';
 
 type GraphAuth = GraphCredentialConfig;
 
@@ -45,8 +46,8 @@ export interface Config {
     exemptionGroupId?: string;
     exemptionHours: number[];
   };
-  /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs). */
-  azureStorage?: { connectionString: string; prefix: string; maxQueueDelaySeconds: number };
+  /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs), by connection string or managed identity. */
+  azureStorage?: AzureStorageAccess & { prefix: string; maxQueueDelaySeconds: number };
   /** Safety margin added to every Teams rate window when pacing proactive sends (ms). */
   pacingMarginMs: number;
   /** Ask Conditional Access What If which policies apply (needs Policy.Read.ConditionalAccess). */
@@ -169,7 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   guid('HELPDESK_GROUP_ID', helpDeskGroupId);
   guid('EXEMPTION_GROUP_ID', exemptionGroupId);
   guid('ADMIN_GROUP_ID', get('ADMIN_GROUP_ID'));
-  const azureConnection = get('AZURE_STORAGE_CONNECTION_STRING');
+  const azureAccess = azureStorageAccess(
+    { connectionString: get('AZURE_STORAGE_CONNECTION_STRING'), accountUrl: get('AZURE_STORAGE_ACCOUNT_URL'), clientId: get('AZURE_STORAGE_CLIENT_ID') },
+    problems,
+  );
   const azurePrefix = (get('AZURE_STORAGE_PREFIX') ?? DEFAULT_AZURE_PREFIX).toLowerCase();
   if (!/^[a-z][a-z0-9]{2,30}$/.test(azurePrefix)) problems.push(`AZURE_STORAGE_PREFIX: expected 3-31 lowercase letters and digits, starting with a letter, got "${azurePrefix}"`);
   const webhookUrl = get('HELPDESK_WEBHOOK_URL');
@@ -216,8 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     pacingMarginMs: int('PACING_MARGIN_MS', 10, 0, 1000),
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost ?? '127.0.0.1' },
     readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 3000, 100, 60_000),
-    azureStorage: azureConnection
-      ? { connectionString: azureConnection, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
+    azureStorage: azureAccess
+      ? { ...azureAccess, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
       : undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);

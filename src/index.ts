@@ -60,7 +60,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
   // One instance: a log under DATA_DIR, locked to this process. Several: Azure Storage shared by all of them.
   const storage: KeyValueStore = config.azureStorage
-    ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
+    ? new AzureBlobStorage({ ...config.azureStorage, containerName: `${config.azureStorage.prefix}-state` })
     : new FileStorage(config.dataDir, { log });
   // Several instances: a user changed by another instance's help desk is read afresh here.
   const userChanges = config.azureStorage ? new UserChanges(storage) : undefined;
@@ -102,7 +102,7 @@ async function serve(
   const edge = await createEdge(config, log, testCloud);
   const references = new ConversationReferences(storage);
   const scheduler: JobScheduler = config.azureStorage
-    ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
+    ? await AzureScheduler.create({ ...config.azureStorage, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
     : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
   const noticeSender = new TeamsNoticeSender(new ProactiveSender({ messenger: edge.messenger, log, limits: { ...TEAMS_LIMITS, marginMs: config.pacingMarginMs } }), references);
   const tickets = new TicketStore(storage);

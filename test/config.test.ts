@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { ConfigError, loadConfig } from '../src/config';
+import { containerClient, queueClient, tableClient } from '../src/storage/azure-clients';
 
 const ROOT = resolve(__dirname, '..');
 const problems = (env: Record<string, string>) => {
@@ -85,5 +87,66 @@ describe('configuration', () => {
 
   it('names a snapshot file that does not exist', () => {
     expect(problems({ TENANT_SNAPSHOT: 'nowhere.json' })).toEqual([`TENANT_SNAPSHOT: no file at ${join(ROOT, 'nowhere.json')}`, 'TENANT_ID: required (the Microsoft Entra tenant the bot serves)']);
+  });
+});
+
+// The deployment (infra/main.bicep) runs the bot on one user-assigned managed identity: the Azure
+// Bot's (MicrosoftAppType=UserAssignedMSI), Graph's (GRAPH_AUTH=managedIdentity) and the store's
+// (AZURE_STORAGE_ACCOUNT_URL + AZURE_STORAGE_CLIENT_ID; the account allows no shared key). Entra
+// tokens cannot be had offline (Azurite takes no managed identity), so these tests stop at the
+// settings and the clients they choose; the store itself is tested on Azurite by connection string.
+describe('configuration: managed identity for the bot, Graph and the store', () => {
+  const MI = '0f0e0d0c-0b0a-4909-8807-060504030201';
+  const TENANT = '11111111-2222-4333-8444-555555555555';
+  const msiBot = { MicrosoftAppId: MI, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, GRAPH_AUTH: 'managedIdentity', GRAPH_CLIENT_ID: MI };
+
+  it('runs a managed-identity bot with no secret at all', () => {
+    const c = loadConfig(msiBot, ROOT);
+    expect(c.offline).toBe(false);
+    expect(c.bot).toEqual({ appId: MI, appPassword: '', appType: 'UserAssignedMSI', appTenantId: TENANT });
+    expect(c.tenantId).toBe(TENANT);
+    expect(c.graph.auth).toEqual({ kind: 'managedIdentity', clientId: MI });
+    // Without GRAPH_AUTH=managedIdentity, Graph would want the (absent) client secret: said, not guessed.
+    expect(problems({ ...msiBot, GRAPH_AUTH: '' })).toEqual(['GRAPH_CLIENT_SECRET: required for GRAPH_AUTH=clientSecret']);
+  });
+
+  it('reaches the store by its URL and the managed identity, or by a connection string, never both', () => {
+    const c = loadConfig({ ...msiBot, AZURE_STORAGE_ACCOUNT_URL: 'https://stpasskeybot.blob.core.windows.net/', AZURE_STORAGE_CLIENT_ID: MI }, ROOT);
+    expect(c.azureStorage).toEqual({ accountUrl: 'https://stpasskeybot.blob.core.windows.net', clientId: MI, prefix: 'passkeybot', maxQueueDelaySeconds: 604_800 });
+    // No client id: DefaultAzureCredential (a system-assigned identity, or `az login` on a workstation).
+    expect(loadConfig({ ...msiBot, AZURE_STORAGE_ACCOUNT_URL: 'https://stpasskeybot.blob.core.usgovcloudapi.net' }, ROOT).azureStorage).toEqual({
+      accountUrl: 'https://stpasskeybot.blob.core.usgovcloudapi.net',
+      prefix: 'passkeybot',
+      maxQueueDelaySeconds: 604_800,
+    });
+    expect(loadConfig({ ...msiBot, AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, ROOT).azureStorage).toMatchObject({ connectionString: 'UseDevelopmentStorage=true' });
+    expect(loadConfig(msiBot, ROOT).azureStorage).toBeUndefined();
+
+    expect(problems({ ...msiBot, AZURE_STORAGE_ACCOUNT_URL: 'https://stpasskeybot.blob.core.windows.net', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' })).toEqual([
+      'AZURE_STORAGE_ACCOUNT_URL: set either it (managed identity) or AZURE_STORAGE_CONNECTION_STRING (a key), not both',
+    ]);
+    for (const url of ['http://stpasskeybot.blob.core.windows.net', 'https://stpasskeybot.queue.core.windows.net', 'stpasskeybot', 'https://stpasskeybot.blob.core.windows.net/bot-state']) {
+      expect(problems({ ...msiBot, AZURE_STORAGE_ACCOUNT_URL: url })).toEqual([`AZURE_STORAGE_ACCOUNT_URL: expected the account's blob endpoint, https://<account>.blob.core.windows.net, got "${url}"`]);
+    }
+    expect(problems({ ...msiBot, AZURE_STORAGE_CLIENT_ID: MI })).toEqual(['AZURE_STORAGE_CLIENT_ID: only applies with AZURE_STORAGE_ACCOUNT_URL (the managed identity that reads the account)']);
+    expect(problems({ ...msiBot, AZURE_STORAGE_ACCOUNT_URL: 'https://stpasskeybot.blob.core.windows.net', AZURE_STORAGE_CLIENT_ID: 'passkey-bot-id' })).toEqual([
+      'AZURE_STORAGE_CLIENT_ID: expected a GUID (the managed identity\'s client id), got "passkey-bot-id"',
+    ]);
+  });
+
+  it('builds the blob, table and queue clients on the account\'s endpoints with the managed identity', () => {
+    const access = { accountUrl: 'https://stpasskeybot.blob.core.windows.net', clientId: MI };
+    const container = containerClient(access, 'passkeybot-state');
+    expect(container.url).toBe('https://stpasskeybot.blob.core.windows.net/passkeybot-state');
+    expect(container.credential).toBeInstanceOf(ManagedIdentityCredential);
+    expect(tableClient(access, 'passkeybotjobs').url).toBe('https://stpasskeybot.table.core.windows.net');
+    expect(queueClient(access, 'passkeybot-jobs').url).toBe('https://stpasskeybot.queue.core.windows.net/passkeybot-jobs');
+    // One credential (one token cache) per identity for all of them.
+    expect(containerClient(access, 'passkeybot-audit').credential).toBe(container.credential);
+    expect(containerClient({ accountUrl: access.accountUrl }, 'passkeybot-state').credential).toBeInstanceOf(DefaultAzureCredential);
+    // A connection string keeps the key-based client (Azurite).
+    const azurite = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+    expect(containerClient({ connectionString: azurite }, 'passkeybot-state').url).toBe('http://127.0.0.1:10000/devstoreaccount1/passkeybot-state');
+    expect(queueClient({ connectionString: azurite }, 'passkeybot-jobs').url).toBe('http://127.0.0.1:10001/devstoreaccount1/passkeybot-jobs');
   });
 });

@@ -3,8 +3,8 @@
 // Only tapDeliveryCard ever takes a TAP value; the Ticket type holds none, so nothing built from a
 // ticket can show one.
 import type { Diagnosis, Finding, Remedy } from '../diagnosis';
-import type { AfterCheck, Blocker, Person, Ticket } from '../helpdesk/ticket';
-import { tapLive, timeOfDay, window } from '../helpdesk/ticket';
+import type { AfterCheck, Blocker, Person, Ticket } from '../tickets/ticket';
+import { tapLive, timeOfDay, window } from '../tickets/ticket';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';

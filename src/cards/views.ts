@@ -1,7 +1,7 @@
 // Domain data → template data → card. Each function supplies every field its template binds
 // (the templating library leaves unbound `${...}` in the text), and only ever gets diagnosis or
 // conversation data, never tokens or secrets.
-import type { Submit } from '../conversation/submit';
+import type { Submit } from './actions';
 import type { Diagnosis, Finding } from '../diagnosis';
 import { adviceFor, type StepGroup } from './advice';
 import { BUTTONS, ERROR_TITLE, HEADINGS, WELCOME, findingCopy, platformLabel } from './copy';

@@ -44,10 +44,10 @@ async function main(): Promise<number> {
     const now = () => new Date();
     // The embedded store is locked to one process: this fails clearly while the bot is running.
     const store = config.azureStorage
-      ? new AzureBlobStorage({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-state` })
+      ? new AzureBlobStorage({ ...config.azureStorage, containerName: `${config.azureStorage.prefix}-state` })
       : (fileStore = new FileStorage(config.dataDir, { log: (event) => process.stderr.write(`${JSON.stringify(event)}\n`) }));
     const scheduler = config.azureStorage
-      ? await AzureScheduler.create({ connectionString: config.azureStorage.connectionString, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now })
+      ? await AzureScheduler.create({ ...config.azureStorage, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now })
       : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now);
     const campaigns = new Campaigns({ graph: graph.client, store, scheduler, sender: NOT_SENDING, now });
     if (command === 'start') {

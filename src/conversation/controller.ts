@@ -7,7 +7,7 @@ import { tapClears } from '../cards/advice';
 import { FIXED, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
 import { followUpUpdate, ticketUpdateCard } from '../cards/ticket-views';
-import type { Person, Ticket } from '../helpdesk/ticket';
+import type { Person, Ticket } from '../tickets/ticket';
 import type { Diagnosis, RegistrationContext, TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
 import { metrics } from '../metrics';

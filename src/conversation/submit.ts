@@ -1,17 +1,10 @@
 // Card submits arrive as arbitrary JSON (stale cards, edited payloads, other people's cards):
 // validate them here, once, and hand the bot a typed action or a message saying what is wrong.
 // Messages quote at most 40 characters of what arrived (cards strip control characters).
+import type { Submit } from '../cards/actions';
 import { head } from './text';
 
-export type Submit =
-  | { action: 'start'; session?: string }
-  | { action: 'persona'; persona: string; session?: string }
-  | { action: 'answer'; question: string; value: string; session?: string }
-  | { action: 'requestTap'; session?: string }
-  | { action: 'contactHelpDesk'; session?: string }
-  | { action: 'fixed'; session?: string }
-  | { action: 'startOver'; session?: string }
-  | { action: 'ticketFixed' | 'ticketReopen'; ticketId: string; session?: string };
+export type { Submit };
 
 const ACTIONS = new Set(['start', 'persona', 'answer', 'requestTap', 'contactHelpDesk', 'fixed', 'startOver', 'ticketFixed', 'ticketReopen']);
 

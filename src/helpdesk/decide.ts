@@ -5,7 +5,7 @@
 // method's targets) and each remedy's checked effect. At action time `check` is the requester
 // read from Graph just now; for the card, the ticket's last check. No I/O, no clock.
 import type { Remedy } from '../diagnosis';
-import { tapLive, type Person, type Ticket, type TicketCheck } from './ticket';
+import { tapLive, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
 
 export type AgentVerb = 'take' | 'issueTap' | 'grantExemption' | 'resolve' | 'reopen';
 

@@ -33,7 +33,7 @@ import { KeyedMutex } from '../storage/key-value';
 import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit';
 import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck, type TicketSignIn } from './ticket';
+import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck, type TicketSignIn } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
 

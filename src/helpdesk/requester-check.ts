@@ -8,7 +8,7 @@ import { isTargeted } from '../diagnosis/credentials';
 import { prepareTenant, prepareUser } from '../diagnosis/prepare';
 import { readUserFacts, type TenantFactsCache } from '../graph';
 import { evaluateWhatIf } from '../graph/what-if';
-import type { AfterCheck, Blocker, Ticket, TicketCheck } from './ticket';
+import type { AfterCheck, Blocker, Ticket, TicketCheck } from '../tickets/ticket';
 
 /** The bot's diagnoser (src/support/diagnoser.ts): the same result the conversation shows, What If included. */
 export interface DiagnoserPort {

@@ -7,7 +7,7 @@ import { ticketCard, type AdaptiveCard, type TicketCardOptions } from '../cards'
 import { splitDesignsOf } from '../cards/tenant-design';
 import { decideAll, type Decision, type TapPolicy } from './decide';
 import { HelpDesk } from './helpdesk';
-import type { Ticket } from './ticket';
+import type { Ticket } from '../tickets/ticket';
 
 export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => Date): Promise<AdaptiveCard> {
   const hours = desk.exemptionHours;

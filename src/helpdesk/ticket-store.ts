@@ -5,7 +5,7 @@
 import type { KeyValueStore } from '../storage/key-value';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditBacklogStore, AuditEntry } from './audit';
-import type { Ticket } from './ticket';
+import type { Ticket } from '../tickets/ticket';
 
 const INDEX = 'tickets/index';
 const EXEMPTIONS = 'tickets/exemptions-not-removed';

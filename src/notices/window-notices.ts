@@ -15,7 +15,7 @@ import { readAll } from '../graph';
 import { metrics } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyValueStore } from '../storage/key-value';
-import { window, type Blocker, type Ticket } from '../helpdesk/ticket';
+import { window, type Blocker, type Ticket } from '../tickets/ticket';
 
 export type NoticeKind = 'tap.start' | 'tap.reminder' | 'tap.end' | 'exemption.reminder';
 

@@ -27,16 +27,17 @@
 //   them a new message; a duplicate message is harmless (the claim decides).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { TableClient, odata, type TableEntityResult } from '@azure/data-tables';
-import { QueueClient, type DequeuedMessageItem } from '@azure/storage-queue';
+import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
+import type { AzureStorageAccess } from '../storage/azure-access';
+import { queueClient, tableClient } from '../storage/azure-clients';
 import { givesUp, retryDelayMs, type HandlerOptions, type Job, type JobHandler, type JobScheduler } from './scheduler';
 import { partitionKeyOf, rowKeyOf, rowKeyRange } from './azure/keys';
 
 export type AzureJobState = 'pending' | 'claimed' | 'done' | 'uncertain';
 
-export interface AzureSchedulerOptions {
-  /** A storage account connection string with Table and Queue endpoints (Azurite's works). */
-  connectionString: string;
+/** The account (a connection string with Table and Queue endpoints, Azurite's works; or its URL and a managed identity), table and queue. */
+export type AzureSchedulerOptions = AzureStorageAccess & {
   tableName: string;
   queueName: string;
   now: () => Date;
@@ -55,7 +56,7 @@ export interface AzureSchedulerOptions {
   receiveVisibilitySeconds?: number;
   /** Messages handled at once within a tick (so handlers of different jobs may overlap). Default 4. */
   concurrency?: number;
-}
+};
 
 interface JobEntity {
   partitionKey: string;
@@ -117,9 +118,8 @@ export class AzureScheduler implements JobScheduler {
     this.maxRealDelaySeconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, options.maxRealDelaySeconds ?? MAX_VISIBILITY_SECONDS));
     this.receiveVisibilitySeconds = Math.max(1, Math.round(options.receiveVisibilitySeconds ?? 60));
     this.concurrency = Math.max(1, options.concurrency ?? 4);
-    const insecure = /(^|;)\s*(DefaultEndpointsProtocol=http|UseDevelopmentStorage=true|TableEndpoint=http:)/i.test(options.connectionString);
-    this.table = TableClient.fromConnectionString(options.connectionString, options.tableName, { allowInsecureConnection: insecure });
-    this.queue = new QueueClient(options.connectionString, options.queueName);
+    this.table = tableClient(options, options.tableName);
+    this.queue = queueClient(options, options.queueName);
     this.lastSweep = this.now().getTime();
   }
 

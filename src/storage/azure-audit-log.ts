@@ -4,15 +4,16 @@
 // instances never interleave inside a line. A day holds up to 50,000 blocks (Azure's limit per
 // append blob), far beyond a help desk's actions in a day.
 import { join } from 'node:path';
-import { ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
-import { FileAuditLog, type AuditEntry, type AuditLog } from '../helpdesk/audit';
+import type { ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
+import { FileAuditLog, type AuditEntry, type AuditLog } from './audit-log';
+import type { AzureStorageAccess } from './azure-access';
+import { containerClient } from './azure-clients';
 
-export interface AzureAuditLogOptions {
-  connectionString: string;
+export type AzureAuditLogOptions = AzureStorageAccess & {
   /** Lowercase letters, digits and hyphens, 3-63 characters. */
   containerName: string;
   pipeline?: StoragePipelineOptions;
-}
+};
 
 const PREFIX = 'audit-';
 
@@ -23,7 +24,7 @@ export class AzureAuditLog implements AuditLog {
   private readonly created = new Map<string, Promise<unknown>>();
 
   constructor(options: AzureAuditLogOptions) {
-    this.container = new ContainerClient(options.connectionString, options.containerName, options.pipeline);
+    this.container = containerClient(options, options.containerName, options.pipeline);
   }
 
   /** The container, created once; a failed attempt is tried again by the next call (never stuck rejected). */
@@ -71,8 +72,8 @@ export class AzureAuditLog implements AuditLog {
 }
 
 /** The audit trail a configuration uses: shared in Azure Storage when set, else DATA_DIR/audit.jsonl. */
-export function auditLogFor(config: { dataDir: string; azureStorage?: { connectionString: string; prefix: string } }): AuditLog {
+export function auditLogFor(config: { dataDir: string; azureStorage?: AzureStorageAccess & { prefix: string } }): AuditLog {
   return config.azureStorage
-    ? new AzureAuditLog({ connectionString: config.azureStorage.connectionString, containerName: `${config.azureStorage.prefix}-audit` })
+    ? new AzureAuditLog({ ...config.azureStorage, containerName: `${config.azureStorage.prefix}-audit` })
     : new FileAuditLog(join(config.dataDir, 'audit.jsonl'));
 }

@@ -7,17 +7,18 @@
 // src/teams/ may import the Bot Framework SDK (eslint.config.js). Blob names are BlobsStorage's
 // (encodeURIComponent of the key), so either can read what the other wrote; unlike BlobsStorage,
 // a key is never cut at 1024 characters (that would let two keys share a blob): it is refused.
-import { ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { ContainerClient, StoragePipelineOptions } from '@azure/storage-blob';
+import type { AzureStorageAccess } from './azure-access';
+import { containerClient } from './azure-clients';
 import { ETagConflictError } from './file-storage';
 import type { KeyValueStore, StoreItem, StoreItems } from './key-value';
 
-export interface AzureBlobStorageOptions {
-  /** A storage account connection string with a Blob endpoint (Azurite's works). */
-  connectionString: string;
+/** The account (a connection string with a Blob endpoint, Azurite's works; or its URL and a managed identity) and the container. */
+export type AzureBlobStorageOptions = AzureStorageAccess & {
   /** Lowercase letters, digits and hyphens, 3-63 characters. */
   containerName: string;
   pipeline?: StoragePipelineOptions;
-}
+};
 
 const MAX_BLOB_NAME = 1024;
 
@@ -26,7 +27,7 @@ export class AzureBlobStorage implements KeyValueStore {
   private ready?: Promise<unknown>;
 
   constructor(options: AzureBlobStorageOptions) {
-    this.container = new ContainerClient(options.connectionString, options.containerName, options.pipeline);
+    this.container = containerClient(options, options.containerName, options.pipeline);
   }
 
   async read(keys: string[]): Promise<StoreItems> {

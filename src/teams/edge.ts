@@ -12,7 +12,7 @@ import type { BotSdk } from '../config';
 import { handleTurn, type ConversationDeps, type ConversationState as Conversation, type Turn } from '../conversation/controller';
 import { stripMentions } from '../conversation/text';
 import type { AgentVerb, HelpDesk } from '../helpdesk/helpdesk';
-import type { Person, Ticket } from '../helpdesk/ticket';
+import type { Person, Ticket } from '../tickets/ticket';
 import type { KeyValueStore } from '../storage/key-value';
 import type { Diagnoser } from '../support/diagnoser';
 import { conversationKind, type ConversationRef, type ConversationReferences, type RefAccount } from './references';

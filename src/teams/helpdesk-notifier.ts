@@ -5,7 +5,7 @@
 import { tapDeliveryCard, ticketConfirmationCard, ticketResolvedCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../cards';
 import { stripControlChars, TRIMMED_NOTE_TICKET, trimText } from '../cards/render';
 import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
-import type { Ticket } from '../helpdesk/ticket';
+import type { Ticket } from '../tickets/ticket';
 import { cardActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
 import type { ConversationRef, ConversationReferences } from './references';
 

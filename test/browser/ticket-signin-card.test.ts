@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ticketCard } from '../../src/cards';
 import { validateSnapshot } from '../../src/graph-emulator';
 import { connectGraph } from '../../src/support/graph-connection';
-import type { Ticket, TicketSignIn } from '../../src/helpdesk/ticket';
+import type { Ticket, TicketSignIn } from '../../src/tickets/ticket';
 import { CardRenderer } from '../helpers/render-card';
 import { CHROMIUM, chromiumUnavailable, requireTool } from '../helpers/requires';
 

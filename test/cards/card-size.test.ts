@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosisCard, ticketCard, ticketConfirmationCard, ticketUpdateCard, ticketUpdateFor, welcomeCard, type AdaptiveCard, type TicketCardOptions } from '../../src/cards';
 import { diagnose, type Diagnosis } from '../../src/diagnosis';
-import type { Person, Ticket } from '../../src/helpdesk/ticket';
+import type { Person, Ticket } from '../../src/tickets/ticket';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import { MAX_CARD_BYTES, cardProblems, nodes, words, withoutDetails } from './check-card';
 

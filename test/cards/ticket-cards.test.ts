@@ -21,7 +21,7 @@ import {
 import { findingCopy, HEADINGS } from '../../src/cards/copy';
 import { parseSubmit } from '../../src/conversation/submit';
 import { diagnose, type Diagnosis } from '../../src/diagnosis';
-import type { Person, Ticket } from '../../src/helpdesk/ticket';
+import type { Person, Ticket } from '../../src/tickets/ticket';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import { cardProblems, executes, inputs, nodes, submits, words, withoutDetails } from './check-card';
 

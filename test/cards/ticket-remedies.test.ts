@@ -8,7 +8,7 @@ import { ticketCard } from '../../src/cards';
 import { followUpUpdate } from '../../src/cards/ticket-views';
 import type { TapPolicy } from '../../src/helpdesk/decide';
 import { ticketCardOptions } from '../../src/helpdesk/ticket-card';
-import type { AfterCheck, Person, Ticket } from '../../src/helpdesk/ticket';
+import type { AfterCheck, Person, Ticket } from '../../src/tickets/ticket';
 import { AT, demoTicket, snapshot } from '../helpdesk/demo-checks';
 import { cardProblems, executes, withoutDetails, words } from './check-card';
 

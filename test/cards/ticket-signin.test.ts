@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ticketCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard, type TicketCardOptions } from '../../src/cards';
 import { diagnose } from '../../src/diagnosis';
-import type { Ticket, TicketSignIn } from '../../src/helpdesk/ticket';
+import type { Ticket, TicketSignIn } from '../../src/tickets/ticket';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import { MAX_CARD_BYTES, cardProblems, words } from './check-card';
 

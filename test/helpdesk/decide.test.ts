@@ -1,7 +1,7 @@
 // The help desk's one decision (what an agent may do, and what it achieves), on the demo personas'
 // real checks: the same function draws the card and judges the click.
 import { decide, decideAll, type DecisionFacts, type TapPolicy } from '../../src/helpdesk/decide';
-import type { Person, Ticket } from '../../src/helpdesk/ticket';
+import type { Person, Ticket } from '../../src/tickets/ticket';
 import { AT, EXEMPTION_GROUP as GROUP, demoCheck as checkOf, demoTicket, person } from './demo-checks';
 
 const POLICY: TapPolicy = { enabled: true, minLifetime: 60, maxLifetime: 480, defaultLifetime: 60, forcedOneTime: false };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnose, type Diagnosis, type ExemptionGroup } from '../../src/diagnosis';
 import { blockers } from '../../src/helpdesk/requester-check';
-import type { Ticket, TicketCheck } from '../../src/helpdesk/ticket';
+import type { Ticket, TicketCheck } from '../../src/tickets/ticket';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 
 export const snapshot = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'demo-tenant.json'), 'utf8'));

@@ -1,7 +1,7 @@
 // Each requester's open ticket is found with one read (a follow-up in the chat looks it up on every
 // message): kept by put(), and built once from every ticket for a store written before the index.
 import type { KeyValueStore, StoreItems } from '../../src/storage/key-value';
-import type { Ticket } from '../../src/helpdesk/ticket';
+import type { Ticket } from '../../src/tickets/ticket';
 import { TicketStore } from '../../src/helpdesk/ticket-store';
 
 /** A plain in-memory store that counts the keys it is asked for. */

@@ -3,7 +3,7 @@
 // before the help desk, the ticket store or the audit log see it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newTicketId } from '../../src/helpdesk/ticket';
+import { newTicketId } from '../../src/tickets/ticket';
 import { TICKET_ID } from '../../src/teams/bot';
 import { cardOf, cardText, persona, startHarness, submitData, TENANT_ID, type Harness } from './helpers';
 

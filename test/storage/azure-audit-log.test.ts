@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { FileAuditLog, type AuditEntry } from '../../src/helpdesk/audit';
+import { FileAuditLog, type AuditEntry } from '../../src/storage/audit-log';
 import { AzureAuditLog } from '../../src/storage/azure-audit-log';
 import { describeWithAzurite, startAzurite, type Azurite } from '../helpers/azurite';
 

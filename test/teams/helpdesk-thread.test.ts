@@ -2,7 +2,7 @@
 // Teams renders message text as markdown unless told otherwise: a guest named like a link would
 // become a link in the help desk's channel. The lines go out as plain text, without control
 // characters, and bounded.
-import type { Ticket } from '../../src/helpdesk/ticket';
+import type { Ticket } from '../../src/tickets/ticket';
 import type { EdgeMessenger } from '../../src/teams/edge';
 import { TeamsHelpDeskNotifier } from '../../src/teams/helpdesk-notifier';
 import type { ConversationReferences } from '../../src/teams/references';
