@@ -4,7 +4,7 @@
 // 50,000-user / 2,000-group tenant indexes in well under a second. Also turns a snapshot into
 // the engine's facts (TenantFacts, UserFacts) — the product version of what the Graph layer
 // reads for one user.
-import { AUTHENTICATOR_AAGUID, odataType, type UserFacts } from '../diagnosis/facts';
+import { AUTHENTICATOR_AAGUID, odataType, type UserFacts } from '../diagnosis';
 import type { SnapshotUser, TenantSnapshot } from '../graph-emulator/snapshot';
 
 const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));

@@ -4,13 +4,20 @@
 // compensating controls, passkey method settings, and the Temporary Access Pass policy.
 import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
 import { WORKAROUNDS } from '../cards/copy';
-import type { Presentable } from '../diagnosis/credentials';
-import { AUTHENTICATOR_AAGUID, AUTHENTICATOR_APP_ID, REGISTER_SECURITY_INFO_ACTION, type Platform } from '../diagnosis/facts';
-import { describeStrength, evaluateGrant, type GrantResult } from '../diagnosis/grant';
-import type { PreparedTenant } from '../diagnosis/prepare';
-import type { Audience } from '../diagnosis/result';
-import { splitDesigns } from '../diagnosis/split-design';
-import type { AuditModel } from './audit';
+import {
+  AUTHENTICATOR_AAGUID,
+  AUTHENTICATOR_APP_ID,
+  describeStrength,
+  evaluateGrant,
+  REGISTER_SECURITY_INFO_ACTION,
+  splitDesigns,
+  type Audience,
+  type GrantResult,
+  type Platform,
+  type PreparedTenant,
+  type Presentable,
+} from '../diagnosis';
+import type { AuditModel } from './model';
 import type { AuditFinding, AuditFix, AuditFixCode, ProposedPolicy, SplitProposal, StrengthChoice } from './report';
 import { acceptsTapAndPasskey, caRef, MIN_TAP_LIFETIME_MINUTES, NOTHING, plural, requirementOf, stateText, TAP_MULTI, TAP_ONE } from './util';
 

@@ -1,8 +1,6 @@
 // Small pieces shared by the audit and its fixes.
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
-import type { Presentable } from '../diagnosis/credentials';
-import { evaluateGrant } from '../diagnosis/grant';
-import type { PreparedTenant } from '../diagnosis/prepare';
+import { evaluateGrant, type PreparedTenant, type Presentable } from '../diagnosis';
 import type { PolicyRef } from './report';
 
 export const TAP_ONE = 'temporaryAccessPassOneTime';
@@ -46,4 +44,4 @@ export function requirementOf(p: ConditionalAccessPolicy, tenant: PreparedTenant
 }
 
 /** Does a policy's grant accept both a TAP alone and a passkey in Authenticator alone (the mobile strength)? */
-export { acceptsTapAndPasskey } from '../diagnosis/split-design';
+export { acceptsTapAndPasskey } from '../diagnosis';

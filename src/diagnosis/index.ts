@@ -31,3 +31,12 @@ export * from './facts';
 // structured form: RemedyDetail, RemainingBlocker, PolicyRef) and REMEDY_CODES.
 export * from './result';
 export { BUILT_IN_STRENGTHS, withBuiltInStrengths } from './builtin-strengths';
+// The engine's steps, for callers that answer for many users at once (the tenant audit): the
+// tenant and users prepared once, what a user can present, a grant, the passkey method settings,
+// and the guide's split design.
+export { prepareTenant, prepareUser, roleName, type PreparedTenant, type PreparedUser } from './prepare';
+export { isTargeted, presentable, tapStatus, type Presentable } from './credentials';
+export { evaluateGrant, describeStrength, type ControlKind, type GrantResult } from './grant';
+export type { Tri } from './filter-rule';
+export { methodPolicyIssues, type MethodIssue } from './method-policy';
+export { acceptsTapAndPasskey, isDesktopOnly, isMobileOnly, isSplitMobilePolicy, sameUsers, splitDesigns } from './split-design';
