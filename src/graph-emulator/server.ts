@@ -12,6 +12,7 @@ import { GraphHttpError, badRequest, graphErrorBody, methodNotAllowed, type Requ
 import { MAX_PAGE_SIZE } from './odata';
 import { GraphRouter, MALFORMED_BODY, type RouteResponse } from './routes';
 import { validateSnapshot, type SnapshotAuthenticationMethod, type TenantSnapshot } from './snapshot';
+import { responseSchemaCheck } from './schema-check';
 
 export interface GraphEmulatorOptions {
   /** Port on 127.0.0.1; default 0 (any free port). */
@@ -94,6 +95,9 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
       sleepers.add(sleeper);
     });
 
+  // Tests only (GRAPH_EMULATOR_SCHEMA set): every response checked against Graph's v1.0 metadata.
+  const schemaCheck = responseSchemaCheck();
+
   const server = createServer((req, res) => {
     void handle(req, res);
   });
@@ -104,8 +108,9 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     const target = req.url ?? '/';
     requests.push({ method, path: target });
     let response: RouteResponse;
+    let rawBody = '';
     try {
-      const rawBody = await readBody(req);
+      rawBody = await readBody(req);
       if (latencyMs > 0) await sleep(latencyMs);
       const delay = faults.takeDelay(target);
       if (delay > 0) await sleep(delay);
@@ -118,6 +123,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     } catch (err) {
       response = errorResponse(err, ids);
     }
+    if (schemaCheck) response = schemaCheck({ method, target, rawBody, response, ids });
     send(res, response, ids);
   }
 

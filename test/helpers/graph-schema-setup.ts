@@ -1,0 +1,27 @@
+// Jest setup (setupFilesAfterEnv): every Graph emulator response a test causes is checked against
+// Graph's v1.0 metadata (src/graph-emulator/schema-check.ts, docs/dev/graph-emulator-schema.md).
+// The emulator records violations here; the test during which they happened fails with the
+// request and the JSON path of each problem. Set GRAPH_EMULATOR_SCHEMA=off to run without it.
+import { join } from 'node:path';
+import { SCHEMA_ENV, VIOLATIONS_KEY, describeViolations, type RecordedViolation } from '../../src/graph-emulator/schema-check';
+
+export const GRAPH_CSDL = join(__dirname, '..', 'fixtures', 'graph-csdl', 'v1.0-trimmed.xml');
+
+if (process.env[SCHEMA_ENV] === 'off') {
+  delete process.env[SCHEMA_ENV];
+} else {
+  process.env[SCHEMA_ENV] ??= GRAPH_CSDL;
+  const recorded: RecordedViolation[] = [];
+  (globalThis as Record<symbol, unknown>)[VIOLATIONS_KEY] = recorded;
+
+  const failOnViolations = (when: string): void => {
+    if (recorded.length === 0) return;
+    const found = recorded.splice(0);
+    throw new Error(
+      `The Graph emulator answered ${found.length} response${found.length > 1 ? 's' : ''} that Graph v1.0's schema does not allow (${when}):\n` +
+        found.map((r) => describeViolations(r)).join('\n'),
+    );
+  };
+  afterEach(() => failOnViolations('during this test'));
+  afterAll(() => failOnViolations('after the last test of this file'));
+}
