@@ -1,15 +1,15 @@
 // Draws the Teams app icons for Passkey help: a key on a shield.
 //
-//   npx ts-node --transpile-only manifest/draw-icons.ts     (writes manifest/color.png and manifest/outline.png)
+//   npx ts-node --transpile-only tools/draw-icons.ts     (writes manifest/color.png and manifest/outline.png)
 //
-// Node built-ins only: the shapes are signed distance functions (shield outline as a polygon made
-// from cubic curves, key as circle + boxes), anti-aliased by pixel coverage, and the PNG encoder
-// below writes 8-bit RGBA with per-row adaptive filters and zlib.
+// The icons are committed (manifest/*.png); this is how they were drawn, for a redraw. A developer
+// tool (pngjs is a devDependency). The shapes are signed distance functions (shield outline as a
+// polygon made from cubic curves, key as circle + boxes), anti-aliased by pixel coverage.
 //  - color.png   192×192, opaque: blue background (the manifest's accentColor), white shield, blue key.
 //  - outline.png 32×32, white on a fully transparent background: shield stroke and key.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 
 /** The manifest's accentColor; the color icon's background is a gradient around it. */
 export const ACCENT_COLOR = '#1B5FAD';
@@ -140,88 +140,20 @@ export function renderOutlineIcon(size = 32): Image {
   });
 }
 
-// ---- PNG encoder -------------------------------------------------------------------------------
+// ---- PNG ---------------------------------------------------------------------------------------
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/** 8-bit RGBA PNG, non-interlaced; each row gets the filter (0–4) with the smallest sum of |bytes|. */
+/** 8-bit RGBA PNG (pngjs: non-interlaced, adaptive row filters, zlib level 9). */
 export function encodePng(image: Image): Buffer {
   const { width, height, rgba } = image;
   if (rgba.length !== width * height * 4) throw new Error(`encodePng: expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
-  const stride = width * 4;
-  const raw = Buffer.alloc((stride + 1) * height);
-  const candidate = Buffer.alloc(stride);
-  for (let y = 0; y < height; y++) {
-    const row = rgba.subarray(y * stride, (y + 1) * stride);
-    const prev = y > 0 ? rgba.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
-    let best = -1;
-    let bestScore = Infinity;
-    for (let filter = 0; filter <= 4; filter++) {
-      let score = 0;
-      for (let i = 0; i < stride; i++) {
-        const a = i >= 4 ? row[i - 4] : 0;
-        const b = prev[i];
-        const c = i >= 4 ? prev[i - 4] : 0;
-        const predictor = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : paeth(a, b, c);
-        const v = (row[i] - predictor) & 0xff;
-        candidate[i] = v;
-        score += v < 128 ? v : 256 - v;
-      }
-      if (score < bestScore) {
-        bestScore = score;
-        best = filter;
-        raw[y * (stride + 1)] = filter;
-        candidate.copy(raw, y * (stride + 1) + 1);
-      }
-    }
-    if (best < 0) throw new Error('encodePng: no filter chosen');
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8); // bit depth 8, color type 6 (RGBA), deflate, adaptive filtering, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  const png = new PNG({ width, height, colorType: 6, inputColorType: 6, bitDepth: 8 });
+  png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
+  return PNG.sync.write(png, { colorType: 6, inputColorType: 6, bitDepth: 8, deflateLevel: 9 });
 }
 
 if (require.main === module) {
-  const color = join(__dirname, 'color.png');
-  const outline = join(__dirname, 'outline.png');
+  const color = join(__dirname, '..', 'manifest', 'color.png');
+  const outline = join(__dirname, '..', 'manifest', 'outline.png');
   writeFileSync(color, encodePng(renderColorIcon(192)));
   writeFileSync(outline, encodePng(renderOutlineIcon(32)));
   process.stdout.write(`${color}\n${outline}\n`);

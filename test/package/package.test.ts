@@ -2,12 +2,11 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { deflateSync } from 'node:zlib';
-import { encodePng, renderColorIcon, renderOutlineIcon, type Image } from '../../manifest/draw-icons';
+import { crc32, deflateSync } from 'node:zlib';
+import { encodePng, renderColorIcon, renderOutlineIcon, type Image } from '../../tools/draw-icons';
 import {
   bundledSchema,
   checkPackage,
-  crc32,
   decodePng,
   defaultTeamsAppId,
   fillTemplate,
@@ -18,7 +17,7 @@ import {
   uuidV5,
   writeZip,
   type PackageSettings,
-} from '../../src/cli/package';
+} from '../../tools/package';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BOT_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
@@ -178,6 +177,16 @@ describe('checkPackage', () => {
     ]);
   });
 
+  it('names what is wrong with a damaged icon file', async () => {
+    const truncated = colorPng().subarray(0, 100);
+    const badCrc = Buffer.from(outlinePng());
+    badCrc[20] ^= 0xff; // inside IHDR
+    expect(checkPackage({ manifest: goodManifest(), colorPng: truncated, outlinePng: badCrc, settings: good })).toEqual([
+      'color.png: PNG truncated in chunk IDAT',
+      'outline.png: PNG chunk IHDR has a bad CRC',
+    ]);
+  });
+
   it('reports ids that are not GUIDs once, unfilled placeholders, a wrong icon file name and an unknown property', async () => {
     const manifest = goodManifest();
     manifest.id = 'passkey-help';
@@ -278,12 +287,16 @@ function rawPng(opts: { width: number; height: number; depth: number; type: numb
 const pixel = (img: { width: number; rgba: Uint8Array }, x: number, y: number) => [...img.rgba.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4)];
 
 describe('decodePng', () => {
-  it('reads back what the icon encoder writes, through all five row filters', () => {
-    for (const image of [renderColorIcon(192), renderOutlineIcon(32), renderColorIcon(37)]) {
+  it('reads back what the icon drawing writes; the committed icons are that drawing, pixel for pixel', () => {
+    const color = renderColorIcon(192);
+    const outline = renderOutlineIcon(32);
+    for (const image of [color, outline, renderColorIcon(37)]) {
       const decoded = decodePng(encodePng(image));
       expect([decoded.width, decoded.height]).toEqual([image.width, image.height]);
       expect(Buffer.from(decoded.rgba).equals(Buffer.from(image.rgba))).toBe(true);
     }
+    expect(Buffer.from(decodePng(colorPng()).rgba).equals(Buffer.from(color.rgba))).toBe(true);
+    expect(Buffer.from(decodePng(outlinePng()).rgba).equals(Buffer.from(outline.rgba))).toBe(true);
   });
 
   it('reads a 2-bit palette image with tRNS', () => {
@@ -326,7 +339,7 @@ describe('decodePng', () => {
 });
 
 describe('zip', () => {
-  it('round-trips entries, with their CRCs checked', () => {
+  it('round-trips entries byte for byte; the same input gives the same bytes', () => {
     const entries = [
       { name: 'manifest.json', data: Buffer.from('{"a":1}') },
       { name: 'empty.txt', data: Buffer.alloc(0) },
