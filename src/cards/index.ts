@@ -14,24 +14,19 @@ export {
   type DiagnosisCardOptions,
   type NoticeInput,
 } from './views';
+export { ticketCard, TICKET_VERBS, TICKET_INPUTS, TICKET_BUTTONS, type TicketVerb, type TicketSubmit, type TicketCardOptions } from './ticket-views';
 export {
-  ticketCard,
   ticketConfirmationCard,
   tapDeliveryCard,
   ticketUpdateCard,
   ticketUpdateFor,
+  followUpUpdate,
   ticketResolvedCard,
-  TICKET_VERBS,
-  TICKET_INPUTS,
-  TICKET_BUTTONS,
-  type TicketVerb,
-  type TicketSubmit,
-  type TicketCardOptions,
   type TapDelivery,
   type TicketUpdateInput,
   type TicketUpdateKind,
   type TicketResolvedInput,
-} from './ticket-views';
+} from './requester-views';
 export { adviceFor, mainFinding, type Advice, type AdviceOptions, type StepGroup } from './advice';
 export {
   BUTTONS,

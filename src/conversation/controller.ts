@@ -6,7 +6,7 @@ import { BUTTONS, diagnosisCard, errorCard, findingCopy, noticeCard, questionCar
 import { tapClears } from '../cards/advice';
 import { FIXED, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
-import { followUpUpdate, ticketUpdateCard } from '../cards/ticket-views';
+import { followUpUpdate, ticketUpdateCard } from '../cards/requester-views';
 import type { Person, Ticket } from '../tickets/ticket';
 import type { Diagnosis, RegistrationContext, TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';

@@ -5,7 +5,7 @@
 // The requester's cards say what the check with the remedy in place found.
 import { TICKET_BUTTONS, tapDeliveryCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../../src/cards';
 import { ticketCard } from '../../src/cards';
-import { followUpUpdate } from '../../src/cards/ticket-views';
+import { followUpUpdate } from '../../src/cards/requester-views';
 import type { TapPolicy } from '../../src/helpdesk/decide';
 import { ticketCardOptions } from '../../src/helpdesk/ticket-card';
 import type { AfterCheck, Person, Ticket } from '../../src/tickets/ticket';
