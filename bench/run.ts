@@ -8,6 +8,7 @@ import { auditBench } from './audit';
 import { campaignBench } from './campaign';
 import { emulatorBench } from './graph-emulator';
 import { httpBench } from './http/http-bench';
+import { latencyBench } from './latency';
 
 const AT = new Date('2026-10-05T14:00:00Z');
 const CONTEXT: RegistrationContext = { platform: 'android', at: AT };
@@ -96,6 +97,10 @@ async function main() {
 
   if (want('http')) {
     await section('Turns through POST /api/messages on both edges (botbuilder, Agents SDK): the real bot (diagnosis at once) against an echo bot on the same stack', () => httpBench());
+  }
+
+  if (want('latency')) {
+    await section('What the user waits for: last answer to the diagnosis card, Graph at 150 ms per request (docs/dev/latency.md)', () => latencyBench());
   }
 
   if (want('audit')) {
