@@ -13,8 +13,6 @@ export type MethodIssue =
   | { code: 'passkey-profile-excludes-authenticator'; evidence: string }
   | { code: 'attestation-blocks-cross-device'; evidence: string };
 
-export const FIDO2_CONFIG_ID = 'Fido2';
-
 /** Settings that decide one registration: legacy global ones or one passkey profile. */
 interface PasskeySettings {
   name: string;
