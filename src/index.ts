@@ -15,7 +15,7 @@ import { createEdge } from './teams/edges';
 import type { TestOnlyBotFrameworkCloud } from './teams/test-cloud';
 import { join } from 'node:path';
 import { HelpDesk } from './helpdesk/helpdesk';
-import type { Ticket } from './helpdesk/ticket';
+import type { Ticket } from './tickets/ticket';
 import { ticketCardFor } from './helpdesk/ticket-card';
 import { TicketStore } from './helpdesk/ticket-store';
 import { EmbeddedScheduler } from './scheduler/embedded-scheduler';
