@@ -302,7 +302,7 @@ module acrPull 'acr-pull.bicep' = if (pullWithIdentity) {
 
 // Logs go to Azure Monitor and from there, by the diagnostic setting below, to the workspace: no
 // workspace key is handed to the environment.
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${name}-env-${suffix}'
   location: location
   tags: tags
@@ -376,7 +376,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     }
   }
   properties: {
-    environmentId: environment.id
+    environmentId: appEnvironment.id
     workloadProfileName: 'Consumption'
     configuration: {
       activeRevisionsMode: 'Single'
@@ -535,7 +535,7 @@ var transactionMetrics = [
 
 resource environmentDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
-  scope: environment
+  scope: appEnvironment
   properties: {
     workspaceId: logs.id
     logs: allLogs // console (the bot's JSON lines) and system logs of every app in the environment

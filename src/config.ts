@@ -158,7 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       break;
     }
     case 'managedIdentity':
-      auth = { kind: 'managedIdentity', clientId: get('GRAPH_CLIENT_ID') };
+      // A managed-identity bot's app id is its identity's client id: Graph defaults to the same identity.
+      auth = { kind: 'managedIdentity', clientId: get('GRAPH_CLIENT_ID') ?? (appType === 'UserAssignedMSI' && appId ? appId : undefined) };
       break;
     default:
       problems.push(`GRAPH_AUTH: expected clientSecret, certificate, managedIdentity or static, got "${graphAuth}"`);

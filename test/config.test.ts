@@ -106,6 +106,11 @@ describe('configuration: managed identity for the bot, Graph and the store', () 
     expect(c.bot).toEqual({ appId: MI, appPassword: '', appType: 'UserAssignedMSI', appTenantId: TENANT });
     expect(c.tenantId).toBe(TENANT);
     expect(c.graph.auth).toEqual({ kind: 'managedIdentity', clientId: MI });
+    // GRAPH_CLIENT_ID defaults to the bot's own identity; a single-tenant bot's app id is an app
+    // registration, never a managed identity, so there it stays unset (the system-assigned identity).
+    expect(loadConfig({ ...msiBot, GRAPH_CLIENT_ID: '' }, ROOT).graph.auth).toEqual({ kind: 'managedIdentity', clientId: MI });
+    const singleTenant = { MicrosoftAppId: MI, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: TENANT, GRAPH_AUTH: 'managedIdentity' };
+    expect(loadConfig(singleTenant, ROOT).graph.auth).toEqual({ kind: 'managedIdentity', clientId: undefined });
     // Without GRAPH_AUTH=managedIdentity, Graph would want the (absent) client secret: said, not guessed.
     expect(problems({ ...msiBot, GRAPH_AUTH: '' })).toEqual(['GRAPH_CLIENT_SECRET: required for GRAPH_AUTH=clientSecret']);
   });
