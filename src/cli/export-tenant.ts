@@ -1,19 +1,35 @@
-// npm run export-tenant -- --out FILE [--concurrency N] [--max-users N]
+// npm run export-tenant -- --out FILE [--concurrency N] [--max-users N] [--sign-in-days N] [--per-user]
 // Reads the real tenant through Microsoft Graph, with the bot's own configuration and Graph client,
 // and writes it as a tenant snapshot (docs/contracts/tenant-snapshot.md), the file that
 // `npm run audit` and `npm run diagnose` read. Exit 0 when written, 2 on bad usage or
 // configuration, 1 when Graph fails (or anything unexpected), with one line on stderr. The file
 // holds no secret: a Temporary Access Pass value is dropped even if Graph returned one.
+//
+// By default the tenant is read the way its size asks for (src/graph/tenant-export.ts: pages,
+// the groups and roles the policies name, the activity report, per-user reads only where the report
+// cannot settle a user's methods). --per-user reads every user with a $batch of their own (user,
+// groups, methods, devices): exact nesting and every group, but one Graph request per user and item.
+// docs/admin/export-tenant.md says what each needs and costs.
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { AuthenticationMethodsPolicy, DirectoryObject, Group, Organization, User } from '@microsoft/microsoft-graph-types';
+import type { DirectoryObject, Group } from '@microsoft/microsoft-graph-types';
 import { ConfigError, DEMO_SNAPSHOT, loadConfig } from '../config';
 import { createCredential, createGraphClient, GraphReadError, readUserFacts } from '../graph';
-import { graphGet, readAll, readRemainingPages, type GraphPage } from '../graph/read';
+import { graphGet, readAll } from '../graph/read';
 import { TENANT_PATHS } from '../graph/tenant-facts';
-import { USER_SELECT } from '../graph/user-facts';
+import { exportTenantScalable, pagedReader, readRegistrationSignIns, type ScalableExportStats } from '../graph/tenant-export';
+import type { BatchRetry } from '../graph/tenant-export-batch';
+import {
+  clean,
+  forEachConcurrently,
+  listUsers,
+  readAuthenticatorServicePrincipal,
+  readMethodsPolicy,
+  readOrganization,
+  referencedGroupIds,
+} from '../graph/tenant-export-common';
 import type { UserFacts } from '../diagnosis/facts';
 import {
   SnapshotError,
@@ -21,7 +37,6 @@ import {
   type SnapshotAuthenticationStrength,
   type SnapshotConditionalAccessPolicy,
   type SnapshotGroup,
-  type SnapshotMethodConfiguration,
   type SnapshotNamedLocation,
   type SnapshotRoleAssignment,
   type SnapshotServicePrincipal,
@@ -33,7 +48,8 @@ export class UsageError extends Error {}
 /** The export could not be finished (nothing written, or not all of it): exit 1. */
 export class ExportError extends Error {}
 
-const USAGE = 'usage: npm run export-tenant -- --out FILE [--concurrency N (default 8)] [--max-users N]';
+const USAGE =
+  'usage: npm run export-tenant -- --out FILE [--concurrency N (default 8)] [--max-users N] [--sign-in-days N (default 0: none)] [--per-user (every user read one by one, for comparison)]';
 const OFFLINE =
   'needs the online configuration (the bot\'s Graph credentials in .env or the environment: MicrosoftAppId/GRAPH_CLIENT_ID with a secret, a certificate or a managed identity); offline there is nothing to export — the demo snapshot is ' +
   DEMO_SNAPSHOT;
@@ -42,6 +58,10 @@ export interface ExportTenantArgs {
   out: string;
   concurrency: number;
   maxUsers?: number;
+  /** Include the registration sign-ins of the last N days (0: none). */
+  signInDays: number;
+  /** The old export: every user read with a $batch of their own. */
+  perUser: boolean;
 }
 
 export function parseExportTenantArgs(argv: string[]): ExportTenantArgs | 'help' {
@@ -51,21 +71,36 @@ export function parseExportTenantArgs(argv: string[]): ExportTenantArgs | 'help'
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: { out: { type: 'string' }, concurrency: { type: 'string' }, 'max-users': { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        out: { type: 'string' },
+        concurrency: { type: 'string' },
+        'max-users': { type: 'string' },
+        'sign-in-days': { type: 'string' },
+        'per-user': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
   if (values.help) return 'help';
   if (values.out === undefined || values.out.trim() === '') throw new UsageError(`--out FILE is required (${USAGE})`);
-  const whole = (flag: string, raw: string | undefined, max: number): number | undefined => {
+  const whole = (flag: string, raw: string | undefined, max: number, min = 1): number | undefined => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got "${raw}"`);
+    if (!/^\d+$/.test(raw.trim()) || n < min || n > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
     return n;
   };
   const maxUsers = whole('max-users', values['max-users'], Number.MAX_SAFE_INTEGER);
-  return { out: values.out, concurrency: whole('concurrency', values.concurrency, 64) ?? 8, ...(maxUsers !== undefined ? { maxUsers } : {}) };
+  // The sign-in log keeps 30 days (with an Entra ID P1 licence).
+  const signInDays = whole('sign-in-days', values['sign-in-days'], 30, 0) ?? 0;
+  return {
+    out: values.out,
+    concurrency: whole('concurrency', values.concurrency, 64) ?? 8,
+    ...(maxUsers !== undefined ? { maxUsers } : {}),
+    signInDays,
+    perUser: values['per-user'] === true,
+  };
 }
 
 export interface ExportTenantOptions {
@@ -77,6 +112,10 @@ export interface ExportTenantOptions {
   root?: string;
   /** A progress line every this many users; default 1000. */
   progressEvery?: number;
+  /** The end of the sign-in window; default now. */
+  now?: () => Date;
+  /** Inner $batch retries of the scalable export (tests: a fake clock). */
+  retry?: BatchRetry;
 }
 
 /** Runs the command; returns the exit code. Output goes through the given writers (tests). */
@@ -110,14 +149,34 @@ export async function runExportTenant(
         maxRetryAfterSeconds: 120,
       });
     }
-    const { snapshot, stats } = await exportTenant(client, {
-      concurrency: args.concurrency,
-      maxUsers: args.maxUsers,
-      fallbackTenantId,
-      progressEvery: options.progressEvery ?? 1000,
-      progress: (line) => err(`export-tenant: ${line}`),
-      started,
-    });
+    const warnings: string[] = [];
+    const warn = (line: string) => {
+      warnings.push(line);
+      err(`export-tenant: warning: ${line}`);
+    };
+    const progress = (line: string) => err(`export-tenant: ${line}`);
+    const { snapshot, stats } = args.perUser
+      ? await exportTenant(client, {
+          concurrency: args.concurrency,
+          maxUsers: args.maxUsers,
+          fallbackTenantId,
+          progressEvery: options.progressEvery ?? 1000,
+          progress,
+          started,
+          signInDays: args.signInDays,
+          now: options.now,
+          warn,
+        })
+      : await exportTenantScalable(client, {
+          concurrency: args.concurrency,
+          maxUsers: args.maxUsers,
+          fallbackTenantId,
+          signInDays: args.signInDays,
+          progress,
+          warn,
+          now: options.now,
+          retry: options.retry,
+        });
     try {
       validateSnapshot(snapshot);
     } catch (e) {
@@ -125,10 +184,14 @@ export async function runExportTenant(
       throw e;
     }
     writeAtomically(target, args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
+    const scalable = args.perUser ? undefined : (stats as ScalableExportStats);
     const notes = [
       stats.vanishedUsers ? `${plural(stats.vanishedUsers, 'user')} deleted during the export left out` : '',
       stats.missingGroups ? `${plural(stats.missingGroups, 'group')} named in policies but deleted, kept empty` : '',
       stats.organizationNameUnread ? 'tenant name not readable (Organization.Read.All)' : '',
+      scalable ? `${plural(scalable.methodReads, 'user')}' methods read one by one` : '',
+      snapshot.signIns ? `${plural(snapshot.signIns.length, 'sign-in')} of the last ${plural(args.signInDays, 'day')}` : '',
+      scalable ? `${plural(scalable.tally.http, 'HTTP request')} to Graph, ${plural(scalable.tally.graph, 'Graph request')} counting each in a $batch` : '',
     ].filter(Boolean);
     err(
       `export-tenant: wrote ${args.out}: ${plural(snapshot.users.length, 'user')}, ${plural(snapshot.groups.length, 'group')}, ` +
@@ -164,6 +227,10 @@ export async function runExportTenant(
 
 export interface ExportOptions {
   concurrency: number;
+  /** Include the registration sign-ins of the last N days (0: none). */
+  signInDays?: number;
+  now?: () => Date;
+  warn?: (line: string) => void;
   maxUsers?: number;
   /** Used when /organization is forbidden (no Organization.Read.All): the tenant id from the configuration. */
   fallbackTenantId?: string;
@@ -190,7 +257,7 @@ export async function exportTenant(client: Client, options: ExportOptions): Prom
   // Tenant-wide reads, in parallel, as readTenantFacts does (same paths).
   const [tenant, conditionalAccessPolicies, namedLocations, authenticationStrengthPolicies, authenticationMethodsPolicy, authenticator, listed] =
     await Promise.all([
-      readOrganization(client, options.fallbackTenantId, stats),
+      readOrganization(client, options.fallbackTenantId, () => (stats.organizationNameUnread = true)),
       readAll<SnapshotConditionalAccessPolicy>(client, TENANT_PATHS.conditionalAccessPolicies),
       readAll<SnapshotNamedLocation>(client, TENANT_PATHS.namedLocations),
       readAll<SnapshotAuthenticationStrength>(client, TENANT_PATHS.authenticationStrengths),
@@ -291,112 +358,14 @@ export async function exportTenant(client: Client, options: ExportOptions): Prom
     roleAssignments,
     servicePrincipals: authenticator ? [clean(authenticator) as SnapshotServicePrincipal] : [],
   };
+  if ((options.signInDays ?? 0) > 0) {
+    const read = await readRegistrationSignIns(pagedReader(client, { http: 0, graph: 0, innerRetries: 0 }), options.signInDays!, options.now?.() ?? new Date(), options.warn ?? (() => {}));
+    if (read !== 'forbidden') {
+      const ids = new Set(users.map((u) => u.id));
+      snapshot.signIns = clean(read.filter((s) => ids.has(s.userId))) as TenantSnapshot['signIns'];
+    }
+  }
   return { snapshot, stats };
-}
-
-async function readOrganization(client: Client, fallbackTenantId: string | undefined, stats: ExportStats): Promise<TenantSnapshot['tenant']> {
-  try {
-    const [organization] = await readAll<Organization>(client, '/organization?$select=id,displayName');
-    if (organization?.id) return { id: organization.id, ...(organization.displayName ? { displayName: organization.displayName } : {}) };
-    throw new GraphReadError('Graph GET /organization: no organization returned', { kind: 'other', status: 200, method: 'GET', path: '/organization' });
-  } catch (error) {
-    // Without Organization.Read.All the configured tenant id will do; only the name is lost.
-    if (!(error instanceof GraphReadError && error.kind === 'forbidden' && fallbackTenantId)) throw error;
-    stats.organizationNameUnread = true;
-    return { id: fallbackTenantId };
-  }
-}
-
-/** The policy with its configurations (Graph returns them inside it; read the collection only if it did not). */
-async function readMethodsPolicy(client: Client): Promise<TenantSnapshot['authenticationMethodsPolicy']> {
-  const policy = await graphGet<AuthenticationMethodsPolicy>(client, TENANT_PATHS.methodsPolicy);
-  const configurations = Array.isArray(policy.authenticationMethodConfigurations)
-    ? policy.authenticationMethodConfigurations
-    : await readAll<SnapshotMethodConfiguration>(client, TENANT_PATHS.methodConfigurations);
-  return { ...policy, authenticationMethodConfigurations: configurations as SnapshotMethodConfiguration[] };
-}
-
-/** A tenant where nobody has used Authenticator may have no service principal for it. */
-async function readAuthenticatorServicePrincipal(client: Client): Promise<SnapshotServicePrincipal | null> {
-  try {
-    return await graphGet<SnapshotServicePrincipal>(client, TENANT_PATHS.authenticatorServicePrincipal);
-  } catch (error) {
-    if (error instanceof GraphReadError && error.kind === 'notFound') return null;
-    throw error;
-  }
-}
-
-/** Every user (or the first maxUsers), page by page. */
-async function listUsers(client: Client, maxUsers = Infinity): Promise<User[]> {
-  const first = await graphGet<GraphPage<User>>(client, `/users?$select=${USER_SELECT}&$top=${Math.min(999, maxUsers)}`);
-  if (Number.isFinite(maxUsers)) {
-    // Stop paging once there are enough.
-    const users: User[] = [...(first.value ?? [])];
-    let next = first['@odata.nextLink'];
-    while (next && users.length < maxUsers) {
-      const page: GraphPage<User> = await graphGet<GraphPage<User>>(client, next);
-      users.push(...(page.value ?? []));
-      next = page['@odata.nextLink'];
-    }
-    return users.slice(0, maxUsers).filter((u) => u.id);
-  }
-  return (await readRemainingPages(client, first)).filter((u) => u.id);
-}
-
-/** Group ids that Conditional Access (users) and the method configurations (targets) name. */
-function referencedGroupIds(policies: SnapshotConditionalAccessPolicy[], configurations: SnapshotMethodConfiguration[]): Set<string> {
-  const ids = new Set<string>();
-  for (const policy of policies) {
-    for (const id of [...(policy.conditions?.users?.includeGroups ?? []), ...(policy.conditions?.users?.excludeGroups ?? [])]) ids.add(id);
-  }
-  for (const config of configurations) {
-    for (const key of ['includeTargets', 'excludeTargets']) {
-      const targets = config[key];
-      if (!Array.isArray(targets)) continue;
-      for (const t of targets as { targetType?: string; id?: string }[]) {
-        if (t?.targetType === 'group' && typeof t.id === 'string' && t.id !== 'all_users') ids.add(t.id);
-      }
-    }
-  }
-  return ids;
-}
-
-// Response metadata, not part of the resources.
-const RESPONSE_ANNOTATION = /@odata\.(context|nextLink|deltaLink|count|etag|id|editLink)$/;
-
-/**
- * A deep copy without response annotations, and without any Temporary Access Pass value: Graph
- * returns the pass only when it is created, but a secret must never reach the file even if it did.
- */
-function clean(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(clean);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Json = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (key === 'temporaryAccessPass' || RESPONSE_ANNOTATION.test(key)) continue;
-    out[key] = clean(item);
-  }
-  return out;
-}
-
-/** Runs work over items, at most `concurrency` at once; after a failure no new item starts, and the failure is thrown. */
-async function forEachConcurrently<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        await work(items[i], i);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }
 
 // ---- the file -------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ import { GraphHttpError, badRequest, invalidJson, methodNotAllowed, notFound, se
 import { applySelect, collectionPage, parseFilter, parseSelect } from './odata';
 import type { SnapshotAuthenticationMethod, SnapshotGroup, SnapshotServicePrincipal, SnapshotUser } from './snapshot';
 import { TAP_METHOD_TYPE, isTapConfiguration, issueTemporaryAccessPass } from './tap';
+import { registerDeviceManagementRoutes } from './device-management';
+import { registerReportRoutes, type RouteRegistrar } from './reports';
+import { registerRoleManagementRoutes } from './role-management';
 
 type Json = Record<string, unknown>;
 
@@ -90,6 +93,9 @@ export class GraphRouter {
     this.registerGroupRoutes();
     this.registerServicePrincipalRoutes();
     this.registerAuditLogRoutes();
+    // Tenant-wide reads for a scalable export (their own files).
+    const registrar: RouteRegistrar = { get: (pattern, handler) => this.get(pattern, handler), directory: this.directory, options: this.options };
+    for (const register of [registerReportRoutes, registerRoleManagementRoutes, registerDeviceManagementRoutes]) register(registrar);
   }
 
   handle(request: RouteRequest): RouteResponse {

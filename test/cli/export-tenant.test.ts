@@ -57,14 +57,20 @@ function essentials(report: AuditReport) {
   };
 }
 
+/** The tenant as an export without --sign-in-days sees it: the sign-in log left out. */
+function withoutSignIns(snapshot: TenantSnapshot): TenantSnapshot {
+  const { signIns: _signIns, ...rest } = snapshot;
+  return rest;
+}
+
 function findingCodes(snapshot: TenantSnapshot, upn: string, platform: Platform): string[] {
   return diagnose(tenantFactsOfSnapshot(snapshot), userFactsOf(snapshot, upn), { platform, at: AT }).findings.map((f) => `${f.code} ${f.policyIds.join(',')}`);
 }
 
 describe('npm run export-tenant', () => {
-  it('round-trips the demo tenant: the export validates, audits the same and diagnoses every user the same', async () => {
+  it('--per-user round-trips the demo tenant: the export validates, audits the same and diagnoses every user the same', async () => {
     const original = loadSnapshotFile(DEMO);
-    const { exported, text } = await exportOf(original);
+    const { exported, text } = await exportOf(original, {}, undefined, ['--per-user']);
     expect(() => validateSnapshot(JSON.parse(text))).not.toThrow();
 
     expect(exported.tenant).toEqual(original.tenant);
@@ -85,7 +91,7 @@ describe('npm run export-tenant', () => {
     // member's own assignment, which evaluates the same: the whole report is identical.
     expect(original.roleAssignments.some((r) => original.groups.some((g) => g.id === r.principalId))).toBe(true);
     expect(exported.roleAssignments.every((r) => exported.users.some((u) => u.id === r.principalId))).toBe(true);
-    const before = auditTenant(original, { at: AT });
+    const before = auditTenant(withoutSignIns(original), { at: AT });
     const after = auditTenant(exported, { at: AT });
     expect(after).toEqual(before);
     expect(after.findings.length).toBeGreaterThan(5);
@@ -101,11 +107,11 @@ describe('npm run export-tenant', () => {
     }
   });
 
-  it('keeps nested groups: a policy on the outer group still reaches users of the inner one', async () => {
+  it('--per-user keeps nested groups: a policy on the outer group still reaches users of the inner one', async () => {
     // bob is in Payroll (written on the group side), Payroll is in Finance, Finance is in All staff;
     // the CA policy targets Finance; All staff holds Global Reader.
     const original = validateSnapshot(contoso());
-    const { exported } = await exportOf(original);
+    const { exported } = await exportOf(original, {}, undefined, ['--per-user']);
     const group = (id: string) => exported.groups.find((g) => g.id === id)!;
     expect(group(IDS.payroll).members).toEqual([IDS.bob]);
     expect(group(IDS.finance).members.sort()).toEqual([IDS.alice, IDS.payroll].sort());
@@ -129,9 +135,9 @@ describe('npm run export-tenant', () => {
     expect(essentials(auditTenant(exported, { at: AT }))).toEqual(essentials(auditTenant(original, { at: AT })));
   });
 
-  it('exports a 2,100-user tenant with nesting and group-held roles: paged /users, progress lines, the same audit counts', async () => {
+  it('--per-user exports a 2,100-user tenant with nesting and group-held roles: paged /users, progress lines, the same audit counts', async () => {
     const original = validateSnapshot(generateTenant({ policies: 30, groups: 60, users: 2100, nestingDepth: 3 }));
-    const { exported, err, emulator } = await exportOf(original, { pageSize: 50 });
+    const { exported, err, emulator } = await exportOf(original, { pageSize: 50 }, undefined, ['--per-user']);
     expect(exported.users.map((u) => u.id)).toEqual(original.users.map((u) => u.id));
     expect(emulator.requests.filter((r) => r.path.startsWith('/v1.0/users?')).map((r) => r.path.includes('$skiptoken'))).toEqual([false, true, true]);
     expect(original.roleAssignments.some((r) => original.groups.some((g) => g.id === r.principalId))).toBe(true);
@@ -140,13 +146,13 @@ describe('npm run export-tenant', () => {
     expect(essentials(auditTenant(exported, { at: AT }))).toEqual(essentials(auditTenant(original, { at: AT })));
   }, 300_000); // a bound, not a budget: 12 s on an idle 2-core machine, over 60 s on a busy one
 
-  it('loses no user to small pages and to a 429 with Retry-After 0', async () => {
+  it('--per-user loses no user to small pages and to a 429 with Retry-After 0', async () => {
     const original = loadSnapshotFile(DEMO);
     const { exported, emulator } = await exportOf(original, { pageSize: 2 }, (emulator) => {
       emulator.failNext(1, 429, { retryAfterSeconds: 0, pathContains: '/users?' });
       emulator.failNext(2, 429, { retryAfterSeconds: 0, pathContains: '/$batch' });
       emulator.failNext(1, 429, { retryAfterSeconds: 0, pathContains: '/memberOf' });
-    });
+    }, ['--per-user']);
     expect(emulator.requests.filter((r) => r.path.includes('$skiptoken')).length).toBeGreaterThan(5);
     // Each throttled request was sent again: the listing twice, 12 users' batches + 2.
     expect(emulator.requests.filter((r) => r.path.startsWith('/v1.0/users?')).length).toBe(2);
@@ -155,6 +161,98 @@ describe('npm run export-tenant', () => {
     expect(exported.users.map((u) => u.authenticationMethods.length)).toEqual(original.users.map((u) => u.authenticationMethods.length));
     expect(exported.conditionalAccessPolicies).toHaveLength(original.conditionalAccessPolicies.length);
     expect(essentials(auditTenant(exported, { at: AT }))).toEqual(essentials(auditTenant(original, { at: AT })));
+  });
+
+  // ---- the scalable export (the default) ----------------------------------------------------
+
+  /** The same emulated tenant exported both ways: the audits must be identical. */
+  async function bothWays(original: TenantSnapshot, emulatorOptions: GraphEmulatorOptions = {}, args: string[] = []) {
+    const scalable = await exportOf(original, emulatorOptions, undefined, args);
+    const scalableRequests = scalable.emulator.requests.length;
+    const perUser = await exportOf(original, emulatorOptions, undefined, ['--per-user', ...args]);
+    return { scalable, perUser, scalableRequests, perUserRequests: perUser.emulator.requests.length };
+  }
+
+  it('reads the demo tenant in a few requests and audits it exactly as the per-user export does', async () => {
+    const original = loadSnapshotFile(DEMO);
+    const { scalable, perUser, scalableRequests, perUserRequests } = await bothWays(original);
+    expect(auditTenant(scalable.exported, { at: AT })).toEqual(auditTenant(perUser.exported, { at: AT }));
+    expect(auditTenant(scalable.exported, { at: AT })).toEqual(auditTenant(withoutSignIns(original), { at: AT }));
+    // Only the users the activity report cannot settle were read one by one: the TAP holders
+    // (marc, tom) and the passkey holders (raj, sofia, vic, hana, ada); one $batch of 7.
+    expect(scalable.err.slice(-1)[0]).toMatch(/\(7 users' methods read one by one; \d+ HTTP requests to Graph, \d+ Graph requests counting each in a \$batch\)$/);
+    const paths = scalable.emulator.requests.map((r) => r.path.split('?')[0]);
+    expect(paths.filter((p) => p === '/v1.0/$batch')).toHaveLength(3); // the roles the policies name, the named groups, the 7 users' methods
+    expect(paths).toEqual(expect.arrayContaining(['/v1.0/reports/authenticationMethods/userRegistrationDetails', '/v1.0/deviceManagement/managedDevices']));
+    expect(scalableRequests).toBeLessThan(perUserRequests);
+    for (const user of original.users) {
+      for (const platform of PLATFORMS) expect(findingCodes(scalable.exported, user.userPrincipalName, platform)).toEqual(findingCodes(original, user.userPrincipalName, platform));
+    }
+    // ada's Intune-managed phone came from the tenant-wide device list, given to her by userId.
+    const ada = original.users.find((u) => u.userPrincipalName === 'ada@contoso.com')!;
+    expect(scalable.exported.users.find((u) => u.id === ada.id)!.managedDevices).toEqual(ada.managedDevices);
+  });
+
+  it('a generated 2,100-user tenant: the same audit as the per-user export, in a bounded number of requests', async () => {
+    const original = validateSnapshot(generateTenant({ policies: 30, groups: 60, users: 2100, nestingDepth: 3 }));
+    const { scalable, perUser, scalableRequests } = await bothWays(original, { pageSize: 999 });
+    expect(auditTenant(scalable.exported, { at: AT })).toEqual(auditTenant(perUser.exported, { at: AT }));
+    // Group-held roles and nesting evaluate the same, flattened.
+    expect(scalable.exported.roleAssignments.some((r) => scalable.exported.groups.some((g) => g.id === r.principalId))).toBe(true);
+    const passkeyUsers = original.users.filter((u) => u.authenticationMethods.some((m) => m['@odata.type'] === '#microsoft.graph.fido2AuthenticationMethod')).length;
+    const named = new Set(original.conditionalAccessPolicies.flatMap((p) => [...(p.conditions?.users?.includeGroups ?? []), ...(p.conditions?.users?.excludeGroups ?? [])])).size + 1;
+    // Pages (users, report, 3 phone lists, policies...), 10 groups a $batch, 20 users' methods a $batch.
+    const bound = 3 * 2 + 3 + 10 + Math.ceil(named / 10) + Math.ceil(passkeyUsers / 20);
+    expect(scalableRequests).toBeLessThanOrEqual(bound);
+    expect(scalable.err.slice(-1)[0]).toContain(`(${passkeyUsers} users' methods read one by one;`);
+  }, 300_000);
+
+  it('honours a 429 with Retry-After on the report, a $batch and a page, and loses nothing', async () => {
+    const original = loadSnapshotFile(DEMO);
+    const { exported, emulator } = await exportOf(original, { pageSize: 2 }, (emulator) => {
+      emulator.failNext(1, 429, { retryAfterSeconds: 1, pathContains: '/userRegistrationDetails' });
+      emulator.failNext(1, 429, { retryAfterSeconds: 0, pathContains: '/$batch' });
+      emulator.failNext(1, 429, { retryAfterSeconds: 0, pathContains: '$skiptoken' });
+    });
+    const report = emulator.requests.filter((r) => r.path.startsWith('/v1.0/reports/authenticationMethods/userRegistrationDetails?') && !r.path.includes('$skiptoken'));
+    expect(report).toHaveLength(2); // sent again after the Retry-After
+    expect(exported.users.map((u) => u.id)).toEqual(original.users.map((u) => u.id));
+    expect(auditTenant(exported, { at: AT })).toEqual(auditTenant(withoutSignIns(original), { at: AT }));
+  });
+
+  it('--sign-in-days includes the registration sign-ins of the window, and audits as the per-user export with them', async () => {
+    const original = loadSnapshotFile(DEMO);
+    const now = () => AT;
+    const scalable = await exportOf(original, {}, undefined, ['--sign-in-days', '7']);
+    expect(scalable.exported.signIns).toEqual([]); // the log is readable; the demo's sign-ins are dated by the demo clock, none in the real last 7 days
+    const emulator = await start(original);
+    const file = join(dir, `export-${++files}.json`);
+    const r = await run(['--out', file, '--sign-in-days', '7'], { client: clientFor(emulator), now });
+    expect(r.code).toBe(0);
+    const exported = loadSnapshotFile(file);
+    const weekAgo = AT.getTime() - 7 * 86_400_000;
+    const expected = original.signIns!.filter((s) => ['4813382a-8fa7-425e-ab75-3b753aab3abb', '19db86c3-b2b9-44cc-b339-36da233a3be2'].includes(s.appId ?? '') && Date.parse(s.createdDateTime) >= weekAgo);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(exported.signIns!.map((s) => s.id).sort()).toEqual(expected.map((s) => s.id).sort());
+    expect(r.err.slice(-1)[0]).toContain(`${expected.length} sign-in`);
+    const perUserFile = join(dir, `export-${++files}.json`);
+    expect((await run(['--out', perUserFile, '--sign-in-days', '7', '--per-user'], { client: clientFor(emulator), now })).code).toBe(0);
+    expect(auditTenant(exported, { at: AT })).toEqual(auditTenant(loadSnapshotFile(perUserFile), { at: AT }));
+  });
+
+  it('--sign-in-days without access to the sign-in log (403) warns and exports without sign-ins', async () => {
+    const { exported, err } = await exportOf(validateSnapshot(contoso()), {}, undefined, ['--sign-in-days', '7']);
+    expect(exported.signIns).toBeUndefined();
+    expect(err).toContainEqual(expect.stringMatching(/^export-tenant: warning: the sign-in log cannot be read \(403: .*AuditLog\.Read\.All.*P1.*\); the export goes on without sign-ins$/));
+  });
+
+  it.each([
+    [['--out', 'x.json', '--sign-in-days', '31'], /--sign-in-days must be a whole number from 0 to 30, got "31"/],
+    [['--out', 'x.json', '--sign-in-days=-1'], /--sign-in-days must be a whole number from 0 to 30/],
+  ])('bad --sign-in-days exits 2: %j', async (argv, message) => {
+    const r = await run(argv, { client: createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: 'http://127.0.0.1:9' }) });
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([expect.stringMatching(message)]);
   });
 
   it('never writes a Temporary Access Pass value, even when Graph returns one', async () => {
