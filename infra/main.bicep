@@ -303,7 +303,7 @@ module acrPull 'acr-pull.bicep' = if (pullWithIdentity) {
 // Logs go to Azure Monitor and from there, by the diagnostic setting below, to the workspace: no
 // workspace key is handed to the environment.
 resource appEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
-  name: '${name}-env-${suffix}'
+  name: take(toLower('${name}-env-${suffix}'), 32)
   location: location
   tags: tags
   properties: {
@@ -366,7 +366,7 @@ var appSecrets = empty(helpDeskWebhookUrl)
     ]
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
-  name: '${name}-${suffix}'
+  name: take(toLower('${name}-${suffix}'), 32) // Container Apps: at most 32 lowercase characters
   location: location
   tags: tags
   identity: {
