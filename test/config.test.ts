@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { ConfigError, loadConfig } from '../src/config';
 import { containerClient, queueClient, tableClient } from '../src/storage/azure-clients';
+import { agentsAuthConfig } from '../src/teams/agents-adapter';
+import { AuthType } from '@microsoft/agents-hosting';
 
 const ROOT = resolve(__dirname, '..');
 const problems = (env: Record<string, string>) => {
@@ -113,6 +115,12 @@ describe('configuration: managed identity for the bot, Graph and the store', () 
     expect(loadConfig(singleTenant, ROOT).graph.auth).toEqual({ kind: 'managedIdentity', clientId: undefined });
     // Without GRAPH_AUTH=managedIdentity, Graph would want the (absent) client secret: said, not guessed.
     expect(problems({ ...msiBot, GRAPH_AUTH: '' })).toEqual(['GRAPH_CLIENT_SECRET: required for GRAPH_AUTH=clientSecret']);
+  });
+
+  it('hands the managed identity to the Agents SDK edge as the bot (no secret)', () => {
+    expect(agentsAuthConfig(loadConfig(msiBot, ROOT))).toEqual({ clientId: MI, tenantId: TENANT, authType: AuthType.UserManagedIdentity, validateIssuer: true });
+    const secretBot = loadConfig({ MicrosoftAppId: MI, MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: TENANT }, ROOT);
+    expect(agentsAuthConfig(secretBot)).toEqual({ clientId: MI, tenantId: TENANT, clientSecret: 'pw', validateIssuer: true });
   });
 
   it('reaches the store by its URL and the managed identity, or by a connection string, never both', () => {
