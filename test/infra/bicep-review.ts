@@ -316,3 +316,11 @@ export function checkNodeMajor(docs: Record<string, string>, major: number | und
   }
   return problems;
 }
+
+// ---- the deployment doc names every setting the template gives -----------------------------------
+
+export function checkSettingsDocumented(text: string, doc: string, docName: string): string[] {
+  return containerEnv(text)
+    .filter((e) => !doc.includes(`\`${e.name}\``))
+    .map((e) => `${docName}: does not say what the template sets ${e.name} to`);
+}

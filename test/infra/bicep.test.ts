@@ -11,6 +11,7 @@ import {
   checkNodeMajor,
   checkSecurity,
   checkSettingsAreRead,
+  checkSettingsDocumented,
   containerEnv,
   dockerNodeMajor,
   sampleEnvironment,
@@ -115,6 +116,12 @@ describe('infra/main.bicep, reviewed as text', () => {
         'no sample value for MicrosoftAppTenantId = subscription().tenantId',
       ]);
     });
+  });
+
+  it('documents every setting it gives the container in docs/admin/deploy.md, and notices one that is not', () => {
+    const doc = read('docs/admin/deploy.md');
+    expect(checkSettingsDocumented(MAIN, doc, 'deploy.md')).toEqual([]);
+    expect(checkSettingsDocumented(MAIN, doc.replace(/`AZURE_STORAGE_CLIENT_ID`/g, 'the client id'), 'deploy.md')).toEqual(['deploy.md: does not say what the template sets AZURE_STORAGE_CLIENT_ID to']);
   });
 
   describe('(b) parameters, variables and outputs', () => {
