@@ -19,7 +19,7 @@
 # tag and the digest together.
 ARG NODE_IMAGE=node:22.23.3-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c
 
-# ---- build: TypeScript → dist/ -------------------------------------------------------------------
+# ---- build: TypeScript → dist/ (the dev toolchain stays in this stage) -----------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -29,21 +29,37 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# ---- runtime ---------------------------------------------------------------------------------------
+# ---- deps: production dependencies only, without what Node never reads --------------------------
+# `npm ci --omit=dev`: no TypeScript, ts-node, Jest, Playwright, Azurite, Agents Playground, ajv,
+# fflate or pngjs (test/package/production-deps.test.ts keeps src/ from needing any of them).
+# Then the files no `require` opens: source maps (read only under --enable-source-maps, which the
+# CMD does not use), TypeScript sources and declarations (Node does not strip types under
+# node_modules), and Markdown other than licence/notice files. About 285 → 120 MB (docs/dev/production-image.md).
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && find node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \
+       -o \( -name '*.md' ! -iname 'licen[cs]e*' ! -iname 'notice*' \) \) -delete \
+  && find node_modules -type d -empty -delete
+
+# ---- runtime: dist/, the production node_modules, the card templates, the demo snapshot -----------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     NO_PLAYGROUND=1 \
     PORT=3978 \
     DATA_DIR=/app/data
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The card renderer walks up from dist/cards/ to the first folder holding cards/welcome.json: /app/cards.
 COPY cards ./cards
+# The demo tenant snapshot (TENANT_SNAPSHOT's default for the offline demo; 50 KB).
 COPY fixtures ./fixtures
 # The embedded store (conversation state, tickets, jobs, audit log). Mount a volume here to keep it.
 RUN mkdir -p /app/data && chown node:node /app/data
+# Everything above belongs to root and is read-only for the bot; only /app/data is its own.
 USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
