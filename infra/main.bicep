@@ -346,24 +346,20 @@ var settings = [
   { name: 'EXEMPTION_GROUP_ID', value: exemptionGroupId }
   { name: 'ADMIN_GROUP_ID', value: adminGroupId }
 ]
-var secretSettings = empty(helpDeskWebhookUrl)
-  ? []
-  : [
-      { name: 'HELPDESK_WEBHOOK_URL', secretRef: 'helpdesk-webhook-url' }
-    ]
+var secretSettings = empty(helpDeskWebhookUrl) ? [] : [
+  { name: 'HELPDESK_WEBHOOK_URL', secretRef: 'helpdesk-webhook-url' }
+]
 var containerEnv = concat(filter(settings, s => !empty(s.value)), secretSettings)
 
 // Container Apps reads the Key Vault secret with the identity (versionless URI: a new version is
 // picked up without a redeployment).
-var appSecrets = empty(helpDeskWebhookUrl)
-  ? []
-  : [
-      {
-        name: 'helpdesk-webhook-url'
-        keyVaultUrl: '${vault.properties.vaultUri}secrets/${webhookSecretName}'
-        identity: identity.id
-      }
-    ]
+var appSecrets = empty(helpDeskWebhookUrl) ? [] : [
+  {
+    name: 'helpdesk-webhook-url'
+    keyVaultUrl: '${vault.properties.vaultUri}secrets/${webhookSecretName}'
+    identity: identity.id
+  }
+]
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
   name: take(toLower('${name}-${suffix}'), 32) // Container Apps: at most 32 lowercase characters
@@ -392,14 +388,12 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           }
         ]
       }
-      registries: pullWithIdentity
-        ? [
-            {
-              server: registryServer
-              identity: identity.id
-            }
-          ]
-        : []
+      registries: pullWithIdentity ? [
+        {
+          server: registryServer
+          identity: identity.id
+        }
+      ] : []
       secrets: appSecrets
     }
     template: {
