@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 import type { GraphCredentialConfig } from './graph/credentials';
+import { connectionStringProblem } from './telemetry/connection-string';
 import { azureStorageAccess, type AzureStorageAccess } from './storage/azure-access';
 
 type GraphAuth = GraphCredentialConfig;
@@ -60,6 +61,8 @@ export interface Config {
   metrics?: { port: number; host: string };
   /** Longest a /readyz check waits for the store or Graph before counting it unavailable (keep it under the probe's timeout). */
   readinessTimeoutMs: number;
+  /** OpenTelemetry to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING); absent: no telemetry SDK at all. */
+  telemetry?: { connectionString: string };
 }
 
 export class ConfigError extends Error {
@@ -197,6 +200,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     problems.push(`METRICS_HOST: expected an IP address or a host name, got "${metricsHost}"`);
   }
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) problems.push(`METRICS_PORT: must differ from PORT (${port}); /metrics has a listener of its own`);
+  const appInsights = get('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  const appInsightsProblem = appInsights === undefined ? undefined : connectionStringProblem(appInsights);
+  if (appInsightsProblem) problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING: ${appInsightsProblem}`);
 
   const config: Config = {
     port,
@@ -221,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     pacingMarginMs: int('PACING_MARGIN_MS', 10, 0, 1000),
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost ?? '127.0.0.1' },
     readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 3000, 100, 60_000),
+    telemetry: appInsights === undefined ? undefined : { connectionString: appInsights },
     azureStorage: azureAccess
       ? { ...azureAccess, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
       : undefined,

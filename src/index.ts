@@ -1,6 +1,7 @@
 // Composition root: config → Graph → store → bot → server. Nothing else happens here.
 import { existsSync } from 'node:fs';
 import { createLog } from './log';
+import { startTelemetry } from './telemetry/start';
 import { ConfigError, loadConfig, type Config } from './config';
 import { demoHelpDesk, demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
@@ -268,6 +269,8 @@ async function main(): Promise<void> {
     throw e;
   }
   let running: RunningBot;
+  // Application Insights before anything serves (nothing at all without its connection string).
+  const telemetry = await startTelemetry(config.telemetry, { log: logLine });
   try {
     running = await startBot(config);
   } catch (e) {
@@ -291,6 +294,7 @@ async function main(): Promise<void> {
     logLine({ event: 'stopping', signal });
     playground?.stop();
     await running.stop();
+    await telemetry?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

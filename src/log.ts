@@ -1,7 +1,11 @@
 // Structured JSON logs (pino). Secrets never reach them: known secret fields are censored by
 // path, and any string that looks like a bearer token, a JWT or a client secret is scrubbed
 // wherever it appears (messages, error texts, nested objects).
+// On a terminal (npm start locally) the lines are printed readably by pino-pretty, in-process;
+// anywhere else (a container, a pipe, App Service's log stream) they stay JSON, one per line.
+// LOG_FORMAT=json or LOG_FORMAT=pretty overrides the choice.
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
 export type Log = (event: Record<string, unknown>) => void;
 
@@ -27,8 +31,21 @@ function scrubDeep(value: unknown, depth = 0): unknown {
   );
 }
 
-/** A logger writing JSON lines to `destination` (stdout by default). */
-export function createLog(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Log {
+/** Readable lines on a terminal, JSON otherwise (LOG_FORMAT=json|pretty overrides). */
+export function prettyByDefault(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  const format = env.LOG_FORMAT?.trim().toLowerCase();
+  if (format === 'json') return false;
+  if (format === 'pretty') return true;
+  return stdout.isTTY === true;
+}
+
+/**
+ * A logger writing to `destination` (stdout by default): JSON lines, or with `pretty` (default:
+ * prettyByDefault() when writing to stdout) readable lines, "[12:01:02] INFO: graph.call {"url":…}".
+ */
+export function createLog(options: { level?: string; destination?: NodeJS.WritableStream; pretty?: boolean } = {}): Log {
+  const destination = options.destination ?? process.stdout;
+  const readable = options.pretty ?? (options.destination === undefined && prettyByDefault());
   const logger = pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
@@ -36,7 +53,7 @@ export function createLog(options: { level?: string; destination?: NodeJS.Writab
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    (options.destination ?? process.stdout) as pino.DestinationStream,
+    readable ? pretty({ destination, colorize: !options.destination && process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service,event', messageFormat: '{event}', singleLine: true, sync: true }) : (destination as pino.DestinationStream),
   );
   return (event) => {
     const clean = scrubDeep(event) as Record<string, unknown>;

@@ -92,6 +92,8 @@ class CachedReadiness {
 export function createServer(options: ServerOptions): restify.Server {
   const server = restify.createServer({ name: 'passkey-support-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  // Requests by method, route and status, and their duration, for /metrics (unmatched paths as one route).
+  server.on('after', restify.plugins.metrics({ server }, (_err, m, _req, _res, route) => metrics.observeHttp(m.method, route?.path ? String(route.path) : 'unmatched', m.statusCode, m.totalLatency / 1000)));
   const readiness = new CachedReadiness(options.ready ?? (async () => ({ ready: true, store: 'ok', graph: 'ok' })), options.now ?? (() => new Date()), options.readyCacheMs ?? 10_000);
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
@@ -109,12 +111,21 @@ export function createServer(options: ServerOptions): restify.Server {
   return server;
 }
 
-/** GET /metrics (Prometheus text format) and nothing else, for a listener of its own. */
+/** GET /metrics (prom-client's registry: business counters, HTTP and process metrics) and nothing else, for a listener of its own. */
 export function createMetricsServer(): HttpServer {
+  metrics.collectProcessMetrics();
   return createHttpServer((req, res) => {
     if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-      res.end(metrics.render());
+      metrics.exposition().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': metrics.contentType });
+          res.end(text);
+        },
+        (e) => {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(`metrics failed: ${firstLine(e)}\n`);
+        },
+      );
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });

@@ -1,5 +1,6 @@
 // The Graph client: the SDK's Client over our middleware chain
-//   bearer token → SDK RetryHandler (429/503/504, Retry-After) → per-attempt timeout → fetch.
+//   bearer token → SDK RetryHandler (429/503/504, Retry-After) → telemetry (a span per attempt,
+//   only when Application Insights is on) → per-attempt timeout → fetch.
 import type { TokenCredential } from '@azure/identity';
 import {
   Client,
@@ -12,6 +13,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { GRAPH_SCOPE } from './credentials';
 import { GraphNetworkError, GraphTimeoutError } from './errors';
+import { GraphTelemetryHandler, graphRetryEvent } from '../telemetry/graph';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
@@ -62,6 +64,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   const middleware: Middleware[] = [
     new BearerTokenHandler(options.credential, new URL(baseUrl).origin),
     new RetryHandler(retryOptions(settings)),
+    new GraphTelemetryHandler(),
     new TimeoutHandler(timeoutMs),
     new HTTPMessageHandler(),
   ];
@@ -75,10 +78,12 @@ export function createGraphClient(options: GraphClientOptions): Client {
  * .middlewareOptions) with a `tally`, they count the retries actually made, for error messages.
  */
 export function retryOptions(settings: GraphClientSettings, tally?: { retries: number }): RetryHandlerOptions {
-  return new RetryHandlerOptions(settings.retryDelaySeconds, settings.maxRetries, (_delay, _attempt, _request, _options, response) => {
+  return new RetryHandlerOptions(settings.retryDelaySeconds, settings.maxRetries, (_delay, attempt, _request, _options, response) => {
     // Graph may ask for minutes; a user waiting on a chat answer is better served by an error.
     const retryAfter = retryAfterSeconds(response);
-    if (retryAfter !== undefined && retryAfter > settings.maxRetryAfterSeconds) return false;
+    const retry = retryAfter === undefined || retryAfter <= settings.maxRetryAfterSeconds;
+    graphRetryEvent(retry, attempt, response?.status, retryAfter);
+    if (!retry) return false;
     if (tally) tally.retries++;
     return true;
   });

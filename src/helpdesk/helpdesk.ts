@@ -35,6 +35,7 @@ import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionF
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
 import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck, type TicketSignIn } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
+import { helpDeskSpan } from '../telemetry';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
 
 export type { AgentInputs, AgentVerb, TapPolicy } from './decide';
@@ -360,7 +361,7 @@ export class HelpDesk {
   act(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs = {}): Promise<ActionOutcome> {
     // A forged id is refused before it is used as a key (and written to the audit log cut short).
     if (!TICKET_ID.test(ticketId)) return this.noSuchTicket(ticketId, agent, verb);
-    return this.mutex.run(ticketId, () => this.actNow(ticketId, agent, verb, inputs));
+    return helpDeskSpan(verb, ticketId, () => this.mutex.run(ticketId, () => this.actNow(ticketId, agent, verb, inputs)));
   }
 
   private async noSuchTicket(ticketId: string, agent: Person, verb: string): Promise<ActionOutcome> {

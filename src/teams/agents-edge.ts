@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { createAgentsAdapter } from './agents-adapter';
 import { AgentsSupportBot } from './agents-bot';
 import { AgentsMessenger } from './agents-messenger';
+import { tracedActivityHandler } from '../telemetry';
 import type { Edge } from './edge';
 import type { TestOnlyBotFrameworkCloud } from './test-cloud';
 
@@ -14,7 +15,8 @@ export function createAgentsEdge(config: Config, log: (event: Record<string, unk
     messenger: new AgentsMessenger(adapter, config.bot.appId),
     endpoint: (options) => {
       const bot = new AgentsSupportBot(options);
-      return { handle: (req, res) => adapter.handle(req, res, (context) => bot.run(context)) };
+      // One span per incoming activity when Application Insights is on (src/telemetry).
+      return { handle: tracedActivityHandler('agents', (req, res) => adapter.handle(req, res, (context) => bot.run(context))) };
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { createAdapter } from './adapter';
 import { SupportBot } from './bot';
 import { BotbuilderMessenger } from './botbuilder-messenger';
+import { tracedActivityHandler } from '../telemetry';
 import type { Edge } from './edge';
 import type { TestOnlyBotFrameworkCloud } from './test-cloud';
 
@@ -14,7 +15,8 @@ export function createBotbuilderEdge(config: Config, log: (event: Record<string,
     messenger: new BotbuilderMessenger(adapter, config.bot.appId, { log }),
     endpoint: (options) => {
       const bot = new SupportBot(options);
-      return { handle: (req, res) => adapter.handle(req, res, (context) => bot.run(context)) };
+      // One span per incoming activity when Application Insights is on (src/telemetry).
+      return { handle: tracedActivityHandler('botbuilder', (req, res) => adapter.handle(req, res, (context) => bot.run(context))) };
     },
   };
 }

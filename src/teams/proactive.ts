@@ -10,6 +10,7 @@
 // Nothing here logs or returns the message: it may carry a Temporary Access Pass. Logs and results
 // carry the conversation id, HTTP status, error code and attempt count only. SDK-free.
 import { Pacer, TEAMS_LIMITS, type PacingLimits } from '../notices/pacing';
+import { noticeSpan } from '../telemetry';
 import { cardActivity, textActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
 import type { ConversationRef } from './references';
 
@@ -157,7 +158,7 @@ export class ProactiveSender {
     const activity = toActivity(message);
     this.counts.pending++;
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(() => this.deliver(key, conversationId, ref, activity));
+    const result = previous.then(() => noticeSpan(() => this.deliver(key, conversationId, ref, activity)));
     const tail = result.catch(() => undefined);
     this.tails.set(key, tail);
     void tail.then(() => {
