@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { createLog, scrub } from '../src/log';
+import { createLog, prettyByDefault, scrub } from '../src/log';
 import { Metrics } from '../src/metrics';
 
-function capture() {
+function capture(pretty?: boolean) {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
@@ -10,7 +10,7 @@ function capture() {
       done();
     },
   });
-  return { log: createLog({ destination }), lines };
+  return { log: createLog({ destination, pretty }), lines };
 }
 
 const JWT = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
@@ -36,6 +36,33 @@ describe('logs never carry secrets', () => {
   it('scrubs plain strings', () => {
     expect(scrub(`Authorization: Bearer ${JWT}`)).toBe('Authorization: [REDACTED]');
     expect(scrub('password=hunter2&user=a')).toBe('password=[REDACTED]&user=a');
+  });
+});
+
+describe('readable logs on a terminal, JSON elsewhere', () => {
+  it('picks readable lines for a terminal and JSON for anything else; LOG_FORMAT overrides', () => {
+    expect(prettyByDefault({}, { isTTY: true })).toBe(true);
+    expect(prettyByDefault({}, { isTTY: false })).toBe(false);
+    expect(prettyByDefault({}, {})).toBe(false);
+    expect(prettyByDefault({ LOG_FORMAT: 'json' }, { isTTY: true })).toBe(false);
+    expect(prettyByDefault({ LOG_FORMAT: 'pretty' }, { isTTY: false })).toBe(true);
+  });
+
+  it('prints one readable line per event (time, level, event, the rest), secrets censored as in JSON', async () => {
+    const { log, lines } = capture(true);
+    log({ event: 'graph.call', url: 'https://login/token?client_secret=s3cr3t-Value&x=1', headers: { Authorization: `Bearer ${JWT}` } });
+    log({ event: 'tap.created', method: { temporaryAccessPass: 'Xy7#TAP!9' } });
+    log({ event: 'turn.failed', reason: 'boom' });
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: graph\.call \{/);
+    expect(lines[0]).toContain('client_secret=[REDACTED]');
+    expect(lines[2]).toMatch(/WARN: turn\.failed \{"reason":"boom"\}$/);
+    const out = lines.join('\n');
+    for (const secret of [JWT, 's3cr3t-Value', 'Xy7#TAP!9']) expect(out).not.toContain(secret);
+    // Not JSON: a person reads it.
+    expect(() => JSON.parse(lines[0])).toThrow();
+    expect(out).not.toContain('\u001b['); // no colours when not writing to a terminal
   });
 });
 
