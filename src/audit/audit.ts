@@ -12,6 +12,7 @@
 //  - user-analysis.ts   per user: what each gets from one policy, the passkey method buckets;
 //  - policy-analysis.ts per Conditional Access policy: its category, severity, finding, split design;
 //  - method-analysis.ts the passkey (FIDO2) and Temporary Access Pass method settings;
+//  - sign-ins.ts        what actually happened: registration attempts per policy in the sign-in log;
 //  - wording.ts         the evidence in words; fixes.ts the fixes; report.ts the result's shape.
 import type { Platform } from '../diagnosis';
 import type { TenantSnapshot } from '../graph-emulator/snapshot';
@@ -20,13 +21,16 @@ import { ALL_PLATFORMS, AuditModel, type AuditTrace } from './model';
 import { analyseConditionalAccess, splitDesignsOf } from './policy-analysis';
 import { AUDIT_SCHEMA, CATEGORY_ORDER, SEVERITY_ORDER, type AuditReport } from './report';
 import { AuditTally, type AuditRun } from './tally';
+import { DEFAULT_SIGN_IN_DAYS, findingSignIns, signInImpact } from './sign-ins';
 import { REPORT_ONLY } from './util';
 
 export interface AuditOptions {
   /** Platforms to check (default both). */
   platforms?: Platform[];
-  /** When TAP windows are read ("holds a valid TAP now"); default the current time. */
+  /** When TAP windows are read ("holds a valid TAP now") and the sign-in window ends; default the current time. */
   at?: Date;
+  /** Sign-ins of this many days before `at` are counted (default 7). */
+  signInDays?: number;
   trace?: AuditTrace;
 }
 
@@ -39,6 +43,9 @@ export function auditTenant(snapshot: TenantSnapshot, options: AuditOptions = {}
   analyseMethodPolicy(run);
   analyseTapPolicy(run);
   const designs = splitDesignsOf(run);
+  // What actually happened, beside the prediction: each Conditional Access finding gets its policy's numbers.
+  const signIns = signInImpact(snapshot, at, options.signInDays ?? DEFAULT_SIGN_IN_DAYS);
+  if (signIns.readable) for (const f of run.findings) if (f.policy.kind === 'conditionalAccess') f.signIns = findingSignIns(signIns, f.policy.id);
 
   const findings = run.findings.sort(
     (a, b) =>
@@ -73,5 +80,6 @@ export function auditTenant(snapshot: TenantSnapshot, options: AuditOptions = {}
     findings,
     designs,
     noImpact: run.noImpact,
+    signIns,
   };
 }

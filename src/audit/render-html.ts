@@ -1,9 +1,9 @@
 // The audit as one self-contained HTML page: inline CSS, an inline SVG bar chart of the users
 // each policy blocks, no scripts, no fonts, images or links to fetch (a Content-Security-Policy
 // of default-src 'none' says so to the browser too). Safe to mail or attach to a change request.
-import type { AuditCategory, AuditFinding, AuditReport, Severity } from './report';
+import type { AuditCategory, AuditFinding, AuditReport, Severity, SignInImpact } from './report';
 import { CATEGORY_TITLES } from './report';
-import { stateLabel, summaryLines } from './render-text';
+import { findingSignInText, signInHeadline, stateLabel, summaryLines } from './render-text';
 import { plural } from './util';
 
 /** The chart shows at most this many bars (the policies blocking the most users); the list below has them all. */
@@ -120,6 +120,14 @@ function numbers(f: AuditFinding): string {
   ].join('\n');
 }
 
+/** The finding's policy in the sign-in log, when it was read: "Sign-ins, last 7 days: 2 failed registration attempts by 1 user". */
+function observedLine(f: AuditFinding): string {
+  const text = findingSignInText(f);
+  if (!text) return '';
+  const colon = text.indexOf(':') + 1;
+  return `\n<p class="observed"><strong>${e(text.slice(0, colon))}</strong>${e(text.slice(colon))}</p>`;
+}
+
 function finding(f: AuditFinding): string {
   const proposal = f.proposal
     ? [
@@ -136,7 +144,7 @@ function finding(f: AuditFinding): string {
     f.scope.includes.length || f.scope.excludes.length
       ? `<p><strong>Users:</strong> ${e(f.scope.includes.join(', ') || 'nobody')}${f.scope.excludes.length ? `; <strong>excluding</strong> ${e(f.scope.excludes.join(', '))}` : ''}</p>`
       : '',
-    numbers(f),
+    numbers(f) + observedLine(f),
     `<ul class="evidence">${f.evidence.map((x) => `<li>${e(x)}</li>`).join('')}</ul>`,
     f.fixes.length
       ? `<div class="fixes"><h4>Fixes</h4>${f.fixes
@@ -168,6 +176,7 @@ svg.chart .tick{fill:#6e7781}svg.chart .grid{stroke:#e5e7eb}
 .badge.sev-blocking{background:#ffebe9;color:#a40e26}.badge.sev-may-block{background:#fff1e5;color:#953800}.badge.sev-report-only{background:#eaeef2;color:#424a53}
 .badge.sev-needs-tap{background:#fff8c5;color:#7d4e00}.badge.sev-risk{background:#fff8c5;color:#7d4e00}.badge.sev-latent{background:#ddf4ff;color:#0a3069}.badge.sev-info{background:#dafbe1;color:#116329}
 .policy{margin:0 0 6px}
+.card table.plain{margin-top:8px}.observed{margin:6px 0}
 table.numbers{border-collapse:collapse;margin:8px 0;font-size:13px}
 table.numbers th,table.numbers td{border:1px solid #d0d7de;padding:3px 10px;text-align:right}
 table.numbers th:first-child{text-align:left;font-weight:500;background:#f6f8fa}
@@ -179,6 +188,23 @@ table.plain{border-collapse:collapse;width:100%;font-size:13px;background:#fff}t
 footer{color:#6e7781;font-size:12px;margin:28px 0 0}
 @media print{body{background:#fff}.finding,.card,.tile{break-inside:avoid}}
 `;
+
+/** What the sign-in log showed: the window's headline and, per policy, its failed and report-only attempts. */
+function signInSection(s: SignInImpact): string {
+  const head = `<h2>Sign-ins${s.readable ? `, last ${plural(s.days, 'day')}` : ''}</h2>`;
+  if (!s.readable || s.policies.length === 0) return `${head}<div class="card"><p>${e(signInHeadline(s).replace(/^Sign-ins: not/, 'Not'))}</p></div>`;
+  const rows = s.policies
+    .map(
+      (p) =>
+        `<tr><td>${e(p.policy.name)}</td><td>${e(p.policy.state === 'missing' ? 'no longer in the tenant' : stateLabel(p.policy.state))}</td><td>${p.failedAttempts.toLocaleString('en-US')}</td><td>${p.failedUsers.toLocaleString('en-US')}</td><td>${p.reportOnlyFailures.toLocaleString('en-US')}</td><td>${p.reportOnlyUsers.toLocaleString('en-US')}</td><td>${e(p.errorCodes.join(', '))}</td><td>${e(p.lastAttempt.replace(/:\d\d(\.\d+)?Z$/, 'Z').replace('T', ' '))}</td><td>${e(p.sampleUsers.join(', '))}</td></tr>`,
+    )
+    .join('');
+  return [
+    head,
+    `<div class="card"><p>${e(signInHeadline(s).replace(/^Sign-ins, [^(]*\((.*?)\):/, 'From $1:'))}</p>`,
+    `<table class="plain"><tr><th>Policy</th><th>State</th><th>Failed attempts</th><th>Users</th><th>reportOnlyFailure (would have blocked)</th><th>Users</th><th>Error codes</th><th>Last</th><th>For example</th></tr>${rows}</table></div>`,
+  ].join('\n');
+}
 
 export function renderHtml(r: AuditReport): string {
   const t = r.totals;
@@ -220,6 +246,7 @@ export function renderHtml(r: AuditReport): string {
     `<p class="sub">What stops employees from adding a passkey in Microsoft Authenticator, and for whom. Tenant ${e(r.tenant.id)} · platforms ${r.platforms.map((p) => e(PLATFORM[p])).join(' and ')} · TAP windows read at ${e(r.at)}</p>`,
     `<div class="tiles">${tiles}</div>`,
     `<div class="card">${summaryLines(r).map((l) => `<p>${e(l)}</p>`).join('')}</div>`,
+    r.signIns ? signInSection(r.signIns) : '',
     '<h2>Users blocked per policy</h2>',
     `<div class="card">${renderChart(r)}</div>`,
     `<h2>Findings (${r.findings.length})</h2>`,

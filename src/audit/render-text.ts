@@ -1,5 +1,5 @@
 // The audit as readable text (the default output of npm run audit).
-import type { AuditFinding, AuditReport, PlatformOutcome, Severity } from './report';
+import type { AuditFinding, AuditReport, PlatformOutcome, PolicySignIns, Severity, SignInImpact } from './report';
 import { plural } from './util';
 
 const LABEL: Record<Severity, string> = {
@@ -37,11 +37,56 @@ export function summaryLines(r: AuditReport): string[] {
   ];
 }
 
+const when = (iso: string) => iso.replace(/:\d\d(\.\d+)?Z$/, 'Z').replace('T', ' ');
+const days = (n: number) => `last ${plural(n, 'day')}`;
+const REPORT_ONLY_STATE = 'enabledForReportingButNotEnforced';
+
+/** "2 failed attempts by 1 user" / "5 reportOnlyFailure by 4 users (would have blocked them if enforced)" */
+function policyCounts(c: { failedAttempts: number; failedUsers: number; reportOnlyFailures: number; reportOnlyUsers: number }, reportOnly: boolean): string {
+  const parts = [
+    ...(c.failedAttempts || !reportOnly ? [c.failedAttempts ? `${plural(c.failedAttempts, 'failed registration attempt')} by ${plural(c.failedUsers, 'user')}` : 'no failed registration attempt'] : []),
+    ...(c.reportOnlyFailures || reportOnly
+      ? [
+          c.reportOnlyFailures
+            ? `${c.reportOnlyFailures.toLocaleString('en-US')} reportOnlyFailure by ${plural(c.reportOnlyUsers, 'user')} (registration attempts it would have blocked if enforced)`
+            : 'no reportOnlyFailure (it would have blocked no registration attempt)',
+        ]
+      : []),
+  ];
+  return parts.join('; ');
+}
+
+/** One policy's line in the sign-in section. */
+export function policySignInLine(p: PolicySignIns): string {
+  const details = [...(p.errorCodes.length ? [`error ${p.errorCodes.join(', ')}`] : []), `last ${when(p.lastAttempt)}`, ...(p.sampleUsers.length ? [p.sampleUsers.join(', ')] : [])];
+  return `"${p.policy.name}" (${p.policy.state === 'missing' ? 'no longer in the tenant' : stateLabel(p.policy.state)}): ${policyCounts(p, p.policy.state === REPORT_ONLY_STATE)} — ${details.join('; ')}`;
+}
+
+/** The sign-in section's first line: the window and what it held, or that the log could not be read. */
+export function signInHeadline(s: SignInImpact): string {
+  if (!s.readable) {
+    return 'Sign-ins: not readable — the snapshot has no sign-ins (reading them needs AuditLog.Read.All and an Entra ID P1 licence), so every number here is a prediction from the policies alone.';
+  }
+  const head = `Sign-ins, ${days(s.days)} (${when(s.from)} to ${when(s.to)}):`;
+  if (s.registrationAttempts === 0) return `${head} no passkey registration attempt (Microsoft Authenticator or security info registration).`;
+  return `${head} ${plural(s.registrationAttempts, 'passkey registration attempt')} (Microsoft Authenticator or security info registration), ${s.failedAttempts.toLocaleString('en-US')} failed${s.failedAttempts ? `, by ${plural(s.usersWithFailures, 'user')}` : ''}.`;
+}
+
+/** A Conditional Access finding's line: its policy in the sign-in log (null when the log was not read). */
+export function findingSignInText(f: AuditFinding): string | null {
+  if (!f.signIns) return null;
+  return `Sign-ins, ${days(f.signIns.days)}: ${policyCounts(f.signIns, f.policy.state === REPORT_ONLY_STATE)}`;
+}
+
 export function renderText(r: AuditReport): string {
   const out: string[] = [];
   out.push(`Passkey readiness audit — ${r.tenant.displayName ?? r.tenant.id}`);
   out.push(`Tenant ${r.tenant.id} · platforms ${r.platforms.map((p) => PLATFORM[p]).join(' and ')} · TAP windows read at ${r.at}`);
   out.push('', ...summaryLines(r));
+  if (r.signIns) {
+    out.push('', signInHeadline(r.signIns));
+    for (const p of r.signIns.policies) out.push(`  - ${policySignInLine(p)}`);
+  }
 
   out.push('', `Findings (${r.findings.length})`);
   for (const f of r.findings) {
@@ -54,6 +99,8 @@ export function renderText(r: AuditReport): string {
     );
     out.push(`  Outcome: ${outcomeLine(f.outcome)}${f.usersAtRisk ? ` · at risk ${f.usersAtRisk}` : ''}`);
     out.push(`  By platform: ${platformLine(f.byPlatform)}`);
+    const observed = findingSignInText(f);
+    if (observed) out.push(`  ${observed}`);
     for (const e of f.evidence) out.push(`  - ${e}`);
     for (const fix of f.fixes) {
       out.push(`  Fix (${fix.for}): ${fix.title} [${fix.code}]`);

@@ -45,8 +45,17 @@
 //   } ],
 //   "designs": [ { "desktop": {id,name,state} | null, "mobile": {id,name,state}, "groups": ["Passkey rollout wave 1"],
 //                  "users": 3, "needTap": 2, "blocked": 1, "registerSecurityInfo": [...], "notes": ["..."] } ],
-//   "noImpact": [ { "id": "GUID", "name": "...", "state": "enabled", "reason": "..." } ]
+//   "noImpact": [ { "id": "GUID", "name": "...", "state": "enabled", "reason": "..." } ],
+//   "signIns": {                                   // the sign-in log's registration attempts (added; absent in older reports)
+//     "readable": true,                            // false: the snapshot has no signIns (AuditLog.Read.All + Entra ID P1); only days/from/to then
+//     "days": 7, "from": "ISO", "to": "ISO (= at)",
+//     "registrationAttempts": 5, "failedAttempts": 4, "usersWithFailures": 3,
+//     "policies": [ { "policy": {id,name,state}, "failedAttempts": 2, "failedUsers": 1, "reportOnlyFailures": 0, "reportOnlyUsers": 0,
+//                     "errorCodes": [53003], "lastAttempt": "ISO", "sampleUsers": ["lena@contoso.com"] } ]
+//   }
 // }
+// Conditional Access findings carry their policy's numbers too (when readable):
+//   "signIns": { "days": 7, "failedAttempts": 2, "failedUsers": 1, "reportOnlyFailures": 0, "reportOnlyUsers": 0 }
 //
 // Counting: a policy "reaches" a user when the engine's user conditions match (includes through
 // nested groups and roles, exclusions win) and its other conditions apply to the Microsoft
@@ -139,6 +148,55 @@ export interface AuditFinding {
   sampleUsers: string[];
   fixes: AuditFix[];
   proposal?: SplitProposal;
+  /** Conditional Access findings, when the snapshot holds sign-ins: what the log shows of this policy. */
+  signIns?: FindingSignIns;
+}
+
+/**
+ * What the sign-in log shows of one Conditional Access policy in the audit's window, counting
+ * registration attempts only (sign-ins to Microsoft Authenticator or the security-info
+ * registration flow).
+ */
+export interface PolicySignIns {
+  /** The policy; state "missing" when the sign-ins name a policy the snapshot no longer has. */
+  policy: PolicyRef;
+  /** Failed attempts in which this policy's result was `failure`, and the distinct users who made them. */
+  failedAttempts: number;
+  failedUsers: number;
+  /** Attempts in which this policy's result was `reportOnlyFailure` (it would have blocked them if enforced), and their distinct users. */
+  reportOnlyFailures: number;
+  reportOnlyUsers: number;
+  /** The error codes of the failed attempts (53003 blocked by Conditional Access, ...), ascending. */
+  errorCodes: number[];
+  /** The newest of the attempts counted (ISO time). */
+  lastAttempt: string;
+  /** Up to five of the users counted, by userPrincipalName (or user id). */
+  sampleUsers: string[];
+}
+
+/** A finding's policy in the sign-in log (the same numbers as its entry in `signIns.policies`, zeros when it has none). */
+export interface FindingSignIns {
+  days: number;
+  failedAttempts: number;
+  failedUsers: number;
+  reportOnlyFailures: number;
+  reportOnlyUsers: number;
+}
+
+/** The sign-in impact: what actually happened, beside what the policies predict. */
+export interface SignInImpact {
+  /** False when the snapshot has no `signIns` (reading them needs AuditLog.Read.All and an Entra ID P1 licence): nothing else is filled. */
+  readable: boolean;
+  /** The window: `days` days back from the audit's `at`. */
+  days: number;
+  from: string;
+  to: string;
+  /** Registration attempts in the window, the failed ones, and the distinct users with a failed one. */
+  registrationAttempts: number;
+  failedAttempts: number;
+  usersWithFailures: number;
+  /** Policies with a failure or a reportOnlyFailure in the window: most failed attempts first. */
+  policies: PolicySignIns[];
 }
 
 /** A Conditional Access policy as Graph's POST /identity/conditionalAccess/policies takes it (trimmed to what matters). */
@@ -214,4 +272,6 @@ export interface AuditReport {
   findings: AuditFinding[];
   designs: SplitDesign[];
   noImpact: { id: string; name: string; state: string; reason: string }[];
+  /** What the sign-in log shows (always set by auditTenant; optional for reports written before it existed). */
+  signIns?: SignInImpact;
 }

@@ -1,17 +1,18 @@
-// npm run audit -- --snapshot FILE [--format text|json|html] [--out FILE] [--platform android|iOS|both] [--at ISO_TIME]
+// npm run audit -- --snapshot FILE [--format text|json|html] [--out FILE] [--platform android|iOS|both] [--at ISO_TIME] [--sign-in-days N]
 // Passkey readiness of the whole tenant: every enabled or report-only Conditional Access policy
 // and the authentication methods policy, what stops passkey registration in Microsoft
-// Authenticator, for how many users, and the fix. Exit 0 on success, 2 on bad input (one line
+// Authenticator, for how many users, and the fix; and, when the snapshot holds sign-ins, the failed
+// registration attempts per policy over the last N days before --at (default 7). Exit 0 on success, 2 on bad input (one line
 // on stderr naming what is wrong), 1 on anything unexpected.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditTenant, renderHtml, renderText, type AuditReport } from '../audit';
+import { auditTenant, DEFAULT_SIGN_IN_DAYS, MAX_SIGN_IN_DAYS, renderHtml, renderText, type AuditReport } from '../audit';
 import type { Platform } from '../diagnosis';
 import { loadSnapshotFile, SnapshotError } from '../graph-emulator/snapshot';
 
 export class UsageError extends Error {}
 
-const USAGE = 'usage: npm run audit -- --snapshot FILE [--format text|json|html] [--out FILE] [--platform android|iOS|both] [--at ISO_TIME]';
+const USAGE = 'usage: npm run audit -- --snapshot FILE [--format text|json|html] [--out FILE] [--platform android|iOS|both] [--at ISO_TIME] [--sign-in-days N]';
 
 export type AuditFormat = 'text' | 'json' | 'html';
 
@@ -21,6 +22,8 @@ export interface AuditArgs {
   out?: string;
   platforms: Platform[];
   at: Date;
+  /** Sign-ins of this many days before `at` are counted. */
+  signInDays: number;
 }
 
 export function parseAuditArgs(argv: string[], now = new Date()): AuditArgs {
@@ -36,6 +39,7 @@ export function parseAuditArgs(argv: string[], now = new Date()): AuditArgs {
         out: { type: 'string' },
         platform: { type: 'string' },
         at: { type: 'string' },
+        'sign-in-days': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -55,7 +59,15 @@ export function parseAuditArgs(argv: string[], now = new Date()): AuditArgs {
     if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be an ISO time such as 2026-10-05T14:00:00Z, got "${values.at}"`);
   }
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a file name');
-  return { snapshot: values.snapshot, format, ...(values.out !== undefined ? { out: values.out } : {}), platforms, at };
+  let signInDays = DEFAULT_SIGN_IN_DAYS;
+  const daysArg = values['sign-in-days'];
+  if (daysArg !== undefined) {
+    signInDays = /^\d+$/.test(daysArg.trim()) ? Number(daysArg.trim()) : NaN;
+    if (!(signInDays >= 1 && signInDays <= MAX_SIGN_IN_DAYS)) {
+      throw new UsageError(`--sign-in-days must be a whole number of days from 1 to ${MAX_SIGN_IN_DAYS} (Entra keeps sign-ins 30 days), got "${daysArg}"`);
+    }
+  }
+  return { snapshot: values.snapshot, format, ...(values.out !== undefined ? { out: values.out } : {}), platforms, at, signInDays };
 }
 
 export function render(report: AuditReport, format: AuditFormat): string {
@@ -67,7 +79,7 @@ export function runAudit(argv: string[], out: (s: string) => void, err: (s: stri
   try {
     const args = parseAuditArgs(argv);
     const snapshot = loadSnapshotFile(args.snapshot);
-    const report = auditTenant(snapshot, { platforms: args.platforms, at: args.at });
+    const report = auditTenant(snapshot, { platforms: args.platforms, at: args.at, signInDays: args.signInDays });
     const text = render(report, args.format);
     if (args.out) {
       try {

@@ -20,6 +20,7 @@ export {
   agreementOf,
   relevantSignIns,
   signInRelook,
+  targetsRegisterSecurityInfo,
   type Agreement,
   type Observed,
   type ObservedSignIn,

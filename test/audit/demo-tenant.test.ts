@@ -240,7 +240,8 @@ describe('the JSON shape', () => {
   const report = JSON.parse(JSON.stringify(auditTenant(snapshot, { at: AT })));
 
   it('has the documented top-level fields', () => {
-    expect(Object.keys(report)).toEqual(['schema', 'tenant', 'at', 'platforms', 'totals', 'findings', 'designs', 'noImpact']);
+    expect(Object.keys(report)).toEqual(['schema', 'tenant', 'at', 'platforms', 'totals', 'findings', 'designs', 'noImpact', 'signIns']);
+    expect(Object.keys(report.signIns)).toEqual(['readable', 'days', 'from', 'to', 'registrationAttempts', 'failedAttempts', 'usersWithFailures', 'policies']);
     expect(report.schema).toBe(AUDIT_SCHEMA);
     expect(report.tenant).toEqual({ id: '7d1c3c1e-5b1a-4c43-9a55-0f1d2e3c4b5a', displayName: 'Contoso (demo)' });
     expect(report.at).toBe('2026-10-05T14:00:00.000Z');
@@ -252,7 +253,9 @@ describe('the JSON shape', () => {
     const keys = ['id', 'category', 'code', 'severity', 'title', 'policy', 'requirement', 'scope', 'reach', 'outcome', 'byPlatform', 'usersBlocked', 'usersAtRisk', 'evidence', 'fixes', 'sampleUsers'];
     const ids = new Set<string>();
     for (const f of report.findings) {
-      expect(Object.keys(f).filter((k) => k !== 'proposal').sort()).toEqual([...keys].sort());
+      expect(Object.keys(f).filter((k) => k !== 'proposal' && k !== 'signIns').sort()).toEqual([...keys].sort());
+      // The demo tenant has sign-ins: every Conditional Access finding carries its policy's numbers.
+      expect('signIns' in f).toBe(f.policy.kind === 'conditionalAccess');
       expect(ids.has(f.id)).toBe(false);
       ids.add(f.id);
       expect(f.policy).toEqual({ kind: expect.any(String), id: expect.any(String), name: expect.any(String), state: expect.any(String) });
