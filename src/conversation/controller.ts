@@ -38,6 +38,16 @@ export interface ConversationDeps {
   /** Forget what was read about this user, so the next diagnosis reads Graph afresh. */
   forgetUser?(userId: string): void;
   /**
+   * Start reading what this user's diagnosis will need while they answer the questions (their
+   * facts, sign-ins, What If once the platform is known). Never throws; failures surface, as
+   * before, when the diagnosis reads again.
+   */
+  prefetch?(userId: string, hint: { platform?: RegistrationContext['platform']; correlationId?: string; at: Date }): void;
+  /** Whether diagnosing now needs no Graph round trip (everything prefetched and fresh). */
+  diagnosisReady?(userId: string, context: RegistrationContext, call?: { correlationId?: string }): boolean;
+  /** The reply will take more than a moment: show that the bot is working on it (Teams' typing indicator). */
+  working?(): Promise<void>;
+  /**
    * Reads Graph afresh: does the user have a passkey in Microsoft Authenticator (one of its
    * AAGUIDs among /users/{id}/authentication/fido2Methods), created at or after `since` when given?
    * (notices/window-notices.ts hasAuthenticatorPasskey.) Without it, "That fixed it" says it cannot check.
@@ -109,7 +119,10 @@ export async function handleTurn(
     const input = userText(turn.text);
     const text = input.text;
     if (/^(start over|restart|reset)$/i.test(text)) return startOver();
-    if (text === '' || (!input.trimmed && isGreeting(text))) return { state: s, cards: [welcome()] };
+    if (text === '' || (!input.trimmed && isGreeting(text))) {
+      prefetch(deps, s, userId);
+      return { state: s, cards: [welcome()] };
+    }
     if (/^my ticket\b/i.test(text)) {
       const ticket = deps.helpDesk ? await deps.helpDesk.openTicketOf(userId) : undefined;
       return {
@@ -216,18 +229,38 @@ export async function handleTurn(
   }
 }
 
+/**
+ * How long a diagnosis that was not read ahead may take before Teams shows the bot typing: a
+ * reply within a second needs no indicator (a cold diagnosis on Graph is two round trips).
+ */
+export const WORKING_AFTER_MS = 1000;
+
 /** Ask the next question, or diagnose when we know enough. */
 async function proceed(deps: ConversationDeps, s: ConversationState, userId: string, repeat = false): Promise<TurnResult> {
   const q = nextQuestion(s.intake);
+  if (q) prefetch(deps, s, userId);
   if (q) return { state: s, cards: [questionCard({ session: s.intake.session, questionId: q.id, title: q.title, text: q.text, choices: q.choices })] };
   if (repeat && s.lastDiagnosis) return { state: s, cards: [await cardFor(deps, s, s.lastDiagnosis)] };
 
   let diagnosis: Diagnosis;
+  // The Correlation ID (or Request ID) the user pasted from the error page: that sign-in is read too.
+  const correlationId = s.intake.report.correlationId ?? s.intake.report.requestId;
+  const context = registrationContext(s.intake, deps.now());
+  const call = correlationId ? { correlationId } : undefined;
+  // Not everything was read ahead and Graph takes more than a moment: Teams shows the bot typing.
+  let typing: Promise<void> | undefined;
+  const working = deps.working;
+  const timer =
+    working && !deps.diagnosisReady?.(userId, context, call)
+      ? setTimeout(() => {
+          typing = working().catch((e: unknown) => deps.log?.({ event: 'typing.failed', error: (e as Error).message }));
+        }, WORKING_AFTER_MS)
+      : undefined;
   try {
-    // The Correlation ID (or Request ID) the user pasted from the error page: that sign-in is read too.
-    const correlationId = s.intake.report.correlationId ?? s.intake.report.requestId;
-    diagnosis = await deps.diagnose(userId, registrationContext(s.intake, deps.now()), correlationId ? { correlationId } : undefined);
+    diagnosis = await deps.diagnose(userId, context, call);
   } catch (e) {
+    clearTimeout(timer);
+    await typing;
     deps.log?.({
       event: 'diagnose.failed',
       user: userId,
@@ -237,6 +270,8 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
     });
     return { state: s, cards: [errorCard({ title: 'I could not check your settings', message: explainGraphError(e), session: s.intake.session })] };
   }
+  clearTimeout(timer);
+  await typing; // sent before the card
   metrics.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => findingCopy(f.code).title).join('; ')}`].slice(-30) } };
   const cards: Card[] = [await cardFor(deps, s, diagnosis)];
@@ -250,6 +285,19 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
     cards.push(noticeCard({ title: 'Turn on Authenticator as your passkey provider', text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
   }
   return { state: s, cards };
+}
+
+/** Starts the reads the diagnosis will need, with what the user has told us so far. */
+function prefetch(deps: ConversationDeps, s: ConversationState, userId: string): void {
+  if (!deps.prefetch) return;
+  const r = s.intake.report;
+  const platform = (s.intake.answers.platform as RegistrationContext['platform'] | undefined) ?? r.platform;
+  const correlationId = r.correlationId ?? r.requestId;
+  try {
+    deps.prefetch(userId, { at: deps.now(), ...(platform ? { platform } : {}), ...(correlationId ? { correlationId } : {}) });
+  } catch (e) {
+    deps.log?.({ event: 'prefetch.failed', error: (e as Error).name });
+  }
 }
 
 /** Adds `text` to the requester's open ticket; the card saying so, or undefined (no open ticket, or it failed). */

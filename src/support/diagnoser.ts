@@ -10,6 +10,14 @@
 // failed in one of them blocks, whatever the prediction said (the diagnosis's `observed`). Reading
 // them never fails a diagnosis: refused (no permission or licence), failed or timed out, the
 // diagnosis has no `observed` and is otherwise the same.
+//
+// Prefetch: the conversation calls prefetch() from the user's first message on, while they answer
+// the questions, so the diagnosis after their last answer finds everything read: their facts and
+// the tenant's (the caches), What If for the platform once they named it (its cache), and their
+// sign-ins (held here, taken by the next diagnosis). Only the platform changes what is read; a
+// Correlation ID pasted later is read then. A prefetch is bounded like the user cache: it expires
+// after the user-facts TTL (off when that is 0) and at most MAX_PREFETCHES are kept. Its failures
+// are dropped silently: the diagnosis reads again and handles them as it always did.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import {
   diagnose,
@@ -27,7 +35,7 @@ import { readSignIns } from '../graph/sign-ins';
 import { evaluateWhatIf } from '../graph/what-if';
 import { UserCache } from '../graph/user-cache';
 import type { UserChanges } from './user-changes';
-import type { TenantFacts, UserFacts } from '../diagnosis/facts';
+import type { Platform, SignInFact, TenantFacts, UserFacts } from '../diagnosis/facts';
 
 export interface DiagnoserOptions {
   /** Ask What If (default true). */
@@ -62,6 +70,36 @@ export interface DiagnoseCallOptions {
   customSecurityAttributesUnreadable?: boolean;
 }
 
+/** What the conversation knows so far, for prefetch(). */
+export interface PrefetchHint {
+  /** The phone's platform, once the user named it: What If is asked for it. */
+  platform?: Platform;
+  /** A Correlation ID (or Request ID) the user pasted: that sign-in is read too. */
+  correlationId?: string;
+  /** Now: the end of the sign-in window. */
+  at: Date;
+}
+
+/** One user's reads started ahead of their diagnosis. */
+interface Prefetch {
+  startedAt: number;
+  /** The user's object id, once their facts are read. */
+  userId?: string;
+  /** Their facts could not be read: the diagnosis reads again (and explains the error). */
+  failed: boolean;
+  /** Started reads (`whatIf|<platform>`, `signIns|<correlation id>`), so none is started twice. */
+  started: Set<string>;
+  /** Settled reads: `user`, `tenant`, `whatIf|<platform>`, `signIns|<correlation id>`. */
+  done: Set<string>;
+  /** The user's facts: their object id, undefined when the read failed. */
+  user: Promise<string | undefined>;
+  /** Sign-ins by correlation id ('' for none); undefined when the read failed. */
+  signIns: Map<string, Promise<SignInFact[] | undefined>>;
+}
+
+/** Prefetches kept at most (the oldest go first); each also expires after the user-facts TTL. */
+export const MAX_PREFETCHES = 5_000;
+
 export class Diagnoser {
   private whatIfRefusedUntil = 0;
   /** The help desk's exemption group, for every diagnosis that names none (see useExemptionGroup). */
@@ -74,6 +112,8 @@ export class Diagnoser {
   private readonly userFacts: UserCache<UserFacts>;
   /** What If's answers, by "<user id>|<platform>". */
   private readonly whatIfAnswers: UserCache<Partial<Record<SignInEvent, WhatIfVerdicts>>>;
+  /** Reads started ahead of a diagnosis, by the lower-cased id (or UPN) the conversation uses. */
+  private readonly prefetches = new Map<string, Prefetch>();
 
   constructor(
     private readonly client: Client,
@@ -113,6 +153,108 @@ export class Diagnoser {
   forgetUser(aadObjectId: string): void {
     this.userFacts.forget(aadObjectId);
     this.whatIfAnswers.forget(aadObjectId);
+    const id = aadObjectId.toLowerCase();
+    for (const [key, p] of this.prefetches) if (key === id || p.userId?.toLowerCase() === id) this.prefetches.delete(key);
+  }
+
+  /**
+   * Starts reading what the diagnosis of this user will need, while they answer the questions:
+   * their facts, the tenant's, their sign-ins, and What If once the platform is known. Called on
+   * every turn that asks a question; reads already made or under way are not repeated. Never
+   * throws and never reports: a failed read is read again by the diagnosis. Off when the user
+   * cache is (userFactsTtlMs 0).
+   */
+  prefetch(userIdOrUpn: string, hint: PrefetchHint): void {
+    const ttlMs = this.options.userFactsTtlMs ?? 0;
+    if (ttlMs <= 0) return;
+    const now = this.now();
+    for (const [key, p] of this.prefetches) {
+      if (now - p.startedAt < ttlMs) break; // oldest first
+      this.prefetches.delete(key);
+    }
+    const key = userIdOrUpn.toLowerCase();
+    let entry = this.prefetches.get(key);
+    if (entry?.failed) {
+      this.prefetches.delete(key);
+      entry = undefined;
+    }
+    if (!entry) {
+      const p: Prefetch = { startedAt: now, failed: false, started: new Set(), done: new Set(), signIns: new Map(), user: Promise.resolve(undefined) };
+      this.prefetches.set(key, p);
+      if (this.prefetches.size > MAX_PREFETCHES) this.prefetches.delete(this.prefetches.keys().next().value as string);
+      void this.exemptionGroupOf?.().catch(() => undefined);
+      entry = p;
+    }
+    const p = entry;
+    // Through the caches on every call: a hit costs nothing, an expired entry is read again.
+    void this.tenantFacts.get().then(
+      () => p.done.add('tenant'),
+      () => p.done.delete('tenant'),
+    );
+    p.user = this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn)).then(
+      (facts) => {
+        p.userId = facts.user.id ?? userIdOrUpn;
+        p.done.add('user');
+        return p.userId;
+      },
+      () => {
+        p.failed = true;
+        p.done.delete('user');
+        return undefined;
+      },
+    );
+    void p.user.then((userId) => {
+      if (!userId || this.prefetches.get(key) !== p) return;
+      const platform = hint.platform;
+      if (platform && this.options.whatIf !== false && Date.now() >= this.whatIfRefusedUntil) {
+        void this.whatIfAnswers.get(`${userId}|${platform}`, () => this.readWhatIf(userId, platform)).then(
+          () => p.done.add(`whatIf|${platform}`),
+          () => undefined,
+        );
+      }
+      const correlationId = hint.correlationId?.trim() ?? '';
+      const signInsKey = `signIns|${correlationId}`;
+      if (this.options.signIns !== false && this.now() >= this.signInsRefusedUntil && !p.started.has(signInsKey)) {
+        p.started.add(signInsKey);
+        const read = readSignIns(this.client, { userId, at: hint.at, ...(correlationId ? { correlationId } : {}), timeoutMs: this.options.signInsTimeoutMs }).then(
+          (signIns) => {
+            p.done.add(signInsKey);
+            return signIns;
+          },
+          () => undefined,
+        );
+        p.signIns.set(correlationId, read);
+      }
+    });
+  }
+
+  /**
+   * Whether diagnosing this user now needs no Graph round trip: everything the diagnosis reads
+   * was prefetched and is still fresh. False means the reply will take a moment (Teams' typing
+   * indicator is due).
+   */
+  diagnosisReady(userIdOrUpn: string, context: RegistrationContext, call: DiagnoseCallOptions = {}): boolean {
+    const ttlMs = this.options.userFactsTtlMs ?? 0;
+    const p = this.prefetches.get(userIdOrUpn.toLowerCase());
+    if (ttlMs <= 0 || !p || p.failed || this.now() - p.startedAt >= ttlMs) return false;
+    if (!p.done.has('user') || !p.done.has('tenant')) return false;
+    if (this.options.whatIf !== false && Date.now() >= this.whatIfRefusedUntil && !p.done.has(`whatIf|${context.platform}`)) return false;
+    if (this.options.signIns !== false && this.now() >= this.signInsRefusedUntil && !p.done.has(`signIns|${call.correlationId?.trim() ?? ''}`)) return false;
+    return true;
+  }
+
+  /** The sign-ins prefetched for this user and correlation id, taken (a later diagnosis reads afresh); undefined if none. */
+  private takePrefetchedSignIns(userIdOrUpn: string, userId: string, correlationId: string | undefined): Promise<SignInFact[] | undefined> | undefined {
+    const ttlMs = this.options.userFactsTtlMs ?? 0;
+    const p = this.prefetches.get(userIdOrUpn.toLowerCase()) ?? this.prefetches.get(userId.toLowerCase());
+    if (!p || this.now() - p.startedAt >= ttlMs || p.userId?.toLowerCase() !== userId.toLowerCase()) return undefined;
+    const key = correlationId?.trim() ?? '';
+    const read = p.signIns.get(key);
+    if (!read) return undefined;
+    p.signIns.delete(key);
+    p.started.delete(`signIns|${key}`);
+    p.done.delete(`signIns|${key}`);
+    return read;
   }
 
   /**
@@ -140,7 +282,13 @@ export class Diagnoser {
     const [tenantFacts, user] = await Promise.all([this.tenantFacts.get(), this.userFacts.get(userIdOrUpn, () => readUserFacts(this.client, userIdOrUpn))]);
     const tenant = call.customSecurityAttributesUnreadable ? this.withUnreadableAttributes(tenantFacts) : tenantFacts;
     const userId = user.user.id ?? userIdOrUpn;
-    const [{ whatIf, unavailable }, signIns] = await Promise.all([this.askWhatIf(userId, context), this.readSignIns(userId, context, call.correlationId)]);
+    // Sign-ins read while the user answered the questions are used once; otherwise (or if that read failed) they are read now.
+    const prefetched = this.takePrefetchedSignIns(userIdOrUpn, userId, call.correlationId);
+    const signInsNow = async () => {
+      const signIns = prefetched ? await prefetched : undefined;
+      return signIns ? this.observation(userId, signIns, call.correlationId) : this.readSignIns(userId, context, call.correlationId);
+    };
+    const [{ whatIf, unavailable }, signIns] = await Promise.all([this.askWhatIf(userId, context), signInsNow()]);
     if (whatIf) {
       for (const d of whatIfDisagreements(tenant, user, context, whatIf)) this.options.log?.({ ...d, signIn: d.event, event: 'whatif.disagreement', user: user.user.id });
     }
@@ -161,8 +309,7 @@ export class Diagnoser {
     if (this.now() < this.signInsRefusedUntil) return undefined;
     try {
       const signIns = await readSignIns(this.client, { userId, at: context.at, ...(correlationId ? { correlationId } : {}), timeoutMs: this.options.signInsTimeoutMs });
-      const changed = this.changedAt.get(userId.toLowerCase());
-      return { signIns, ...(correlationId ? { correlationId } : {}), ...(changed !== undefined ? { since: new Date(changed).toISOString() } : {}) };
+      return this.observation(userId, signIns, correlationId);
     } catch (e) {
       const error = e instanceof GraphReadError ? e : undefined;
       if (error?.kind === 'forbidden') this.signInsRefusedUntil = this.now() + (this.options.signInsRetryAfterMs ?? 600_000);
@@ -175,6 +322,11 @@ export class Diagnoser {
       this.options.log?.({ event: 'signins.unavailable', reason });
       return undefined;
     }
+  }
+
+  private observation(userId: string, signIns: SignInFact[], correlationId?: string): SignInObservation {
+    const changed = this.changedAt.get(userId.toLowerCase());
+    return { signIns, ...(correlationId ? { correlationId } : {}), ...(changed !== undefined ? { since: new Date(changed).toISOString() } : {}) };
   }
 
   private withUnreadableAttributes(facts: TenantFacts): TenantFacts {
@@ -213,11 +365,7 @@ export class Diagnoser {
     if (this.options.whatIf === false) return {};
     if (Date.now() < this.whatIfRefusedUntil) return { unavailable: 'What If is not permitted for this app (Policy.Read.ConditionalAccess)' };
     try {
-      const whatIf = await this.whatIfAnswers.get(`${userId}|${context.platform}`, async () => {
-        const events: SignInEvent[] = ['authenticator-sign-in', 'register-security-info'];
-        const answers = await Promise.all(events.map((e) => evaluateWhatIf(this.client, userId, e, context.platform, this.options.whatIfTimeoutMs)));
-        return { 'authenticator-sign-in': answers[0], 'register-security-info': answers[1] };
-      });
+      const whatIf = await this.whatIfAnswers.get(`${userId}|${context.platform}`, () => this.readWhatIf(userId, context.platform));
       return { whatIf };
     } catch (e) {
       const error = e instanceof GraphReadError ? e : undefined;
@@ -227,5 +375,11 @@ export class Diagnoser {
       this.options.log?.({ event: 'whatif.unavailable', reason: unavailable });
       return { unavailable };
     }
+  }
+
+  private async readWhatIf(userId: string, platform: Platform): Promise<Partial<Record<SignInEvent, WhatIfVerdicts>>> {
+    const events: SignInEvent[] = ['authenticator-sign-in', 'register-security-info'];
+    const answers = await Promise.all(events.map((e) => evaluateWhatIf(this.client, userId, e, platform, this.options.whatIfTimeoutMs)));
+    return { 'authenticator-sign-in': answers[0], 'register-security-info': answers[1] };
   }
 }

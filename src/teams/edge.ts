@@ -46,6 +46,9 @@ export interface OutgoingActivity {
 /** A text message, as botbuilder's MessageFactory.text makes it. */
 export const textActivity = (text: string): OutgoingActivity => ({ type: 'message', text, inputHint: 'acceptingInput' });
 
+/** Teams' typing indicator ("the bot is working on it"), as both SDKs send it. */
+export const typingActivity = (): OutgoingActivity => ({ type: 'typing' });
+
 /** An Adaptive Card message, as MessageFactory.attachment(CardFactory.adaptiveCard(card)) makes it. */
 export const cardActivity = (card: AdaptiveCard | Record<string, unknown>): OutgoingActivity => ({
   type: 'message',
@@ -119,7 +122,7 @@ export interface SupportBotOptions {
    */
   playground?: boolean;
   conversation: Omit<ConversationDeps, 'diagnose'>;
-  diagnoser: Pick<Diagnoser, 'diagnoseTeamsUser'> & Partial<Pick<Diagnoser, 'forgetUser'>>;
+  diagnoser: Pick<Diagnoser, 'diagnoseTeamsUser'> & Partial<Pick<Diagnoser, 'forgetUser' | 'prefetch' | 'diagnosisReady'>>;
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -345,6 +348,10 @@ export class SupportCore {
         // The roster's UPN is fetched only if Graph does not know the user's object id.
         diagnose: (userId, ctx, call) => this.options.diagnoser.diagnoseTeamsUser(userId, () => turn.rosterUpn(), ctx, call),
         forgetUser: (userId) => this.options.diagnoser.forgetUser?.(userId),
+        prefetch: (userId, hint) => this.options.diagnoser.prefetch?.(userId, hint),
+        diagnosisReady: (userId, ctx, call) => this.options.diagnoser.diagnosisReady?.(userId, ctx, call) ?? false,
+        // The diagnosis will take a moment: Teams shows the bot typing (the activity goes out as it is, on either SDK).
+        working: () => turn.send(typingActivity()),
       };
       result = await handleTurn(deps, conversation ? { ...conversation, persona: persona ?? conversation.persona } : undefined, input, from);
     } catch (e) {
