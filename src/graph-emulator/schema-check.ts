@@ -639,6 +639,15 @@ export const SCHEMA_ENV = 'GRAPH_EMULATOR_SCHEMA';
 /** Where a test process collects violations (test/helpers/graph-schema-setup.ts creates it and fails the test). */
 export const VIOLATIONS_KEY = Symbol.for('passkey-support-bot.graph-emulator.schema-violations');
 
+/** Where a test process may add up what the check costs: responses checked, ms spent (compiling included). */
+export const STATS_KEY = Symbol.for('passkey-support-bot.graph-emulator.schema-stats');
+
+export interface CheckStats {
+  responses: number;
+  ms: number;
+  compileMs: number;
+}
+
 export interface RecordedViolation {
   method: string;
   target: string;
@@ -670,11 +679,20 @@ export function responseSchemaCheck(env: NodeJS.ProcessEnv = process.env): ((exc
   const file = env[SCHEMA_ENV];
   if (!file) return undefined;
   return ({ method, target, rawBody, response, ids }) => {
+    const stats = (globalThis as Record<symbol, unknown>)[STATS_KEY] as CheckStats | undefined;
+    const started = performance.now();
     let violations: SchemaViolation[];
     try {
-      violations = checkResponse(loadGraphSchema(file), { method, target, requestBody: rawBody, status: response.status, body: response.body });
+      const compiling = !compiled.has(file);
+      const schema = loadGraphSchema(file);
+      if (stats && compiling) stats.compileMs += performance.now() - started;
+      violations = checkResponse(schema, { method, target, requestBody: rawBody, status: response.status, body: response.body });
     } catch (err) {
       violations = [{ path: '(check)', message: `the schema check itself failed: ${err instanceof Error ? err.message : String(err)}` }];
+    }
+    if (stats) {
+      stats.responses++;
+      stats.ms += performance.now() - started;
     }
     if (violations.length === 0) return response;
     const record: RecordedViolation = { method, target, status: response.status, violations };
