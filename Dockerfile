@@ -9,8 +9,8 @@
 # (mounted secrets). The image has no .env. Without MicrosoftAppId it would start the offline
 # demo, which binds to 127.0.0.1 only: the image is meant for the online bot.
 
-# Node 22 LTS (maintenance, supported to 30 April 2027; App Service runs the same major,
-# NODE|22-lts). Not 24 yet: restify 11's HTTP/2 shim (spdy → http-deceiver) calls
+# Node 22 LTS (maintenance, supported to 30 April 2027; infra/main.bicep runs this image on
+# Azure Container Apps). Not 24 yet: restify 11's HTTP/2 shim (spdy → http-deceiver) calls
 # process.binding('http_parser'), which Node 24 removed, so the server cannot load there.
 # Debian 12 slim, pinned by digest: the multi-arch index of node:22.23.3-bookworm-slim as Docker's
 # official images record it (docker-library/repo-info; build of 23 Sep 2026). .ci/run reads the
