@@ -9,6 +9,10 @@ export interface TenantSize {
   /** Depth of the group nesting chains. */
   nestingDepth?: number;
   seed?: number;
+  /** Share of users (0..1) given an Intune-managed phone (Android or iOS, mostly compliant); default none. Drawn from a separate random stream, so the rest of the tenant is the same with or without. */
+  phones?: number;
+  /** Users who hold the policies' directory role themselves (not through a group); default none. */
+  directRoleHolders?: number;
 }
 
 function rng(seed: number) {
@@ -89,6 +93,28 @@ export function generateTenant(size: TenantSize): any {
     };
   });
 
+  if (size.phones) {
+    const phoneRandom = rng((size.seed ?? 42) + 7);
+    users.forEach((user, i) => {
+      if (phoneRandom() >= size.phones!) return;
+      const ios = phoneRandom() < 0.5;
+      const c = phoneRandom();
+      user.managedDevices.push({
+        id: id('b0000004', i),
+        deviceName: ios ? `iPhone ${i}` : `Android ${i}`,
+        operatingSystem: ios ? 'iOS' : 'Android',
+        osVersion: ios ? '18.1' : '15',
+        complianceState: c < 0.8 ? 'compliant' : c < 0.9 ? 'inGracePeriod' : 'noncompliant',
+        managedDeviceOwnerType: c < 0.7 ? 'company' : 'personal',
+        isEncrypted: true,
+      } as never);
+    });
+  }
+  const roleAssignments = [{ roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', principalId: groups[0].id }];
+  for (let k = 0; k < (size.directRoleHolders ?? 0) && k < users.length; k++) {
+    roleAssignments.push({ roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', principalId: users[(k * 7919) % users.length].id });
+  }
+
   return {
     tenant: { id: '00000000-0000-4000-8000-00000000be0c', displayName: 'Bench tenant' },
     conditionalAccessPolicies: policies,
@@ -114,7 +140,7 @@ export function generateTenant(size: TenantSize): any {
     },
     users,
     groups,
-    roleAssignments: [{ roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', principalId: groups[0].id }],
+    roleAssignments,
     servicePrincipals: [{ id: id('f0000001', 1), appId: AUTHENTICATOR_APP_ID, displayName: 'Microsoft Authenticator App', customSecurityAttributes: { Apps: { '@odata.type': '#Microsoft.DirectoryServices.CustomSecurityAttributeValue', Tier: 'passkey-setup' } } }],
   };
 }

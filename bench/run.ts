@@ -7,6 +7,7 @@ import { generateTenant } from './generate-tenant';
 import { auditBench } from './audit';
 import { campaignBench } from './campaign';
 import { emulatorBench } from './graph-emulator';
+import { exportBench } from './export';
 import { httpBench } from './http/http-bench';
 import { latencyBench } from './latency';
 
@@ -105,6 +106,10 @@ async function main() {
 
   if (want('audit')) {
     await section('Tenant audit: npm run audit on 300 policies, 2,000 groups, 50,000 users (target < 10 s)', () => auditBench());
+  }
+
+  if (want('export')) {
+    await section('Tenant export: npm run export-tenant on 300 policies, 2,000 groups, 50,000 users, 100 ms Graph latency (target ≤ 2,000 requests, the same audit as the per-user export)', () => exportBench());
   }
 
   if (want('campaign')) {

@@ -52,8 +52,12 @@ export async function batchGet(client: Client, requests: readonly BatchGet[], ta
   for (let attempt = 0; pending.length > 0; attempt++) {
     tally.http++;
     tally.graph += pending.length;
-    const body = await graphCall(client, 'POST', '/$batch', (request) =>
-      request.post({ requests: pending.map((r) => ({ id: r.id, method: 'GET', url: r.url })) }) as Promise<{ responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] }>,
+    const body = await resendOnDrop(
+      () =>
+        graphCall(client, 'POST', '/$batch', (request) =>
+          request.post({ requests: pending.map((r) => ({ id: r.id, method: 'GET', url: r.url })) }) as Promise<{ responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] }>,
+        ),
+      sleep,
     );
     const again: { request: BatchGet; waitMs: number }[] = [];
     for (const response of body.responses ?? []) {
@@ -74,6 +78,23 @@ export async function batchGet(client: Client, requests: readonly BatchGet[], ta
     pending = again.map((a) => a.request);
   }
   return answers;
+}
+
+/**
+ * Sends a read again when the connection dropped under it (a keep-alive connection the server
+ * closed as we reused it: "other side closed", a reset) — up to 3 times, a second apart. A refused
+ * connection or a timeout is not a drop: it fails at once. Only for reads ($batch of GETs included).
+ */
+export async function resendOnDrop<T>(send: () => Promise<T>, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const dropped = error instanceof GraphReadError && error.kind === 'unavailable' && error.status === null && !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(error.message);
+      if (!dropped || attempt >= 3) throw error;
+      await sleep(1000);
+    }
+  }
 }
 
 /** Milliseconds to wait before sending again; undefined when Graph asks for longer than we wait. */

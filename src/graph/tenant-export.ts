@@ -34,7 +34,7 @@ import type {
 import { GraphReadError } from './errors';
 import { graphCall, type GraphPage } from './read';
 import { PREFER_UNKNOWN_ENUM_MEMBERS, REGISTRATION_APP_IDS, SIGN_INS_PATH } from './sign-ins';
-import { batchGet, innerError, MAX_BATCH, type BatchRetry, type RequestTally } from './tenant-export-batch';
+import { batchGet, innerError, MAX_BATCH, resendOnDrop, type BatchRetry, type RequestTally } from './tenant-export-batch';
 import {
   chunks,
   clean,
@@ -110,78 +110,87 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
   const userIds = new Set(listed.map((u) => u.id));
   options.progress(`${listed.length} users listed; ${report ? `the activity report lists ${report.size}` : 'no activity report'}`);
 
-  // Roles the policies name, and who holds them (a group holding one is read like a named group).
-  const roleIds = [...referencedRoleIds(conditionalAccessPolicies)];
-  const roleAssignments: SnapshotRoleAssignment[] = [];
-  for (const part of chunks(roleIds, MAX_BATCH)) {
-    const answers = await batch(part.map((id) => ({ id, url: `/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`roleDefinitionId eq '${id}'`)}` })));
-    await Promise.all(
-      part.map(async (roleId) => {
-        const answer = answers.get(roleId)!;
-        if (answer.status === 404 || answer.status === 400) return; // not a role of this tenant
-        if (answer.status >= 300) throw innerError(answer, '/roleManagement/directory/roleAssignments');
-        const page = answer.body as GraphPage<{ principalId?: string; roleDefinitionId?: string; directoryScopeId?: string }>;
-        const items = [...(page.value ?? []), ...(page['@odata.nextLink'] ? await all<{ principalId?: string; directoryScopeId?: string }>(page['@odata.nextLink']) : [])];
-        for (const a of items) {
-          if (!a.principalId || (a.directoryScopeId ?? '/') !== '/') continue;
-          roleAssignments.push({ roleTemplateId: roleId, principalId: a.principalId });
-        }
-      }),
-    );
-  }
-
-  // Groups: named by policies and method targets, or holding a named role (not a user: a group, or a service principal that 404s).
-  const named = referencedGroupIds(conditionalAccessPolicies, authenticationMethodsPolicy.authenticationMethodConfigurations);
-  const groupIds = new Set(named);
-  const knownUsers = new Set(listedAll.map((u) => u.id));
-  const rolePrincipals = new Set(roleAssignments.map((a) => a.principalId).filter((id) => !knownUsers.has(id)));
-  for (const id of rolePrincipals) groupIds.add(id);
+  // Groups and roles, and the methods the report cannot settle: both at once (the limit bounds them together).
   const groups = new Map<string, SnapshotGroup>();
-  const members = await readTransitiveUsers([...groupIds], batch, all, options.concurrency);
-  for (const id of groupIds) {
-    const found = members.get(id);
-    if (!found) {
-      if (!named.has(id)) continue; // a role holder that is no group (a service principal): nobody to evaluate
-      stats.missingGroups++;
-      groups.set(id, { id, members: [] });
-      continue;
-    }
-    groups.set(id, { id, ...(found.displayName ? { displayName: found.displayName } : {}), members: found.users.filter((u) => userIds.has(u)) });
-  }
-  const exportedRoles = roleAssignments.filter((a) => userIds.has(a.principalId) || groups.has(a.principalId));
-  options.progress(`${groups.size} groups and ${exportedRoles.length} role assignments read`);
-
-  // Methods: from the report where it settles them, else read one by one.
-  const smsSignInMatters = allowsSmsSignIn(authenticationStrengthPolicies);
+  const roleAssignments: SnapshotRoleAssignment[] = [];
   const methods = new Map<string, SnapshotAuthenticationMethod[]>();
-  const unsettled: string[] = [];
-  for (const user of listed) {
-    const details = report?.get(user.id);
-    if (details && settles(details, { smsSignInMatters })) methods.set(user.id, methodsFromReport(details));
-    else unsettled.push(user.id);
-  }
-  stats.methodReads = unsettled.length;
-  if (unsettled.length > 0) options.progress(`reading the methods of ${unsettled.length} users one by one (${Math.ceil(unsettled.length / MAX_BATCH)} $batch requests)`);
   const vanished = new Set<string>();
-  let done = 0;
-  await forEachConcurrently(chunks(unsettled, MAX_BATCH), options.concurrency, async (part) => {
-    const answers = await batch(part.map((id) => ({ id, url: `/users/${encodeURIComponent(id)}/authentication/methods` })));
-    await Promise.all(
-      part.map(async (id) => {
-        const answer = answers.get(id)!;
-        if (answer.status === 404) {
-          vanished.add(id);
-          return;
+  await Promise.all([
+    (async () => {
+      // Roles the policies name, and who holds them (a group holding one is read like a named group).
+      const roleIds = [...referencedRoleIds(conditionalAccessPolicies)];
+      const holders = new Map<string, string[]>(roleIds.map((id) => [id, []]));
+      for (const part of chunks(roleIds, MAX_BATCH)) {
+        const answers = await batch(part.map((id) => ({ id, url: `/roleManagement/directory/roleAssignments?$filter=${encodeURIComponent(`roleDefinitionId eq '${id}'`)}` })));
+        await Promise.all(
+          part.map(async (roleId) => {
+            const answer = answers.get(roleId)!;
+            if (answer.status === 404 || answer.status === 400) return; // not a role of this tenant
+            if (answer.status >= 300) throw innerError(answer, '/roleManagement/directory/roleAssignments');
+            const page = answer.body as GraphPage<{ principalId?: string; roleDefinitionId?: string; directoryScopeId?: string }>;
+            const items = [...(page.value ?? []), ...(page['@odata.nextLink'] ? await all<{ principalId?: string; directoryScopeId?: string }>(page['@odata.nextLink']) : [])];
+            for (const a of items) {
+              if (!a.principalId || (a.directoryScopeId ?? '/') !== '/') continue;
+              holders.get(roleId)!.push(a.principalId);
+            }
+          }),
+        );
+      }
+      // In the policies' order, whatever order the answers came in.
+      for (const [roleTemplateId, principals] of holders) for (const principalId of principals) roleAssignments.push({ roleTemplateId, principalId });
+
+      // Groups: named by policies and method targets, or holding a named role (not a user: a group, or a service principal that 404s).
+      const named = referencedGroupIds(conditionalAccessPolicies, authenticationMethodsPolicy.authenticationMethodConfigurations);
+      const groupIds = new Set(named);
+      const knownUsers = new Set(listedAll.map((u) => u.id));
+      const rolePrincipals = new Set(roleAssignments.map((a) => a.principalId).filter((id) => !knownUsers.has(id)));
+      for (const id of rolePrincipals) groupIds.add(id);
+      const members = await readTransitiveUsers([...groupIds], batch, all, options.concurrency);
+      for (const id of groupIds) {
+        const found = members.get(id);
+        if (!found) {
+          if (!named.has(id)) continue; // a role holder that is no group (a service principal): nobody to evaluate
+          stats.missingGroups++;
+          groups.set(id, { id, members: [] });
+          continue;
         }
-        if (answer.status >= 300) throw innerError(answer, `/users/${id}/authentication/methods`);
-        const page = answer.body as GraphPage<SnapshotAuthenticationMethod>;
-        const rest = page['@odata.nextLink'] ? await all<SnapshotAuthenticationMethod>(page['@odata.nextLink']) : [];
-        methods.set(id, [...(page.value ?? []), ...rest]);
-      }),
-    );
-    done += part.length;
-    if (done % 5000 < part.length) options.progress(`${done} of ${unsettled.length} users' methods read`);
-  });
+        groups.set(id, { id, ...(found.displayName ? { displayName: found.displayName } : {}), members: found.users.filter((u) => userIds.has(u)) });
+      }
+      options.progress(`${groups.size} groups and ${roleAssignments.length} role assignments read`);
+    })(),
+    (async () => {
+      // Methods: from the report where it settles them, else read one by one.
+      const smsSignInMatters = allowsSmsSignIn(authenticationStrengthPolicies);
+      const unsettled: string[] = [];
+      for (const user of listed) {
+        const details = report?.get(user.id);
+        if (details && settles(details, { smsSignInMatters })) methods.set(user.id, methodsFromReport(details));
+        else unsettled.push(user.id);
+      }
+      stats.methodReads = unsettled.length;
+      if (unsettled.length > 0) options.progress(`reading the methods of ${unsettled.length} users one by one (${Math.ceil(unsettled.length / MAX_BATCH)} $batch requests)`);
+      let done = 0;
+      await forEachConcurrently(chunks(unsettled, MAX_BATCH), options.concurrency, async (part) => {
+        const answers = await batch(part.map((id) => ({ id, url: `/users/${encodeURIComponent(id)}/authentication/methods` })));
+        await Promise.all(
+          part.map(async (id) => {
+            const answer = answers.get(id)!;
+            if (answer.status === 404) {
+              vanished.add(id);
+              return;
+            }
+            if (answer.status >= 300) throw innerError(answer, `/users/${id}/authentication/methods`);
+            const page = answer.body as GraphPage<SnapshotAuthenticationMethod>;
+            const rest = page['@odata.nextLink'] ? await all<SnapshotAuthenticationMethod>(page['@odata.nextLink']) : [];
+            methods.set(id, [...(page.value ?? []), ...rest]);
+          }),
+        );
+        done += part.length;
+        if (done % 5000 < part.length) options.progress(`${done} of ${unsettled.length} users' methods read`);
+      });
+    })(),
+  ]);
+  const exportedRoles = roleAssignments.filter((a) => userIds.has(a.principalId) || groups.has(a.principalId));
   stats.vanishedUsers = vanished.size;
 
   // Sign-ins (optional).
@@ -240,7 +249,7 @@ export function pagedReader(client: Client, tally: RequestTally, limit: <T>(work
     limit(() => {
       tally.http++;
       tally.graph++;
-      return graphCall(client, 'GET', path, (request) => (prefer ? request.header('Prefer', prefer) : request).get() as Promise<T>);
+      return resendOnDrop(() => graphCall(client, 'GET', path, (request) => (prefer ? request.header('Prefer', prefer) : request).get() as Promise<T>));
     });
   return async <T>(path: string, prefer?: string, max = Infinity): Promise<T[]> => {
     const items: T[] = [];

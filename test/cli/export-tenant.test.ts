@@ -10,6 +10,9 @@ import { auditTenant, type AuditReport } from '../../src/audit';
 import { runExportTenant, type ExportTenantOptions } from '../../src/cli/export-tenant';
 import { diagnose, type Platform } from '../../src/diagnosis';
 import { createGraphClient, StaticTokenCredential } from '../../src/graph';
+import { batchGet, type RequestTally } from '../../src/graph/tenant-export-batch';
+import { methodsFromReport, settles } from '../../src/graph/tenant-export-methods';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { loadSnapshotFile, validateSnapshot, type GraphEmulator, type GraphEmulatorOptions, type TenantSnapshot } from '../../src/graph-emulator';
 import { tenantFactsOfSnapshot } from '../../src/graph-emulator/snapshot-facts';
 import { clientFor, emulators, TOKEN } from '../graph/helpers';
@@ -253,6 +256,66 @@ describe('npm run export-tenant', () => {
     const r = await run(argv, { client: createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: 'http://127.0.0.1:9' }) });
     expect(r.code).toBe(2);
     expect(r.err).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('retries only the throttled requests inside a $batch, after the longest Retry-After they name (fake clock)', async () => {
+    const sent: string[][] = [];
+    const waits: number[] = [];
+    let round = 0;
+    // A stand-in for Graph's $batch endpoint: first u2 and u3 are throttled (Retry-After 2 and 5), then u3 once more (no header).
+    const client = {
+      api: () => ({
+        post: async (body: { requests: { id: string }[] }) => {
+          sent.push(body.requests.map((r) => r.id));
+          round++;
+          return {
+            responses: body.requests.map(({ id }) => {
+              if (round === 1 && id === 'u2') return { id, status: 429, headers: { 'Retry-After': '2' }, body: { error: { code: 'TooManyRequests' } } };
+              if (round === 1 && id === 'u3') return { id, status: 429, headers: { 'retry-after': '5' }, body: {} };
+              if (round === 2 && id === 'u3') return { id, status: 503, headers: {}, body: {} };
+              return { id, status: 200, headers: {}, body: { value: [id] } };
+            }),
+          };
+        },
+      }),
+    } as unknown as Client;
+    const tally: RequestTally = { http: 0, graph: 0, innerRetries: 0 };
+    const answers = await batchGet(client, ['u1', 'u2', 'u3'].map((id) => ({ id, url: `/users/${id}/authentication/methods` })), tally, {
+      maxRetries: 3,
+      defaultDelayMs: 1000,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(sent).toEqual([['u1', 'u2', 'u3'], ['u2', 'u3'], ['u3']]);
+    expect(waits).toEqual([5000, 1000]);
+    expect([...answers.values()].map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(tally).toEqual({ http: 3, graph: 6, innerRetries: 3 });
+  });
+
+  it('a $batch answer asking to wait longer than allowed is not waited for: it comes back as the 429', async () => {
+    const client = { api: () => ({ post: async () => ({ responses: [{ id: 'a', status: 429, headers: { 'Retry-After': '600' }, body: {} }] }) }) } as unknown as Client;
+    const sleep = jest.fn(async () => {});
+    const answers = await batchGet(client, [{ id: 'a', url: '/users/a/authentication/methods' }], { http: 0, graph: 0, innerRetries: 0 }, { maxRetryAfterSeconds: 120, sleep });
+    expect(answers.get('a')!.status).toBe(429);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('the activity report settles phones, email and Authenticator; passkeys, TAPs and unknown values are read one by one', () => {
+    const base = { smsSignInMatters: false };
+    expect(settles({ id: 'u', methodsRegistered: ['mobilePhone', 'email', 'microsoftAuthenticatorPush'] }, base)).toBe(true);
+    expect(settles({ id: 'u', methodsRegistered: [] }, base)).toBe(true);
+    for (const value of ['passKeyDeviceBoundAuthenticator', 'passKeyDeviceBound', 'fido2SecurityKey', 'passKeySynced', 'temporaryAccessPass', 'hardwareOneTimePasscode', 'somethingNew']) {
+      expect([value, settles({ id: 'u', methodsRegistered: ['mobilePhone', value] }, base)]).toEqual([value, false]);
+    }
+    expect(settles(undefined, base)).toBe(false); // not in the report
+    expect(settles({ id: 'u', methodsRegistered: ['mobilePhone'] }, { smsSignInMatters: true })).toBe(false);
+    expect(settles({ id: 'u', methodsRegistered: ['microsoftAuthenticatorPush', 'softwareOneTimePasscode'] }, base)).toBe(false);
+    expect(methodsFromReport({ id: 'u', methodsRegistered: ['microsoftAuthenticatorPush', 'mobilePhone'] }).map((m) => [m['@odata.type'], (m as { phoneType?: string }).phoneType])).toEqual([
+      ['#microsoft.graph.passwordAuthenticationMethod', undefined],
+      ['#microsoft.graph.phoneAuthenticationMethod', 'mobile'],
+      ['#microsoft.graph.microsoftAuthenticatorAuthenticationMethod', undefined],
+    ]);
   });
 
   it('never writes a Temporary Access Pass value, even when Graph returns one', async () => {
