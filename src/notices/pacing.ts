@@ -118,9 +118,10 @@ class TimeLog {
 /**
  * The earliest time t >= from at which one more entry can join `log` with every interval shorter
  * than `span` still holding at most `max` entries, i.e. with every run of max+1 consecutive
- * entries (t included) spanning at least `span`.
+ * entries (t included) spanning at least `span`. With `backward`, only the entries at or before t
+ * count (runs that end with t): what a send about to go needs, as every later send checks again.
  */
-function earliest(log: TimeLog, max: number, span: number, from: number): number {
+function earliest(log: TimeLog, max: number, span: number, from: number, backward = false): number {
   let t = from;
   for (;;) {
     const p = log.upperBound(t); // t would sit at index p
@@ -132,6 +133,7 @@ function earliest(log: TimeLog, max: number, span: number, from: number): number
         continue;
       }
     }
+    if (backward) return t;
     // Runs that take j entries before t and max-j after it (entries already reserved for later).
     const after = log.length - p;
     let fits = true;
@@ -152,6 +154,23 @@ interface KeyState {
   penaltyUntil: number;
 }
 
+export interface PacerOptions {
+  /**
+   * Sends start at least this many milliseconds apart across the app (0: no spreading, bursts up
+   * to the windows' limits). Not a limit, a shape: a burst of 50 requests at once queues in the
+   * client and on the wire, so each takes longer to answer, and a sender that counts a send at its
+   * answer (ProactiveSender's settle) loses that time in every window; sends spread at the
+   * per-app rate (1 s / 50 = 20 ms for Teams) are answered about as fast as a lone one. Counted on
+   * the reserved start times (a settled send does not move its start). Default 0.
+   */
+  spreadMs?: number;
+}
+
+/** The even spacing of the tightest per-app window (Teams: 1,000 ms / 50 = 20 ms). */
+export function evenSpacingMs(limits: PacingLimits): number {
+  return Math.min(Infinity, ...limits.global.map((w) => w.windowMs / w.max)) || 0;
+}
+
 export interface PacerStats {
   /** Conversations with state (recent sends, reservations or a penalty). */
   keys: number;
@@ -169,10 +188,14 @@ export class Pacer {
   /** Insertion order = order of last use, so stale keys are found at the front. */
   private readonly keys = new Map<string, KeyState>();
   private readonly globalLog = new TimeLog();
+  /** Reserved start times, for spreading (see PacerOptions.spreadMs). */
+  private readonly starts = new TimeLog();
+  /** See PacerOptions.spreadMs. */
+  readonly spreadMs: number;
   private globalPenaltyUntil = -Infinity;
   private latest = -Infinity;
 
-  constructor(limits: PacingLimits = TEAMS_LIMITS) {
+  constructor(limits: PacingLimits = TEAMS_LIMITS, options: PacerOptions = {}) {
     for (const w of [...limits.perConversation, ...limits.global]) {
       if (!(w.max >= 1) || !Number.isInteger(w.max) || !(w.windowMs > 0)) throw new Error(`invalid rate window ${JSON.stringify(w)}`);
     }
@@ -181,6 +204,8 @@ export class Pacer {
     this.marginMs = Math.max(0, limits.marginMs ?? DEFAULT_MARGIN_MS);
     this.keyHorizon = Math.max(0, ...this.perConversation.map((w) => w.windowMs)) + this.marginMs;
     this.globalHorizon = Math.max(0, ...this.global.map((w) => w.windowMs)) + this.marginMs;
+    const spread = options.spreadMs ?? 0;
+    this.spreadMs = Number.isFinite(spread) && spread > 0 ? spread : 0;
   }
 
   /**
@@ -192,7 +217,27 @@ export class Pacer {
     const state = this.touch(key);
     state.log.insert(at);
     this.globalLog.insert(at);
+    if (this.spreadMs > 0) this.starts.insert(at);
     return at - now;
+  }
+
+  /**
+   * Checks a reservation again when it comes due (its sender woke, maybe a little late, maybe
+   * after learning of slower sends): takes back the one made for `at` and reserves again, counting
+   * only what is at or before the new time. So it keeps its place in line: a reservation made
+   * after it for later (by the rule of `reserve`, spaced from this one) does not push it behind
+   * it; that later one is checked the same way when it comes due. Safe because each send is checked
+   * against everything sent before it, at the moment it goes. Its place in the spread (see
+   * PacerOptions.spreadMs) stays where it was reserved: a late wake-up does not push the sends
+   * after it later.
+   */
+  renew(key: string, at: number, now: number): number {
+    const state = this.keys.get(key);
+    if (state?.log.remove(at)) this.globalLog.remove(at);
+    const t = this.earliestFor(key, now, 'renew');
+    this.touch(key).log.insert(t);
+    this.globalLog.insert(t);
+    return t - now;
   }
 
   /** Milliseconds `reserve` would answer now, without recording anything. */
@@ -203,7 +248,9 @@ export class Pacer {
   /** Takes back a reservation (at = the `now + wait` it was made for) that will not be used. */
   cancel(key: string, at: number): void {
     const state = this.keys.get(key);
-    if (state?.log.remove(at)) this.globalLog.remove(at);
+    if (!state?.log.remove(at)) return;
+    this.globalLog.remove(at);
+    if (this.spreadMs > 0) this.starts.remove(at);
   }
 
   /**
@@ -231,12 +278,13 @@ export class Pacer {
   }
 
   stats(): PacerStats {
-    let entries = this.globalLog.length;
+    let entries = this.globalLog.length + this.starts.length;
     for (const s of this.keys.values()) entries += s.log.length;
     return { keys: this.keys.size, entries };
   }
 
-  private earliestFor(key: string, now: number): number {
+  private earliestFor(key: string, now: number, renew?: 'renew'): number {
+    const backward = renew !== undefined;
     this.prune(now);
     const state = this.keys.get(key);
     if (state && now >= this.latest) state.log.prune(now - this.keyHorizon);
@@ -245,8 +293,9 @@ export class Pacer {
     // time that suits them all.
     for (;;) {
       let u = t;
-      if (state) for (const w of this.perConversation) u = earliest(state.log, w.max, w.windowMs + this.marginMs, u);
-      for (const w of this.global) u = earliest(this.globalLog, w.max, w.windowMs + this.marginMs, u);
+      if (state) for (const w of this.perConversation) u = earliest(state.log, w.max, w.windowMs + this.marginMs, u, backward);
+      for (const w of this.global) u = earliest(this.globalLog, w.max, w.windowMs + this.marginMs, u, backward);
+      if (this.spreadMs > 0 && !backward) u = earliest(this.starts, 1, this.spreadMs, u);
       if (u === t) return t;
       t = u;
     }
@@ -265,6 +314,7 @@ export class Pacer {
     if (now < this.latest) return; // a clock going backwards prunes nothing
     this.latest = now;
     this.globalLog.prune(now - this.globalHorizon);
+    this.starts.prune(now - this.spreadMs);
     for (const [key, state] of this.keys) {
       state.log.prune(now - this.keyHorizon);
       if (state.log.length > 0 || state.penaltyUntil > now) break; // used more recently from here on (roughly)

@@ -9,7 +9,7 @@
 //
 // Nothing here logs or returns the message: it may carry a Temporary Access Pass. Logs and results
 // carry the conversation id, HTTP status, error code and attempt count only. SDK-free.
-import { Pacer, TEAMS_LIMITS, type PacingLimits } from '../notices/pacing';
+import { Pacer, TEAMS_LIMITS, evenSpacingMs, type PacingLimits } from '../notices/pacing';
 import { noticeSpan } from '../telemetry';
 import { cardActivity, textActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
 import type { ConversationRef } from './references';
@@ -49,6 +49,11 @@ export interface ProactiveSenderOptions {
   limits?: PacingLimits;
   /** A Pacer to share, e.g. with other senders of the same app in this process. */
   pacer?: Pacer;
+  /**
+   * Sends start at least this far apart across the app (default: the per-app limit's even spacing,
+   * 20 ms for Teams' 50 per second; 0 for bursts); ignored when `pacer` is given. See PacerOptions.
+   */
+  spreadMs?: number;
   /** Requests open at once (default 16). */
   maxInFlight?: number;
   /** HTTP attempts per message, first included (default 6). */
@@ -58,7 +63,10 @@ export interface ProactiveSenderOptions {
   maxDelayMs?: number;
   /** A 429 asking for a longer wait than this fails the send instead of holding it (default 120,000 ms). */
   maxRetryAfterMs?: number;
-  /** Pacing waits longer than this free the in-flight slot while waiting (default 1,000 ms). */
+  /**
+   * Pacing waits longer than this free the in-flight slot while waiting (default 1,000 ms). A retry
+   * waiting out a Retry-After or a backoff never holds the slot, so it never delays other sends.
+   */
   parkAfterMs?: number;
   /**
    * Count each request in the windows at the time its answer came back (a safe upper bound of when
@@ -114,7 +122,7 @@ export function conversationKey(conversationId: string): string {
 
 export class ProactiveSender {
   readonly pacer: Pacer;
-  private readonly o: Required<Omit<ProactiveSenderOptions, 'pacer' | 'limits'>>;
+  private readonly o: Required<Omit<ProactiveSenderOptions, 'pacer' | 'limits' | 'spreadMs'>>;
   private readonly slots: Semaphore;
   /** The tail of each conversation's queue: sends to one conversation go one at a time, in order. */
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -124,7 +132,8 @@ export class ProactiveSender {
   private readonly inFlight = new Set<{ key: string; at: number }>();
 
   constructor(options: ProactiveSenderOptions) {
-    this.pacer = options.pacer ?? new Pacer(options.limits ?? TEAMS_LIMITS);
+    const limits = options.limits ?? TEAMS_LIMITS;
+    this.pacer = options.pacer ?? new Pacer(limits, { spreadMs: options.spreadMs ?? evenSpacingMs(limits) });
     this.o = {
       messenger: options.messenger,
       maxInFlight: options.maxInFlight ?? 16,
@@ -213,7 +222,9 @@ export class ProactiveSender {
         }
         if (retryAfterMs !== undefined) {
           // Teams said when: nothing goes to this conversation before then (the pacer sees to it).
+          // The retry waits it out without its in-flight slot, so sends to others go on meanwhile.
           this.pacer.penalise(key, o.now() + retryAfterMs);
+          delayMs = retryAfterMs;
         } else {
           delayMs = this.backoff(attempts);
         }
@@ -228,16 +239,18 @@ export class ProactiveSender {
   /**
    * Sleeps until the pacer's slot for `key` and answers the time recorded for the send, or
    * 'parked' when the wait was long and the in-flight slot was released meanwhile. A wait is
-   * re-checked on waking (cancel, reserve again), so a late wake-up or what was learnt meanwhile
+   * re-checked on waking (Pacer.renew), so a late wake-up or what was learnt meanwhile
    * (a Retry-After, slow requests settled later) is taken into account before sending.
    */
   private async awaitSlot(key: string): Promise<number | 'parked'> {
     const o = this.o;
+    let at: number | undefined;
     for (;;) {
       const now = o.now();
       this.catchUp(now);
-      const wait = this.pacer.reserve(key, now);
-      const at = now + wait;
+      // Checked again on waking without losing its place to reservations made meanwhile.
+      const wait = at === undefined ? this.pacer.reserve(key, now) : this.pacer.renew(key, at, now);
+      at = now + wait;
       if (wait <= 0) return at;
       if (wait > o.parkAfterMs) {
         this.pacer.cancel(key, at);
@@ -246,7 +259,6 @@ export class ProactiveSender {
         return 'parked';
       }
       await o.sleep(wait);
-      this.pacer.cancel(key, at);
     }
   }
 
