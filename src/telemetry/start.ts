@@ -20,7 +20,7 @@ import { setTelemetryOn, telemetryOn } from './index';
 export interface Telemetry {
   /** Exports everything recorded so far (spans and metrics) and waits for the ingestion endpoint to answer. */
   flush(): Promise<void>;
-  /** Flushes and stops exporting; the process's OpenTelemetry globals are removed. */
+  /** Flushes and stops exporting; the process's OpenTelemetry globals are removed. Never throws (failures are logged). */
   shutdown(): Promise<void>;
 }
 
@@ -41,6 +41,12 @@ export interface TelemetryStartOptions {
    */
   sampleEverything?: boolean;
   log?: (event: Record<string, unknown>) => void;
+}
+
+/** The exporter rejects with an array of errors; one short line of the first. */
+function firstError(e: unknown): string {
+  const first = Array.isArray(e) ? e[0] : e;
+  return String((first as Error)?.message ?? first).split('\n')[0].slice(0, 300);
 }
 
 type Flushable = { forceFlush?: () => Promise<void>; getDelegate?: () => unknown };
@@ -102,13 +108,14 @@ export async function startTelemetry(settings: Config['telemetry'], options: Tel
   };
   return {
     flush,
+    // Never throws: an ingestion endpoint that cannot be reached must not turn a clean stop into a crash.
     shutdown: async () => {
-      try {
-        await flush();
-      } finally {
-        setTelemetryOn(false);
-        await shutdownAzureMonitor();
-      }
+      const failed = (step: string) => (e: unknown) => options.log?.({ event: 'telemetry.shutdown.failed', step, error: firstError(e) });
+      await flush().catch(failed('flush'));
+      setTelemetryOn(false);
+      await Promise.resolve()
+        .then(() => shutdownAzureMonitor())
+        .catch(failed('shutdown'));
     },
   };
 }
