@@ -382,7 +382,12 @@ class ValueChecker {
       if (!property) {
         if (type.open && (!this.extensionsOnly(type) || EXTENSION_PROPERTY.test(key))) continue;
         const near = [...type.properties.keys()].find((k) => k.toLowerCase() === key.toLowerCase());
-        this.fail(where, `${shortName(type.name)} has no property '${key}'${near ? ` (did you mean '${near}'? names are case-sensitive)` : ''}`);
+        const hint = near
+          ? ` (did you mean '${near}'? names are case-sensitive)`
+          : type.open
+            ? ' (a directory object takes only extension properties: extension_{appId}_{name} or {prefix}_{name})'
+            : '';
+        this.fail(where, `${shortName(type.name)} has no property '${key}'${hint}`);
         continue;
       }
       if (property.collection) this.collection(property.type, item, where, property.nullable);
