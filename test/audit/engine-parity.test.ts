@@ -10,9 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTenant } from '../../bench/generate-tenant';
 import { AuditModel, auditTenant, type UserOutcome } from '../../src/audit';
-import { applicability, diagnose, phoneAttributes, type Platform } from '../../src/diagnosis';
-import { methodPolicyIssues } from '../../src/diagnosis/method-policy';
-import { prepareUser } from '../../src/diagnosis/prepare';
+import { applicability, diagnose, methodPolicyIssues, phoneAttributes, prepareUser, type Platform } from '../../src/diagnosis';
 import { loadSnapshotFile, validateSnapshot, type TenantSnapshot } from '../../src/graph-emulator/snapshot';
 import { tenantFactsOfSnapshot } from '../../src/audit/directory';
 import { conditionsVariant, deviceFilterVariant, disabledVariant, settingsVariant } from './variants';
@@ -76,7 +74,7 @@ describe.each(tenants)('%s', (_name, snapshot) => {
     for (const platform of PLATFORMS) {
       model.index.users.forEach((_, i) => {
         const d = diagnose(facts, model.index.userFacts(i), { platform, at: AT });
-        const engine = new Set(d.findings.filter((f) => f.blocking && f.code.startsWith('ca-')).flatMap((f) => f.policyIds));
+        const engine = new Set(d.findings.filter((f) => f.blocking && f.code.startsWith('ca-')).flatMap((f) => f.policies.map((r) => r.id)));
         const audit = outcomes.get(`${i}|${platform}`) ?? new Set();
         expect({ user: model.upn(i), platform, policies: [...audit].sort() }).toEqual({ user: model.upn(i), platform, policies: [...engine].sort() });
       });
