@@ -66,7 +66,7 @@ export interface AdviceOptions {
 const REGISTER_SECURITY_INFO_NOTE =
   'With any of these changes, people must still meet any Conditional Access policy that targets Register security information, and any other conditions of the All resources policies.';
 
-const NOTHING_FOUND: Finding = { code: 'no-blocker-found', blocking: false, policyIds: [], policyNames: [], evidence: [] };
+const NOTHING_FOUND: Finding = { code: 'no-blocker-found', blocking: false, policies: [], evidence: [] };
 const TAP_STATES: ReadonlySet<FindingCode> = new Set(['tap-expired', 'tap-used', 'tap-not-yet-valid']);
 /** The passkey settings: while one of these blocks, no change to a sign-in rule lets Authenticator hold a passkey. */
 const PASSKEY_SETTINGS: ReadonlySet<FindingCode> = new Set(['passkey-method-disabled', 'passkey-self-service-disabled', 'authenticator-aaguid-blocked', 'passkey-profile-excludes-authenticator']);
@@ -139,7 +139,7 @@ function copyFor(f: Finding): FindingCopy {
 function acceptsTap(d: Diagnosis, f: Finding): boolean {
   if (!isCa(f.code)) return false;
   const resolved = new Set((tapRemedy(d)?.detail?.resolved ?? []).map((p) => p.id));
-  if (f.policyIds.some((id) => resolved.has(id))) return true;
+  if (f.policies.some((p) => resolved.has(p.id))) return true;
   // The engine reports a TAP's state, or the TAP method being off, only when a TAP would satisfy the blocking policies.
   if (d.findings.some((x) => x.blocking && (TAP_STATES.has(x.code) || x.code === 'tap-method-disabled'))) return true;
   // A guest (the TAP remedy cannot be applied): the grant in the evidence says whether it takes a TAP.
@@ -173,9 +173,9 @@ export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
   const tapValidNow = d.workarounds.some((w) => w.code === 'temporary-access-pass' && w.for === 'user' && w.finding === 'no-blocker-found');
   const clears = tapClears(d);
   const offers = offersOf(d);
-  const blockingCaNames = d.findings.filter((f) => f.blocking && isCa(f.code)).flatMap((f) => f.policyNames);
+  const blockingCaNames = d.findings.filter((f) => f.blocking && isCa(f.code)).flatMap((f) => f.policies.map((p) => p.name));
   const contextOf = (findings: FindingCode[], extra: Partial<StepContext> = {}): StepContext => {
-    const own = d.findings.filter((f) => findings.includes(f.code) && isCa(f.code)).flatMap((f) => f.policyNames);
+    const own = d.findings.filter((f) => findings.includes(f.code) && isCa(f.code)).flatMap((f) => f.policies.map((p) => p.name));
     return {
       findings,
       // A TAP or guest finding's workaround is about the CA policy that blocks, not the TAP settings.

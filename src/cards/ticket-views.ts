@@ -208,7 +208,7 @@ function tapForm(ticket: Ticket, tap: TicketCardOptions['tap']) {
 
 function exemptionForm(ticket: Ticket, exemption: NonNullable<TicketCardOptions['exemption']>) {
   if (exemption.hours.length === 0) throw new Error('TicketCardOptions.exemption.hours is empty: offer at least one duration');
-  const blocking = ticket.diagnosis?.findings.filter((f) => f.blocking && f.code.startsWith('ca-')).flatMap((f) => f.policyNames) ?? [];
+  const blocking = ticket.diagnosis?.findings.filter((f) => f.blocking && f.code.startsWith('ca-')).flatMap((f) => f.policies.map((p) => p.name)) ?? [];
   // Checked, the form says what the exemption does (a warned form says it under its warning);
   // unchecked, it can only say when it would help.
   const checked = ticket.check?.remedies.find((r) => r.code === 'temporary-exemption');
@@ -376,7 +376,7 @@ function helpdeskSteps(d: Diagnosis): StepGroup[] {
   const own = adviceFor(d, { tapOffered: true }).steps.helpdesk;
   if (own.length > 0) return own;
   const main = mainFinding(d);
-  const ctx = { findings: [main.code], policies: policyPhrase(main.policyNames), platform: d.context.platform, tapOffered: true, tapValidNow: false };
+  const ctx = { findings: [main.code], policies: policyPhrase(main.policies.map((p) => p.name)), platform: d.context.platform, tapOffered: true, tapValidNow: false };
   return [{ steps: workaroundSteps('contact-help-desk', 'helpdesk', ctx) }];
 }
 
@@ -389,7 +389,7 @@ function adminLines(groups: StepGroup[]) {
 }
 
 function findingLine(f: Finding): string {
-  const parts = [f.blocking ? '' : 'not blocking', f.policyNames.length > 0 ? policyPhrase(f.policyNames) : ''].filter(Boolean);
+  const parts = [f.blocking ? '' : 'not blocking', f.policies.length > 0 ? policyPhrase(f.policies.map((p) => p.name)) : ''].filter(Boolean);
   return parts.length > 0 ? ` – ${parts.join(', ')}` : '';
 }
 

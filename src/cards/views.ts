@@ -165,7 +165,7 @@ function numbered(groups: StepGroup[]) {
 
 function detailsHeading(f: Finding): string {
   if (f.blocking || f.code === 'no-blocker-found') return findingCopy(f.code).title;
-  const what = f.code.startsWith('ca-') && f.policyNames.length > 0 ? f.policyNames.join(', ') : findingCopy(f.code).title;
+  const what = f.code.startsWith('ca-') && f.policies.length > 0 ? f.policies.map((p) => p.name).join(', ') : findingCopy(f.code).title;
   return `${HEADINGS.notBlocking}: ${what}`;
 }
 

@@ -3,6 +3,7 @@
 // diagnosis as JSON (default) or text. Exit 0 when diagnosed, 2 on bad input, with one line on
 // stderr naming what is wrong.
 import { parseArgs } from 'node:util';
+import { diagnosisJson, type DiagnosisJson } from '../cards/diagnosis-json';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph';
 import { loadSnapshotFile, SnapshotError } from '../graph-emulator';
@@ -103,9 +104,9 @@ export function parseDiagnoseArgs(argv: string[], now = new Date()): DiagnoseArg
   };
 }
 
-/** The contract's JSON: remedies without their structured `detail` (that is for cards). */
-export function toContractJson(d: Diagnosis): object {
-  return { ...d, remedies: d.remedies.map(({ detail: _detail, ...r }) => r) };
+/** The contract's JSON: policies as `policyIds`/`policyNames`, remedies without their structured `detail` (that is for cards). */
+export function toContractJson(d: Diagnosis): DiagnosisJson {
+  return diagnosisJson(d);
 }
 
 export function formatText(d: Diagnosis): string {
@@ -114,7 +115,7 @@ export function formatText(d: Diagnosis): string {
     '',
   ];
   for (const f of d.findings) {
-    lines.push(`${f.blocking ? 'BLOCKING' : 'note    '}  ${f.code}${f.policyNames.length ? `  [${f.policyNames.join(', ')}]` : ''}`);
+    lines.push(`${f.blocking ? 'BLOCKING' : 'note    '}  ${f.code}${f.policies.length ? `  [${f.policies.map((p) => p.name).join(', ')}]` : ''}`);
     for (const e of f.evidence) lines.push(`          - ${e}`);
   }
   lines.push('', 'Workarounds:');

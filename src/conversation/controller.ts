@@ -388,7 +388,7 @@ function helpDeskSummary(s: ConversationState, tap: boolean): Card {
   const r = s.intake.report;
   const facts = [
     ...(d ? [{ title: 'Diagnosis', value: d.findings.map((f) => f.code).join(', ') }] : []),
-    ...(d?.findings.some((f) => f.policyNames.length) ? [{ title: 'Policies', value: [...new Set(d.findings.flatMap((f) => f.policyNames))].join(', ') }] : []),
+    ...(d?.findings.some((f) => f.policies.length) ? [{ title: 'Policies', value: [...new Set(d.findings.flatMap((f) => f.policies.map((p) => p.name)))].join(', ') }] : []),
     ...(r.requestId ? [{ title: 'Request Id', value: r.requestId }] : []),
     ...(r.correlationId ? [{ title: 'Correlation Id', value: r.correlationId }] : []),
     ...(r.errorTimestamp ? [{ title: 'Timestamp', value: r.errorTimestamp }] : []),

@@ -144,8 +144,7 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
     findings.push({
       code,
       blocking,
-      policyIds: config ? [config[0]] : policies.map((x) => x.id ?? ''),
-      policyNames: config ? [config[1]] : policies.map((x) => x.displayName ?? x.id ?? ''),
+      policies: config ? [{ id: config[0], name: config[1] }] : policies.map((x) => ({ id: x.id ?? '', name: x.displayName ?? x.id ?? '' })),
       evidence,
     });
 

@@ -254,7 +254,7 @@ function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wo
   const resolvedCodes = [...new Set(before.map((f) => f.code))].filter((code) => !stillCodes.has(code));
   const remaining: RemainingBlocker[] = still.map((f) => ({
     code: f.code,
-    policies: refsOf(f),
+    policies: f.policies,
     reasons: reasonsFor(f, after, wording, change.context),
   }));
   const detail: RemedyDetail = { applied: change.applied, resolved, resolvedCodes, remaining };
@@ -340,7 +340,7 @@ function findingReason(f: Finding, context: RegistrationContext): string {
     case 'tap-unavailable-for-guest':
       return 'the user is a guest';
     default:
-      return `${list(f.policyNames.map((n) => `'${n}'`)) || f.code} still blocks`;
+      return `${list(f.policies.map((p) => `'${p.name}'`)) || f.code} still blocks`;
   }
 }
 
@@ -406,7 +406,6 @@ function withoutStale(
 }
 
 const policyRef = (p: ConditionalAccessPolicy): PolicyRef => ({ id: p.id ?? '', name: p.displayName ?? p.id ?? '' });
-const refsOf = (f: Finding): PolicyRef[] => f.policyIds.map((id, i) => ({ id, name: f.policyNames[i] ?? id }));
 
 function uniqueRefs(refs: PolicyRef[]): PolicyRef[] {
   const seen = new Set<string>();

@@ -56,10 +56,11 @@ export interface Finding {
   code: FindingCode;
   /** false = worth knowing, does not by itself stop registration. */
   blocking: boolean;
-  /** CA policies (or method configuration ids) behind the finding; [] if none. */
-  policyIds: string[];
-  /** Display names of those policies, in the same order (for cards and tickets). */
-  policyNames: string[];
+  /**
+   * CA policies (or method configurations such as "Passkey (FIDO2) settings") behind the finding,
+   * by id and display name; [] if none. The JSON contract shows them as `policyIds`/`policyNames`.
+   */
+  policies: PolicyRef[];
   evidence: string[];
 }
 

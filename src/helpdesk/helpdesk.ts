@@ -995,7 +995,7 @@ export class HelpDesk {
       }
       // What they were told (the conversation's diagnosis, else the check at open) against what the log shows now.
       const told = new Set(
-        ticket.diagnosis ? ticket.diagnosis.findings.filter((f) => f.blocking).flatMap((f) => f.policyNames) : (ticket.check?.blocking ?? []).flatMap((b) => b.policyNames),
+        ticket.diagnosis ? ticket.diagnosis.findings.filter((f) => f.blocking).flatMap((f) => f.policies.map((p) => p.name)) : (ticket.check?.blocking ?? []).flatMap((b) => b.policyNames),
       );
       const newly = signIn.failedPolicies.filter((p) => !told.has(p));
       ticket.signIn = signIn;

@@ -97,5 +97,5 @@ async function askWhatIf(client: Client, userId: string, context: RegistrationCo
 }
 
 export function blockers(d: Diagnosis): Blocker[] {
-  return d.findings.filter((f) => f.blocking).map((f) => ({ code: f.code, policyNames: [...f.policyNames] }));
+  return d.findings.filter((f) => f.blocking).map((f) => ({ code: f.code, policyNames: f.policies.map((p) => p.name) }));
 }

@@ -3,6 +3,7 @@
 // chat, and the TAP value to the requester alone. Without a channel, tickets go to a webhook.
 // SDK-free: everything goes out through the edge's messenger.
 import { tapDeliveryCard, ticketConfirmationCard, ticketResolvedCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../cards';
+import { ticketJson } from '../cards/diagnosis-json';
 import { stripControlChars, TRIMMED_NOTE_TICKET, trimText } from '../cards/render';
 import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
 import type { Ticket } from '../tickets/ticket';
@@ -92,7 +93,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     const res = await fetch(this.o.webhookUrl!, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ event, ticket, ...(line ? { line } : {}) }),
+      body: JSON.stringify({ event, ticket: ticketJson(ticket), ...(line ? { line } : {}) }),
       signal: AbortSignal.timeout(10_000),
     });
     if (!res.ok) this.o.log({ event: 'webhook.failed', status: res.status, ticket: ticket.id });

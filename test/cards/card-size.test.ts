@@ -40,7 +40,7 @@ function hugeDiagnosis(): Diagnosis {
     user: { ...d.user, displayName: `Lena ${'Müller-Lüdenscheidt '.repeat(40)}` },
     findings: d.findings.map((f) => ({
       ...f,
-      policyNames: Array.from({ length: 60 }, (_, i) => name(i)),
+      policies: Array.from({ length: 60 }, (_, i) => ({ id: `p${i}`, name: name(i) })),
       evidence: [...f.evidence, ...Array.from({ length: 120 }, (_, i) => `${name(i)} applies to ${paste(400)}`)],
     })),
   };

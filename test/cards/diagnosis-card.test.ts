@@ -91,7 +91,7 @@ describe.each(cases)('$name, tapOffered $tapOffered', ({ diagnosis, tapOffered }
     expect(byId(card, 'itTeam')).toMatchObject({ type: 'Container', isVisible: false });
     for (const line of diagnosis.findings.flatMap((f) => f.evidence)) expect(itTeam(card)).toContain(line);
     for (const f of diagnosis.findings.filter((x) => x.blocking && x.code.startsWith('ca-'))) {
-      for (const name of f.policyNames) expect(itTeam(card)).toContain(name);
+      for (const name of f.policies.map((r) => r.name)) expect(itTeam(card)).toContain(name);
     }
     expect(visible(card)).not.toContain(HEADINGS.admin);
   });
@@ -237,7 +237,7 @@ describe('device-side findings', () => {
   const withFinding = (code: 'android-profile-mismatch' | 'os-version-unsupported' | 'bluetooth-restricted', workarounds: Diagnosis['workarounds']): Diagnosis => ({
     ...base,
     context: { ...base.context, osVersion: 13 },
-    findings: [{ code, blocking: true, policyIds: [], policyNames: [], evidence: ['Evidence line.'] }],
+    findings: [{ code, blocking: true, policies: [], evidence: ['Evidence line.'] }],
     workarounds,
     escalate: false,
   });

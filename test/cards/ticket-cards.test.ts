@@ -130,7 +130,7 @@ describe.each(personas)('%s', (persona) => {
     for (const f of diagnosis.findings) {
       const line = nodes(card).find((n) => n.type === 'RichTextBlock' && words(n).startsWith(`${findingCopy(f.code).title}\n`));
       expect(line).toBeDefined();
-      for (const name of f.policyNames) expect(words(line)).toContain(name);
+      for (const name of f.policies.map((r) => r.name)) expect(words(line)).toContain(name);
     }
     expect(details(card)).toMatchObject({ type: 'Container', isVisible: false });
     for (const line of diagnosis.findings.flatMap((f) => f.evidence)) expect(words(details(card))).toContain(line);

@@ -67,7 +67,7 @@ function withoutSignIns(snapshot: TenantSnapshot): TenantSnapshot {
 }
 
 function findingCodes(snapshot: TenantSnapshot, upn: string, platform: Platform): string[] {
-  return diagnose(tenantFactsOfSnapshot(snapshot), userFactsOf(snapshot, upn), { platform, at: AT }).findings.map((f) => `${f.code} ${f.policyIds.join(',')}`);
+  return diagnose(tenantFactsOfSnapshot(snapshot), userFactsOf(snapshot, upn), { platform, at: AT }).findings.map((f) => `${f.code} ${f.policies.map((r) => r.id).join(',')}`);
 }
 
 describe('npm run export-tenant', () => {

@@ -32,7 +32,7 @@ import {
 const applies = (d: Diagnosis, id = LOOP_POLICY_ID) => {
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(true);
-  expect(f.policyIds).toEqual([id]);
+  expect(f.policies.map((r) => r.id)).toEqual([id]);
 };
 const doesNotApply = (d: Diagnosis) => expect(caCodes(d)).toEqual([]);
 /** "May apply": mentioned, but not blocking, with the reason in the evidence. */
@@ -174,7 +174,7 @@ describe('User action "Register security information"', () => {
     const d = run(tenant({ policies: [rsi(grant(['compliantDevice']))] }));
     const f = finding(d, 'ca-register-security-info');
     expect(f.blocking).toBe(true);
-    expect(f.policyIds).toEqual(['p-rsi']);
+    expect(f.policies.map((r) => r.id)).toEqual(['p-rsi']);
     expect(f.evidence.join(' ')).toMatch(/Register security info from compliant devices/);
     expect(f.evidence.join(' ')).toMatch(/compliant/i);
     expect(caCodes(d)).toEqual(['ca-register-security-info']);
@@ -188,7 +188,7 @@ describe('User action "Register security information"', () => {
   it('a policy on All resources does not count as the user action', () => {
     const d = run(tenant({ policies: [policy({ id: 'p-app', name: 'Compliant devices for all apps', grant: grant(['compliantDevice']) })] }));
     expect(caCodes(d)).toEqual(['ca-other-conditions']);
-    expect(finding(d, 'ca-other-conditions').policyIds).toEqual(['p-app']);
+    expect(finding(d, 'ca-other-conditions').policies.map((r) => r.id)).toEqual(['p-app']);
   });
 });
 

@@ -42,7 +42,7 @@ const nothingFromCa = (d: Diagnosis) => expect(caCodes(d)).toEqual([]);
 const blocks = (d: Diagnosis, code: 'ca-auth-strength-loop' | 'ca-approved-client-app' | 'ca-other-conditions') => {
   const f = finding(d, code);
   expect(f.blocking).toBe(true);
-  expect(f.policyIds).toEqual(['p1']);
+  expect(f.policies.map((r) => r.id)).toEqual(['p1']);
   return f;
 };
 

@@ -8,7 +8,7 @@ import { caCodes, codes, evidence, finding, group, LENA_ID, LOOP_POLICY_ID, pass
 
 const blockedByLoop = (d: Diagnosis) => {
   expect(finding(d, 'ca-auth-strength-loop').blocking).toBe(true);
-  expect(finding(d, 'ca-auth-strength-loop').policyIds).toEqual([LOOP_POLICY_ID]);
+  expect(finding(d, 'ca-auth-strength-loop').policies.map((r) => r.id)).toEqual([LOOP_POLICY_ID]);
 };
 const untouched = (d: Diagnosis) => {
   expect(caCodes(d)).toEqual([]);

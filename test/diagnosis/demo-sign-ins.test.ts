@@ -38,7 +38,7 @@ it.each([
 it('Vic: the location block is blocking because his sign-in failed on it; before the sign-ins it only may apply', async () => {
   const d = await diagnoseDemo(validateSnapshot(raw()), 'vic@contoso.com', 'iOS', DEMO_CLOCK);
   const f = d.findings.find((x) => x.code === 'ca-other-conditions')!;
-  expect(f).toMatchObject({ blocking: true, policyIds: [LOCATION_BLOCK] });
+  expect(f).toMatchObject({ blocking: true, policies: [{ id: LOCATION_BLOCK }] });
   expect(f.evidence.join(' ')).toMatch(/^Your attempt at 13:47 UTC on 2026-10-05 to Microsoft Authenticator, error 53003: 'Privileged admins: block sign-ins outside trusted locations' failed/);
   expect(f.evidence.join(' ')).toMatch(/Before the sign-ins were read: .*may apply/);
 
@@ -46,7 +46,7 @@ it('Vic: the location block is blocking because his sign-in failed on it; before
   delete withoutSignIns.signIns;
   const before = await diagnoseDemo(validateSnapshot(withoutSignIns), 'vic@contoso.com', 'iOS', DEMO_CLOCK);
   expect(before.observed).toBeUndefined();
-  expect(before.findings.find((x) => x.code === 'ca-other-conditions')).toMatchObject({ blocking: false, policyIds: [LOCATION_BLOCK] });
+  expect(before.findings.find((x) => x.code === 'ca-other-conditions')).toMatchObject({ blocking: false, policies: [{ id: LOCATION_BLOCK }] });
 });
 
 it('rebasing the demo clock moves the sign-ins too: at any date, Lena\'s failures are minutes old', async () => {

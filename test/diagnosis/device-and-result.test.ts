@@ -118,16 +118,16 @@ describe('Result shape', () => {
     const d = run(tenant({ policies: [passkeysEverywhere(), second, disabled, reportOnly] }));
     const blocking = d.findings.filter((f) => f.code === 'ca-auth-strength-loop' && f.blocking);
     expect(blocking).toHaveLength(1);
-    expect([...blocking[0].policyIds].sort()).toEqual([LOOP_POLICY_ID, 'p-second'].sort());
+    expect([...blocking[0].policies.map((r) => r.id)].sort()).toEqual([LOOP_POLICY_ID, 'p-second'].sort());
     expect(blocking[0].evidence.join(' ')).toMatch(/Passkeys everywhere/);
     expect(blocking[0].evidence.join(' ')).toMatch(/Admins: phishing-resistant/);
   });
 
   it('policyIds: the method configuration id for method findings, [] for causes on the phone', () => {
     const d = run(tenant({ policies: [], fido2: { state: 'disabled' } }), { osVersion: 13, crossDevice: true, bluetoothRestricted: true });
-    expect(finding(d, 'passkey-method-disabled').policyIds).toEqual(['Fido2']);
-    expect(finding(d, 'os-version-unsupported').policyIds).toEqual([]);
-    expect(finding(d, 'bluetooth-restricted').policyIds).toEqual([]);
+    expect(finding(d, 'passkey-method-disabled').policies.map((r) => r.id)).toEqual(['Fido2']);
+    expect(finding(d, 'os-version-unsupported').policies.map((r) => r.id)).toEqual([]);
+    expect(finding(d, 'bluetooth-restricted').policies.map((r) => r.id)).toEqual([]);
   });
 
   it('every finding carries readable evidence, across many situations', () => {

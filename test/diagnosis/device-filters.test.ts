@@ -11,14 +11,14 @@ import { AT, blockingCodes, caCodes, finding, grant, LENA, LOOP_POLICY_ID, manag
 const applies = (d: Diagnosis) => {
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(true);
-  expect(f.policyIds).toEqual([LOOP_POLICY_ID]);
+  expect(f.policies.map((r) => r.id)).toEqual([LOOP_POLICY_ID]);
 };
 const doesNotApply = (d: Diagnosis) => expect(caCodes(d)).toEqual([]);
 const mayApply = (d: Diagnosis, reason: RegExp) => {
   expect(blockingCodes(d).filter((c) => c.startsWith('ca-'))).toEqual([]);
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(false);
-  expect(f.policyIds).toEqual([LOOP_POLICY_ID]);
+  expect(f.policies.map((r) => r.id)).toEqual([LOOP_POLICY_ID]);
   expect(f.evidence.join(' ')).toMatch(reason);
 };
 

@@ -1,6 +1,7 @@
 // The contract's examples (copied from the shared contracts), run through the pure engine.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diagnosisJson } from '../../src/cards/diagnosis-json';
 import { diagnose } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 
@@ -9,7 +10,8 @@ const examples = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => 
 
 describe.each(examples)('$file', (example) => {
   const { args, expected, snapshot } = example;
-  const result = diagnose(tenantFactsOf(snapshot), userFactsOf(snapshot, args.user), {
+  // As the contract shows it (policyIds/policyNames, evidence in words).
+  const result = diagnosisJson(diagnose(tenantFactsOf(snapshot), userFactsOf(snapshot, args.user), {
     platform: args.platform,
     androidProfile: args.androidProfile,
     passkeyProfile: args.passkeyProfile,
@@ -17,7 +19,7 @@ describe.each(examples)('$file', (example) => {
     bluetoothRestricted: args.bluetoothRestricted,
     osVersion: args.osVersion,
     at: new Date(args.at),
-  });
+  }));
 
   if (expected.blocking) {
     it('reports exactly the expected blocking policy codes', () => {

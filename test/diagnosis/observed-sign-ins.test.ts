@@ -53,18 +53,18 @@ function run(
 const id = (n: number) => `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`;
 const byCode = (d: Diagnosis, code: string, blocking?: boolean) => {
   const f = d.findings.find((x) => x.code === code && (blocking === undefined || x.blocking === blocking));
-  if (!f) throw new Error(`no ${code} (${blocking}): ${JSON.stringify(d.findings.map((x) => [x.code, x.blocking, x.policyIds]))}`);
+  if (!f) throw new Error(`no ${code} (${blocking}): ${JSON.stringify(d.findings.map((x) => [x.code, x.blocking, x.policies.map((r) => r.id)]))}`);
   return f;
 };
 
 describe('a failed policy in a relevant sign-in blocks, with the sign-in as evidence', () => {
   it('even where the prediction said it only may apply (a location condition)', () => {
     const before = run(null);
-    expect(byCode(before, 'ca-other-conditions')).toMatchObject({ blocking: false, policyIds: [OFFSITE] });
+    expect(byCode(before, 'ca-other-conditions')).toMatchObject({ blocking: false, policies: [{ id: OFFSITE }] });
 
     const d = run([{ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure', 'Block outside trusted locations'], [LOOP_POLICY, 'notApplied']] }]);
     const f = byCode(d, 'ca-other-conditions', true);
-    expect(f.policyIds).toEqual([OFFSITE]);
+    expect(f.policies.map((r) => r.id)).toEqual([OFFSITE]);
     const text = f.evidence.join(' ');
     expect(text).toMatch(/^Your attempt at 13:52 UTC on 2026-10-05 to Microsoft Authenticator, error 53003: 'Block outside trusted locations' failed \(sign-in 00000000-0000-4000-8000-000000000001, correlation id ccccccc0-0000-4000-8000-000000000001\)/);
     expect(text).toMatch(/Before the sign-ins were read: .* may apply .* where the user is/);
@@ -87,7 +87,7 @@ describe('a failed policy in a relevant sign-in blocks, with the sign-in as evid
 
   it('even where What If said it does not apply', () => {
     const d = run([{ id: id(1), policies: [[OFFSITE, 'failure']] }], { whatIf: { [OFFSITE]: { applies: false, reason: 'users' } } });
-    expect(byCode(d, 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+    expect(byCode(d, 'ca-other-conditions', true).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
 
   it('counts earlier failures of the same policy, names the newest', () => {
@@ -102,13 +102,13 @@ describe('a failed policy in a relevant sign-in blocks, with the sign-in as evid
 
   it('the Register security information user action: My Sign-ins, the code from its grant', () => {
     const d = run([{ id: id(1), appId: MY_SIGN_INS, policies: [[RSI, 'failure']] }], { policies: [rsiPolicy()] });
-    expect(byCode(d, 'ca-register-security-info', true).policyIds).toEqual([RSI]);
+    expect(byCode(d, 'ca-register-security-info', true).policies.map((r) => r.id)).toEqual([RSI]);
   });
 
   it('a policy deleted since the sign-in is known by the name the sign-in gives it', () => {
     const gone = 'a0000000-0000-4000-8000-0000000000ff';
     const d = run([{ id: id(1), policies: [[gone, 'failure', 'Old block (deleted)']] }]);
-    expect(byCode(d, 'ca-other-conditions', true)).toMatchObject({ policyIds: [gone], policyNames: ['Old block (deleted)'] });
+    expect(byCode(d, 'ca-other-conditions', true)).toMatchObject({ policies: [{ id: gone, name: 'Old block (deleted)' }] });
   });
 
   it('a policy disabled since the sign-in is mentioned, not blocking', () => {
@@ -120,7 +120,7 @@ describe('a failed policy in a relevant sign-in blocks, with the sign-in as evid
   it('a failure the tenant\'s facts do not explain (Lena can do MFA) still blocks, and says so', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'failure']] }], { policies: [mfaPolicy()] });
     const f = byCode(d, 'ca-other-conditions', true);
-    expect(f.policyIds).toEqual([MFA]);
+    expect(f.policies.map((r) => r.id)).toEqual([MFA]);
     expect(f.evidence.join(' ')).toMatch(/why it failed is not known/);
   });
 });
@@ -135,7 +135,7 @@ describe('which sign-ins count', () => {
   ])('not one %s', (_label, spec) => {
     const d = run([spec]);
     expect(d.observed).toEqual({ signIns: [], agreement: 'no-failure-seen' });
-    expect(byCode(d, 'ca-other-conditions', false).policyIds).toEqual([OFFSITE]);
+    expect(byCode(d, 'ca-other-conditions', false).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
 
   it('exactly 24 hours before counts', () => {
@@ -151,7 +151,7 @@ describe('which sign-ins count', () => {
     const old = failing(1, { appId: OUTLOOK, minutesBefore: 3 * 24 * 60, correlationId: 'feedface-0000-4000-8000-000000000001' });
     expect(run([old], { correlationId: 'FEEDFACE-0000-4000-8000-000000000001' }).observed!.signIns.map((s) => s.id)).toEqual([id(1)]);
     expect(run([old], { correlationId: id(1) }).observed!.signIns.map((s) => s.id)).toEqual([id(1)]);
-    expect(byCode(run([old], { correlationId: id(1) }), 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+    expect(byCode(run([old], { correlationId: id(1) }), 'ca-other-conditions', true).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
 });
 
@@ -163,11 +163,11 @@ describe('sign-ins from before the help desk changed the user', () => {
   it('do not count: a failure before the TAP or exemption says nothing about the user now', () => {
     const d = withSince([{ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure']] }], before(5));
     expect(d.observed).toEqual({ signIns: [], agreement: 'no-failure-seen' });
-    expect(byCode(d, 'ca-other-conditions', false).policyIds).toEqual([OFFSITE]);
+    expect(byCode(d, 'ca-other-conditions', false).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
   it('a failure after the change still blocks', () => {
     const d = withSince([{ id: id(1), minutesBefore: 2, policies: [[OFFSITE, 'failure']] }], before(5));
-    expect(byCode(d, 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+    expect(byCode(d, 'ca-other-conditions', true).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
   it('the sign-in the user named by its id still counts', () => {
     const d = withSince([{ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure']] }], before(5), id(1));
@@ -178,7 +178,7 @@ describe('sign-ins from before the help desk changed the user', () => {
 describe('report-only failures', () => {
   it('are mentioned, not blocking, and listed', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'reportOnlyFailure'], [LOOP_POLICY, 'failure']] }], { policies: [mfaPolicy('enabledForReportingButNotEnforced')] });
-    const f = d.findings.find((x) => x.policyIds.includes(MFA))!;
+    const f = d.findings.find((x) => x.policies.map((r) => r.id).includes(MFA))!;
     expect(f.blocking).toBe(false);
     expect(f.evidence.join(' ')).toMatch(/report-only 'MFA for everyone' reported a failure \(reportOnlyFailure\).*did not block/);
     expect(d.observed!.signIns[0]).toMatchObject({ failedPolicyIds: [LOOP_POLICY], reportOnlyFailedPolicyIds: [MFA] });
@@ -279,17 +279,17 @@ describe('the Diagnoser reads sign-ins with the user facts, and never fails beca
     graph = await connectGraph({ snapshot: snapshot([signIn({ id: id(1), policies: [[OFFSITE, 'failure']] })]), retryDelaySeconds: 0 });
     const d = await new Diagnoser(graph.client, graph.tenantFacts, { whatIfTimeoutMs: 15_000 }).diagnose('lena@fabrikam.com', CONTEXT);
     expect(d.observed?.agreement).toBe('observed-only');
-    expect(byCode(d, 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+    expect(byCode(d, 'ca-other-conditions', true).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
 
   it('after the help desk changed the user, an earlier failure no longer blocks them', async () => {
     graph = await connectGraph({ snapshot: snapshot([signIn({ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure']] })]), retryDelaySeconds: 0 });
     const diagnoser = new Diagnoser(graph.client, graph.tenantFacts, { whatIfTimeoutMs: 15_000, now: () => AT.getTime() - 5 * 60_000 });
-    expect(byCode(await diagnoser.diagnose('lena@fabrikam.com', CONTEXT), 'ca-other-conditions', true).policyIds).toEqual([OFFSITE]);
+    expect(byCode(await diagnoser.diagnose('lena@fabrikam.com', CONTEXT), 'ca-other-conditions', true).policies.map((r) => r.id)).toEqual([OFFSITE]);
     diagnoser.userChanged(LENA_ID);
     const after = await diagnoser.diagnose('lena@fabrikam.com', CONTEXT);
     expect(after.observed).toEqual({ signIns: [], agreement: 'no-failure-seen' });
-    expect(byCode(after, 'ca-other-conditions', false).policyIds).toEqual([OFFSITE]);
+    expect(byCode(after, 'ca-other-conditions', false).policies.map((r) => r.id)).toEqual([OFFSITE]);
   });
 
   it('403 (a snapshot without signIns): observed absent, the rest as before, and not asked again for 10 minutes', async () => {
@@ -299,8 +299,8 @@ describe('the Diagnoser reads sign-ins with the user facts, and never fails beca
     const diagnoser = new Diagnoser(graph.client, graph.tenantFacts, { whatIfTimeoutMs: 15_000, now: () => now, log: (e) => logs.push(e) });
     const d = await diagnoser.diagnose('lena@fabrikam.com', CONTEXT);
     expect(d.observed).toBeUndefined();
-    expect(byCode(d, 'ca-other-conditions', false).policyIds).toEqual([OFFSITE]);
-    expect(byCode(d, 'ca-auth-strength-loop', true).policyIds).toEqual([LOOP_POLICY]);
+    expect(byCode(d, 'ca-other-conditions', false).policies.map((r) => r.id)).toEqual([OFFSITE]);
+    expect(byCode(d, 'ca-auth-strength-loop', true).policies.map((r) => r.id)).toEqual([LOOP_POLICY]);
     expect(logs).toContainEqual({ event: 'signins.unavailable', reason: expect.stringMatching(/AuditLog\.Read\.All/) });
     const signInReads = () => graph!.emulator!.requests.filter((r) => r.path.includes('/auditLogs/signIns')).length;
     const reads = signInReads();

@@ -243,7 +243,7 @@ describe('Remedy: temporary-exemption', () => {
       ['p-unrelated', { applies: false, reason: 'users' }],
     ]);
     const d = diagnoseWith(snapshot, {}, { exemptionGroup: EXEMPT, whatIf: { 'authenticator-sign-in': verdicts } });
-    expect(d.findings.filter((f) => f.blocking).map((f) => f.policyIds)).toEqual([[LOOP_POLICY_ID]]);
+    expect(d.findings.filter((f) => f.blocking).map((f) => f.policies.map((r) => r.id))).toEqual([[LOOP_POLICY_ID]]);
     const r = remedy(d, 'temporary-exemption');
     expect(r.clears).toBe(true);
     // Without the What If verdict the unrelated block policy would apply (the local evaluator says so).

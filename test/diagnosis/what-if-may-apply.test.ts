@@ -35,7 +35,7 @@ describe('the engine reads What If\'s analysisReasons', () => {
   it('"not applied" because of location (not supplied) → may apply: blocking false, the policy id, the condition named', () => {
     const d = run(snapshot(), { [P.offsite]: { applies: false, reason: 'location' } });
     expect(blockingCodes(d)).toEqual([]);
-    expect(other(d)).toMatchObject({ blocking: false, policyIds: [P.offsite] });
+    expect(other(d)).toMatchObject({ blocking: false, policies: [{ id: P.offsite }] });
     const text = other(d).evidence.join(' ');
     expect(text).toMatch(/may apply/);
     expect(text).toMatch(/location/);
@@ -48,13 +48,13 @@ describe('the engine reads What If\'s analysisReasons', () => {
 
   it.each(['notEnoughInformation', 'unknownFutureValue', 'location,signInRisk', ''])('"not applied" with %j → may apply', (reason) => {
     const d = run(snapshot(), { [P.offsite]: { applies: false, reason } });
-    expect(other(d)).toMatchObject({ blocking: false, policyIds: [P.offsite] });
+    expect(other(d)).toMatchObject({ blocking: false, policies: [{ id: P.offsite }] });
   });
 
   it('a risk policy "not applied" because of signInRisk → may apply, naming sign-in risk', () => {
     const risky = policy({ id: P.risky, name: 'Block risky sign-ins', signInRiskLevels: ['high'], grant: block });
     const d = run(snapshot([risky]), { [P.offsite]: { applies: false, reason: 'users' }, [P.risky]: { applies: false, reason: 'signInRisk' } });
-    expect(other(d)).toMatchObject({ blocking: false, policyIds: [P.risky] });
+    expect(other(d)).toMatchObject({ blocking: false, policies: [{ id: P.risky }] });
     expect(other(d).evidence.join(' ')).toMatch(/sign-in risk/);
   });
 
@@ -63,16 +63,16 @@ describe('the engine reads What If\'s analysisReasons', () => {
     const verdicts = { [P.offsite]: { applies: false, reason: 'users' }, [P.devices]: { applies: false, reason: 'devices' } };
     // Non-compliant managed phone: the rule matches, the policy applies and blocks.
     const blocked = run(snapshot([filtered], { managedDevices: [managedPhone('Android', 'noncompliant')] }), verdicts);
-    expect(other(blocked)).toMatchObject({ blocking: true, policyIds: [P.devices] });
+    expect(other(blocked)).toMatchObject({ blocking: true, policies: [{ id: P.devices }] });
     // Compliant managed phone: the rule does not match.
     expect(caCodes(run(snapshot([filtered], { managedDevices: [managedPhone('Android', 'compliant')] }), verdicts))).toEqual([]);
     // No managed phone: every attribute null, so the negative rule matches.
-    expect(other(run(snapshot([filtered]), verdicts))).toMatchObject({ blocking: true, policyIds: [P.devices] });
+    expect(other(run(snapshot([filtered]), verdicts))).toMatchObject({ blocking: true, policies: [{ id: P.devices }] });
   });
 
   it('"not applied" because of location, and the user says they are off the trusted network → applies', () => {
     const d = run(snapshot(), { [P.offsite]: { applies: false, reason: 'location' } }, { trustedLocation: false });
-    expect(other(d)).toMatchObject({ blocking: true, policyIds: [P.offsite] });
+    expect(other(d)).toMatchObject({ blocking: true, policies: [{ id: P.offsite }] });
   });
 
   it('an unsupplied condition is not a disagreement with the local evaluator', () => {
@@ -138,7 +138,7 @@ describe('the loopback What If answers like the real one', () => {
     const d = await new Diagnoser(graph.client, graph.tenantFacts, { whatIfTimeoutMs: 15_000 }).diagnose(LENA, { platform: 'android', at: AT });
     expect(blockingCodes(d)).toEqual([]);
     const f = other(d);
-    expect(f).toMatchObject({ blocking: false, policyIds: [P.offsite] });
+    expect(f).toMatchObject({ blocking: false, policies: [{ id: P.offsite }] });
     expect(f.evidence.join(' ')).toMatch(/\(applicability: Conditional Access What If\)/);
     expect(f.evidence.join(' ')).toMatch(/location/);
     expect(graph.emulator!.requests.filter((r) => r.path.includes('evaluate'))).toHaveLength(2);
