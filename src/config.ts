@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 
 import type { GraphCredentialConfig } from './graph/credentials';
 import { connectionStringProblem } from './telemetry/connection-string';
+import type { TelemetrySettings } from './telemetry/start';
 import { azureStorageAccess, type AzureStorageAccess } from './storage/azure-access';
 
 type GraphAuth = GraphCredentialConfig;
@@ -62,7 +63,7 @@ export interface Config {
   /** Longest a /readyz check waits for the store or Graph before counting it unavailable (keep it under the probe's timeout). */
   readinessTimeoutMs: number;
   /** OpenTelemetry to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING); absent: no telemetry SDK at all. */
-  telemetry?: { connectionString: string };
+  telemetry?: TelemetrySettings;
 }
 
 export class ConfigError extends Error {

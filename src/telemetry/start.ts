@@ -14,8 +14,13 @@
 // probes (/healthz, /readyz) and the offline demo's loopback Graph would only add noise.
 import { metrics as otelMetrics, trace } from '@opentelemetry/api';
 import type { AzureMonitorOpenTelemetryOptions, InstrumentationOptions } from '@azure/monitor-opentelemetry';
-import type { Config } from '../config';
 import { setTelemetryOn, telemetryOn } from './index';
+
+/** What config.ts reads for telemetry (config imports this; telemetry never imports config). */
+export interface TelemetrySettings {
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING, already checked by connectionStringProblem. */
+  connectionString: string;
+}
 
 export interface Telemetry {
   /** Exports everything recorded so far (spans and metrics) and waits for the ingestion endpoint to answer. */
@@ -58,7 +63,7 @@ async function forceFlush(provider: unknown): Promise<void> {
 }
 
 /** The distro's options: ours, whatever the defaults of its next version. */
-export function azureMonitorOptions(settings: NonNullable<Config['telemetry']>, options: TelemetryStartOptions = {}): AzureMonitorOpenTelemetryOptions {
+export function azureMonitorOptions(settings: TelemetrySettings, options: TelemetryStartOptions = {}): AzureMonitorOpenTelemetryOptions {
   const off = { enabled: false };
   return {
     azureMonitorExporterOptions: {
@@ -88,7 +93,7 @@ export function azureMonitorOptions(settings: NonNullable<Config['telemetry']>, 
  * connection string is not set. Call it before the bot starts, so the HTTP and Azure SDK
  * instrumentations are in place before the first request.
  */
-export async function startTelemetry(settings: Config['telemetry'], options: TelemetryStartOptions = {}): Promise<Telemetry | undefined> {
+export async function startTelemetry(settings: TelemetrySettings | undefined, options: TelemetryStartOptions = {}): Promise<Telemetry | undefined> {
   if (!settings) return undefined;
   if (telemetryOn()) throw new Error('Telemetry is already started in this process');
   // The cloud role name in Application Insights (OTEL_SERVICE_NAME, when set, wins).

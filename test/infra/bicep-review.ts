@@ -143,8 +143,8 @@ export function containerEnv(text: string): EnvEntry[] {
 }
 
 /**
- * The settings the bot reads: config.ts's `get('X')` / `int('X', …)` / `env.X`, and
- * `process.env.X` anywhere under src/, each with the file that reads it.
+ * The settings the bot reads: config.ts's `get('X')` / `int('X', …)` / `env.X`, log.ts's `env.X`,
+ * and `process.env.X` anywhere under src/, each with the file that reads it.
  */
 export function settingsReadByTheBot(srcDir: string): Map<string, string> {
   const read = new Map<string, string>();
@@ -161,7 +161,7 @@ export function settingsReadByTheBot(srcDir: string): Map<string, string> {
     const text = readFileSync(file, 'utf8');
     const where = relative(join(srcDir, '..'), file);
     const patterns = [/process\.env\.([A-Za-z_]\w*)/g, /process\.env\[\s*'([A-Za-z_]\w*)'\s*\]/g];
-    if (file.endsWith(join('src', 'config.ts'))) patterns.push(/\b(?:get|int)\(\s*'([A-Za-z_]\w*)'/g, /\benv\.([A-Za-z_]\w*)/g, /\benv\[\s*'([A-Za-z_]\w*)'\s*\]/g);
+    if (file.endsWith(join('src', 'config.ts')) || file.endsWith(join('src', 'log.ts'))) patterns.push(/\b(?:get|int)\(\s*'([A-Za-z_]\w*)'/g, /\benv\.([A-Za-z_]\w*)/g, /\benv\[\s*'([A-Za-z_]\w*)'\s*\]/g);
     for (const pattern of patterns) for (const m of text.matchAll(pattern)) if (!read.has(m[1])) read.set(m[1], where);
   }
   return read;
