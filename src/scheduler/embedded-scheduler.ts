@@ -82,14 +82,33 @@ export class EmbeddedScheduler implements JobScheduler {
   private async runDue(): Promise<void> {
     this.recoverInterrupted();
     const now = this.now().getTime();
-    const due = [...this.jobs.values()].filter((j) => !j.claimedBy && Date.parse(j.dueAt) <= now && this.handlers.has(j.kind));
-    due.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+    // Each due time parsed once (a campaign's tick sorts 10,000 jobs: parsing in the comparator
+    // held the first send back by a few hundred ms on a busy machine).
+    const dueAt: { job: Job; at: number }[] = [];
+    for (const job of this.jobs.values()) {
+      if (job.claimedBy || !this.handlers.has(job.kind)) continue;
+      const at = Date.parse(job.dueAt);
+      if (at <= now) dueAt.push({ job, at });
+    }
+    dueAt.sort((a, b) => a.at - b.at);
+    const due = dueAt.map((d) => d.job);
     // Several handlers at once (sends wait on the network and on pacing), oldest first.
     let next = 0;
     const worker = async () => {
       while (next < due.length) await this.runOne(due[next++], now);
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
+    // Started one event-loop turn apart, so the first job reaches its send (its network wait)
+    // before the others do their synchronous part: started together, every handler's set-up ran
+    // before the first send left, and a 10,000-notice campaign's first message waited seconds.
+    const workers: Promise<void>[] = [];
+    const count = Math.min(this.concurrency, due.length);
+    for (let i = 0; i < count; i++) {
+      const w = worker();
+      w.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      workers.push(w);
+      if (i + 1 < count) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(workers);
   }
 
   private async runOne(job: Job, now: number): Promise<void> {
