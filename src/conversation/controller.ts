@@ -13,7 +13,8 @@ import { GraphReadError } from '../graph/errors';
 import { metrics } from '../metrics';
 import { addText, answer, newIntake, nextQuestion, onPhone, registrationContext, type IntakeState } from './intake';
 import { parseSubmit } from './submit';
-import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, isGreeting, userText, type UserText } from './text';
+import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, isGreeting, isStartOver, userText, type UserText } from './text';
+import { conversationLanguage, type Language, type LanguageSource } from './language';
 
 export type Turn = { kind: 'welcome' } | { kind: 'text'; text: string } | { kind: 'submit'; value: unknown };
 
@@ -24,6 +25,9 @@ export interface ConversationState {
   /** Offline demo: the persona the tester chose to play. */
   persona?: string;
   lastDiagnosis?: Diagnosis;
+  /** The language to answer in: from the Teams locale, else read from what they wrote (docs/admin/languages.md). */
+  language?: Language;
+  languageFrom?: LanguageSource;
 }
 
 export interface Persona {
@@ -93,7 +97,7 @@ export async function handleTurn(
   deps: ConversationDeps,
   state: ConversationState | undefined,
   turn: Turn,
-  from: { aadObjectId?: string; name?: string },
+  from: { aadObjectId?: string; name?: string; locale?: string },
 ): Promise<TurnResult> {
   const session = () => (deps.newSession ?? randomUUID)();
   let s = state ?? newConversation(session());
@@ -102,7 +106,7 @@ export async function handleTurn(
   if (!from.aadObjectId) {
     return { state: s, cards: [errorCard({ message: 'I could not tell who you are (your Teams account has no Microsoft Entra object id), so I cannot look up your sign-in settings. Please contact your help desk.' })] };
   }
-  s = { ...s, owner: s.owner ?? from.aadObjectId };
+  s = { ...s, owner: s.owner ?? from.aadObjectId, ...conversationLanguage(s, from.locale, turn.kind === 'text' ? turn.text : undefined) };
   const userId = s.persona ?? from.aadObjectId;
   const welcome = () => welcomeCard({ session: s.intake.session, userName: from.name, demoPersonas: deps.personas });
   const startOver = (): TurnResult => {
@@ -118,7 +122,7 @@ export async function handleTurn(
     // Bounded and cleaned before any pattern runs: a 1 MB paste is read as its first 8,000 characters.
     const input = userText(turn.text);
     const text = input.text;
-    if (/^(start over|restart|reset)$/i.test(text)) return startOver();
+    if (isStartOver(text)) return startOver();
     if (text === '' || (!input.trimmed && isGreeting(text))) {
       prefetch(deps, s, userId);
       return { state: s, cards: [welcome()] };
