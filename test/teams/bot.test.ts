@@ -33,7 +33,15 @@ function botFor(options: { personas?: boolean; graph?: GraphConnection } = {}) {
     conversation: { now: () => AT, personas: options.personas ? demoPersonas(DEMO) : undefined, log: (e) => logs.push(e) },
     log: (e) => logs.push(e),
   });
-  const adapter = new TestAdapter(async (context) => bot.run(context));
+  const adapter = new TestAdapter(async (context) => {
+    // These tests read the cards in order. A slow diagnosis (a busy machine) is preceded by a
+    // typing indicator; test/teams/typing.test.ts covers that, so it is left out here.
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (let i = activities.length - 1; i >= 0; i--) if (activities[i].type === 'typing') activities.splice(i, 1);
+      return next();
+    });
+    await bot.run(context);
+  });
   return adapter;
 }
 
