@@ -64,6 +64,8 @@ export interface Config {
   readinessTimeoutMs: number;
   /** OpenTelemetry to Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING); absent: no telemetry SDK at all. */
   telemetry?: TelemetrySettings;
+  /** The Microsoft 365 Agents Playground beside the offline demo (PLAYGROUND_PORT); absent online or with NO_PLAYGROUND=1. */
+  playground?: { port: number };
 }
 
 export class ConfigError extends Error {
@@ -201,6 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     problems.push(`METRICS_HOST: expected an IP address or a host name, got "${metricsHost}"`);
   }
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) problems.push(`METRICS_PORT: must differ from PORT (${port}); /metrics has a listener of its own`);
+  // The offline demo starts the Agents Playground (a devDependency) unless NO_PLAYGROUND=1 (the production image).
+  const noPlayground = get('NO_PLAYGROUND');
+  if (noPlayground !== undefined && noPlayground !== '1' && noPlayground !== '0') problems.push(`NO_PLAYGROUND: expected 1 (no Playground) or 0, got "${noPlayground}"`);
+  const playgroundPort = int('PLAYGROUND_PORT', 56150, 1, 65535);
+  if (offline && noPlayground !== '1' && port !== 0 && playgroundPort === port) problems.push(`PLAYGROUND_PORT: must differ from PORT (${port}); the Playground and the bot each need a port`);
   const appInsights = get('APPLICATIONINSIGHTS_CONNECTION_STRING');
   const appInsightsProblem = appInsights === undefined ? undefined : connectionStringProblem(appInsights);
   if (appInsightsProblem) problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING: ${appInsightsProblem}`);
@@ -229,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost ?? '127.0.0.1' },
     readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 3000, 100, 60_000),
     telemetry: appInsights === undefined ? undefined : { connectionString: appInsights },
+    playground: offline && noPlayground !== '1' ? { port: playgroundPort } : undefined,
     azureStorage: azureAccess
       ? { ...azureAccess, prefix: azurePrefix, maxQueueDelaySeconds: int('AZURE_QUEUE_MAX_DELAY_SECONDS', 604_800, 0, 604_800) }
       : undefined,

@@ -3,22 +3,13 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import * as restify from 'restify';
 import { metrics } from './metrics';
+import type { ReadinessReport } from './readiness';
 import type { ActivityEndpoint } from './teams/edge';
-
-export interface ReadinessReport {
-  ready: boolean;
-  /** "ok" or "unavailable: why". */
-  store: string;
-  /** "ok", "degraded: why" (cached tenant facts served) or "unavailable: why". */
-  graph: string;
-  /** Why not ready. */
-  reason?: string;
-}
 
 export interface ServerOptions {
   /** The bot on its edge (botbuilder or the Agents SDK: BOT_SDK). */
   endpoint: ActivityEndpoint;
-  /** Whether the instance can take traffic (see readinessCheck). */
+  /** Whether the instance can take traffic (readiness.ts). */
   ready?: () => Promise<ReadinessReport>;
   /** The clock of the readiness cache (injected in tests). */
   now?: () => Date;
@@ -27,41 +18,6 @@ export interface ServerOptions {
 }
 
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
-
-/**
- * Readiness: the store takes a write, and this instance has read the tenant's facts from Graph
- * at least once. A Graph outage after that does not fail readiness: it hits every instance
- * alike, so taking them all out of rotation would only turn the bot's clear "Microsoft Graph is
- * not answering, try again" answers into connection errors. It is reported in the body instead.
- * Each check is given `limitMs`; a slower one counts as unavailable (it keeps running).
- */
-export function readinessCheck(sources: { probeStore: () => Promise<unknown>; tenantFacts: { get(): Promise<unknown>; readonly stale: boolean } }, limitMs: number): () => Promise<ReadinessReport> {
-  let graphAnswered = false;
-  const within = async (work: () => Promise<unknown>): Promise<string> => {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve(`unavailable: no answer within ${limitMs} ms`), limitMs);
-      timer.unref();
-    });
-    try {
-      return await Promise.race([work().then(() => 'ok', (e) => `unavailable: ${firstLine(e)}`), limit]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  return async () => {
-    const [store, facts] = await Promise.all([within(sources.probeStore), within(() => sources.tenantFacts.get())]);
-    let graph = facts;
-    if (facts === 'ok') {
-      graphAnswered = true;
-      if (sources.tenantFacts.stale) graph = 'degraded: Microsoft Graph did not answer the last refresh; serving cached tenant facts';
-    } else if (graphAnswered) {
-      graph = `${facts} (this instance has read the tenant before and stays in rotation; diagnoses ask users to try again until Graph answers)`;
-    }
-    const reasons = [...(store === 'ok' ? [] : [`store ${store}`]), ...(graphAnswered ? [] : [`Microsoft Graph has not answered this instance yet (${facts})`])];
-    return { ready: reasons.length === 0, store, graph, ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}) };
-  };
-}
 
 /** Serves the last readiness result for `ttlMs`; concurrent probes share one check. */
 class CachedReadiness {
@@ -130,5 +86,48 @@ export function createMetricsServer(): HttpServer {
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('Not found\n');
+  });
+}
+
+export interface HttpListeners {
+  /** The bot's base URL (http://127.0.0.1:<port>). */
+  url: string;
+  /** GET /metrics, when asked for. */
+  metricsUrl?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the bot on `port` (on `host`: loopback for the offline demo, which has no Bot Framework
+ * auth) and, when asked for, /metrics on a listener of its own. A port in use is named in the error;
+ * when /metrics cannot listen, the bot's listener is closed again.
+ */
+export async function listen(options: ServerOptions & { port: number; host: string; metrics?: { port: number; host: string } }): Promise<HttpListeners> {
+  const server = createServer(options);
+  await listening(server, options.port, options.host, (e) => (e.code === 'EADDRINUSE' ? `port ${options.port} is already in use (set PORT to another port)` : e.message));
+  const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const m = options.metrics;
+  const metricsServer = m ? createMetricsServer() : undefined;
+  if (metricsServer && m) {
+    await listening(metricsServer, m.port, m.host, (e) => (e.code === 'EADDRINUSE' ? `METRICS_PORT ${m.port} is already in use` : `METRICS_HOST/METRICS_PORT: ${e.message}`)).catch(async (e) => {
+      await closeServer();
+      throw e;
+    });
+  }
+  const metricsAddress = metricsServer?.address();
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    metricsUrl: metricsAddress && typeof metricsAddress === 'object' ? `http://${metricsAddress.family === 'IPv6' ? `[${metricsAddress.address}]` : metricsAddress.address}:${metricsAddress.port}/metrics` : undefined,
+    close: async () => {
+      await closeServer();
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+    },
+  };
+}
+
+function listening(server: restify.Server | HttpServer, port: number, host: string, message: (e: NodeJS.ErrnoException) => string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(message(e))));
+    server.listen(port, host, () => resolve());
   });
 }

@@ -87,6 +87,20 @@ describe('configuration', () => {
     expect(problems({ READINESS_TIMEOUT_MS: '5' })).toEqual([expect.stringMatching(/^READINESS_TIMEOUT_MS: expected a whole number from 100 to 60000/)]);
   });
 
+  it('starts the Agents Playground beside the offline demo only, on PLAYGROUND_PORT, unless NO_PLAYGROUND=1', () => {
+    expect(loadConfig({}, ROOT).playground).toEqual({ port: 56150 });
+    expect(loadConfig({ PLAYGROUND_PORT: '56200', NO_PLAYGROUND: '0' }, ROOT).playground).toEqual({ port: 56200 });
+    expect(loadConfig({ NO_PLAYGROUND: '1' }, ROOT).playground).toBeUndefined();
+    // Online there is no Playground (it is a devDependency for the demo).
+    const online = { MicrosoftAppId: '0f0e0d0c-0b0a-4909-8807-060504030201', MicrosoftAppPassword: 'x', MicrosoftAppTenantId: '11111111-2222-4333-8444-555555555555' };
+    expect(loadConfig(online, ROOT).playground).toBeUndefined();
+    expect(problems({ PLAYGROUND_PORT: 'next to the bot' })).toEqual(['PLAYGROUND_PORT: expected a whole number from 1 to 65535, got "next to the bot"']);
+    expect(problems({ PLAYGROUND_PORT: '70000' })).toEqual(['PLAYGROUND_PORT: expected a whole number from 1 to 65535, got "70000"']);
+    expect(problems({ PORT: '4000', PLAYGROUND_PORT: '4000' })).toEqual([expect.stringMatching(/^PLAYGROUND_PORT: must differ from PORT \(4000\)/)]);
+    expect(problems({ PORT: '4000', PLAYGROUND_PORT: '4000', NO_PLAYGROUND: '1' })).toEqual([]);
+    expect(problems({ NO_PLAYGROUND: 'yes' })).toEqual(['NO_PLAYGROUND: expected 1 (no Playground) or 0, got "yes"']);
+  });
+
   it('names a snapshot file that does not exist', () => {
     expect(problems({ TENANT_SNAPSHOT: 'nowhere.json' })).toEqual([`TENANT_SNAPSHOT: no file at ${join(ROOT, 'nowhere.json')}`, 'TENANT_ID: required (the Microsoft Entra tenant the bot serves)']);
   });

@@ -30,6 +30,9 @@ export class AzureBlobStorage implements KeyValueStore {
     this.container = containerClient(options, options.containerName, options.pipeline);
   }
 
+  /** Nothing to release: each call is its own HTTP request (the store interface's close). */
+  async close(): Promise<void> {}
+
   async read(keys: string[]): Promise<StoreItems> {
     await this.init();
     const found = await Promise.all(

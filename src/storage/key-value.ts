@@ -11,6 +11,11 @@ export interface KeyValueStore {
   /** Rejects when an item's eTag (other than "*") no longer matches the stored one. */
   write(changes: StoreItems): Promise<void>;
   delete(keys: string[]): Promise<void>;
+  /**
+   * Releases what the store holds in this process (the file log's handle and the data directory's
+   * lock); later calls are no-ops. Stores that hold nothing (in memory, test doubles) may omit it.
+   */
+  close?(): Promise<void>;
 }
 
 /** Serialises async work on one key inside this process (read-modify-write without races). */

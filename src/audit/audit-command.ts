@@ -1,0 +1,27 @@
+// The admins' chat command "audit": the tenant-wide readiness audit as a summary card, for identity
+// admins only (the same admins as campaigns: notices/campaign-command.ts). Offline the tenant is
+// the snapshot the loopback Graph server serves; online there is no snapshot in the bot, so the
+// card tells the admin to export the tenant and run npm run audit.
+import { noticeCard, type AdaptiveCard } from '../cards';
+import type { TenantSnapshot } from '../graph-emulator/snapshot';
+import type { Campaigns } from '../notices/campaign';
+import { auditTenant } from './audit';
+import { auditInstructionsCard, auditSummaryCard } from './chat-summary';
+
+export interface AuditCommandDeps {
+  /** Who is an identity admin (a directory role or the admin group). */
+  campaigns: Pick<Campaigns, 'isAdmin'>;
+  adminGroupId?: string;
+  /** The tenant the bot serves from a snapshot (the offline demo); undefined online. */
+  snapshot: () => TenantSnapshot | undefined;
+  now: () => Date;
+}
+
+export async function auditCommand(deps: AuditCommandDeps, userId: string): Promise<AdaptiveCard> {
+  if (!(await deps.campaigns.isAdmin(userId, deps.adminGroupId))) {
+    return noticeCard({ title: 'The audit is for identity admins', text: 'Only Global, Authentication Policy or Privileged Authentication Administrators (or members of the admin group) can see the tenant audit.' });
+  }
+  const snapshot = deps.snapshot();
+  if (!snapshot) return auditInstructionsCard();
+  return auditSummaryCard(auditTenant(snapshot, { at: deps.now() }));
+}
