@@ -28,6 +28,7 @@ import {
   type StepContext,
 } from './copy';
 import type { TenantContext } from './tenant-design';
+import { grantSummary, settingsWords } from './evidence-words';
 
 export interface StepGroup {
   /** Omitted for the unheaded first group. */
@@ -111,9 +112,8 @@ export function mainFinding(d: Diagnosis): Finding {
 /** The group that excludes the user from passkeys, from the engine's evidence ("excluded through group "X""). */
 export function excludingGroup(f: Finding): string | undefined {
   if (f.code !== 'passkey-method-disabled') return undefined;
-  for (const line of f.evidence) {
-    const match = /excluded through group "([^"]+)"/.exec(line);
-    if (match) return match[1];
+  for (const e of f.evidence) {
+    if (e.kind === 'method' && e.issue === 'user-excluded' && e.through !== 'user') return e.through.group;
   }
   return undefined;
 }
@@ -121,10 +121,9 @@ export function excludingGroup(f: Finding): string | undefined {
 /** Key restrictions that allow only listed keys (not Authenticator): the passkey profile or settings named, when the evidence says so. */
 export function securityKeysOnly(f: Finding): { where: string } | undefined {
   if (f.code !== 'authenticator-aaguid-blocked') return undefined;
-  const line = f.evidence.find((e) => /\ballow only\b/.test(e));
-  if (!line) return undefined;
-  const where = /^Key restrictions in (.+?) do not allow/.exec(line)?.[1];
-  return { where: where ?? 'the passkey settings' };
+  const e = f.evidence.find((x) => x.kind === 'method' && x.issue === 'aaguid-not-allowed' && x.restrictions.some((r) => r.enforcementType === 'allow'));
+  if (!e || e.kind !== 'method' || e.issue !== 'aaguid-not-allowed') return undefined;
+  return { where: e.settings.map(settingsWords).join(' and ') };
 }
 
 /** The words for the main finding, made specific where the evidence allows. */
@@ -143,7 +142,7 @@ function acceptsTap(d: Diagnosis, f: Finding): boolean {
   // The engine reports a TAP's state, or the TAP method being off, only when a TAP would satisfy the blocking policies.
   if (d.findings.some((x) => x.blocking && (TAP_STATES.has(x.code) || x.code === 'tap-method-disabled'))) return true;
   // A guest (the TAP remedy cannot be applied): the grant in the evidence says whether it takes a TAP.
-  return f.evidence.some((e) => /grant: [^;]*Temporary Access Pass/.test(e));
+  return f.evidence.some((e) => (e.kind === 'policy' || e.kind === 'observed-policy') && /Temporary Access Pass/.test(grantSummary(e.grant)));
 }
 
 const isGuest = (d: Diagnosis) => d.findings.some((f) => f.code === 'tap-unavailable-for-guest') || tapRemedy(d)?.detail?.notApplicable?.code === 'tap-unavailable-for-guest';

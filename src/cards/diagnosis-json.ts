@@ -4,6 +4,7 @@
 // this is the one place that maps it, for the `diagnose` CLI and the help-desk webhook body.
 import type { Diagnosis, Finding, FindingCode, Remedy } from '../diagnosis';
 import type { Ticket } from '../tickets/ticket';
+import { evidenceWords } from './evidence-words';
 
 export interface FindingJson {
   code: FindingCode;
@@ -18,7 +19,7 @@ export type RemedyJson = Omit<Remedy, 'detail'>;
 export type DiagnosisJson = Omit<Diagnosis, 'findings' | 'remedies'> & { findings: FindingJson[]; remedies: RemedyJson[] };
 
 export function findingJson(f: Finding): FindingJson {
-  return { code: f.code, blocking: f.blocking, policyIds: f.policies.map((p) => p.id), policyNames: f.policies.map((p) => p.name), evidence: f.evidence };
+  return { code: f.code, blocking: f.blocking, policyIds: f.policies.map((p) => p.id), policyNames: f.policies.map((p) => p.name), evidence: evidenceWords(f) };
 }
 
 export function remedyJson(r: Remedy): RemedyJson {

@@ -7,6 +7,7 @@ import { tapLive, timeOfDay, window } from '../tickets/ticket';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
+import { evidenceWords } from './evidence-words';
 import { renderCard, type AdaptiveCard } from './render';
 
 /** The verbs of the ticket card's Action.Execute buttons (and its refresh action). */
@@ -144,7 +145,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     facts: diagnosis ? diagnosisFacts(diagnosis) : [],
     details: (diagnosis?.findings ?? [])
       .filter((f) => f.evidence.length > 0)
-      .map((f) => ({ heading: detailsHeading(f), evidence: f.evidence.map((text) => ({ text })) })),
+      .map((f) => ({ heading: detailsHeading(f), evidence: evidenceWords(f).map((text) => ({ text })) })),
     lists: [
       ...(advice && advice.steps.admin.length > 0
         ? [{ heading: 'What an identity administrator can change', note: advice.adminNote, lines: adminLines(advice.steps.admin) }]

@@ -5,6 +5,7 @@ import type { Submit } from './actions';
 import type { Diagnosis, Finding } from '../diagnosis';
 import { adviceFor, type StepGroup } from './advice';
 import { BUTTONS, ERROR_TITLE, HEADINGS, WELCOME, findingCopy, platformLabel } from './copy';
+import { evidenceWords } from './evidence-words';
 import { renderCard, type AdaptiveCard } from './render';
 import type { TenantContext } from './tenant-design';
 
@@ -108,7 +109,7 @@ export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOption
       { title: 'Checked', value: formatTime(context.at) },
     ],
     // Evidence stays verbatim: the engine already wrote it for people.
-    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f), evidence: f.evidence.map((text) => ({ text })) })),
+    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f), evidence: evidenceWords(f).map((text) => ({ text })) })),
     actions,
     itTeamButton: BUTTONS.itTeam,
   });

@@ -4,6 +4,7 @@
 // stderr naming what is wrong.
 import { parseArgs } from 'node:util';
 import { diagnosisJson, type DiagnosisJson } from '../cards/diagnosis-json';
+import { evidenceWords } from '../cards/evidence-words';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph';
 import { loadSnapshotFile, SnapshotError } from '../graph-emulator';
@@ -116,7 +117,7 @@ export function formatText(d: Diagnosis): string {
   ];
   for (const f of d.findings) {
     lines.push(`${f.blocking ? 'BLOCKING' : 'note    '}  ${f.code}${f.policies.length ? `  [${f.policies.map((p) => p.name).join(', ')}]` : ''}`);
-    for (const e of f.evidence) lines.push(`          - ${e}`);
+    for (const e of evidenceWords(f)) lines.push(`          - ${e}`);
   }
   lines.push('', 'Workarounds:');
   for (const w of d.workarounds) lines.push(`  ${w.for.padEnd(8)} ${w.code}  (for ${w.finding})`);

@@ -32,8 +32,18 @@ export type ConditionName =
   | 'insiderRisk'
   | 'authenticationFlow';
 
+/** One condition of a policy as the engine decided it for this user and event (for evidence). */
+export interface ConditionEvidence {
+  condition: ConditionName;
+  verdict: 'match' | 'unknown';
+  /** The condition's clause, as `matched`/`unknowns` state it (shared with the tenant audit). */
+  clause: string;
+}
+
 export interface Applicability {
   applies: Tri;
+  /** Each condition that matched or cannot be decided, in the order checked (`matched` and `unknowns` as data). */
+  conditions?: ConditionEvidence[];
   /** Why it applies: one short clause per condition that matched. */
   matched: string[];
   /** Why it may apply: what the context cannot tell. */
@@ -85,19 +95,25 @@ export function applicability(
   const matched: string[] = [];
   const unknowns: string[] = [];
   const undecided: ConditionName[] = [];
+  const conditions: ConditionEvidence[] = [];
   const unknown = (condition: ConditionName, text: string) => {
     unknowns.push(text);
+    conditions.push({ condition, verdict: 'unknown', clause: text });
     if (!undecided.includes(condition)) undecided.push(condition);
+  };
+  const match = (condition: ConditionName, text: string) => {
+    matched.push(text);
+    conditions.push({ condition, verdict: 'match', clause: text });
   };
 
   const users = usersClause(policy, user);
   if (!users) return not('users');
-  matched.push(users);
+  match('users', users);
 
   const resourceUnknowns: string[] = [];
   const resources = resourcesClause(policy, event, tenant, resourceUnknowns);
   if (resources === false) return not(event === 'register-security-info' ? 'userActions' : 'application');
-  matched.push(resources);
+  match(event === 'register-security-info' ? 'userActions' : 'application', resources);
   for (const text of resourceUnknowns) unknown('application', text);
 
   const platforms = c.platforms;
@@ -108,7 +124,7 @@ export function applicability(
     const has = (list: string[]) => list.some((x) => x.toLowerCase() === p || x === 'all');
     if (include.length > 0 && !has(include)) return not('devicePlatform');
     if (exclude.some((x) => x.toLowerCase() === p || x === 'all')) return not('devicePlatform');
-    matched.push(`platforms: ${include.join(', ') || 'any'}${exclude.length ? ` (excluding ${exclude.join(', ')})` : ''}`);
+    match('devicePlatform', `platforms: ${include.join(', ') || 'any'}${exclude.length ? ` (excluding ${exclude.join(', ')})` : ''}`);
   }
 
   const clientApps = (c.clientAppTypes ?? []) as string[];
@@ -117,12 +133,12 @@ export function applicability(
   const location = locationClause(policy, tenant.namedLocationsById, context);
   if (location.applies === false) return not('location');
   if (location.applies === 'unknown') unknown('location', location.text);
-  else if (location.text) matched.push(location.text);
+  else if (location.text) match('location', location.text);
 
   const devices = deviceFilterClause(policy, context, device);
   if (devices.applies === false) return not('devices');
   if (devices.applies === 'unknown') unknown('devices', devices.text);
-  else if (devices.text) matched.push(devices.text);
+  else if (devices.text) match('devices', devices.text);
 
   const risks: [ConditionName, string, string[], string | undefined][] = [
     ['userRisk', 'user risk', (c.userRiskLevels ?? []) as string[], supplied.userRiskLevel],
@@ -132,7 +148,7 @@ export function applicability(
   for (const [condition, label, levels, given] of risks) {
     if (levels.length === 0) continue;
     if (given === undefined) unknown(condition, `it only applies at ${label} ${levels.join('/')}, which the bot cannot see`);
-    else if (levels.some((l) => l.toLowerCase() === given.toLowerCase())) matched.push(`${label}: ${given}`);
+    else if (levels.some((l) => l.toLowerCase() === given.toLowerCase())) match(condition, `${label}: ${given}`);
     else return not(condition);
   }
 
@@ -143,11 +159,11 @@ export function applicability(
     .filter((x) => x && x !== 'none' && x !== 'unknownFutureValue');
   if (transfer.length > 0) {
     if (supplied.authenticationFlow === undefined) unknown('authenticationFlow', `it only applies to sign-ins through ${transfer.join(' or ')}, which the bot cannot tell`);
-    else if (transfer.some((t) => t.toLowerCase() === supplied.authenticationFlow!.toLowerCase())) matched.push(`authentication flow: ${supplied.authenticationFlow}`);
+    else if (transfer.some((t) => t.toLowerCase() === supplied.authenticationFlow!.toLowerCase())) match('authenticationFlow', `authentication flow: ${supplied.authenticationFlow}`);
     else return not('authenticationFlow');
   }
 
-  return unknowns.length > 0 ? { applies: 'unknown', matched, unknowns, undecided } : { applies: true, matched, unknowns };
+  return unknowns.length > 0 ? { applies: 'unknown', matched, unknowns, undecided, conditions } : { applies: true, matched, unknowns, conditions };
 }
 
 function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): string | null {

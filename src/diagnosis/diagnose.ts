@@ -1,8 +1,9 @@
 // The engine: tenant facts + user facts + registration context → findings, workarounds, escalate.
 // Pure: no I/O, no clock (the context carries "now").
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
-import { applicability, EVENT_LABEL, phoneAttributes, type Applicability, type DeviceAttributes, type SignInEvent } from './applicability';
-import { fmt, isTargeted, presentable, type Presentable } from './credentials';
+import { applicability, phoneAttributes, type Applicability, type DeviceAttributes, type SignInEvent } from './applicability';
+import { isTargeted, presentable, type Presentable } from './credentials';
+import type { Evidence, GrantEvidence, ObservedPolicyEvidence, PolicyEvidence, ReportOnlyFailureEvidence, SignInRefEvidence } from './evidence';
 import { MIN_OS_VERSION, MY_SIGN_INS_APP_ID, type ExemptionGroup, type RegistrationContext, type SignInFact, type TenantFacts, type UserFacts } from './facts';
 import { evaluateGrant, type GrantResult } from './grant';
 import { methodPolicyIssues } from './method-policy';
@@ -11,9 +12,7 @@ import { checkRemedies } from './remedies';
 import { FINDING_CODES, type Diagnosis, type Finding, type FindingCode } from './result';
 import {
   agreementOf,
-  attemptText,
   relevantSignIns,
-  signInRef,
   targetsRegisterSecurityInfo,
   toObservedSignIn,
   type Observed,
@@ -30,7 +29,7 @@ export interface PolicyBlock {
   code: FindingCode;
   blocking: boolean;
   grant: GrantResult;
-  evidence: string;
+  evidence: PolicyEvidence | ObservedPolicyEvidence | ReportOnlyFailureEvidence;
   /** Set when a sign-in showed the policy applying (it failed there). */
   observed?: ObservedApplication;
 }
@@ -73,16 +72,6 @@ export const FINAL_WHAT_IF_REASONS: ReadonlySet<string> = new Set([
   'invalidCondition',
   'policyNotEnabled',
 ]);
-
-const WHAT_IF_CONDITION_TEXT: Record<string, string> = {
-  location: 'its location condition (the bot does not know where the user signs in from)',
-  devices: 'its filter for devices',
-  signInRisk: 'its sign-in risk condition (the bot cannot see sign-in risk)',
-  userRisk: 'its user risk condition (the bot cannot see user risk)',
-  insiderRisk: 'its insider risk condition (the bot cannot see insider risk)',
-  authenticationFlow: 'its authentication flows condition (the bot cannot tell how the user signs in)',
-  notEnoughInformation: 'a condition it had not enough information for',
-};
 
 /** The reasons of one What If verdict ("location", or a comma-separated list). */
 export function whatIfReasons(reason: string): string[] {
@@ -140,7 +129,7 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
   const p = presentable(tenant, user, context);
   const findings: Finding[] = [];
   // Policies are CA policies, or one method configuration given as [id, readable name].
-  const add = (code: FindingCode, blocking: boolean, evidence: string[], policies: ConditionalAccessPolicy[] = [], config?: [string, string]) =>
+  const add = (code: FindingCode, blocking: boolean, evidence: Evidence[], policies: ConditionalAccessPolicy[] = [], config?: [string, string]) =>
     findings.push({
       code,
       blocking,
@@ -186,38 +175,26 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
   const tapTargeted = isTargeted(tenant.tap, user);
   if (p.tap.state !== 'none' && p.tap.state !== 'valid') {
     const code = p.tap.state === 'used' ? 'tap-used' : p.tap.state === 'expired' ? 'tap-expired' : 'tap-not-yet-valid';
-    const window = `${fmt(p.tap.start)} to ${fmt(p.tap.end)}`;
-    const text =
-      p.tap.state === 'used'
-        ? `The one-time Temporary Access Pass (valid ${window}) has already been used.`
-        : p.tap.state === 'expired'
-          ? `The Temporary Access Pass was valid from ${window}; it is now ${fmt(context.at)}, so it has expired.`
-          : `The Temporary Access Pass is valid from ${window}; it is now ${fmt(context.at)}, so it cannot be used yet.`;
-    add(code, tapWouldHelp, [text], [], [tapId, 'Temporary Access Pass settings']);
+    const tap: Evidence = { kind: 'tap', state: p.tap.state, start: iso(p.tap.start), end: iso(p.tap.end), at: context.at.toISOString() };
+    add(code, tapWouldHelp, [tap], [], [tapId, 'Temporary Access Pass settings']);
   }
   if (tapWouldHelp && !tapTargeted && !user.isGuest) {
-    const reason = tenant.tap?.state === 'enabled' ? `does not target ${user.upn}` : 'is disabled in the authentication methods policy';
-    add('tap-method-disabled', true, [`A Temporary Access Pass would satisfy the blocking policy, but the Temporary Access Pass method ${reason}.`], [], [tapId, 'Temporary Access Pass settings']);
+    const reason = tenant.tap?.state === 'enabled' ? { notTargeted: user.upn } : 'disabled';
+    add('tap-method-disabled', true, [{ kind: 'tap-method', reason }], [], [tapId, 'Temporary Access Pass settings']);
   }
   if (user.isGuest && (tapWouldHelp || blockingCa.length > 0)) {
-    add('tap-unavailable-for-guest', false, [`${user.upn} is a guest (userType Guest): a Temporary Access Pass cannot be issued to a guest.`]);
+    add('tap-unavailable-for-guest', false, [{ kind: 'guest', upn: user.upn }]);
   }
 
   // Device-side causes.
   if (context.platform === 'android' && context.androidProfile && context.passkeyProfile && context.androidProfile !== context.passkeyProfile) {
-    add('android-profile-mismatch', true, [
-      `The passkey was created in the ${context.passkeyProfile} Android profile and the user is now in the ${context.androidProfile} profile; a passkey can only be used from the profile where it is stored.`,
-    ]);
+    add('android-profile-mismatch', true, [{ kind: 'android-profile', passkeyProfile: context.passkeyProfile, androidProfile: context.androidProfile }]);
   }
   if (context.crossDevice && context.bluetoothRestricted) {
-    add('bluetooth-restricted', true, [
-      'Cross-device sign-in with the phone\'s passkey (QR code + Bluetooth) needs Bluetooth, and the organisation restricts Bluetooth.',
-    ]);
+    add('bluetooth-restricted', true, [{ kind: 'bluetooth' }]);
   }
   if (context.osVersion !== undefined && context.osVersion < MIN_OS[context.platform]) {
-    add('os-version-unsupported', true, [
-      `Passkeys in Microsoft Authenticator need ${context.platform === 'iOS' ? 'iOS 17' : 'Android 14'} or later; the phone runs ${context.platform} ${context.osVersion}.`,
-    ]);
+    add('os-version-unsupported', true, [{ kind: 'os-version', platform: context.platform, osVersion: context.osVersion }]);
   }
 
   if (!findings.some((f) => f.blocking)) {
@@ -263,10 +240,11 @@ export function evaluate(tenantFacts: TenantFacts, userFacts: UserFacts, context
  * tenant's facts where it can (the managed phone for a device filter, a known location), and
  * otherwise the policy may apply, with the condition named.
  */
-function withWhatIf(local: Applicability, verdict: { applies: boolean; reason: string } | undefined, context: RegistrationContext): Applicability {
+function withWhatIf(local: Applicability, verdict: { applies: boolean; reason: string } | undefined, context: RegistrationContext): Applicability & { whatIf?: PolicyEvidence['whatIf'] } {
   if (!verdict) return local;
-  if (verdict.applies) return { ...local, applies: true, unknowns: [] };
-  if (!isUnsuppliedWhatIfVerdict(verdict)) return { ...local, applies: false, unknowns: [] };
+  const matchedOnly = local.conditions?.filter((c) => c.verdict === 'match');
+  if (verdict.applies) return { ...local, applies: true, unknowns: [], conditions: matchedOnly };
+  if (!isUnsuppliedWhatIfVerdict(verdict)) return { ...local, applies: false, unknowns: [], conditions: matchedOnly };
   const reasons = whatIfReasons(verdict.reason);
   const locationKnown = context.trustedLocation !== undefined || context.namedLocationIds !== undefined;
   // Conditions the engine decides itself from facts What If was not given.
@@ -275,9 +253,8 @@ function withWhatIf(local: Applicability, verdict: { applies: boolean; reason: s
   if (local.applies === false && local.notMet && LOCAL_CONDITIONS.includes(local.notMet)) return local;
   if (local.applies === true && reasons.length > 0 && reasons.every(decidedLocally)) return local;
   const unknowns = [...(local.applies === 'unknown' ? local.unknowns : [])];
-  const which = reasons.length > 0 ? reasons.map((r) => WHAT_IF_CONDITION_TEXT[r] ?? `its "${r}" condition`).join(' and ') : 'a condition it was not given';
-  unknowns.push(`Conditional Access What If answered "not applied" (analysisReasons ${verdict.reason || 'none'}) only because of ${which}, which the bot did not supply`);
-  return { ...local, applies: 'unknown', unknowns };
+  const conditions = local.applies === 'unknown' ? local.conditions : matchedOnly;
+  return { ...local, applies: 'unknown', unknowns, conditions, whatIf: { condition: 'what-if', analysisReasons: verdict.reason, reasons } };
 }
 
 function conditionalAccessBlocks(
@@ -291,7 +268,7 @@ function conditionalAccessBlocks(
   const out: PolicyBlock[] = [];
   for (const event of ['authenticator-sign-in', 'register-security-info'] as const) {
     const verdicts = options.whatIf?.[event];
-    const source = verdicts ? ' (applicability: Conditional Access What If)' : options.whatIfUnavailable ? ` (evaluated locally: ${options.whatIfUnavailable})` : '';
+    const source: PolicyEvidence['source'] = verdicts ? 'what-if' : options.whatIfUnavailable ? { unavailable: options.whatIfUnavailable } : 'local';
     for (const policy of tenant.policies) {
       const local = applicability(policy, event, tenant, user, context, device);
       // What If is the authority on applicability where it answered; the engine decides the grant.
@@ -302,18 +279,18 @@ function conditionalAccessBlocks(
       const reportOnly = policy.state === 'enabledForReportingButNotEnforced';
       const certain = a.applies === true && grant.satisfied === false;
       const code = classify(event, grant);
-      const state = reportOnly ? 'report-only' : 'enabled';
-      const why = grant.failing.map((c) => c.why);
-      const evidence = [
-        `"${policy.displayName}" (${state}) ${a.applies === true ? 'applies' : 'may apply'} to ${EVENT_LABEL[event]} on ${context.platform}: ${a.matched.join('; ')}`,
-        a.unknowns.length ? `; it may apply because ${a.unknowns.join(' and ')}` : '',
-        `; grant: ${grant.summary}`,
-        `; ${[...new Set(why)].join('; ')}`,
-        reportOnly ? ' — report-only, so it would block but does not' : '',
-        grant.satisfied === 'unknown' ? ' — whether the user can satisfy it is unknown' : '',
+      const evidence: PolicyEvidence = {
+        kind: 'policy',
+        policy: { id: policy.id ?? '', name: `${policy.displayName}` },
+        state: reportOnly ? 'report-only' : 'enabled',
+        event,
+        platform: context.platform,
+        verdict: a.applies === true ? 'applies' : 'may-apply',
+        conditions: a.conditions ?? [],
+        ...(a.whatIf ? { whatIf: a.whatIf } : {}),
+        grant: grantEvidence(grant),
         source,
-        '.',
-      ].join('');
+      };
       out.push({ policy, event, code, blocking: certain && !reportOnly, grant, evidence });
     }
   }
@@ -366,7 +343,29 @@ function reportOnlyFailures(relevant: readonly SignInFact[], policiesById: Reado
   return policiesWithResult(relevant, policiesById, 'reportOnlyFailure');
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** A grant as evidence: its controls, how they combine, and what fails with why. */
+function grantEvidence(grant: GrantResult): GrantEvidence {
+  return {
+    operator: grant.operator,
+    satisfied: grant.satisfied,
+    controls: grant.controls.map((c) => ({ kind: c.kind, label: c.label })),
+    failing: grant.failing.map((c) => ({ kind: c.kind, label: c.label, why: c.why })),
+  };
+}
+
+/** A sign-in as evidence names it. */
+function signInRefOf(s: SignInFact): SignInRefEvidence {
+  return {
+    id: s.id,
+    ...(s.correlationId ? { correlationId: s.correlationId } : {}),
+    createdDateTime: s.createdDateTime,
+    ...(s.appId ? { appId: s.appId } : {}),
+    ...(s.appDisplayName ? { appDisplayName: s.appDisplayName } : {}),
+    errorCode: s.errorCode,
+  };
+}
 
 /**
  * The predicted blocks with what the sign-ins show: a policy that failed in a sign-in applies,
@@ -395,34 +394,34 @@ function withObservations(
     const blocking = enforced && (grant.satisfied !== true || o.unexplained);
     if (!blocking && !fromSignIns) continue;
     const [latest, ...earlier] = o.signIns;
-    const why = [...new Set(grant.failing.map((c) => c.why))].join('; ');
-    const prediction = before.length
-      ? ` Before the sign-ins were read: ${before.map((b) => b.evidence).join(' ')}`
-      : ' Before the sign-ins were read, it was not predicted to block.';
-    const evidence = fromSignIns
-      ? [
-          `${capitalise(attemptText(latest))}: '${name}' failed ${signInRef(latest)}`,
-          earlier.length ? `; it also failed in ${earlier.length} earlier attempt${earlier.length > 1 ? 's' : ''} of the last 24 hours` : '',
-          `. So it applies to ${EVENT_LABEL[o.event]} on ${context.platform}; grant: ${grant.summary}${why ? `; ${why}` : ''}`,
-          o.unexplained ? '; by the tenant\'s facts the user can satisfy its grant, so why it failed is not known' : '',
-          enforced ? '' : ` — it has since been ${state === 'disabled' ? 'disabled' : 'set to report-only'}, so it no longer blocks`,
-          '.',
-          prediction,
-        ].join('')
-      : `'${name}' applies to ${EVENT_LABEL[o.event]} on ${context.platform} (it failed in ${attemptText(latest)} ${signInRef(latest)}); grant: ${grant.summary}${why ? `; ${why}` : ''}${o.unexplained ? '; why it failed is not known' : ''}.`;
+    const evidence: ObservedPolicyEvidence = {
+      kind: 'observed-policy',
+      policy: { id: o.policy.id ?? '', name },
+      state: state === 'enabled' ? 'enabled' : state === 'disabled' ? 'disabled' : 'report-only',
+      event: o.event,
+      platform: context.platform,
+      signIn: signInRefOf(latest),
+      earlier: earlier.length,
+      grant: grantEvidence(grant),
+      unexplained: o.unexplained,
+      ...(fromSignIns ? { predicted: before.map((b) => b.evidence).filter((e): e is PolicyEvidence => e.kind === 'policy') } : {}),
+    };
     out.push({ policy: o.policy, event: o.event, code: classify(o.event, grant), blocking, grant, evidence, observed: o });
   }
   for (const r of reportOnly) {
     const [latest] = r.signIns;
-    const note = `${capitalise(attemptText(latest))}: report-only '${r.policy.displayName ?? r.policy.id}' reported a failure (reportOnlyFailure) ${signInRef(latest)}; report-only, so it did not block.`;
+    const signIn = signInRefOf(latest);
     const existing = out.findIndex((b) => b.policy.id === r.policy.id);
     if (existing >= 0) {
-      out[existing] = { ...out[existing], evidence: `${out[existing].evidence} ${note}` };
+      const before = out[existing].evidence;
+      // A policy is a report-only failure once per sign-in history: the note joins its evidence.
+      if (before.kind !== 'report-only-failure') out[existing] = { ...out[existing], evidence: { ...before, reportOnlyFailure: signIn } };
       continue;
     }
     const event = observedEvent(r.policy, latest);
     const grant = evaluateGrant(r.policy, tenant, p);
-    out.push({ policy: r.policy, event, code: classify(event, grant), blocking: false, grant, evidence: note });
+    const evidence: ReportOnlyFailureEvidence = { kind: 'report-only-failure', policy: { id: r.policy.id ?? '', name: r.policy.displayName ?? r.policy.id ?? '' }, signIn };
+    out.push({ policy: r.policy, event, code: classify(event, grant), blocking: false, grant, evidence });
   }
   return out;
 }
@@ -465,14 +464,12 @@ function classify(event: SignInEvent, grant: GrantResult): FindingCode {
   return 'ca-other-conditions';
 }
 
-function nothingFound(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext, p: Presentable): string[] {
-  const evidence = [
-    `Checked ${tenant.policies.length} enabled or report-only Conditional Access ${tenant.policies.length === 1 ? 'policy' : 'policies'} against ${EVENT_LABEL['authenticator-sign-in']} and ${EVENT_LABEL['register-security-info']} on ${context.platform}: none blocks ${user.upn}.`,
-    'Checked the passkey (FIDO2) settings: passkeys in Microsoft Authenticator are allowed for this user.',
-    `Registered methods: ${p.methodLabels.join(', ') || 'none'}.`,
+function nothingFound(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext, p: Presentable): Evidence[] {
+  const evidence: Evidence[] = [
+    { kind: 'nothing-found', checked: 'conditional-access', policies: tenant.policies.length, platform: context.platform, upn: user.upn },
+    { kind: 'nothing-found', checked: 'passkey-settings' },
+    { kind: 'nothing-found', checked: 'registered-methods', methods: p.methodLabels },
   ];
-  if (p.tap.state === 'valid') {
-    evidence.push(`The Temporary Access Pass is valid until ${fmt(p.tap.end)}: sign in to Authenticator with it and add the passkey.`);
-  }
+  if (p.tap.state === 'valid') evidence.push({ kind: 'nothing-found', checked: 'tap-valid', until: iso(p.tap.end) });
   return evidence;
 }

@@ -31,6 +31,8 @@ export * from './facts';
 // Diagnosis, Finding, Workaround; Remedy (the contract's remedy fields plus `detail`, its
 // structured form: RemedyDetail, RemainingBlocker, PolicyRef) and REMEDY_CODES.
 export * from './result';
+// The evidence of a finding as data (the card layer words it).
+export type * from './evidence';
 export { BUILT_IN_STRENGTHS, withBuiltInStrengths } from './builtin-strengths';
 // The engine's steps, for callers that answer for many users at once (the tenant audit): the
 // tenant and users prepared once, what a user can present, a grant, the passkey method settings,

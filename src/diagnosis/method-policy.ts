@@ -3,15 +3,16 @@
 // types or attestation (legacy settings or passkey profiles) let Authenticator's AAGUID in?
 import type { Fido2KeyRestrictions } from '@microsoft/microsoft-graph-types';
 import { isTargeted } from './credentials';
+import type { MethodEvidence, PasskeySettingsRef, TargetRef } from './evidence';
 import { AUTHENTICATOR_AAGUID, type PasskeyProfile, type RegistrationContext } from './facts';
 import type { PreparedTenant, PreparedUser } from './prepare';
 
 export type MethodIssue =
-  | { code: 'passkey-method-disabled'; evidence: string }
-  | { code: 'passkey-self-service-disabled'; evidence: string }
-  | { code: 'authenticator-aaguid-blocked'; evidence: string }
-  | { code: 'passkey-profile-excludes-authenticator'; evidence: string }
-  | { code: 'attestation-blocks-cross-device'; evidence: string };
+  | { code: 'passkey-method-disabled'; evidence: MethodEvidence }
+  | { code: 'passkey-self-service-disabled'; evidence: MethodEvidence }
+  | { code: 'authenticator-aaguid-blocked'; evidence: MethodEvidence }
+  | { code: 'passkey-profile-excludes-authenticator'; evidence: MethodEvidence }
+  | { code: 'attestation-blocks-cross-device'; evidence: MethodEvidence };
 
 /** Settings that decide one registration: legacy global ones or one passkey profile. */
 interface PasskeySettings {
@@ -23,9 +24,9 @@ interface PasskeySettings {
 
 export function methodPolicyIssues(tenant: PreparedTenant, user: PreparedUser, context: RegistrationContext): MethodIssue[] {
   const fido2 = tenant.fido2;
-  if (!fido2) return [{ code: 'passkey-method-disabled', evidence: 'The authentication methods policy has no passkey (FIDO2) configuration.' }];
+  if (!fido2) return [{ code: 'passkey-method-disabled', evidence: { kind: 'method', issue: 'no-fido2-configuration' } }];
   if (fido2.state !== 'enabled') {
-    return [{ code: 'passkey-method-disabled', evidence: 'Passkey (FIDO2) is disabled in the authentication methods policy.' }];
+    return [{ code: 'passkey-method-disabled', evidence: { kind: 'method', issue: 'fido2-disabled' } }];
   }
   if (!isTargeted(fido2, user)) {
     const excluded = (fido2.excludeTargets ?? []).find((t) => t.id === 'all_users' || user.groupIds.has(t.id ?? '') || t.id === user.id);
@@ -33,25 +34,25 @@ export function methodPolicyIssues(tenant: PreparedTenant, user: PreparedUser, c
       {
         code: 'passkey-method-disabled',
         evidence: excluded
-          ? `Passkey (FIDO2) is enabled, but ${user.upn} is excluded through ${excluded.id === user.id ? 'a user exclusion' : `group ${user.groupName(excluded.id ?? '')}`}.`
-          : `Passkey (FIDO2) is enabled only for ${describeTargets(fido2.includeTargets ?? [], user)}; ${user.upn} is in none of them.`,
+          ? { kind: 'method', issue: 'user-excluded', upn: user.upn, through: excluded.id === user.id ? 'user' : { group: groupName(user, excluded.id ?? '') } }
+          : { kind: 'method', issue: 'user-not-targeted', upn: user.upn, targets: targetsOf(fido2.includeTargets ?? [], user) },
       },
     ];
   }
   const issues: MethodIssue[] = [];
   if (fido2.isSelfServiceRegistrationAllowed === false) {
-    issues.push({ code: 'passkey-self-service-disabled', evidence: 'Self-service registration of passkeys is not allowed in the passkey (FIDO2) settings.' });
+    issues.push({ code: 'passkey-self-service-disabled', evidence: { kind: 'method', issue: 'self-service-disabled' } });
   }
 
   const aaguid = AUTHENTICATOR_AAGUID[context.platform];
   const settings = settingsForUser(tenant, user);
-  const where = (s: PasskeySettings) => (s.name === 'legacy' ? 'the passkey (FIDO2) settings' : `passkey profile "${s.name}"`);
+  const where = (s: PasskeySettings): PasskeySettingsRef => (s.name === 'legacy' ? { legacy: true } : { profile: s.name });
 
   const deviceBound = settings.filter((s) => s.deviceBound);
   if (deviceBound.length === 0) {
     issues.push({
       code: 'passkey-profile-excludes-authenticator',
-      evidence: `No passkey profile ${user.upn} is in scope of allows device-bound passkeys (Authenticator's are device-bound): ${settings.map((s) => `"${s.name}"`).join(', ')}.`,
+      evidence: { kind: 'method', issue: 'no-device-bound-profile', upn: user.upn, profiles: settings.map((s) => s.name) },
     });
     return issues;
   }
@@ -59,14 +60,21 @@ export function methodPolicyIssues(tenant: PreparedTenant, user: PreparedUser, c
   if (allowing.length === 0) {
     issues.push({
       code: 'authenticator-aaguid-blocked',
-      evidence: `Key restrictions in ${deviceBound.map(where).join(' and ')} do not allow Microsoft Authenticator on ${context.platform} (AAGUID ${aaguid}): ${deviceBound.map((s) => restrictionText(s.keyRestrictions)).join('; ')}.`,
+      evidence: {
+        kind: 'method',
+        issue: 'aaguid-not-allowed',
+        platform: context.platform,
+        aaguid,
+        settings: deviceBound.map(where),
+        restrictions: deviceBound.map((s) => ({ enforcementType: s.keyRestrictions?.enforcementType === 'allow' ? 'allow' : 'block', aaGuids: s.keyRestrictions?.aaGuids ?? [] })),
+      },
     });
     return issues;
   }
   if (context.crossDevice && allowing.every((s) => s.attestation)) {
     issues.push({
       code: 'attestation-blocks-cross-device',
-      evidence: `Attestation is enforced in ${allowing.map(where).join(' and ')}: an attested passkey can only be registered directly in the Authenticator app, not cross-device.`,
+      evidence: { kind: 'method', issue: 'attestation-enforced', settings: allowing.map(where) },
     });
   }
   return issues;
@@ -104,11 +112,9 @@ function aaguidAllowed(r: Fido2KeyRestrictions | null | undefined, aaguid: strin
   return r.enforcementType === 'allow' ? listed : !listed;
 }
 
-function restrictionText(r: Fido2KeyRestrictions | null | undefined): string {
-  const list = (r?.aaGuids ?? []).join(', ') || 'an empty list';
-  return r?.enforcementType === 'allow' ? `allow only ${list}` : `block ${list}`;
+function targetsOf(targets: { id?: string }[], user: PreparedUser): TargetRef[] {
+  return targets.map((t) => (t.id === 'all_users' ? 'all-users' : { group: groupName(user, t.id ?? '') }));
 }
 
-function describeTargets(targets: { id?: string }[], user: PreparedUser): string {
-  return targets.length === 0 ? 'nobody' : targets.map((t) => (t.id === 'all_users' ? 'all users' : `group ${user.groupName(t.id ?? '')}`)).join(', ');
-}
+/** A group's display name as the user's facts know it (its id otherwise). */
+const groupName = (user: PreparedUser, id: string): string => user.facts.groupNames?.[id] ?? id;

@@ -1,5 +1,6 @@
 // What the engine answers (contract: diagnosis.md). The codes are stable identifiers shared by
 // tests, cards, tickets and logs.
+import type { Evidence } from './evidence';
 import type { Observed } from './sign-ins';
 
 export const FINDING_CODES = [
@@ -61,7 +62,8 @@ export interface Finding {
    * by id and display name; [] if none. The JSON contract shows them as `policyIds`/`policyNames`.
    */
   policies: PolicyRef[];
-  evidence: string[];
+  /** Why, as data (diagnosis/evidence.ts); cards/evidence-words.ts words it for cards and the contract's JSON. */
+  evidence: Evidence[];
 }
 
 export interface Workaround {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosisCard, ticketCard, ticketConfirmationCard, ticketUpdateCard, ticketUpdateFor, welcomeCard, type AdaptiveCard, type TicketCardOptions } from '../../src/cards';
-import { diagnose, type Diagnosis } from '../../src/diagnosis';
+import { diagnose, type Diagnosis, type Evidence } from '../../src/diagnosis';
 import type { Person, Ticket } from '../../src/tickets/ticket';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import { MAX_CARD_BYTES, cardProblems, nodes, words, withoutDetails } from './check-card';
@@ -41,7 +41,14 @@ function hugeDiagnosis(): Diagnosis {
     findings: d.findings.map((f) => ({
       ...f,
       policies: Array.from({ length: 60 }, (_, i) => ({ id: `p${i}`, name: name(i) })),
-      evidence: [...f.evidence, ...Array.from({ length: 120 }, (_, i) => `${name(i)} applies to ${paste(400)}`)],
+      evidence: [
+        ...f.evidence,
+        ...Array.from({ length: 120 }, (_, i): Evidence => ({
+          kind: 'report-only-failure',
+          policy: { id: `p${i}`, name: `${name(i)} applies to ${paste(400)}` },
+          signIn: { id: `s${i}`, createdDateTime: '2026-10-05T13:52:00Z', errorCode: 53003 },
+        })),
+      ],
     })),
   };
 }

@@ -1,6 +1,7 @@
 // The employee's diagnosis card for every demo persona and every contract example, built from the
 // real engine's output: valid for the SDK, small, tied to the session, and written for its reader —
 // the cause in their terms, their steps, one clear action; the admin's part collapsed.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUTTONS, FINDINGS, HALF_FINISHED_REGISTRATION, adviceFor, diagnosisCard, mainFinding, type AdaptiveCard } from '../../src/cards';
@@ -89,7 +90,7 @@ describe.each(cases)('$name, tapOffered $tapOffered', ({ diagnosis, tapOffered }
 
   it('keeps the admin changes and the evidence verbatim in the collapsed IT section', () => {
     expect(byId(card, 'itTeam')).toMatchObject({ type: 'Container', isVisible: false });
-    for (const line of diagnosis.findings.flatMap((f) => f.evidence)) expect(itTeam(card)).toContain(line);
+    for (const line of diagnosis.findings.flatMap((f) => evidenceWords(f))) expect(itTeam(card)).toContain(line);
     for (const f of diagnosis.findings.filter((x) => x.blocking && x.code.startsWith('ca-'))) {
       for (const name of f.policies.map((r) => r.name)) expect(itTeam(card)).toContain(name);
     }
@@ -237,7 +238,7 @@ describe('device-side findings', () => {
   const withFinding = (code: 'android-profile-mismatch' | 'os-version-unsupported' | 'bluetooth-restricted', workarounds: Diagnosis['workarounds']): Diagnosis => ({
     ...base,
     context: { ...base.context, osVersion: 13 },
-    findings: [{ code, blocking: true, policies: [], evidence: ['Evidence line.'] }],
+    findings: [{ code, blocking: true, policies: [], evidence: [{ kind: 'bluetooth' }] }],
     workarounds,
     escalate: false,
   });

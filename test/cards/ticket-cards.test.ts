@@ -1,6 +1,7 @@
 // The help-desk cards, for tickets built from the demo personas' real diagnoses in every state a
 // ticket goes through: valid for the SDK, small, Universal Actions the bot knows, the right buttons
 // for the state, and a Temporary Access Pass value on the requester's delivery card and nowhere else.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -133,7 +134,7 @@ describe.each(personas)('%s', (persona) => {
       for (const name of f.policies.map((r) => r.name)) expect(words(line)).toContain(name);
     }
     expect(details(card)).toMatchObject({ type: 'Container', isVisible: false });
-    for (const line of diagnosis.findings.flatMap((f) => f.evidence)) expect(words(details(card))).toContain(line);
+    for (const line of diagnosis.findings.flatMap((f) => evidenceWords(f))) expect(words(details(card))).toContain(line);
     for (const line of base.transcript) {
       expect(words(details(card))).toContain(line);
       expect(visible).not.toContain(line);

@@ -3,6 +3,7 @@
 // TAP enabled for all users, the Authenticator service principal, and the "Passkeys everywhere"
 // policy) and a test overrides only what it is about: policies, users, groups, methods, ...
 // Pure data in memory; `run` goes through the same snapshot → facts helper as the examples.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import example01 from '../fixtures/examples/01-registration-loop.json';
 import { AUTHENTICATOR_AAGUID, AUTHENTICATOR_APP_ID, diagnose } from '../../src/diagnosis';
 import type { Diagnosis, Finding, FindingCode, RegistrationContext, WorkaroundCode } from '../../src/diagnosis';
@@ -249,5 +250,5 @@ export function finding(d: Diagnosis, code: FindingCode): Finding {
   if (!f) throw new Error(`no ${code} finding; got ${JSON.stringify(d.findings.map((x) => [x.code, x.blocking]))}`);
   return f;
 }
-export const evidence = (d: Diagnosis, code: FindingCode): string => finding(d, code).evidence.join(' ');
+export const evidence = (d: Diagnosis, code: FindingCode): string => evidenceWords(finding(d, code)).join(' ');
 export const workaroundCodes = (d: Diagnosis): WorkaroundCode[] => d.workarounds.map((w) => w.code);

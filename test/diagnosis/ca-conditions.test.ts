@@ -3,6 +3,7 @@
 // device platforms, client apps, network locations, device filters and risk.
 // Unless said otherwise the policy is example 01's "Passkeys everywhere" and lena (password +
 // phone) cannot satisfy its grant, so "applies" shows as a blocking ca-auth-strength-loop.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { diagnose, type Diagnosis } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import {
@@ -40,8 +41,8 @@ const mayApply = (d: Diagnosis, reason: RegExp, name = 'Passkeys everywhere') =>
   expect(blockingCodes(d).filter((c) => c.startsWith('ca-'))).toEqual([]);
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(false);
-  expect(f.evidence.join(' ')).toMatch(name);
-  expect(f.evidence.join(' ')).toMatch(reason);
+  expect(evidenceWords(f).join(' ')).toMatch(name);
+  expect(evidenceWords(f).join(' ')).toMatch(reason);
 };
 const only = (overrides: Partial<PolicySpec>, extra: Parameters<typeof tenant>[0] = {}) => tenant({ policies: [passkeysEverywhere(overrides)], ...extra });
 
@@ -59,7 +60,7 @@ describe('CA state', () => {
     expect(blockingCodes(d)).toEqual([]);
     for (const f of d.findings.filter((x) => x.code.startsWith('ca-'))) {
       expect(f.blocking).toBe(false);
-      expect(f.evidence.join(' ')).toMatch(/report-only/i);
+      expect(evidenceWords(f).join(' ')).toMatch(/report-only/i);
     }
     expect(codes(d)).toContain('no-blocker-found');
   });
@@ -175,8 +176,8 @@ describe('User action "Register security information"', () => {
     const f = finding(d, 'ca-register-security-info');
     expect(f.blocking).toBe(true);
     expect(f.policies.map((r) => r.id)).toEqual(['p-rsi']);
-    expect(f.evidence.join(' ')).toMatch(/Register security info from compliant devices/);
-    expect(f.evidence.join(' ')).toMatch(/compliant/i);
+    expect(evidenceWords(f).join(' ')).toMatch(/Register security info from compliant devices/);
+    expect(evidenceWords(f).join(' ')).toMatch(/compliant/i);
     expect(caCodes(d)).toEqual(['ca-register-security-info']);
     expect(workaroundCodes(d)).toContain('satisfy-register-security-info');
   });

@@ -1,6 +1,7 @@
 // Can the user satisfy the grant of a policy that applies? Block, MFA, AND vs OR, approved client
 // app / app protection, compliant device, built-in and custom authentication strengths, and the
 // Temporary Access Pass (its window, its use, the TAP method, guests).
+import { evidenceWords } from '../../src/cards/evidence-words';
 import type { Diagnosis } from '../../src/diagnosis';
 import {
   AT,
@@ -49,7 +50,7 @@ const blocks = (d: Diagnosis, code: 'ca-auth-strength-loop' | 'ca-approved-clien
 describe('Built-in controls', () => {
   it('block → ca-other-conditions, naming the policy', () => {
     const d = run(withGrant(grant(['block']), {}, 'Block everything'));
-    expect(blocks(d, 'ca-other-conditions').evidence.join(' ')).toMatch(/Block everything/);
+    expect(evidenceWords(blocks(d, 'ca-other-conditions')).join(' ')).toMatch(/Block everything/);
     expect(d.escalate).toBe(true);
   });
 
@@ -69,7 +70,7 @@ describe('Built-in controls', () => {
 
   it('AND: MFA and compliant device is not satisfied on an unmanaged phone → ca-other-conditions about the device', () => {
     const d = run(withGrant(grant(['mfa', 'compliantDevice'], 'AND')));
-    expect(blocks(d, 'ca-other-conditions').evidence.join(' ')).toMatch(/compliant/i);
+    expect(evidenceWords(blocks(d, 'ca-other-conditions')).join(' ')).toMatch(/compliant/i);
   });
 
   it('AND: MFA and compliant device is satisfied with a compliant managed phone of this platform', () => {
@@ -86,7 +87,7 @@ describe('Built-in controls', () => {
 describe('Approved client app / app protection policy', () => {
   it.each(['approvedApplication', 'compliantApplication'])('%s → ca-approved-client-app with the seed\'s workarounds', (control) => {
     const d = run(withGrant(grant([control]), {}, 'MAM for all cloud apps'), { platform: 'iOS' });
-    expect(blocks(d, 'ca-approved-client-app').evidence.join(' ')).toMatch(/MAM for all cloud apps/);
+    expect(evidenceWords(blocks(d, 'ca-approved-client-app')).join(' ')).toMatch(/MAM for all cloud apps/);
     expect(caCodes(d)).toEqual(['ca-approved-client-app']);
     expect(workaroundCodes(d)).toEqual(expect.arrayContaining(['filter-for-applications', 'require-compliant-device', 'temporary-exemption']));
   });
@@ -117,7 +118,7 @@ describe('Built-in authentication strengths (present even when the snapshot omit
   });
   it('Phishing-resistant MFA (…0004) is not → ca-auth-strength-loop naming the strength', () => {
     const d = run(withGrant(strengthGrant(BUILT_IN.phishingResistant)));
-    expect(blocks(d, 'ca-auth-strength-loop').evidence.join(' ')).toMatch(/Phishing-resistant/i);
+    expect(evidenceWords(blocks(d, 'ca-auth-strength-loop')).join(' ')).toMatch(/Phishing-resistant/i);
     expect(workaroundCodes(d)).toEqual(expect.arrayContaining(['filter-for-applications', 'split-mobile-desktop-policies']));
   });
   it('Phishing-resistant MFA is satisfied by an Authenticator passkey on this phone', () => {
@@ -139,7 +140,7 @@ describe('Custom strength "Passkey in Microsoft Authenticator" (fido2 allowedAAG
   });
   it('an Android Authenticator passkey does not help on iOS, and the evidence says why', () => {
     const d = loop(methods(password(), authenticatorPasskey('android')), 'iOS');
-    expect(blocks(d, 'ca-auth-strength-loop').evidence.join(' ')).toMatch(/Android/);
+    expect(evidenceWords(blocks(d, 'ca-auth-strength-loop')).join(' ')).toMatch(/Android/);
   });
 });
 

@@ -1,5 +1,6 @@
 // Causes on the phone itself (OS version, Android profiles, Bluetooth), and the shape of the
 // answer: ordering, no-blocker-found / escalate, evidence and exact policyIds.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import type { Diagnosis } from '../../src/diagnosis';
 import {
   AT,
@@ -119,8 +120,8 @@ describe('Result shape', () => {
     const blocking = d.findings.filter((f) => f.code === 'ca-auth-strength-loop' && f.blocking);
     expect(blocking).toHaveLength(1);
     expect([...blocking[0].policies.map((r) => r.id)].sort()).toEqual([LOOP_POLICY_ID, 'p-second'].sort());
-    expect(blocking[0].evidence.join(' ')).toMatch(/Passkeys everywhere/);
-    expect(blocking[0].evidence.join(' ')).toMatch(/Admins: phishing-resistant/);
+    expect(evidenceWords(blocking[0]).join(' ')).toMatch(/Passkeys everywhere/);
+    expect(evidenceWords(blocking[0]).join(' ')).toMatch(/Admins: phishing-resistant/);
   });
 
   it('policyIds: the method configuration id for method findings, [] for causes on the phone', () => {
@@ -146,7 +147,7 @@ describe('Result shape', () => {
     for (const d of situations) {
       for (const f of d.findings) {
         expect(f.evidence.length).toBeGreaterThan(0);
-        expect(f.evidence.join(' ').trim().length).toBeGreaterThan(20);
+        expect(evidenceWords(f).join(' ').trim().length).toBeGreaterThan(20);
       }
     }
   });

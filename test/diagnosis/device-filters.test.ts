@@ -4,6 +4,7 @@
 // does (Microsoft: "Conditional Access: Filter for devices", the note on unregistered devices).
 // Application filters: a service principal with no attributes does not match; only facts read
 // without the permission to read attributes make the filter "may apply".
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { diagnose, type Diagnosis } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import { AT, blockingCodes, caCodes, finding, grant, LENA, LOOP_POLICY_ID, managedPhone, passkeysEverywhere, run, tenant, type Json } from './builders';
@@ -19,7 +20,7 @@ const mayApply = (d: Diagnosis, reason: RegExp) => {
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(false);
   expect(f.policies.map((r) => r.id)).toEqual([LOOP_POLICY_ID]);
-  expect(f.evidence.join(' ')).toMatch(reason);
+  expect(evidenceWords(f).join(' ')).toMatch(reason);
 };
 
 const phone = (overrides: Json = {}): Json => ({ ...managedPhone('Android'), ...overrides });
@@ -49,7 +50,7 @@ describe('filters for devices, decided by the managed phone', () => {
 
   it('the evidence names the managed phone the attributes came from', () => {
     const d = run(withFilter('include', 'device.isCompliant -eq True', [phone({ deviceName: 'Pixel 8' })]));
-    expect(finding(d, 'ca-auth-strength-loop').evidence.join(' ')).toMatch(/Pixel 8.*isCompliant true/);
+    expect(evidenceWords(finding(d, 'ca-auth-strength-loop')).join(' ')).toMatch(/Pixel 8.*isCompliant true/);
   });
 
   it('an attribute Intune does not give (trust type, model) stays unknown → may apply', () => {

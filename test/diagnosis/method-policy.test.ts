@@ -1,6 +1,7 @@
 // The authentication methods policy's say on a passkey in Authenticator: the FIDO2 (passkey)
 // method, its targets, self-service registration, key restrictions (legacy fields or passkey
 // profiles), passkey types and attestation. No CA policy here, so only the method policy speaks.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import type { Diagnosis, FindingCode } from '../../src/diagnosis';
 import { AUTHENTICATOR_AAGUID, blockingCodes, codes, evidence, finding, group, LENA_ID, run, tenant, workaroundCodes, YUBIKEY_AAGUID, type Json, type TenantSpec } from './builders';
 
@@ -8,7 +9,7 @@ const fido2 = (patch: Json, spec: TenantSpec = {}) => tenant({ policies: [], fid
 const blocksWith = (d: Diagnosis, code: FindingCode) => {
   const f = finding(d, code);
   expect(f.blocking).toBe(true);
-  expect(f.evidence.join(' ').length).toBeGreaterThan(20);
+  expect(evidenceWords(f).join(' ').length).toBeGreaterThan(20);
   return f;
 };
 const fine = (d: Diagnosis) => {
@@ -31,7 +32,7 @@ describe('FIDO2 (passkey) method', () => {
   it('enabled only for a group the user is not in → passkey-method-disabled naming the group', () => {
     // The user facts only carry names of the user's own groups, so the group may be named by id.
     const d = run(fido2({ includeTargets: [groupTarget('g-pilot')] }, { groups: [pilot] }));
-    expect(blocksWith(d, 'passkey-method-disabled').evidence.join(' ')).toMatch(/Passkey pilot|g-pilot/);
+    expect(evidenceWords(blocksWith(d, 'passkey-method-disabled')).join(' ')).toMatch(/Passkey pilot|g-pilot/);
   });
 
   it('enabled for a group the user is in → fine', () => {
@@ -40,7 +41,7 @@ describe('FIDO2 (passkey) method', () => {
 
   it('enabled for all users but the user is excluded through a group → passkey-method-disabled naming the group', () => {
     const d = run(fido2({ excludeTargets: [{ targetType: 'group', id: 'g-contractors' }] }, { groups: [contractors] }));
-    expect(blocksWith(d, 'passkey-method-disabled').evidence.join(' ')).toMatch(/Contractors/);
+    expect(evidenceWords(blocksWith(d, 'passkey-method-disabled')).join(' ')).toMatch(/Contractors/);
   });
 
   it('self-service registration off → passkey-self-service-disabled', () => {
@@ -53,7 +54,7 @@ describe('FIDO2 (passkey) method', () => {
 describe('Legacy key restrictions', () => {
   it('an enforced allow list without the Authenticator AAGUID → authenticator-aaguid-blocked, with the AAGUID in the evidence', () => {
     const d = run(fido2(restrictions('allow', [YUBIKEY_AAGUID])));
-    expect(blocksWith(d, 'authenticator-aaguid-blocked').evidence.join(' ')).toContain(AUTHENTICATOR_AAGUID.android);
+    expect(evidenceWords(blocksWith(d, 'authenticator-aaguid-blocked')).join(' ')).toContain(AUTHENTICATOR_AAGUID.android);
     expect(workaroundCodes(d)).toContain('allow-authenticator-aaguids');
   });
 
@@ -89,7 +90,7 @@ describe('Passkey profiles', () => {
 
   it('the only profile allows synced passkeys only → passkey-profile-excludes-authenticator', () => {
     const d = run(fido2({ passkeyProfiles: [syncedOnly], defaultPasskeyProfile: 'p-synced', includeTargets: everyoneGets(['p-synced']) }));
-    expect(blocksWith(d, 'passkey-profile-excludes-authenticator').evidence.join(' ')).toMatch(/Synced only/);
+    expect(evidenceWords(blocksWith(d, 'passkey-profile-excludes-authenticator')).join(' ')).toMatch(/Synced only/);
     expect(codes(d)).not.toContain('authenticator-aaguid-blocked');
   });
 
@@ -106,7 +107,7 @@ describe('Passkey profiles', () => {
   it('every profile in scope restricts keys to a list without Authenticator → authenticator-aaguid-blocked', () => {
     const strict = profile('p-keys', 'Security keys only', { passkeyTypes: 'deviceBound', keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: [YUBIKEY_AAGUID] } });
     const d = run(fido2({ passkeyProfiles: [strict], includeTargets: everyoneGets(['p-keys']) }));
-    expect(blocksWith(d, 'authenticator-aaguid-blocked').evidence.join(' ')).toMatch(/Security keys only/);
+    expect(evidenceWords(blocksWith(d, 'authenticator-aaguid-blocked')).join(' ')).toMatch(/Security keys only/);
   });
 
   it('one strict profile and one allowing profile in scope → allowed', () => {

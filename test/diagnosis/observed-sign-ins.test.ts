@@ -2,6 +2,7 @@
 // the user's relevant sign-ins blocks, with the sign-in as evidence, even where the prediction
 // said it only may apply; report-only failures are mentioned; `agreement` compares the two;
 // sign-ins that cannot be read leave `observed` out and change nothing else.
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { diagnose, signInRelook, type Diagnosis, type Observed, type WhatIfVerdicts } from '../../src/diagnosis';
 import type { SignInFact } from '../../src/diagnosis/facts';
 import { parseSignIn } from '../../src/graph/sign-ins';
@@ -65,7 +66,7 @@ describe('a failed policy in a relevant sign-in blocks, with the sign-in as evid
     const d = run([{ id: id(1), minutesBefore: 8, policies: [[OFFSITE, 'failure', 'Block outside trusted locations'], [LOOP_POLICY, 'notApplied']] }]);
     const f = byCode(d, 'ca-other-conditions', true);
     expect(f.policies.map((r) => r.id)).toEqual([OFFSITE]);
-    const text = f.evidence.join(' ');
+    const text = evidenceWords(f).join(' ');
     expect(text).toMatch(/^Your attempt at 13:52 UTC on 2026-10-05 to Microsoft Authenticator, error 53003: 'Block outside trusted locations' failed \(sign-in 00000000-0000-4000-8000-000000000001, correlation id ccccccc0-0000-4000-8000-000000000001\)/);
     expect(text).toMatch(/Before the sign-ins were read: .* may apply .* where the user is/);
     expect(d.observed).toEqual({
@@ -95,7 +96,7 @@ describe('a failed policy in a relevant sign-in blocks, with the sign-in as evid
       { id: id(1), minutesBefore: 30, policies: [[OFFSITE, 'failure']] },
       { id: id(2), minutesBefore: 5, policies: [[OFFSITE, 'failure']] },
     ]);
-    const text = byCode(d, 'ca-other-conditions', true).evidence.join(' ');
+    const text = evidenceWords(byCode(d, 'ca-other-conditions', true)).join(' ');
     expect(text).toMatch(/at 13:55 UTC .*sign-in 00000000-0000-4000-8000-000000000002.*also failed in 1 earlier attempt/);
     expect(d.observed!.signIns.map((s) => s.id)).toEqual([id(2), id(1)]);
   });
@@ -114,14 +115,14 @@ describe('a failed policy in a relevant sign-in blocks, with the sign-in as evid
   it('a policy disabled since the sign-in is mentioned, not blocking', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'failure']] }], { policies: [mfaPolicy('disabled')] });
     const f = byCode(d, 'ca-other-conditions', false);
-    expect(f.evidence.join(' ')).toMatch(/has since been disabled, so it no longer blocks/);
+    expect(evidenceWords(f).join(' ')).toMatch(/has since been disabled, so it no longer blocks/);
   });
 
   it('a failure the tenant\'s facts do not explain (Lena can do MFA) still blocks, and says so', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'failure']] }], { policies: [mfaPolicy()] });
     const f = byCode(d, 'ca-other-conditions', true);
     expect(f.policies.map((r) => r.id)).toEqual([MFA]);
-    expect(f.evidence.join(' ')).toMatch(/why it failed is not known/);
+    expect(evidenceWords(f).join(' ')).toMatch(/why it failed is not known/);
   });
 });
 
@@ -180,7 +181,7 @@ describe('report-only failures', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'reportOnlyFailure'], [LOOP_POLICY, 'failure']] }], { policies: [mfaPolicy('enabledForReportingButNotEnforced')] });
     const f = d.findings.find((x) => x.policies.map((r) => r.id).includes(MFA))!;
     expect(f.blocking).toBe(false);
-    expect(f.evidence.join(' ')).toMatch(/report-only 'MFA for everyone' reported a failure \(reportOnlyFailure\).*did not block/);
+    expect(evidenceWords(f).join(' ')).toMatch(/report-only 'MFA for everyone' reported a failure \(reportOnlyFailure\).*did not block/);
     expect(d.observed!.signIns[0]).toMatchObject({ failedPolicyIds: [LOOP_POLICY], reportOnlyFailedPolicyIds: [MFA] });
     expect(d.observed!.agreement).toBe('agrees');
   });

@@ -2,6 +2,7 @@
 // is given, so its "not applied" for a condition the bot did not supply (location, risk, device,
 // authentication flow) is "may apply" — blocking false, the policy id, the condition in the
 // evidence. The loopback What If answers like the real one (documented whatIfAnalysisReasons).
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { diagnose, whatIfDisagreements, type Diagnosis, type WhatIfVerdicts } from '../../src/diagnosis';
 import { evaluateWhatIf } from '../../src/graph/what-if';
 import { connectGraph, type GraphConnection } from '../../src/support/graph-connection';
@@ -36,7 +37,7 @@ describe('the engine reads What If\'s analysisReasons', () => {
     const d = run(snapshot(), { [P.offsite]: { applies: false, reason: 'location' } });
     expect(blockingCodes(d)).toEqual([]);
     expect(other(d)).toMatchObject({ blocking: false, policies: [{ id: P.offsite }] });
-    const text = other(d).evidence.join(' ');
+    const text = evidenceWords(other(d)).join(' ');
     expect(text).toMatch(/may apply/);
     expect(text).toMatch(/location/);
     expect(text).toMatch(/What If answered "not applied" \(analysisReasons location\)/);
@@ -55,7 +56,7 @@ describe('the engine reads What If\'s analysisReasons', () => {
     const risky = policy({ id: P.risky, name: 'Block risky sign-ins', signInRiskLevels: ['high'], grant: block });
     const d = run(snapshot([risky]), { [P.offsite]: { applies: false, reason: 'users' }, [P.risky]: { applies: false, reason: 'signInRisk' } });
     expect(other(d)).toMatchObject({ blocking: false, policies: [{ id: P.risky }] });
-    expect(other(d).evidence.join(' ')).toMatch(/sign-in risk/);
+    expect(evidenceWords(other(d)).join(' ')).toMatch(/sign-in risk/);
   });
 
   it('"not applied" because of devices is decided from the managed phone (a fact the tenant holds)', () => {
@@ -139,8 +140,8 @@ describe('the loopback What If answers like the real one', () => {
     expect(blockingCodes(d)).toEqual([]);
     const f = other(d);
     expect(f).toMatchObject({ blocking: false, policies: [{ id: P.offsite }] });
-    expect(f.evidence.join(' ')).toMatch(/\(applicability: Conditional Access What If\)/);
-    expect(f.evidence.join(' ')).toMatch(/location/);
+    expect(evidenceWords(f).join(' ')).toMatch(/\(applicability: Conditional Access What If\)/);
+    expect(evidenceWords(f).join(' ')).toMatch(/location/);
     expect(graph.emulator!.requests.filter((r) => r.path.includes('evaluate'))).toHaveLength(2);
   });
 });
