@@ -27,10 +27,13 @@ import { odataType } from '../diagnosis';
 import { findingCopy } from '../cards/copy';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
 import { graphGet } from '../graph/read';
-import { retryDelayMs, type HandlerOptions, type Job, type JobScheduler } from '../scheduler/scheduler';
+import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
-import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit';
+import { cut, type AuditLog } from './audit';
+import { AuditWriter } from './audit-writer';
+import { BOT, correlationOf, reasonOf, TICKET_ID, UNTIL_DONE, type Audit, type Log } from './desk-kit';
+import type { ActionOutcome, HelpDeskNotifier, RequesterUpdate } from './ports';
 import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
 import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck, type TicketSignIn } from '../tickets/ticket';
@@ -40,38 +43,7 @@ import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-n
 
 export type { AgentInputs, AgentVerb, TapPolicy } from './decide';
 
-export interface TapIssued {
-  value: string;
-  start: string;
-  end: string;
-  oneTime: boolean;
-  /** The requester diagnosed with this pass in place: what the delivery says it achieves. */
-  after?: AfterCheck;
-}
-
-/** How the help desk reaches people; implemented by the Teams layer (or a webhook). */
-export interface HelpDeskNotifier {
-  /** Posts a new ticket card to the help-desk channel; returns where it lives (to update it). */
-  postTicket(ticket: Ticket): Promise<Ticket['channelPost']>;
-  /** Updates the ticket card in place and adds `line` to its thread. */
-  ticketChanged(ticket: Ticket, line: string): Promise<void>;
-  /** Tells the requester, in their personal chat, what happened. */
-  requesterUpdate(ticket: Ticket, update: RequesterUpdate): Promise<void>;
-  /** Hands the TAP value to the requester, in their personal chat only. */
-  deliverTap(ticket: Ticket, tap: TapIssued): Promise<void>;
-}
-
-export type RequesterUpdate =
-  | { kind: 'taken' }
-  | { kind: 'tapIssued' }
-  | { kind: 'exemptionGranted' }
-  | { kind: 'exemptionEnded' }
-  | { kind: 'resolved' }
-  | { kind: 'reopened' }
-  /** The ticket reached the help desk after its first post failed. */
-  | { kind: 'posted' }
-  /** The failed sign-in reached the log after the ticket was opened, and it shows more than they were told. */
-  | { kind: 'signInSeen' };
+export type { ActionOutcome, HelpDeskNotifier, RequesterUpdate, TapIssued } from './ports';
 
 export interface HelpDeskOptions {
   graph: Client;
@@ -100,26 +72,17 @@ export interface HelpDeskOptions {
   log?: (event: Record<string, unknown>) => void;
 }
 
-export type ActionOutcome =
-  | { outcome: 'done'; ticket: Ticket; message: string }
-  | { outcome: 'already-done' | 'refused' | 'failed'; ticket?: Ticket; message: string };
-
 const REMOVE_EXEMPTION = 'removeExemption';
 const POST_TICKET = 'postTicket';
 const TAP_CHECK = 'tapCheck';
 const REVOKE_TAP = 'revokeTap';
 /** The bot looks at the sign-in log again for a failure that was not in it when the ticket was opened. */
 const SIGN_IN_RELOOK = 'signInRelook';
-/** Security controls and the ticket's way to the help desk: retried until they succeed. */
-const UNTIL_DONE: HandlerOptions = { idempotent: true, retryUntilDone: true };
 const MEMBERSHIP_TTL_MS = 120_000;
 /** A removal not done this long after the exemption ended (or failed once) is overdue. */
 const OVERDUE_GRACE_MS = 5 * 60_000;
 /** When the stored check of an unfinished TAP request runs (the request itself takes seconds). */
 const TAP_CHECK_AFTER_MS = 2 * 60_000;
-/** Ticket ids as newTicketId makes them; anything else is refused before any lookup. */
-const TICKET_ID = /^PK-[0-9A-Z]{4}$/;
-const BOT: Person = { aadObjectId: 'bot', name: 'passkey-support-bot' };
 /** How long the exemption group (and its nesting) read from Graph is used. */
 const EXEMPTION_GROUP_TTL_MS = 5 * 60_000;
 /** The ticket card's buttons, as agents know them (thread lines quote them). */
@@ -138,17 +101,41 @@ interface GraphTap {
   methodUsabilityReason?: string;
 }
 
-type Audit = (outcome: ActionOutcome['outcome'], detail?: string) => Promise<AuditResult>;
-
 export class HelpDesk {
   private readonly mutex = new KeyedMutex();
   private readonly membership = new Map<string, { isAgent: boolean; at: number }>();
-  private readonly trail: AuditTrail;
   private group?: { read: Promise<ExemptionGroup>; at: number };
   private readonly checks: CheckDeps;
+  private readonly graph: Client;
+  private readonly facts: TenantFactsCache;
+  private readonly tickets: TicketStore;
+  private readonly scheduler: JobScheduler;
+  private readonly notifier: HelpDeskNotifier;
+  private readonly now: () => Date;
+  private readonly log: Log;
+  private readonly userChanged: (aadObjectId: string) => void;
+  private readonly events: HelpDeskOptions['events'];
+  private readonly helpDeskGroupId: string;
+  private readonly exemptionGroupId?: string;
+  private readonly hoursOffered?: number[];
+  private readonly diagnoser: HelpDeskOptions['diagnoser'];
+  private readonly auditWriter: AuditWriter;
 
-  constructor(private readonly o: HelpDeskOptions) {
-    this.trail = new AuditTrail({ log: o.audit, now: o.now, backlog: o.tickets, onEvent: (e) => o.log?.(e) });
+  constructor(o: HelpDeskOptions) {
+    this.graph = o.graph;
+    this.facts = o.tenantFacts;
+    this.tickets = o.tickets;
+    this.scheduler = o.scheduler;
+    this.notifier = o.notifier;
+    this.now = o.now;
+    this.log = o.log ?? (() => undefined);
+    this.userChanged = o.userChanged ?? (() => undefined);
+    this.events = o.events;
+    this.helpDeskGroupId = o.helpDeskGroupId;
+    this.exemptionGroupId = o.exemptionGroupId;
+    this.hoursOffered = o.exemptionHours;
+    this.diagnoser = o.diagnoser;
+    this.auditWriter = new AuditWriter({ log: o.audit, tickets: o.tickets, notifier: o.notifier, now: o.now, mutex: this.mutex, events: this.log });
     o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), UNTIL_DONE);
     o.scheduler.on(POST_TICKET, (job) => this.retryPost(job), UNTIL_DONE);
     o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
@@ -159,8 +146,8 @@ export class HelpDesk {
 
   /** Display name of the exemption group, for the ticket card. */
   async exemptionGroupName(): Promise<string | undefined> {
-    if (!this.o.exemptionGroupId) return undefined;
-    return (await this.exemptionGroup())?.displayName ?? this.o.exemptionGroupId;
+    if (!this.exemptionGroupId) return undefined;
+    return (await this.exemptionGroup())?.displayName ?? this.exemptionGroupId;
   }
 
   /**
@@ -168,26 +155,26 @@ export class HelpDesk {
    * exactly), read once and again after EXEMPTION_GROUP_TTL_MS; undefined while it cannot be read.
    */
   async exemptionGroup(): Promise<ExemptionGroup | undefined> {
-    const id = this.o.exemptionGroupId;
+    const id = this.exemptionGroupId;
     if (!id) return undefined;
-    const now = this.o.now().getTime();
+    const now = this.now().getTime();
     if (!this.group || now - this.group.at > EXEMPTION_GROUP_TTL_MS) {
-      const read = this.o.diagnoser?.readExemptionGroup
-        ? this.o.diagnoser.readExemptionGroup(id)
-        : graphGet<{ displayName?: string }>(this.o.graph, `/groups/${encodeURIComponent(id)}?$select=id,displayName`).then((g) => ({ id, ...(g.displayName ? { displayName: g.displayName } : {}) }));
+      const read = this.diagnoser?.readExemptionGroup
+        ? this.diagnoser.readExemptionGroup(id)
+        : graphGet<{ displayName?: string }>(this.graph, `/groups/${encodeURIComponent(id)}?$select=id,displayName`).then((g) => ({ id, ...(g.displayName ? { displayName: g.displayName } : {}) }));
       const entry = { read, at: now };
       this.group = entry;
       // A failed read is not kept: the next check asks again.
       read.catch((e: Error) => {
         if (this.group === entry) this.group = undefined;
-        this.o.log?.({ event: 'exemption.group.unreadable', error: e.message });
+        this.log({ event: 'exemption.group.unreadable', error: e.message });
       });
     }
     return this.group.read.catch(() => undefined);
   }
 
   get exemptionHours(): number[] | undefined {
-    return this.o.exemptionGroupId ? (this.o.exemptionHours ?? [1, 2, 4, 8, 24]) : undefined;
+    return this.exemptionGroupId ? (this.hoursOffered ?? [1, 2, 4, 8, 24]) : undefined;
   }
 
   /**
@@ -196,10 +183,10 @@ export class HelpDesk {
    * whose removal job is missing (dropped by an older version after 8 failures) gets one again.
    */
   async recoverOverdueRemovals(): Promise<number> {
-    const now = this.o.now().getTime();
-    const jobs = new Map((await this.o.scheduler.pending(REMOVE_EXEMPTION)).map((j) => [j.id, j]));
+    const now = this.now().getTime();
+    const jobs = new Map((await this.scheduler.pending(REMOVE_EXEMPTION)).map((j) => [j.id, j]));
     let retried = 0;
-    for (const ticket of await this.o.tickets.exemptionsNotRemoved()) {
+    for (const ticket of await this.tickets.exemptionsNotRemoved()) {
       const ex = ticket.exemption!;
       const id = removalJobId(ticket.id);
       const job = jobs.get(id);
@@ -208,9 +195,9 @@ export class HelpDesk {
       if (!ended && job) continue;
       const dueAt = ended ? new Date(now).toISOString() : ex.end;
       if (job && Date.parse(job.dueAt) <= now) continue; // due already: the first tick runs it
-      await this.o.scheduler.schedule({ id, kind: REMOVE_EXEMPTION, dueAt, payload: { ticketId: ticket.id, end: ex.end, ...(ended && ex.removalFailures ? { overdue: true } : {}) } });
+      await this.scheduler.schedule({ id, kind: REMOVE_EXEMPTION, dueAt, payload: { ticketId: ticket.id, end: ex.end, ...(ended && ex.removalFailures ? { overdue: true } : {}) } });
       if (ended) retried += 1;
-      this.o.log?.({ event: 'exemption.removal.recovered', ticket: ticket.id, end: ex.end, job: job ? 'rescheduled' : 'missing' });
+      this.log({ event: 'exemption.removal.recovered', ticket: ticket.id, end: ex.end, job: job ? 'rescheduled' : 'missing' });
     }
     await this.refreshOverdueRemovals();
     return retried;
@@ -221,8 +208,8 @@ export class HelpDesk {
    * OVERDUE_GRACE_MS past the end of their exemption. Read from the scheduler (shared by every instance).
    */
   async refreshOverdueRemovals(current?: { jobId: string; failed: boolean }): Promise<number> {
-    const now = this.o.now().getTime();
-    const jobs = await this.o.scheduler.pending(REMOVE_EXEMPTION);
+    const now = this.now().getTime();
+    const jobs = await this.scheduler.pending(REMOVE_EXEMPTION);
     const overdue = jobs.filter((j) => {
       if (current && j.id === current.jobId) return current.failed;
       const end = Date.parse(String(j.payload.end ?? j.dueAt));
@@ -240,10 +227,10 @@ export class HelpDesk {
     errorIds: Ticket['errorIds'];
     transcript: string[];
   }): Promise<Ticket> {
-    const at = this.o.now();
+    const at = this.now();
     const now = at.toISOString();
     let id = newTicketId();
-    while (await this.o.tickets.get(id)) id = newTicketId();
+    while (await this.tickets.get(id)) id = newTicketId();
     const ticket: Ticket = {
       id,
       createdAt: now,
@@ -277,11 +264,11 @@ export class HelpDesk {
       }
     } catch (e) {
       ticket.checkError = { at: now, error: reasonOf(e) };
-      this.o.log?.({ event: 'ticket.check.failed', ticket: id, error: reasonOf(e) });
+      this.log({ event: 'ticket.check.failed', ticket: id, error: reasonOf(e) });
     }
-    await this.o.tickets.create(ticket);
+    await this.tickets.create(ticket);
     try {
-      ticket.channelPost = await this.o.notifier.postTicket(ticket);
+      ticket.channelPost = await this.notifier.postTicket(ticket);
     } catch (e) {
       // Nobody at the help desk has seen it: a stored job posts it (until it succeeds), and the
       // requester's confirmation says it has not reached the help desk yet.
@@ -289,41 +276,41 @@ export class HelpDesk {
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString();
       ticket.channelPostPending = { since: now, attempts: 1, error, nextAttemptAt };
       ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${timeOfDay(now)} (${error}); retrying at ${timeOfDay(nextAttemptAt)}` });
-      this.o.log?.({ event: 'ticket.post.failed', ticket: id, error });
-      await this.o.scheduler
+      this.log({ event: 'ticket.post.failed', ticket: id, error });
+      await this.scheduler
         .schedule({ id: postJobId(id), kind: POST_TICKET, dueAt: nextAttemptAt, payload: { ticketId: id } })
-        .catch((se: Error) => this.o.log?.({ event: 'ticket.post.retry-not-stored', ticket: id, error: se.message }));
+        .catch((se: Error) => this.log({ event: 'ticket.post.retry-not-stored', ticket: id, error: se.message }));
     }
-    await this.o.tickets.put(ticket);
+    await this.tickets.put(ticket);
     for (const [i, dueAt] of relookAt.entries()) {
-      await this.o.scheduler
+      await this.scheduler
         .schedule({ id: `${relookJobPrefix(id)}${i + 1}`, kind: SIGN_IN_RELOOK, dueAt: dueAt.toISOString(), payload: { ticketId: id } })
-        .catch((se: Error) => this.o.log?.({ event: 'signin.relook.not-stored', ticket: id, error: se.message }));
+        .catch((se: Error) => this.log({ event: 'signin.relook.not-stored', ticket: id, error: se.message }));
     }
-    const audited = await this.audit({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
+    const audited = await this.auditWriter.write({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
     if (!audited.written) {
-      this.noteAuditGap(ticket, now, 'ticket opened', audited.error);
-      await this.o.tickets.put(ticket);
+      this.auditWriter.noteGap(ticket, now, 'ticket opened', audited.error);
+      await this.tickets.put(ticket);
     }
     metrics.inc('passkey_escalations_total');
     return ticket;
   }
 
   ticket(id: string): Promise<Ticket | undefined> {
-    return TICKET_ID.test(id) ? this.o.tickets.get(id) : Promise.resolve(undefined);
+    return TICKET_ID.test(id) ? this.tickets.get(id) : Promise.resolve(undefined);
   }
 
   openTicketOf(aadObjectId: string): Promise<Ticket | undefined> {
-    return this.o.tickets.openTicketOf(aadObjectId);
+    return this.tickets.openTicketOf(aadObjectId);
   }
 
   /** The tenant's facts as last read (cached), for what the ticket card says about the tenant. */
   tenantFacts(): Promise<TenantFacts> {
-    return this.o.tenantFacts.get();
+    return this.facts.get();
   }
 
   async tapPolicy(): Promise<TapPolicy> {
-    const facts = await this.o.tenantFacts.get();
+    const facts = await this.facts.get();
     const c = facts.methodConfigurations.find((m) => odataType(m) === 'temporaryAccessPassAuthenticationMethodConfiguration') as
       | { state?: string; minimumLifetimeInMinutes?: number; maximumLifetimeInMinutes?: number; defaultLifetimeInMinutes?: number; isUsableOnce?: boolean }
       | undefined;
@@ -348,11 +335,11 @@ export class HelpDesk {
     const hit = this.membership.get(aadObjectId);
     const now = Date.now();
     if (hit && now - hit.at < MEMBERSHIP_TTL_MS) return hit.isAgent;
-    const groups = await readAll<{ id: string }>(this.o.graph, `/users/${encodeURIComponent(aadObjectId)}/transitiveMemberOf?$select=id`).catch((e) => {
+    const groups = await readAll<{ id: string }>(this.graph, `/users/${encodeURIComponent(aadObjectId)}/transitiveMemberOf?$select=id`).catch((e) => {
       if (e instanceof GraphReadError && e.kind === 'notFound') return [];
       throw e;
     });
-    const isAgent = groups.some((g) => g.id === this.o.helpDeskGroupId);
+    const isAgent = groups.some((g) => g.id === this.helpDeskGroupId);
     this.membership.set(aadObjectId, { isAgent, at: now });
     return isAgent;
   }
@@ -365,16 +352,16 @@ export class HelpDesk {
   }
 
   private async noSuchTicket(ticketId: string, agent: Person, verb: string): Promise<ActionOutcome> {
-    await this.audit({ at: this.o.now().toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome: 'refused', detail: 'no such ticket' });
+    await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome: 'refused', detail: 'no such ticket' });
     return { outcome: 'refused', message: `There is no ticket ${cut(ticketId, 40)}.` };
   }
 
   private async actNow(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs): Promise<ActionOutcome> {
-    const at = this.o.now();
+    const at = this.now();
     const audit: Audit = (outcome, detail) =>
-      this.audit({ at: at.toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome, detail });
+      this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome, detail });
 
-    const ticket = await this.o.tickets.get(ticketId);
+    const ticket = await this.tickets.get(ticketId);
     if (!ticket) return this.noSuchTicket(ticketId, agent, verb);
     let allowed: boolean;
     try {
@@ -409,14 +396,14 @@ export class HelpDesk {
       const changed = JSON.stringify(ticket.check?.remedies.map((r) => [r.code, r.clears]) ?? null) !== JSON.stringify(fresh.check.remedies.map((r) => [r.code, r.clears])) || ticket.check?.guest !== fresh.check.guest || ticket.check?.tapTargeted !== fresh.check.tapTargeted;
       ticket.check = fresh.check;
       ticket.checkError = undefined;
-      await this.o.tickets.put(ticket);
+      await this.tickets.put(ticket);
       decision = decide(verb, { ...facts, check: fresh.check, shown: shown.allowed ? shown.effect : undefined });
       if (!decision.allowed && decision.outcome === 'refused' && changed) {
         // The card said otherwise: redraw it with what the check found (and say so in the thread).
         const line = `${agent.name}'s "${verb === 'issueTap' ? TAP_BUTTON : EXEMPT_BUTTON}" was not carried out: ${decision.reason.replace(/ Your attempt was recorded\.$/, '')}`;
         ticket.history.push({ at: at.toISOString(), by: BOT.name, text: cut(line, 600) });
-        await this.o.tickets.put(ticket);
-        await this.o.notifier.ticketChanged(ticket, cut(line, 600)).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: e.message }));
+        await this.tickets.put(ticket);
+        await this.notifier.ticketChanged(ticket, cut(line, 600)).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: e.message }));
       }
     }
     if (!decision.allowed) {
@@ -460,15 +447,15 @@ export class HelpDesk {
     let channelLine = line;
     if (!recorded) {
       ticket.history.push({ at: at.toISOString(), by: by.name, text: line });
-      await this.o.tickets.put(ticket);
+      await this.tickets.put(ticket);
       const audited = await audit('done', line);
       if (!audited.written) {
-        channelLine = `${line}. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
-        await this.o.tickets.put(ticket);
+        channelLine = `${line}. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
+        await this.tickets.put(ticket);
       }
     }
-    await this.o.notifier.ticketChanged(ticket, channelLine).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    if (update) await this.o.notifier.requesterUpdate(ticket, update).catch((e) => this.o.log?.({ event: 'requester.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    await this.notifier.ticketChanged(ticket, channelLine).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    if (update) await this.notifier.requesterUpdate(ticket, update).catch((e) => this.log({ event: 'requester.update.failed', ticket: ticket.id, error: (e as Error).message }));
     return { outcome: 'done', ticket, message: channelLine };
   }
 
@@ -478,7 +465,7 @@ export class HelpDesk {
     try {
       return { check: (await checkRequester(this.checks, ticket.requester.aadObjectId, context, { fresh: true, assumed })).check };
     } catch (e) {
-      this.o.log?.({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
+      this.log({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
       return { error: reasonOf(e) };
     }
   }
@@ -486,15 +473,15 @@ export class HelpDesk {
   // ---- Temporary exemption ------------------------------------------------------------------
 
   private async grantExemption(ticket: Ticket, agent: Person, at: Date, audit: Audit, hours: number, decision: Decision): Promise<ActionOutcome> {
-    const groupId = this.o.exemptionGroupId!;
+    const groupId = this.exemptionGroupId!;
     const userId = ticket.requester.aadObjectId;
     try {
-      await addGroupMember(this.o.graph, groupId, userId);
+      await addGroupMember(this.graph, groupId, userId);
     } catch (e) {
       await audit('failed', (e as Error).message);
       return { outcome: 'failed', ticket, message: `Microsoft Graph refused to add the user to the exemption group: ${(e as Error).message}` };
     } finally {
-      this.o.userChanged?.(userId);
+      this.userChanged(userId);
     }
     const start = at.toISOString();
     const end = new Date(at.getTime() + hours * 3_600_000).toISOString();
@@ -504,7 +491,7 @@ export class HelpDesk {
       ticket.status = 'taken';
     }
     // Stored before we answer: the removal happens even if the bot restarts meanwhile.
-    await this.o.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
+    await this.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
     metrics.inc('passkey_exemptions_granted_total');
     // Before the requester is told anything: diagnosed again with the exemption in place.
     const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
@@ -513,7 +500,7 @@ export class HelpDesk {
     const line = `${agent.name} granted a temporary exemption (${window(start, end)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
     // One message to the requester: the exemption's notice, saying what the check found.
     const result = await this.done(ticket, at, audit, agent, line, { kind: 'exemptionGranted' });
-    await this.o.events?.exemptionGranted?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
+    await this.events?.exemptionGranted?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
     return result;
   }
 
@@ -537,7 +524,7 @@ export class HelpDesk {
     if (ticket.unknownTap) ticket.unknownTap = undefined; // deleted meanwhile (the agent did what the card said)
     // Graph holds one pass per user: an old one (expired, used, or this ticket's undeliverable one) is replaced.
     try {
-      for (const old of existing) await deleteTemporaryAccessPass(this.o.graph, userId, old.id);
+      for (const old of existing) await deleteTemporaryAccessPass(this.graph, userId, old.id);
     } catch (e) {
       await audit('failed', `deleting the old pass: ${reasonOf(e)}`);
       return { outcome: 'failed', ticket, message: `I could not delete ${name}'s old Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
@@ -546,14 +533,14 @@ export class HelpDesk {
     // Stored before Graph is asked: should the bot stop before the answer is recorded, the stored
     // check finds the pass and reports it on the card.
     ticket.tapRequest = { by: agent, at: at.toISOString(), lifetime, oneTime };
-    await this.o.tickets.put(ticket);
+    await this.tickets.put(ticket);
     const checkJob = tapCheckJobId(ticket.id);
-    await this.o.scheduler.schedule({ id: checkJob, kind: TAP_CHECK, dueAt: new Date(at.getTime() + TAP_CHECK_AFTER_MS).toISOString(), payload: { ticketId: ticket.id, requestedAt: at.toISOString() } });
+    await this.scheduler.schedule({ id: checkJob, kind: TAP_CHECK, dueAt: new Date(at.getTime() + TAP_CHECK_AFTER_MS).toISOString(), payload: { ticketId: ticket.id, requestedAt: at.toISOString() } });
     try {
       return await this.createAndDeliverTap(ticket, agent, at, audit, lifetime, oneTime, decision);
     } finally {
       // Settled here, unless Graph could not even be asked afterwards (then the stored check settles it).
-      if (!ticket.tapRequest) await this.o.scheduler.cancel(checkJob).catch((e: Error) => this.o.log?.({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
+      if (!ticket.tapRequest) await this.scheduler.cancel(checkJob).catch((e: Error) => this.log({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
     }
   }
 
@@ -562,18 +549,18 @@ export class HelpDesk {
     let created;
     try {
       // No startDateTime: the pass starts when Graph creates it (a client clock could be behind).
-      created = await createTemporaryAccessPass(this.o.graph, userId, { lifetimeInMinutes: lifetime, isUsableOnce: oneTime });
+      created = await createTemporaryAccessPass(this.graph, userId, { lifetimeInMinutes: lifetime, isUsableOnce: oneTime });
     } catch (e) {
-      this.o.userChanged?.(userId); // even a failed call may have landed
+      this.userChanged(userId); // even a failed call may have landed
       if (!mayHaveLanded(e)) {
         ticket.tapRequest = undefined;
-        await this.o.tickets.put(ticket);
+        await this.tickets.put(ticket);
         await audit('failed', reasonOf(e));
         return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${reasonOf(e)}` };
       }
       return this.settleUncertainCreate(ticket, at, audit, e);
     }
-    this.o.userChanged?.(userId);
+    this.userChanged(userId);
     const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
     const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
     // Before the requester is told anything: diagnosed again with the pass in place (a crash
@@ -590,22 +577,22 @@ export class HelpDesk {
     const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
     const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
     ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
-    await this.o.tickets.put(ticket);
+    await this.tickets.put(ticket);
     const audited = await audit('done', line);
-    const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
+    const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
 
     try {
       // The value goes to the requester alone; the ticket, the channel and the audit get the window.
       // This card is the one message the requester gets about the pass (it says what the check found).
-      await this.o.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime, after });
+      await this.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime, after });
     } catch (e) {
       return this.undeliverable(ticket, at, audit, reasonOf(e), `${line}${gap}`);
     }
     ticket.tap.delivery = 'delivered';
-    await this.o.tickets.put(ticket);
+    await this.tickets.put(ticket);
     metrics.inc('passkey_taps_issued_total');
     const result = await this.done(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
-    await this.o.events?.tapIssued?.(ticket).catch((e) => this.o.log?.({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
+    await this.events?.tapIssued?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
     return result;
   }
 
@@ -617,25 +604,25 @@ export class HelpDesk {
     tap.deliveryError = error;
     let line: string;
     try {
-      await deleteTemporaryAccessPass(this.o.graph, ticket.requester.aadObjectId, tap.methodId);
-      tap.revokedAt = this.o.now().toISOString();
+      await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
+      tap.revokedAt = this.now().toISOString();
       line = `The Temporary Access Pass could not be delivered to ${name} (${error}), so the bot deleted it: nobody holds it`;
     } catch (e) {
       tap.revokeError = reasonOf(e);
       line = `The Temporary Access Pass could not be delivered to ${name} (${error}), and deleting it failed (${tap.revokeError}); the bot keeps trying`;
-      await this.o.scheduler
+      await this.scheduler
         .schedule({ id: revokeJobId(ticket.id), kind: REVOKE_TAP, dueAt: new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString(), payload: { ticketId: ticket.id, methodId: tap.methodId } })
-        .catch((se: Error) => this.o.log?.({ event: 'tap.revoke.not-stored', ticket: ticket.id, error: se.message }));
+        .catch((se: Error) => this.log({ event: 'tap.revoke.not-stored', ticket: ticket.id, error: se.message }));
     } finally {
-      this.o.userChanged?.(ticket.requester.aadObjectId);
+      this.userChanged(ticket.requester.aadObjectId);
     }
     ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-    await this.o.tickets.put(ticket);
-    this.o.log?.({ event: 'tap.undeliverable', ticket: ticket.id, error });
-    const audited = await this.audit({ at: at.toISOString(), actor: { aadObjectId: tap.by.aadObjectId, name: tap.by.name }, action: 'deliverTap', ticketId: ticket.id, outcome: 'failed', detail: line });
-    const gap = audited.written ? '' : ` ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}.`;
-    if (gap) await this.o.tickets.put(ticket);
-    await this.o.notifier.ticketChanged(ticket, `${issuedLine}. ${line}.${gap}`).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    await this.tickets.put(ticket);
+    this.log({ event: 'tap.undeliverable', ticket: ticket.id, error });
+    const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: tap.by.aadObjectId, name: tap.by.name }, action: 'deliverTap', ticketId: ticket.id, outcome: 'failed', detail: line });
+    const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
+    if (gap) await this.tickets.put(ticket);
+    await this.notifier.ticketChanged(ticket, `${issuedLine}. ${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
     return {
       outcome: 'failed',
       ticket,
@@ -666,7 +653,7 @@ export class HelpDesk {
     } else {
       // Created, but its value never reached the bot: no one can be given it. Delete it.
       try {
-        for (const m of landed) await deleteTemporaryAccessPass(this.o.graph, userId, m.id);
+        for (const m of landed) await deleteTemporaryAccessPass(this.graph, userId, m.id);
         line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}); the bot never had its value, so it deleted it: nothing was issued`;
       } catch (e) {
         const m = landed[0];
@@ -674,15 +661,15 @@ export class HelpDesk {
         ticket.unknownTap = { methodId: m.id, createdAt: m.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: true };
         line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}), and deleting it failed (${reasonOf(e)}): delete it in the Entra admin center before issuing another`;
       } finally {
-        this.o.userChanged?.(userId);
+        this.userChanged(userId);
       }
     }
     ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-    await this.o.tickets.put(ticket);
+    await this.tickets.put(ticket);
     const audited = await audit('failed', line);
-    const gap = audited.written ? '' : ` ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}.`;
-    if (gap) await this.o.tickets.put(ticket);
-    await this.o.notifier.ticketChanged(ticket, `${line}.${gap}`).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
+    if (gap) await this.tickets.put(ticket);
+    await this.notifier.ticketChanged(ticket, `${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
     return { outcome: 'failed', ticket, message: `${line}.${gap}${ticket.unknownTap ? '' : ` You can press "Issue a TAP" again for ${name}.`}` };
   }
 
@@ -698,11 +685,11 @@ export class HelpDesk {
     if (first) {
       const line = unknownTapLine(ticket);
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
+      await this.tickets.put(ticket);
       await audit('refused', line);
-      await this.o.notifier.ticketChanged(ticket, line).catch((e) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+      await this.notifier.ticketChanged(ticket, line).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
     } else {
-      await this.o.tickets.put(ticket);
+      await this.tickets.put(ticket);
       await audit('refused', 'a pass this ticket did not issue is still in Graph');
     }
     return { outcome: 'refused', ticket, message };
@@ -715,18 +702,18 @@ export class HelpDesk {
   private async checkTapRequest(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
     await this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       if (!ticket) return;
-      const at = this.o.now();
-      const audit: Audit = (outcome, detail) => this.audit({ at: at.toISOString(), actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'checkTap', ticketId, outcome, detail });
+      const at = this.now();
+      const audit: Audit = (outcome, detail) => this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'checkTap', ticketId, outcome, detail });
       if (ticket.tap?.delivery === 'sending' && ticket.tap.at === job.payload.requestedAt) {
         // Recorded, then the bot stopped while sending it: it may or may not have arrived.
         ticket.tap.delivery = 'unconfirmed';
         const line = `The bot stopped while sending the Temporary Access Pass to ${ticket.requester.name}; it may not have arrived. Ask them; if they do not have it, delete it in the Entra admin center and issue a new one`;
         ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-        await this.o.tickets.put(ticket);
+        await this.tickets.put(ticket);
         await audit('failed', line);
-        await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+        await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
         return;
       }
       if (!ticket.tapRequest || ticket.tapRequest.at !== job.payload.requestedAt) return; // finished normally
@@ -734,15 +721,15 @@ export class HelpDesk {
       if (found) {
         await this.reportUnknownTap(ticket, at, audit, found, true);
         ticket.tapRequest = undefined;
-        await this.o.tickets.put(ticket);
+        await this.tickets.put(ticket);
         return;
       }
       ticket.tapRequest = undefined;
       const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string)}; Graph holds none, so nothing was issued`;
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
+      await this.tickets.put(ticket);
       await audit('failed', line);
-      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+      await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
     });
   }
 
@@ -750,24 +737,24 @@ export class HelpDesk {
   private async revokeUndeliveredTap(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
     await this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       const tap = ticket?.tap;
       if (!ticket || !tap || tap.methodId !== job.payload.methodId || tap.revokedAt) return;
-      await deleteTemporaryAccessPass(this.o.graph, ticket.requester.aadObjectId, tap.methodId);
-      this.o.userChanged?.(ticket.requester.aadObjectId);
-      const at = this.o.now().toISOString();
+      await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
+      this.userChanged(ticket.requester.aadObjectId);
+      const at = this.now().toISOString();
       tap.revokedAt = at;
       tap.revokeError = undefined;
       const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at)}: nobody holds it`;
       ticket.history.push({ at, by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
-      await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
-      await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
+      await this.tickets.put(ticket);
+      await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
+      await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
     });
   }
 
   private listTaps(userId: string): Promise<GraphTap[]> {
-    return readAll<GraphTap>(this.o.graph, `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`);
+    return readAll<GraphTap>(this.graph, `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`);
   }
 
   // ---- the rest -----------------------------------------------------------------------------
@@ -775,19 +762,19 @@ export class HelpDesk {
   /** The bot saw the passkey registered: close the ticket and say so in the channel. */
   async resolveByBot(ticketId: string, note: string): Promise<void> {
     await this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       if (!ticket || ticket.status === 'resolved') return;
-      const at = this.o.now().toISOString();
+      const at = this.now().toISOString();
       ticket.status = 'resolved';
       ticket.resolution = { by: BOT, at, note };
       await this.stopRelook(ticket);
       const line = `Resolved automatically: ${note}`;
       ticket.history.push({ at, by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
-      const audited = await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'resolve', ticketId, outcome: 'done', detail: note });
-      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at, line, audited.error)}`;
-      if (gap) await this.o.tickets.put(ticket);
-      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
+      await this.tickets.put(ticket);
+      const audited = await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'resolve', ticketId, outcome: 'done', detail: note });
+      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.tickets.put(ticket);
+      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
     });
   }
 
@@ -795,14 +782,14 @@ export class HelpDesk {
   async requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
     const action = fixed ? 'confirmFixed' : 'reopen';
     if (!TICKET_ID.test(ticketId)) {
-      await this.audit({ at: this.o.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
+      await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
       return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
     }
     return this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
-      const at = this.o.now().toISOString();
+      const ticket = await this.tickets.get(ticketId);
+      const at = this.now().toISOString();
       if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) {
-        await this.audit({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
+        await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
         return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
       }
       const line = fixed ? `${requester.name} confirmed it works` : `${requester.name} reopened the ticket: it still does not work`;
@@ -811,11 +798,11 @@ export class HelpDesk {
         ticket.resolution = undefined;
       }
       ticket.history.push({ at, by: requester.name, text: line });
-      await this.o.tickets.put(ticket);
-      const audited = await this.audit({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'done' });
-      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at, line, audited.error)}`;
-      if (gap) await this.o.tickets.put(ticket);
-      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
+      await this.tickets.put(ticket);
+      const audited = await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'done' });
+      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.tickets.put(ticket);
+      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
       return { outcome: 'done', ticket, message: line };
     });
   }
@@ -827,15 +814,15 @@ export class HelpDesk {
    */
   async followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
     const refused = async (detail: string, message: string): Promise<ActionOutcome> => {
-      await this.audit({ at: this.o.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
+      await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
       return { outcome: 'refused', message };
     };
     if (!TICKET_ID.test(ticketId)) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
     return this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
       if (ticket.status === 'resolved') return refused('resolved', `Ticket ${ticketId} is resolved.`);
-      const at = this.o.now();
+      const at = this.now();
       const said = cut(text.trim(), FOLLOW_UP_CHARS);
       ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);
       const fresh = await this.freshCheck(ticket, at);
@@ -847,11 +834,11 @@ export class HelpDesk {
       }
       const line = `${requester.name} wrote: "${cut(said, 300)}"${now ? ` (${now})` : ''}`;
       ticket.history.push({ at: at.toISOString(), by: requester.name, text: line });
-      await this.o.tickets.put(ticket);
-      const audited = await this.audit({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });
-      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at.toISOString(), line, audited.error)}`;
-      if (gap) await this.o.tickets.put(ticket);
-      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
+      await this.tickets.put(ticket);
+      const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });
+      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
+      if (gap) await this.tickets.put(ticket);
+      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
       return { outcome: 'done', ticket, message: line };
     });
   }
@@ -862,7 +849,7 @@ export class HelpDesk {
    * when the bot issued it, otherwise by diagnosing them now with it in place.
    */
   async windowFacts(kind: NoticeKind, p: NoticePayload): Promise<WindowFacts> {
-    const ticket = TICKET_ID.test(p.ticketId) ? await this.o.tickets.get(p.ticketId) : undefined;
+    const ticket = TICKET_ID.test(p.ticketId) ? await this.tickets.get(p.ticketId) : undefined;
     let tapValue: WindowFacts['tapValue'];
     if (kind.startsWith('tap.')) {
       const tap = ticket?.tap && ticket.tap.start === p.start ? ticket.tap : undefined;
@@ -872,7 +859,7 @@ export class HelpDesk {
       if (tap?.after?.clears !== undefined) return { tapValue, through: tap.after.clears, blocking: tap.after.blocking };
     }
     // A pass is judged while it is valid (at its end it no longer is); an exemption while it lasts.
-    const now = this.o.now();
+    const now = this.now();
     const at = kind === 'tap.end' ? new Date(Math.min(now.getTime(), Date.parse(p.end) - 60_000)) : now;
     const after = await checkAfter(this.checks, p.userId, contextOf(ticket ?? { diagnosis: null }, at).context);
     return { ...(tapValue ? { tapValue } : {}), ...(after.clears !== undefined ? { through: after.clears, blocking: after.blocking } : {}) };
@@ -883,43 +870,6 @@ export class HelpDesk {
     return { outcome: 'refused', ticket, message };
   }
 
-  // ---- the audit trail ----------------------------------------------------------------------
-
-  /** Writes an audit line; never throws (the result says whether it was written). */
-  private async audit(entry: AuditEntry): Promise<AuditResult> {
-    let result: AuditResult;
-    try {
-      result = await this.trail.record(entry);
-    } catch (e) {
-      result = { written: false, error: (e as Error).message };
-    }
-    if (!result.written) this.o.log?.({ event: 'audit.unwritten', action: entry.action, ticket: cut(entry.ticketId ?? '', 40), error: result.error });
-    // Lines kept from an earlier failure are in the trail now: their tickets say so (after the current action).
-    for (const id of new Set((result.caughtUp ?? []).map((e) => e.ticketId).filter((x): x is string => !!x && TICKET_ID.test(x)))) {
-      void this.mutex.run(id, () => this.auditCaughtUp(id)).catch((e: Error) => this.o.log?.({ event: 'audit.caught-up.note-failed', ticket: id, error: e.message }));
-    }
-    return result;
-  }
-
-  /** Says on the ticket that its audit line is not written yet; returns the sentence (for the thread and the agent). */
-  private noteAuditGap(ticket: Ticket, at: string, line: string, error?: string): string {
-    const text = `The audit log could not record this at ${timeOfDay(at)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
-    ticket.auditPending = { since: ticket.auditPending?.since ?? at, error: cut(error ?? 'unknown error', 160), lines: [...(ticket.auditPending?.lines ?? []), cut(line, 200)].slice(-5) };
-    ticket.history.push({ at, by: BOT.name, text });
-    return text;
-  }
-
-  private async auditCaughtUp(ticketId: string): Promise<void> {
-    const ticket = await this.o.tickets.get(ticketId);
-    if (!ticket?.auditPending) return;
-    const at = this.o.now().toISOString();
-    const line = `The audit log caught up at ${timeOfDay(at)}: the entries it could not write since ${timeOfDay(ticket.auditPending.since)} are recorded now`;
-    ticket.auditPending = undefined;
-    ticket.history.push({ at, by: BOT.name, text: line });
-    await this.o.tickets.put(ticket);
-    await this.o.notifier.ticketChanged(ticket, line).catch(() => undefined);
-  }
-
   // ---- the sign-in log, looked at again ------------------------------------------------------
 
   /** The failed sign-in to show on the card: the one the user named, or the newest; names from the tenant's policies. */
@@ -928,7 +878,7 @@ export class HelpDesk {
     const id = correlationId?.toLowerCase();
     const s = (id && failed.find((x) => x.correlationId.toLowerCase() === id || x.id.toLowerCase() === id)) || failed[0];
     if (!s) return undefined;
-    const policies = await this.o.tenantFacts
+    const policies = await this.facts
       .get()
       .then((f) => new Map(f.conditionalAccessPolicies.map((p) => [p.id ?? '', p.displayName ?? ''])))
       .catch(() => new Map<string, string>());
@@ -948,7 +898,7 @@ export class HelpDesk {
   private async stopRelook(ticket: Ticket): Promise<void> {
     if (!ticket.signInRelook || ticket.signInRelook.done) return;
     ticket.signInRelook = { ...ticket.signInRelook, done: true, nextAt: undefined };
-    await this.o.scheduler.cancelPrefix(relookJobPrefix(ticket.id)).catch((e: Error) => this.o.log?.({ event: 'signin.relook.cancel-failed', ticket: ticket.id, error: e.message }));
+    await this.scheduler.cancelPrefix(relookJobPrefix(ticket.id)).catch((e: Error) => this.log({ event: 'signin.relook.cancel-failed', ticket: ticket.id, error: e.message }));
   }
 
   /**
@@ -960,10 +910,10 @@ export class HelpDesk {
   private async relookSignIns(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
     await this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       const relook = ticket?.signInRelook;
       if (!ticket || !relook || relook.done || ticket.status === 'resolved') return;
-      const at = this.o.now();
+      const at = this.now();
       const now = at.toISOString();
       const name = ticket.requester.name;
       const correlationId = correlationOf(ticket);
@@ -972,7 +922,7 @@ export class HelpDesk {
       try {
         checked = await checkRequester(this.checks, ticket.requester.aadObjectId, context, { fresh: true, assumed, ...(correlationId ? { correlationId } : {}) });
       } catch (e) {
-        this.o.log?.({ event: 'signin.relook.failed', ticket: ticketId, error: reasonOf(e) });
+        this.log({ event: 'signin.relook.failed', ticket: ticketId, error: reasonOf(e) });
       }
       const look = checked ? failureSeen(checked.diagnosis.observed, new Date(relook.reportedAt), at, correlationId) : undefined;
       const signIn = checked && look && !look.notSeenYet ? await this.signInOf(checked.diagnosis.observed, correlationId, now) : undefined;
@@ -980,7 +930,7 @@ export class HelpDesk {
         const next = SIGN_IN_RELOOK_MINUTES.map((m) => Date.parse(relook.reportedAt) + m * 60_000).find((t) => t > at.getTime());
         if (next !== undefined) {
           ticket.signInRelook = { ...relook, nextAt: new Date(next).toISOString() };
-          await this.o.tickets.put(ticket);
+          await this.tickets.put(ticket);
           return;
         }
         ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
@@ -990,7 +940,7 @@ export class HelpDesk {
           : `The sign-in log could not be read at ${timeOfDay(now)} UTC; the bot stopped looking for ${name}'s failed sign-in`;
         // On the ticket (its card shows it when next drawn), not in the thread: nothing new happened.
         ticket.history.push({ at: now, by: BOT.name, text: line });
-        await this.o.tickets.put(ticket);
+        await this.tickets.put(ticket);
         return;
       }
       // What they were told (the conversation's diagnosis, else the check at open) against what the log shows now.
@@ -1002,7 +952,7 @@ export class HelpDesk {
       ticket.check = checked!.check;
       ticket.checkError = undefined;
       ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
-      await this.o.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
+      await this.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
       const policies = signIn.failedPolicies.map((p) => `"${p}"`).join(', ');
       const line = cut(
         `The sign-in log now shows ${name}'s failed sign-in at ${timeOfDay(signIn.at)} UTC (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
@@ -1010,9 +960,9 @@ export class HelpDesk {
         600,
       );
       ticket.history.push({ at: now, by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
-      await this.o.notifier.ticketChanged(ticket, line).catch((e: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
-      if (newly.length > 0) await this.o.notifier.requesterUpdate(ticket, { kind: 'signInSeen' }).catch((e: Error) => this.o.log?.({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
+      await this.tickets.put(ticket);
+      await this.notifier.ticketChanged(ticket, line).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
+      if (newly.length > 0) await this.notifier.requesterUpdate(ticket, { kind: 'signInSeen' }).catch((e: Error) => this.log({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
     });
   }
 
@@ -1021,13 +971,13 @@ export class HelpDesk {
   private async removeExemption(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
     await this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       const ex = ticket?.exemption;
       if (!ticket || !ex || ex.removedAt) return;
-      const at = this.o.now().toISOString();
+      const at = this.now().toISOString();
       const name = ticket.requester.name;
       try {
-        await removeGroupMember(this.o.graph, ex.groupId, ticket.requester.aadObjectId);
+        await removeGroupMember(this.graph, ex.groupId, ticket.requester.aadObjectId);
       } catch (e) {
         // A security control: the scheduler retries until it succeeds. From the second failure
         // on, the card and the thread say so, with the time of the next attempt.
@@ -1040,17 +990,17 @@ export class HelpDesk {
         if (ex.removalFailures >= 2) {
           const line = `Removing ${name} from the exemption group failed again at ${timeOfDay(at)} (${error}); retrying at ${timeOfDay(nextAt)}`;
           ticket.history.push({ at, by: BOT.name, text: line });
-          await this.o.tickets.put(ticket);
-          await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
-          await this.o.notifier.ticketChanged(ticket, line).catch((ne: Error) => this.o.log?.({ event: 'ticket.update.failed', ticket: ticketId, error: ne.message }));
+          await this.tickets.put(ticket);
+          await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
+          await this.notifier.ticketChanged(ticket, line).catch((ne: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: ne.message }));
         } else {
-          await this.o.tickets.put(ticket);
+          await this.tickets.put(ticket);
         }
-        this.o.log?.({ event: 'exemption.removal.failed', ticket: ticketId, failures: ex.removalFailures, error, retryAt: nextAt });
+        this.log({ event: 'exemption.removal.failed', ticket: ticketId, failures: ex.removalFailures, error, retryAt: nextAt });
         await this.refreshOverdueRemovals({ jobId: job.id, failed: true }).catch(() => undefined);
         throw e;
       } finally {
-        this.o.userChanged?.(ticket.requester.aadObjectId);
+        this.userChanged(ticket.requester.aadObjectId);
       }
       const failures = ex.removalFailures ?? 0;
       ex.removedAt = at;
@@ -1061,14 +1011,14 @@ export class HelpDesk {
           ? `${name} was removed from the exemption group at ${timeOfDay(at)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${timeOfDay(ex.end)})`
           : `The temporary exemption ended at ${timeOfDay(at)} and was removed`;
       ticket.history.push({ at, by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
-      const audited = await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'done', detail: line });
-      const gap = audited.written ? '' : `. ${this.noteAuditGap(ticket, at, line, audited.error)}`;
-      if (gap) await this.o.tickets.put(ticket);
+      await this.tickets.put(ticket);
+      const audited = await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'done', detail: line });
+      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.tickets.put(ticket);
       await this.refreshOverdueRemovals({ jobId: job.id, failed: false }).catch(() => undefined);
-      await this.o.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
+      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
       // Told only if the exemption was a way through for them (they were told so when it began).
-      if (ex.after?.clears !== false) await this.o.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
+      if (ex.after?.clears !== false) await this.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
     });
   }
 
@@ -1076,27 +1026,27 @@ export class HelpDesk {
   private async retryPost(job: Job): Promise<void> {
     const ticketId = String(job.payload.ticketId);
     await this.mutex.run(ticketId, async () => {
-      const ticket = await this.o.tickets.get(ticketId);
+      const ticket = await this.tickets.get(ticketId);
       const pending = ticket?.channelPostPending;
       if (!ticket || !pending) return;
-      const at = this.o.now().toISOString();
+      const at = this.now().toISOString();
       try {
-        ticket.channelPost = await this.o.notifier.postTicket(ticket);
+        ticket.channelPost = await this.notifier.postTicket(ticket);
       } catch (e) {
         pending.attempts += 1;
         pending.error = reasonOf(e);
         pending.nextAttemptAt = new Date(Date.parse(at) + retryDelayMs(job.attempts + 1, UNTIL_DONE)).toISOString();
-        await this.o.tickets.put(ticket);
-        this.o.log?.({ event: 'ticket.post.failed', ticket: ticketId, attempts: pending.attempts, error: pending.error });
+        await this.tickets.put(ticket);
+        this.log({ event: 'ticket.post.failed', ticket: ticketId, attempts: pending.attempts, error: pending.error });
         throw e;
       }
       ticket.channelPostPending = undefined;
       const line = `The ticket reached the help-desk channel at ${timeOfDay(at)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${timeOfDay(pending.since)}`;
       ticket.history.push({ at, by: BOT.name, text: line });
-      await this.o.tickets.put(ticket);
-      await this.audit({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'postTicket', ticketId, outcome: 'done', detail: line });
+      await this.tickets.put(ticket);
+      await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'postTicket', ticketId, outcome: 'done', detail: line });
       // The card posted just now already shows the line; the requester learns it is with the help desk now.
-      await this.o.notifier.requesterUpdate(ticket, { kind: 'posted' }).catch((e: Error) => this.o.log?.({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
+      await this.notifier.requesterUpdate(ticket, { kind: 'posted' }).catch((e: Error) => this.log({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
     });
   }
 }
@@ -1106,11 +1056,6 @@ const postJobId = (ticketId: string) => `post-${ticketId}`;
 const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
 const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
 const relookJobPrefix = (ticketId: string) => `signin-relook-${ticketId}-`;
-
-/** The Correlation ID (or Request ID) the user pasted from the error page. */
-function correlationOf(ticket: Pick<Ticket, 'errorIds'>): string | undefined {
-  return ticket.errorIds.correlationId || ticket.errorIds.requestId || undefined;
-}
 
 /** When the user failed: the error page's timestamp when they pasted one (within the last day), else now. */
 function reportedAtOf(ticket: Pick<Ticket, 'errorIds'>, at: Date): Date {
@@ -1126,18 +1071,6 @@ function reportedAtOf(ticket: Pick<Ticket, 'errorIds'>, at: Date): Date {
 function failureSeen(observed: Observed | undefined, reportedAt: Date, now: Date, correlationId: string | undefined): SignInRelook {
   if (observed && !correlationId && observed.signIns.some((s) => s.errorCode !== 0)) return { notSeenYet: false, lookAgainAt: null, reason: 'a failed sign-in of this registration is in the log' };
   return signInRelook(observed, reportedAt, now, correlationId ? { correlationId } : {});
-}
-
-/** A short, safe reason for a card, a thread line or an audit detail ("Graph: 500 InternalServerError"). */
-function reasonOf(e: unknown): string {
-  if (e instanceof GraphReadError) {
-    if (e.kind === 'timeout') return 'Graph: no answer in time';
-    if (e.status !== null) return `Graph: ${e.status}${e.code ? ` ${e.code}` : ''}`;
-    return cut(`Graph: ${e.message}`, 200);
-  }
-  const status = (e as { statusCode?: unknown })?.statusCode;
-  const message = (e as Error)?.message ?? String(e);
-  return cut(typeof status === 'number' ? `${status}: ${message}` : message, 200);
 }
 
 /** No answer, or a server error: the request may have been carried out. */
