@@ -1,21 +1,17 @@
-// The Agents SDK edge's activity handler: the SDK's routing (message, members added, Universal
-// Actions) and its invoke response typing, around the SDK-free SupportCore (edge.ts). The twin of
-// bot.ts. No Teams extension package: @microsoft/agents-hosting-extensions-teams is deprecated on
-// npm in favour of @microsoft/agents-hosting-extensions-msteams, which this registry does not
-// serve; the one Teams call the bot needs (the roster member, for the userPrincipalName) is the
-// connector's GET /v3/conversations/{id}/members/{id}, which the core package's ConnectorClient has.
+// The Agents SDK edge's activity handler: the SDK's routing (message, members added, other
+// invokes; Universal Actions are answered, typed, by universal-actions.ts), around the SDK-free
+// SupportCore (edge.ts). The twin of bot.ts. No Teams extension package:
+// @microsoft/agents-hosting-extensions-teams is deprecated on npm in favour of
+// @microsoft/agents-hosting-extensions-msteams, which this registry does not serve; the one Teams
+// call the bot needs (the roster member, for the userPrincipalName) is the connector's
+// GET /v3/conversations/{id}/members/{id}, which the core package's ConnectorClient has.
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
-import { ActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConnectorClient, type TurnContext } from '@microsoft/agents-hosting';
-import { SupportCore, type CardActionAnswer, type EdgeTurn, type SupportBotOptions } from './edge';
+import { ActivityHandler, type ConnectorClient, type InvokeResponse, type TurnContext } from '@microsoft/agents-hosting';
+import { SupportCore, type EdgeTurn, type SupportBotOptions } from './edge';
 import type { ConversationRef } from './references';
+import { ADAPTIVE_CARD_ACTION, answerUniversalAction } from './universal-actions';
 
 const TURN = Symbol('supportTurn');
-
-/** The Agents SDK's AdaptiveCardInvokeResponse of a core answer. */
-export function agentsInvokeResponse(answer: CardActionAnswer): AdaptiveCardInvokeResponse {
-  if (answer.kind === 'card') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: answer.card };
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.text as never };
-}
 
 /** The sender's userPrincipalName from the Teams roster (a Teams member carries it). */
 async function rosterUpn(context: TurnContext): Promise<string | undefined> {
@@ -43,10 +39,14 @@ export class AgentsSupportBot extends ActivityHandler {
     });
   }
 
-  /** Universal Actions (Action.Execute) on ticket cards: everyone sees the current state. */
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const answer = await this.core.cardAction(this.turnOf(context), invokeValue.action?.verb ?? '', (invokeValue.action?.data ?? {}) as Record<string, unknown>);
-    return agentsInvokeResponse(answer);
+  /**
+   * Universal Actions (Action.Execute) on ticket cards: everyone sees the current state. Answered
+   * here, typed (universal-actions.ts), rather than through onAdaptiveCardInvoke, whose response
+   * type has no room for the message string; every other invoke goes the SDK's way.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== ADAPTIVE_CARD_ACTION) return super.onInvokeActivity(context);
+    return answerUniversalAction(this.core, this.turnOf(context), context.activity.value);
   }
 
   override async run(context: TurnContext): Promise<void> {

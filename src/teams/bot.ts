@@ -1,27 +1,15 @@
-// The botbuilder edge's activity handler: botbuilder's routing (message, members added, Universal
-// Actions) and its invoke response typing, around the SDK-free SupportCore (edge.ts), which
-// decides what is served and what each turn does. The Agents SDK edge has its twin in agents-bot.ts.
-import {
-  ActivityTypes,
-  type Activity,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  TeamsActivityHandler,
-  TeamsInfo,
-  TurnContext,
-} from 'botbuilder';
-import { SupportCore, type CardActionAnswer, type EdgeTurn, type SupportBotOptions } from './edge';
+// The botbuilder edge's activity handler: botbuilder's routing (message, members added, other
+// invokes; Universal Actions are answered, typed, by universal-actions.ts), around the SDK-free
+// SupportCore (edge.ts), which decides what is served and what each turn does. The Agents SDK
+// edge has its twin in agents-bot.ts.
+import { ActivityTypes, type Activity, type InvokeResponse, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
+import { SupportCore, type EdgeTurn, type SupportBotOptions } from './edge';
 import type { ConversationRef } from './references';
+import { ADAPTIVE_CARD_ACTION, answerUniversalAction } from './universal-actions';
 
 export { TICKET_ID, type SupportBotOptions } from './edge';
 
 const TURN = Symbol('supportTurn');
-
-/** botbuilder's AdaptiveCardInvokeResponse of a core answer. */
-export function botbuilderInvokeResponse(answer: CardActionAnswer): AdaptiveCardInvokeResponse {
-  if (answer.kind === 'card') return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: answer.card as never };
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.text as never };
-}
 
 export class SupportBot extends TeamsActivityHandler {
   readonly core: SupportCore;
@@ -39,10 +27,14 @@ export class SupportBot extends TeamsActivityHandler {
     });
   }
 
-  /** Universal Actions (Action.Execute) on ticket cards: everyone sees the current state. */
-  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const answer = await this.core.cardAction(this.turnOf(context), invokeValue.action?.verb ?? '', (invokeValue.action?.data ?? {}) as Record<string, unknown>);
-    return botbuilderInvokeResponse(answer);
+  /**
+   * Universal Actions (Action.Execute) on ticket cards: everyone sees the current state. Answered
+   * here, typed (universal-actions.ts), rather than through onAdaptiveCardInvoke, whose response
+   * type has no room for the message string; every other invoke goes the SDK's way.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== ADAPTIVE_CARD_ACTION) return super.onInvokeActivity(context);
+    return answerUniversalAction(this.core, this.turnOf(context), context.activity.value);
   }
 
   override async run(context: TurnContext): Promise<void> {
