@@ -32,6 +32,7 @@ import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
 import { cut, type AuditLog } from './audit';
 import { AuditWriter } from './audit-writer';
+import { ChannelPost } from './channel-post';
 import { BOT, correlationOf, reasonOf, TICKET_ID, UNTIL_DONE, type Audit, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier, RequesterUpdate } from './ports';
 import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
@@ -73,7 +74,6 @@ export interface HelpDeskOptions {
 }
 
 const REMOVE_EXEMPTION = 'removeExemption';
-const POST_TICKET = 'postTicket';
 const TAP_CHECK = 'tapCheck';
 const REVOKE_TAP = 'revokeTap';
 /** The bot looks at the sign-in log again for a failure that was not in it when the ticket was opened. */
@@ -120,6 +120,7 @@ export class HelpDesk {
   private readonly hoursOffered?: number[];
   private readonly diagnoser: HelpDeskOptions['diagnoser'];
   private readonly auditWriter: AuditWriter;
+  private readonly channelPost: ChannelPost;
 
   constructor(o: HelpDeskOptions) {
     this.graph = o.graph;
@@ -136,8 +137,8 @@ export class HelpDesk {
     this.hoursOffered = o.exemptionHours;
     this.diagnoser = o.diagnoser;
     this.auditWriter = new AuditWriter({ log: o.audit, tickets: o.tickets, notifier: o.notifier, now: o.now, mutex: this.mutex, events: this.log });
+    this.channelPost = new ChannelPost({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, auditWriter: this.auditWriter, log: this.log });
     o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), UNTIL_DONE);
-    o.scheduler.on(POST_TICKET, (job) => this.retryPost(job), UNTIL_DONE);
     o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
     o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
     o.scheduler.on(SIGN_IN_RELOOK, (job) => this.relookSignIns(job), { idempotent: true });
@@ -267,20 +268,7 @@ export class HelpDesk {
       this.log({ event: 'ticket.check.failed', ticket: id, error: reasonOf(e) });
     }
     await this.tickets.create(ticket);
-    try {
-      ticket.channelPost = await this.notifier.postTicket(ticket);
-    } catch (e) {
-      // Nobody at the help desk has seen it: a stored job posts it (until it succeeds), and the
-      // requester's confirmation says it has not reached the help desk yet.
-      const error = reasonOf(e);
-      const nextAttemptAt = new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString();
-      ticket.channelPostPending = { since: now, attempts: 1, error, nextAttemptAt };
-      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${timeOfDay(now)} (${error}); retrying at ${timeOfDay(nextAttemptAt)}` });
-      this.log({ event: 'ticket.post.failed', ticket: id, error });
-      await this.scheduler
-        .schedule({ id: postJobId(id), kind: POST_TICKET, dueAt: nextAttemptAt, payload: { ticketId: id } })
-        .catch((se: Error) => this.log({ event: 'ticket.post.retry-not-stored', ticket: id, error: se.message }));
-    }
+    await this.channelPost.first(ticket, at);
     await this.tickets.put(ticket);
     for (const [i, dueAt] of relookAt.entries()) {
       await this.scheduler
@@ -1021,38 +1009,9 @@ export class HelpDesk {
       if (ex.after?.clears !== false) await this.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
     });
   }
-
-  /** The stored retry of a ticket's channel post: until it is posted (or the ticket is resolved). */
-  private async retryPost(job: Job): Promise<void> {
-    const ticketId = String(job.payload.ticketId);
-    await this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      const pending = ticket?.channelPostPending;
-      if (!ticket || !pending) return;
-      const at = this.now().toISOString();
-      try {
-        ticket.channelPost = await this.notifier.postTicket(ticket);
-      } catch (e) {
-        pending.attempts += 1;
-        pending.error = reasonOf(e);
-        pending.nextAttemptAt = new Date(Date.parse(at) + retryDelayMs(job.attempts + 1, UNTIL_DONE)).toISOString();
-        await this.tickets.put(ticket);
-        this.log({ event: 'ticket.post.failed', ticket: ticketId, attempts: pending.attempts, error: pending.error });
-        throw e;
-      }
-      ticket.channelPostPending = undefined;
-      const line = `The ticket reached the help-desk channel at ${timeOfDay(at)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${timeOfDay(pending.since)}`;
-      ticket.history.push({ at, by: BOT.name, text: line });
-      await this.tickets.put(ticket);
-      await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'postTicket', ticketId, outcome: 'done', detail: line });
-      // The card posted just now already shows the line; the requester learns it is with the help desk now.
-      await this.notifier.requesterUpdate(ticket, { kind: 'posted' }).catch((e: Error) => this.log({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
-    });
-  }
 }
 
 const removalJobId = (ticketId: string) => `exemption-${ticketId}`;
-const postJobId = (ticketId: string) => `post-${ticketId}`;
 const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
 const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
 const relookJobPrefix = (ticketId: string) => `signin-relook-${ticketId}-`;
