@@ -20,7 +20,7 @@ import { createCredential, createGraphClient, GraphReadError, readUserFacts } fr
 import { graphGet, readAll } from '../graph/read';
 import { TENANT_PATHS } from '../graph/tenant-facts';
 import { exportTenantScalable, pagedReader, readRegistrationSignIns, type ScalableExportStats } from '../graph/tenant-export';
-import type { BatchRetry } from '../graph/tenant-export-batch';
+import { resendOnDrop, type BatchRetry } from '../graph/tenant-export-batch';
 import {
   clean,
   forEachConcurrently,
@@ -272,7 +272,7 @@ export async function exportTenant(client: Client, options: ExportOptions): Prom
   let done = 0;
   await forEachConcurrently(listed, options.concurrency, async (user, i) => {
     try {
-      facts[i] = await readUserFacts(client, user.id as string);
+      facts[i] = await resendOnDrop(() => readUserFacts(client, user.id as string));
     } catch (error) {
       // Deleted between the listing and now: not part of the tenant any more.
       if (!(error instanceof GraphReadError && error.kind === 'notFound')) throw error;
