@@ -2,6 +2,7 @@
 // emulator serving a snapshot) and writes a snapshot that audits and diagnoses exactly like the
 // tenant it came from.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -256,6 +257,37 @@ describe('npm run export-tenant', () => {
     const r = await run(argv, { client: createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: 'http://127.0.0.1:9' }) });
     expect(r.code).toBe(2);
     expect(r.err).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('without the activity report (403) warns, reads every user\'s methods one by one, and audits the same', async () => {
+    const original = loadSnapshotFile(DEMO);
+    const emulator = await start(original);
+    // Graph as a tenant without AuditLog.Read.All / Entra ID P1 answers it: the report refused, the rest served.
+    const proxy = createHttpServer((req, res) => {
+      if ((req.url ?? '').includes('/reports/authenticationMethods/userRegistrationDetails')) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', message: 'Neither tenant is B2C or tenant doesn\'t have premium license' } }));
+        return;
+      }
+      const upstream = httpRequest(`${emulator.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolveListen) => proxy.listen(0, '127.0.0.1', resolveListen));
+    try {
+      const { port } = proxy.address() as { port: number };
+      const client = createGraphClient({ credential: new StaticTokenCredential(TOKEN), baseUrl: `http://127.0.0.1:${port}/v1.0`, maxRetries: 0, timeoutMs: 15_000 });
+      const file = join(dir, `export-${++files}.json`);
+      const r = await run(['--out', file], { client });
+      expect(r.code).toBe(0);
+      expect(r.err).toContainEqual(expect.stringMatching(/^export-tenant: warning: the authentication methods activity report cannot be read \(403: .*AuditLog\.Read\.All.*P1\/P2.*\); every user's methods are read one by one/));
+      expect(r.err.slice(-1)[0]).toContain(`(${original.users.length} users' methods read one by one;`);
+      expect(auditTenant(loadSnapshotFile(file), { at: AT })).toEqual(auditTenant(withoutSignIns(original), { at: AT }));
+    } finally {
+      await new Promise((closed) => proxy.close(closed));
+    }
   });
 
   it('retries only the throttled requests inside a $batch, after the longest Retry-After they name (fake clock)', async () => {
