@@ -66,7 +66,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
   try {
     const { baseUrl, auth, timeoutMs, tenantFactsTtlMs, userFactsTtlMs } = config.graph;
-    const graph = await connectGraph({ snapshot, emulatorNow: now, tenantId: config.tenantId, baseUrl, auth, timeoutMs, tenantFactsTtlMs, userFactsTtlMs, userChanges, onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }), whatIf: config.whatIf, log });
+    const graph = await connectGraph({ snapshot, emulatorNow: now, latencyMs: config.graph.emulatorLatencyMs, tenantId: config.tenantId, baseUrl, auth, timeoutMs, tenantFactsTtlMs, userFactsTtlMs, userChanges, onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }), whatIf: config.whatIf, log });
     stops.push(() => graph.close());
     const scheduler: JobScheduler = config.azureStorage
       ? await AzureScheduler.create({ ...config.azureStorage, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })

@@ -101,6 +101,14 @@ describe('configuration', () => {
     expect(problems({ NO_PLAYGROUND: 'yes' })).toEqual(['NO_PLAYGROUND: expected 1 (no Playground) or 0, got "yes"']);
   });
 
+  it('holds the loopback Graph server\'s answers back by GRAPH_EMULATOR_LATENCY_MS in the demo, and refuses it online', () => {
+    expect(loadConfig({}, ROOT).graph.emulatorLatencyMs).toBe(0);
+    expect(loadConfig({ GRAPH_EMULATOR_LATENCY_MS: '150' }, ROOT).graph.emulatorLatencyMs).toBe(150);
+    expect(problems({ GRAPH_EMULATOR_LATENCY_MS: 'slow' })).toEqual([expect.stringMatching(/^GRAPH_EMULATOR_LATENCY_MS: expected a whole number from 0 to 60000/)]);
+    const online = { MicrosoftAppId: '0f0e0d0c-0b0a-4909-8807-060504030201', MicrosoftAppPassword: 'x', MicrosoftAppTenantId: '11111111-2222-4333-8444-555555555555' };
+    expect(problems({ ...online, GRAPH_EMULATOR_LATENCY_MS: '150' })).toEqual([expect.stringMatching(/^GRAPH_EMULATOR_LATENCY_MS: only applies to the Graph emulator/)]);
+  });
+
   it('names a snapshot file that does not exist', () => {
     expect(problems({ TENANT_SNAPSHOT: 'nowhere.json' })).toEqual([`TENANT_SNAPSHOT: no file at ${join(ROOT, 'nowhere.json')}`, 'TENANT_ID: required (the Microsoft Entra tenant the bot serves)']);
   });
