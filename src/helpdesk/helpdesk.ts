@@ -21,8 +21,6 @@
 // - a follow-up from the requester reaches the ticket: history, transcript and a thread line.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
-import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID } from '../diagnosis/facts';
-import { SIGN_IN_RELOOK_MINUTES, signInRelook, type Observed, type SignInRelook } from '../diagnosis/sign-ins';
 import { odataType } from '../diagnosis';
 import { findingCopy } from '../cards/copy';
 import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
@@ -33,11 +31,12 @@ import { KeyedMutex } from '../storage/key-value';
 import { cut, type AuditLog } from './audit';
 import { AuditWriter } from './audit-writer';
 import { ChannelPost } from './channel-post';
+import { SignInRelooks } from './sign-in-relook';
 import { BOT, correlationOf, reasonOf, TICKET_ID, UNTIL_DONE, type Audit, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier, RequesterUpdate } from './ports';
 import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck, type TicketSignIn } from '../tickets/ticket';
+import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
 import { helpDeskSpan } from '../telemetry';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
@@ -76,8 +75,6 @@ export interface HelpDeskOptions {
 const REMOVE_EXEMPTION = 'removeExemption';
 const TAP_CHECK = 'tapCheck';
 const REVOKE_TAP = 'revokeTap';
-/** The bot looks at the sign-in log again for a failure that was not in it when the ticket was opened. */
-const SIGN_IN_RELOOK = 'signInRelook';
 const MEMBERSHIP_TTL_MS = 120_000;
 /** A removal not done this long after the exemption ended (or failed once) is overdue. */
 const OVERDUE_GRACE_MS = 5 * 60_000;
@@ -121,6 +118,7 @@ export class HelpDesk {
   private readonly diagnoser: HelpDeskOptions['diagnoser'];
   private readonly auditWriter: AuditWriter;
   private readonly channelPost: ChannelPost;
+  private readonly signIns: SignInRelooks;
 
   constructor(o: HelpDeskOptions) {
     this.graph = o.graph;
@@ -136,13 +134,13 @@ export class HelpDesk {
     this.exemptionGroupId = o.exemptionGroupId;
     this.hoursOffered = o.exemptionHours;
     this.diagnoser = o.diagnoser;
+    this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptionGroup(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
     this.auditWriter = new AuditWriter({ log: o.audit, tickets: o.tickets, notifier: o.notifier, now: o.now, mutex: this.mutex, events: this.log });
+    this.signIns = new SignInRelooks({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, tenantFacts: o.tenantFacts, checks: this.checks, log: this.log });
     this.channelPost = new ChannelPost({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, auditWriter: this.auditWriter, log: this.log });
     o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), UNTIL_DONE);
     o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
     o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
-    o.scheduler.on(SIGN_IN_RELOOK, (job) => this.relookSignIns(job), { idempotent: true });
-    this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptionGroup(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
   }
 
   /** Display name of the exemption group, for the ticket card. */
@@ -255,14 +253,7 @@ export class HelpDesk {
       if (!ticket.diagnosis) ticket.diagnosis = checked.diagnosis;
       // The sign-in log: the failure on the card, or (not there yet: sign-ins arrive after
       // minutes) stored looks at it again 5 and 15 minutes after the report.
-      const observed = checked.diagnosis.observed;
-      const signIn = await this.signInOf(observed, correlationId, now);
-      if (signIn) ticket.signIn = signIn;
-      const reportedAt = reportedAtOf(ticket, at);
-      if (failureSeen(observed, reportedAt, at, correlationId).notSeenYet) {
-        relookAt = SIGN_IN_RELOOK_MINUTES.map((m) => new Date(reportedAt.getTime() + m * 60_000)).filter((t) => t.getTime() > at.getTime());
-        if (relookAt.length > 0) ticket.signInRelook = { reportedAt: reportedAt.toISOString(), nextAt: relookAt[0].toISOString() };
-      }
+      relookAt = await this.signIns.atOpen(ticket, checked.diagnosis.observed, correlationId, at);
     } catch (e) {
       ticket.checkError = { at: now, error: reasonOf(e) };
       this.log({ event: 'ticket.check.failed', ticket: id, error: reasonOf(e) });
@@ -270,11 +261,7 @@ export class HelpDesk {
     await this.tickets.create(ticket);
     await this.channelPost.first(ticket, at);
     await this.tickets.put(ticket);
-    for (const [i, dueAt] of relookAt.entries()) {
-      await this.scheduler
-        .schedule({ id: `${relookJobPrefix(id)}${i + 1}`, kind: SIGN_IN_RELOOK, dueAt: dueAt.toISOString(), payload: { ticketId: id } })
-        .catch((se: Error) => this.log({ event: 'signin.relook.not-stored', ticket: id, error: se.message }));
-    }
+    await this.signIns.schedule(id, relookAt);
     const audited = await this.auditWriter.write({ at: now, actor: { aadObjectId: input.requester.aadObjectId, name: input.requester.name }, action: 'open', ticketId: id, outcome: 'done' });
     if (!audited.written) {
       this.auditWriter.noteGap(ticket, now, 'ticket opened', audited.error);
@@ -416,7 +403,7 @@ export class HelpDesk {
         const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
         ticket.status = 'resolved';
         ticket.resolution = { by: agent, at: at.toISOString(), note };
-        await this.stopRelook(ticket);
+        await this.signIns.stop(ticket);
         return this.done(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
       }
 
@@ -755,7 +742,7 @@ export class HelpDesk {
       const at = this.now().toISOString();
       ticket.status = 'resolved';
       ticket.resolution = { by: BOT, at, note };
-      await this.stopRelook(ticket);
+      await this.signIns.stop(ticket);
       const line = `Resolved automatically: ${note}`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
@@ -858,102 +845,6 @@ export class HelpDesk {
     return { outcome: 'refused', ticket, message };
   }
 
-  // ---- the sign-in log, looked at again ------------------------------------------------------
-
-  /** The failed sign-in to show on the card: the one the user named, or the newest; names from the tenant's policies. */
-  private async signInOf(observed: Observed | undefined, correlationId: string | undefined, seenAt: string): Promise<TicketSignIn | undefined> {
-    const failed = (observed?.signIns ?? []).filter((s) => s.errorCode !== 0);
-    const id = correlationId?.toLowerCase();
-    const s = (id && failed.find((x) => x.correlationId.toLowerCase() === id || x.id.toLowerCase() === id)) || failed[0];
-    if (!s) return undefined;
-    const policies = await this.facts
-      .get()
-      .then((f) => new Map(f.conditionalAccessPolicies.map((p) => [p.id ?? '', p.displayName ?? ''])))
-      .catch(() => new Map<string, string>());
-    const app = s.appId.toLowerCase();
-    return {
-      at: s.createdDateTime,
-      app: app === AUTHENTICATOR_APP_ID ? 'Microsoft Authenticator' : app === MY_SIGN_INS_APP_ID ? 'My Sign-ins (Register security information)' : s.appId || 'an app',
-      errorCode: s.errorCode,
-      failedPolicies: s.failedPolicyIds.map((p) => policies.get(p) || p),
-      requestId: s.id,
-      correlationId: s.correlationId,
-      seenAt,
-    };
-  }
-
-  /** The ticket is resolved: no more looks at the sign-in log. */
-  private async stopRelook(ticket: Ticket): Promise<void> {
-    if (!ticket.signInRelook || ticket.signInRelook.done) return;
-    ticket.signInRelook = { ...ticket.signInRelook, done: true, nextAt: undefined };
-    await this.scheduler.cancelPrefix(relookJobPrefix(ticket.id)).catch((e: Error) => this.log({ event: 'signin.relook.cancel-failed', ticket: ticket.id, error: e.message }));
-  }
-
-  /**
-   * A stored look at the sign-in log (5 and 15 minutes after the report): the requester diagnosed
-   * afresh; when the failure has arrived, the card shows it, the thread says so, and the requester
-   * hears once if it shows a block they were not told of. After the last look without it, the
-   * ticket's history says so (no thread line: nothing happened) and the bot stops.
-   */
-  private async relookSignIns(job: Job): Promise<void> {
-    const ticketId = String(job.payload.ticketId);
-    await this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      const relook = ticket?.signInRelook;
-      if (!ticket || !relook || relook.done || ticket.status === 'resolved') return;
-      const at = this.now();
-      const now = at.toISOString();
-      const name = ticket.requester.name;
-      const correlationId = correlationOf(ticket);
-      const { context, assumed } = contextOf(ticket, at);
-      let checked: Awaited<ReturnType<typeof checkRequester>> | undefined;
-      try {
-        checked = await checkRequester(this.checks, ticket.requester.aadObjectId, context, { fresh: true, assumed, ...(correlationId ? { correlationId } : {}) });
-      } catch (e) {
-        this.log({ event: 'signin.relook.failed', ticket: ticketId, error: reasonOf(e) });
-      }
-      const look = checked ? failureSeen(checked.diagnosis.observed, new Date(relook.reportedAt), at, correlationId) : undefined;
-      const signIn = checked && look && !look.notSeenYet ? await this.signInOf(checked.diagnosis.observed, correlationId, now) : undefined;
-      if (!signIn) {
-        const next = SIGN_IN_RELOOK_MINUTES.map((m) => Date.parse(relook.reportedAt) + m * 60_000).find((t) => t > at.getTime());
-        if (next !== undefined) {
-          ticket.signInRelook = { ...relook, nextAt: new Date(next).toISOString() };
-          await this.tickets.put(ticket);
-          return;
-        }
-        ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
-        const minutes = Math.max(...SIGN_IN_RELOOK_MINUTES);
-        const line = checked?.diagnosis.observed
-          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${timeOfDay(now)} UTC); the bot stopped looking`
-          : `The sign-in log could not be read at ${timeOfDay(now)} UTC; the bot stopped looking for ${name}'s failed sign-in`;
-        // On the ticket (its card shows it when next drawn), not in the thread: nothing new happened.
-        ticket.history.push({ at: now, by: BOT.name, text: line });
-        await this.tickets.put(ticket);
-        return;
-      }
-      // What they were told (the conversation's diagnosis, else the check at open) against what the log shows now.
-      const told = new Set(
-        ticket.diagnosis ? ticket.diagnosis.findings.filter((f) => f.blocking).flatMap((f) => f.policies.map((p) => p.name)) : (ticket.check?.blocking ?? []).flatMap((b) => b.policyNames),
-      );
-      const newly = signIn.failedPolicies.filter((p) => !told.has(p));
-      ticket.signIn = signIn;
-      ticket.check = checked!.check;
-      ticket.checkError = undefined;
-      ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
-      await this.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
-      const policies = signIn.failedPolicies.map((p) => `"${p}"`).join(', ');
-      const line = cut(
-        `The sign-in log now shows ${name}'s failed sign-in at ${timeOfDay(signIn.at)} UTC (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
-          (newly.length > 0 ? `; the first check said ${newly.map((p) => `"${p}"`).join(', ')} only may apply — it blocks ${name}, and ${name} was told` : '; it confirms what the ticket says'),
-        600,
-      );
-      ticket.history.push({ at: now, by: BOT.name, text: line });
-      await this.tickets.put(ticket);
-      await this.notifier.ticketChanged(ticket, line).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
-      if (newly.length > 0) await this.notifier.requesterUpdate(ticket, { kind: 'signInSeen' }).catch((e: Error) => this.log({ event: 'requester.update.failed', ticket: ticketId, error: e.message }));
-    });
-  }
-
   // ---- jobs: the exemption's removal, the channel post --------------------------------------
 
   private async removeExemption(job: Job): Promise<void> {
@@ -1014,23 +905,6 @@ export class HelpDesk {
 const removalJobId = (ticketId: string) => `exemption-${ticketId}`;
 const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
 const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
-const relookJobPrefix = (ticketId: string) => `signin-relook-${ticketId}-`;
-
-/** When the user failed: the error page's timestamp when they pasted one (within the last day), else now. */
-function reportedAtOf(ticket: Pick<Ticket, 'errorIds'>, at: Date): Date {
-  const t = Date.parse(ticket.errorIds.timestamp ?? '');
-  return Number.isFinite(t) && t <= at.getTime() && t > at.getTime() - 24 * 3600_000 ? new Date(t) : at;
-}
-
-/**
- * Is the user's failure in the log? The sign-in they named by its id; without one, any failed
- * sign-in of this registration in the window (the user failed before they told the bot, and the
- * log may bring it late with its own time), else signInRelook's rule.
- */
-function failureSeen(observed: Observed | undefined, reportedAt: Date, now: Date, correlationId: string | undefined): SignInRelook {
-  if (observed && !correlationId && observed.signIns.some((s) => s.errorCode !== 0)) return { notSeenYet: false, lookAgainAt: null, reason: 'a failed sign-in of this registration is in the log' };
-  return signInRelook(observed, reportedAt, now, correlationId ? { correlationId } : {});
-}
 
 /** No answer, or a server error: the request may have been carried out. */
 function mayHaveLanded(e: unknown): boolean {
