@@ -2,6 +2,7 @@
 // question at a time, and never more than needed. Pure: state in, state out.
 import type { RegistrationContext } from '../diagnosis';
 import { EMPTY_REPORT, mergeReports, readReport, type Report } from './symptoms';
+import { fold } from './language';
 import { head, userText } from './text';
 
 /** The longest message the transcript (and so the help-desk ticket) keeps; 30 of them at most. */
@@ -67,13 +68,13 @@ const TYPED_ANSWER_CHARS = 80;
  * Every pattern is linear.
  */
 export function typedAnswer(q: Question, text: string, platform: 'android' | 'iOS' | undefined): { value?: string; osVersion?: number } | undefined {
-  const t = text.trim().toLowerCase();
+  const t = fold(text.trim());
   if (t === '' || t.length > TYPED_ANSWER_CHARS) return undefined;
-  const unsure = /\b(?:not sure|no idea|don.?t know|dunno|unsure|not certain)\b/.test(t);
+  const unsure = UNSURE.test(t);
   const choice = (value: string) => (q.choices.some((c) => c.value === value) ? { value } : undefined);
   switch (q.id) {
     case 'platform':
-      return /\b(?:iphone|ipad|ios|apple)\b/.test(t) ? choice('iOS') : /\b(?:android|pixel|galaxy|samsung)\b/.test(t) ? choice('android') : undefined;
+      return /\b(?:iphone|ipad|ios|apple)\b|アイフォン/.test(t) ? choice('iOS') : /\b(?:android|pixel|galaxy|samsung)\b|アンドロイド/.test(t) ? choice('android') : undefined;
     case 'osVersion': {
       // "14", "Version 14", "Android 15", "not sure, 14 maybe", "17.5": the first number that can be a version.
       const [min, max] = platform === 'iOS' ? [9, 40] : [4, 40];
@@ -84,24 +85,45 @@ export function typedAnswer(q: Question, text: string, platform: 'android' | 'iO
       return unsure ? choice('unknown') : undefined;
     }
     case 'where':
-      if (/\b(?:computer|laptop|pc|mac|desktop|qr|browser|another device)\b/.test(t)) return choice('cross-device');
-      return /\b(?:phone|authenticator|app|same device|mobile)\b/.test(t) ? choice('same-device') : undefined;
+      if (COMPUTER.test(t)) return choice('cross-device');
+      return PHONE.test(t) ? choice('same-device') : undefined;
     case 'androidProfile':
-      if (/\bwork\b/.test(t)) return choice('work');
-      if (/\bpersonal\b/.test(t)) return choice('personal');
-      return unsure || /^(?:no|none)\b/.test(t) ? choice('none') : undefined;
+      if (NO_WORK_PROFILE.test(t)) return choice('none');
+      if (WORK.test(t)) return choice('work');
+      if (PERSONAL.test(t)) return choice('personal');
+      return unsure || NO.test(t) ? choice('none') : undefined;
     case 'passkeyProfile':
-      if (/\b(?:haven.?t|have not|not yet|none|never|no passkey)\b/.test(t)) return choice('none');
-      if (/\bwork\b/.test(t)) return choice('work');
-      return /\bpersonal\b/.test(t) ? choice('personal') : undefined;
+      if (NOT_YET.test(t)) return choice('none');
+      if (WORK.test(t)) return choice('work');
+      return PERSONAL.test(t) ? choice('personal') : undefined;
     case 'bluetooth':
-      if (/\bnot (?:blocked|restricted|disabled|allowed)\b/.test(t)) return choice(/not allowed/.test(t) ? 'restricted' : 'allowed');
-      if (/\b(?:block|blocked|blocks|restrict|restricted|restricts|disabled|forbidden|locked|policy)\b/.test(t)) return choice('restricted');
-      if (/\b(?:works|working|is on|allowed|enabled|fine)\b/.test(t) || /^no\b/.test(t)) return choice('allowed');
-      if (/^yes\b/.test(t)) return choice('restricted');
+      if (BT_NOT_BLOCKED.test(t)) return choice(/not allowed|nicht erlaubt|non autorise|pas autorise|no (?:esta )?permitid|nao (?:e )?permitid/.test(t) ? 'restricted' : 'allowed');
+      if (BT_BLOCKED.test(t)) return choice('restricted');
+      if (BT_WORKS.test(t) || NO.test(t)) return choice('allowed');
+      if (YES.test(t)) return choice('restricted');
       return unsure ? choice('unknown') : undefined;
   }
 }
+
+// Typed answers in English, German, French, Spanish, Japanese and Brazilian Portuguese, folded
+// (see language.ts: lower case, no accents). Japanese has no word boundaries. Every pattern is
+// alternations of words: linear.
+const UNSURE = /\b(?:not sure|no idea|don.?t know|dunno|unsure|not certain|nicht sicher|keine ahnung|weiss (?:ich )?nicht|je ne sais pas|sais pas|aucune idee|pas sur|no se|ni idea|no estoy segur[oa]|nao sei|nao tenho certeza|sei la)\b|わからない|分からない|わかりません|分かりません|不明/;
+const COMPUTER =
+  /\b(?:computer|laptop|pc|mac|desktop|qr|browser|another device|rechner|anderen gerat|ordinateur|navigateur|autre appareil|ordenador|computadora|navegador|otro dispositivo|computador|notebook|outro dispositivo)\b|パソコン|ブラウザ|別のデバイス|qr/;
+const PHONE =
+  /\b(?:phone|authenticator|app|same device|mobile|handy|telefon|smartphone|gleichen gerat|telephone|appli|application|meme appareil|telefono|movil|celular|aplicacion|mismo dispositivo|telefone|aplicativo|mesmo dispositivo)\b|スマホ|スマートフォン|携帯|電話|アプリ|同じデバイス/;
+const WORK = /\b(?:work|arbeit|arbeitsprofil|geschaftlich|dienstlich|professionnel|pro|trabajo|trabalho)\b|仕事|業務/;
+const PERSONAL = /\b(?:personal|privat|privaten|personlich|personlichen|personnel|pessoal)\b|個人/;
+const NO_WORK_PROFILE = /^(?:no|kein|keine|pas de|aucun|sans|sin|sem|nao tenho)\b[^.\n]{0,20}\b(?:work|arbeitsprofil|profil pro|perfil de trabajo|perfil de trabalho)|(?:仕事用|業務用)?プロファイル(?:は|が)?(?:ない|ありません)/;
+const NO = /^(?:no|none|nein|non|nao|nenhum|ninguno)\b|^(?:いいえ|ない|なし)/;
+const YES = /^(?:yes|ja|oui|si|sim)\b|^はい/;
+const NOT_YET =
+  /\b(?:haven.?t|have not|not yet|none|never|no passkey|noch nicht|noch keinen|nie|pas encore|jamais|aucune|todavia no|aun no|nunca|ainda nao|nenhuma)\b|まだ|作成していない|ありません/;
+const BT_NOT_BLOCKED = /\b(?:not (?:blocked|restricted|disabled|allowed)|nicht (?:blockiert|gesperrt|deaktiviert|eingeschrankt|erlaubt)|n'est pas bloque|non autorise|pas autorise|no esta bloquead[oa]|no (?:esta )?permitid[oa]|nao esta bloquead[oa]|nao (?:e )?permitid[oa])\b|ブロックされていない|ブロックされていません/;
+const BT_BLOCKED =
+  /\b(?:block|blocked|blocks|restrict|restricted|restricts|disabled|forbidden|locked|policy|blockiert|gesperrt|deaktiviert|eingeschrankt|verboten|richtlinie|bloque|desactive|restreint|interdit|strategie|bloquead[oa]|desactivad[oa]|restringid[oa]|prohibid[oa]|directiva|politica|desativad[oa]|restrit[oa]|proibid[oa])\b|ブロック|無効|禁止|制限|使えない/;
+const BT_WORKS = /\b(?:works|working|is on|allowed|enabled|fine|funktioniert|geht|erlaubt|fonctionne|marche|funciona|activad[oa]|ativad[oa])\b|使える|使えます|有効|問題ない|大丈夫/;
 
 const platformOf = (s: IntakeState) => (s.answers.platform as 'android' | 'iOS' | undefined) ?? s.report.platform;
 

@@ -2,6 +2,7 @@
 // here is linear in the length of the text (no backtracking patterns), and what the rest of the
 // conversation sees is bounded, so no message can hold the bot's only thread.
 import { stripControlChars } from '../cards/render';
+import { fold } from './language';
 
 /** The part of a message the bot reads (commands, symptoms, error ids). Error pages are far shorter. */
 export const MAX_MESSAGE_CHARS = 8000;
@@ -67,8 +68,39 @@ function nextLineBreak(text: string, from: number): number {
   return text.length;
 }
 
-/** "help", "hi", "hello", "hey", "menu" or "?", with trailing punctuation: a greeting, not a problem. */
+/**
+ * Greetings and calls for help, folded (see language.ts): a greeting, not a problem. English,
+ * German, French, Spanish, Japanese, Brazilian Portuguese.
+ */
+export const GREETINGS = [
+  'help', 'hi', 'hello', 'hey', 'menu',
+  'hilfe', 'hallo', 'servus', 'moin', 'guten tag', 'grus gott', 'grusse',
+  'aide', 'bonjour', 'salut', 'bonsoir',
+  'ayuda', 'hola', 'buenas', 'buenos dias',
+  'ajuda', 'ola', 'oi', 'bom dia', 'boa tarde',
+  'ヘルプ', 'こんにちは', 'こんばんは', 'おはようございます', '助けて', 'メニュー',
+].join('|');
+
+/** "help", "hi", "hallo", "bonjour", "hola", "olá", "こんにちは", "menu" or "?", with trailing punctuation. */
 export function isGreeting(text: string): boolean {
-  // One quantifier after the word: linear. (\s*[.!]*\s*$ backtracked quadratically on spaces.)
-  return /^(?:help|hi|hello|hey|menu|\?)[\s.!]*$/i.test(text.trim());
+  return GREETING.test(fold(text.trim()));
+}
+// One quantifier after the word: linear. (\s*[.!]*\s*$ backtracked quadratically on spaces.)
+const GREETING = new RegExp(`^[¡¿]?(?:${GREETINGS}|\\?)[\\s.!。]*$`, 'i');
+
+const START_OVER = new RegExp(
+  [
+    'start over|restart|reset',
+    'neu starten|neustart|von vorn|von vorne|neu anfangen|nochmal von vorne|zurucksetzen',
+    'recommencer|reprendre a zero|redemarrer',
+    'empezar de nuevo|volver a empezar|empezar otra vez|reiniciar',
+    'recomecar|comecar de novo',
+    'やり直し|やり直す|最初から|リセット',
+  ].join('|').replace(/^/, '^(?:') + ')[.!。]?$',
+  'i',
+);
+
+/** "start over" (or "restart", "reset"), in any of the languages, alone on the line. */
+export function isStartOver(text: string): boolean {
+  return START_OVER.test(fold(text.trim()));
 }

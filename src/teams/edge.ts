@@ -29,6 +29,8 @@ export interface EdgeActivity {
   conversation?: { id?: string; conversationType?: string; tenantId?: string };
   channelData?: unknown;
   membersAdded?: unknown[];
+  /** The Teams client's language ("de-DE", "ja-JP"): the conversation's language. */
+  locale?: string;
 }
 
 /** An outgoing message, as plain JSON (both SDKs send it as it is). */
@@ -339,7 +341,7 @@ export class SupportCore {
     const state = this.state(turn);
     const conversation = await state.get<Conversation>('conversation', CONVERSATION_PROPERTY);
     const persona = await state.get<string>('user', PERSONA_PROPERTY);
-    const from = { aadObjectId: turn.activity.from?.aadObjectId, name: turn.activity.from?.name };
+    const from = { aadObjectId: turn.activity.from?.aadObjectId, name: turn.activity.from?.name, locale: turn.activity.locale };
     let result;
     try {
       const deps: ConversationDeps = {
