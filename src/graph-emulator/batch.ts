@@ -1,7 +1,7 @@
 // JSON batching (POST /$batch): checks the payload like Graph (at most 20 requests, unique ids,
 // known dependsOn ids), runs each inner request through the same dispatcher as a direct request,
 // and answers a 424 for a request whose dependency failed.
-import { badRequest, graphErrorBody, invalidJson, type RequestIds } from './graphError';
+import { badRequest, graphErrorBody, invalidJson, type RequestIds } from './graph-error';
 import { MALFORMED_BODY, type RouteResponse } from './routes';
 
 export const MAX_BATCH_REQUESTS = 20;

@@ -2,7 +2,7 @@
 // snapshot as one tenant-wide collection, each with the primary user's userId and
 // userPrincipalName as Intune reports them. Paged (999 at most per page here), `$select`, and
 // `$filter=<property> eq <value>` (e.g. operatingSystem eq 'Android').
-import { notFound } from './graphError';
+import { notFound } from './graph-error';
 import { applySelect, collectionPage, parseSelect } from './odata';
 import type { RouteRegistrar } from './reports';
 

@@ -2,7 +2,7 @@
 // next N matching requests down", so client retry and timeout behaviour can be exercised; "carry
 // out the next N matching requests, then answer late" for a write that lands although the client
 // gave up waiting (a timeout), or whose caller died before the answer came.
-import { GraphHttpError } from './graphError';
+import { GraphHttpError } from './graph-error';
 
 export type FaultStatus = 429 | 503 | 500;
 

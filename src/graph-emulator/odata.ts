@@ -1,7 +1,7 @@
 // The OData query options the emulator honours: $top/$skiptoken paging with @odata.nextLink,
 // $select, and a simple `$filter=property eq value`. Other options ($count, $orderby, $expand,
 // $search) are accepted and ignored.
-import { badRequest } from './graphError';
+import { badRequest } from './graph-error';
 
 type Json = Record<string, unknown>;
 

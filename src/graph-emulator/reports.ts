@@ -5,7 +5,7 @@
 // emulator shows up at once, where Graph's report lags behind).
 import { AUTHENTICATOR_AAGUID } from '../diagnosis/facts';
 import type { TenantDirectory } from './directory';
-import { notFound } from './graphError';
+import { notFound } from './graph-error';
 import { applySelect, collectionPage, parseFilter } from './odata';
 import type { RouteRequest, RouteResponse, RouterOptions } from './routes';
 import type { SnapshotAuthenticationMethod, SnapshotUser } from './snapshot';

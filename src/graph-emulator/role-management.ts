@@ -2,7 +2,7 @@
 // snapshot's active directory role assignments, at the tenant scope ("/"). A built-in role's
 // roleDefinitionId is its role template id. Paged like other directory collections (999 at most)
 // and filtered with `$filter=<property> eq <value>` (roleDefinitionId, principalId, directoryScopeId).
-import { notFound } from './graphError';
+import { notFound } from './graph-error';
 import { applySelect, collectionPage } from './odata';
 import type { RouteRegistrar } from './reports';
 import type { SnapshotRoleAssignment } from './snapshot';

@@ -4,7 +4,7 @@
 import { evaluateWhatIf } from './what-if';
 import { signInEntity, signInsPage } from './sign-ins';
 import type { TenantDirectory } from './directory';
-import { GraphHttpError, badRequest, invalidJson, methodNotAllowed, notFound, segmentNotFound } from './graphError';
+import { GraphHttpError, badRequest, invalidJson, methodNotAllowed, notFound, segmentNotFound } from './graph-error';
 import { applySelect, collectionPage, parseFilter, parseSelect } from './odata';
 import type { SnapshotAuthenticationMethod, SnapshotGroup, SnapshotServicePrincipal, SnapshotUser } from './snapshot';
 import { TAP_METHOD_TYPE, isTapConfiguration, issueTemporaryAccessPass } from './tap';

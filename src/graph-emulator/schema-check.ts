@@ -10,7 +10,7 @@
 // test/helpers/graph-schema-setup.ts); then startGraphEmulator checks every response it sends,
 // $batch inner responses included. See docs/dev/graph-emulator-schema.md.
 import { readFileSync } from 'node:fs';
-import { graphErrorBody, type RequestIds } from './graphError';
+import { graphErrorBody, type RequestIds } from './graph-error';
 import type { RouteResponse } from './routes';
 
 // ---- a small XML reader (CSDL is plain, attribute-only XML) --------------------------------------

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { runBatch, type InnerRequest } from './batch';
 import { TenantDirectory } from './directory';
 import { FaultPlan, type FailOptions, type FaultStatus } from './faults';
-import { GraphHttpError, badRequest, graphErrorBody, methodNotAllowed, type RequestIds } from './graphError';
+import { GraphHttpError, badRequest, graphErrorBody, methodNotAllowed, type RequestIds } from './graph-error';
 import { MAX_PAGE_SIZE } from './odata';
 import { GraphRouter, MALFORMED_BODY, type RouteResponse } from './routes';
 import { validateSnapshot, type SnapshotAuthenticationMethod, type TenantSnapshot } from './snapshot';

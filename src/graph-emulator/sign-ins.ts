@@ -3,7 +3,7 @@
 // and status/errorCode (eq, ne), joined with "and" — newest first, paged with $top and
 // @odata.nextLink. A snapshot without `signIns` answers 403 Authorization_RequestDenied, as Graph
 // does for an app without AuditLog.Read.All or a tenant without an Entra ID P1 licence.
-import { GraphHttpError, badRequest } from './graphError';
+import { GraphHttpError, badRequest } from './graph-error';
 import { applySelect, parseSelect } from './odata';
 import type { SnapshotSignIn } from './snapshot';
 

@@ -2,7 +2,7 @@
 // does: the request is checked against the tenant's TAP method configuration, and the pass value
 // is only ever shown in the creation response.
 import { randomInt, randomUUID } from 'node:crypto';
-import { badRequest } from './graphError';
+import { badRequest } from './graph-error';
 import type { SnapshotAuthenticationMethod, SnapshotMethodConfiguration, SnapshotUser } from './snapshot';
 
 export const TAP_METHOD_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';

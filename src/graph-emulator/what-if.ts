@@ -13,7 +13,7 @@ import { applicability, type ConditionName, type DeviceAttributes, type SignInEv
 import { AUTHENTICATOR_APP_ID, type Platform, type RegistrationContext } from '../diagnosis/facts';
 import { prepareTenant, prepareUser } from '../diagnosis/prepare';
 import type { TenantDirectory } from './directory';
-import { GraphHttpError } from './graphError';
+import { GraphHttpError } from './graph-error';
 import { tenantFactsOfSnapshot } from './snapshot-facts';
 import type { SnapshotNamedLocation } from './snapshot';
 
