@@ -22,9 +22,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
-import { findingCopy } from '../cards/copy';
-import { addGroupMember, createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, removeGroupMember, type TenantFactsCache } from '../graph';
-import { graphGet } from '../graph/read';
+import { createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, type TenantFactsCache } from '../graph';
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
@@ -32,11 +30,14 @@ import { cut, type AuditLog } from './audit';
 import { AuditWriter } from './audit-writer';
 import { ChannelPost } from './channel-post';
 import { SignInRelooks } from './sign-in-relook';
+import { TicketChanges } from './ticket-changes';
+import { Exemptions } from './exemptions';
+import { afterSentence, blockerList } from './after-check-lines';
 import { BOT, correlationOf, reasonOf, TICKET_ID, UNTIL_DONE, type Audit, type Log } from './desk-kit';
-import type { ActionOutcome, HelpDeskNotifier, RequesterUpdate } from './ports';
+import type { ActionOutcome, HelpDeskNotifier } from './ports';
 import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, timeOfDay, window, type AfterCheck, type Blocker, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
+import { newTicketId, timeOfDay, window, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
 import { helpDeskSpan } from '../telemetry';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
@@ -44,6 +45,7 @@ import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-n
 export type { AgentInputs, AgentVerb, TapPolicy } from './decide';
 
 export type { ActionOutcome, HelpDeskNotifier, RequesterUpdate, TapIssued } from './ports';
+export { afterSentence, blockerList } from './after-check-lines';
 
 export interface HelpDeskOptions {
   graph: Client;
@@ -72,16 +74,11 @@ export interface HelpDeskOptions {
   log?: (event: Record<string, unknown>) => void;
 }
 
-const REMOVE_EXEMPTION = 'removeExemption';
 const TAP_CHECK = 'tapCheck';
 const REVOKE_TAP = 'revokeTap';
 const MEMBERSHIP_TTL_MS = 120_000;
-/** A removal not done this long after the exemption ended (or failed once) is overdue. */
-const OVERDUE_GRACE_MS = 5 * 60_000;
 /** When the stored check of an unfinished TAP request runs (the request itself takes seconds). */
 const TAP_CHECK_AFTER_MS = 2 * 60_000;
-/** How long the exemption group (and its nesting) read from Graph is used. */
-const EXEMPTION_GROUP_TTL_MS = 5 * 60_000;
 /** The ticket card's buttons, as agents know them (thread lines quote them). */
 const TAP_BUTTON = 'Issue a TAP';
 const EXEMPT_BUTTON = 'Exempt temporarily';
@@ -101,7 +98,6 @@ interface GraphTap {
 export class HelpDesk {
   private readonly mutex = new KeyedMutex();
   private readonly membership = new Map<string, { isAgent: boolean; at: number }>();
-  private group?: { read: Promise<ExemptionGroup>; at: number };
   private readonly checks: CheckDeps;
   private readonly graph: Client;
   private readonly facts: TenantFactsCache;
@@ -113,12 +109,11 @@ export class HelpDesk {
   private readonly userChanged: (aadObjectId: string) => void;
   private readonly events: HelpDeskOptions['events'];
   private readonly helpDeskGroupId: string;
-  private readonly exemptionGroupId?: string;
-  private readonly hoursOffered?: number[];
-  private readonly diagnoser: HelpDeskOptions['diagnoser'];
   private readonly auditWriter: AuditWriter;
   private readonly channelPost: ChannelPost;
   private readonly signIns: SignInRelooks;
+  private readonly changes: TicketChanges;
+  private readonly exemptions: Exemptions;
 
   constructor(o: HelpDeskOptions) {
     this.graph = o.graph;
@@ -131,91 +126,41 @@ export class HelpDesk {
     this.userChanged = o.userChanged ?? (() => undefined);
     this.events = o.events;
     this.helpDeskGroupId = o.helpDeskGroupId;
-    this.exemptionGroupId = o.exemptionGroupId;
-    this.hoursOffered = o.exemptionHours;
-    this.diagnoser = o.diagnoser;
-    this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptionGroup(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
+    this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptions.group(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
     this.auditWriter = new AuditWriter({ log: o.audit, tickets: o.tickets, notifier: o.notifier, now: o.now, mutex: this.mutex, events: this.log });
     this.signIns = new SignInRelooks({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, tenantFacts: o.tenantFacts, checks: this.checks, log: this.log });
+    this.changes = new TicketChanges({ tickets: o.tickets, notifier: o.notifier, auditWriter: this.auditWriter, log: this.log });
+    this.exemptions = new Exemptions({ graph: o.graph, tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, auditWriter: this.auditWriter, changes: this.changes, checks: this.checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events: o.events, userChanged: this.userChanged, log: this.log });
     this.channelPost = new ChannelPost({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, auditWriter: this.auditWriter, log: this.log });
-    o.scheduler.on(REMOVE_EXEMPTION, (job) => this.removeExemption(job), UNTIL_DONE);
     o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
     o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
   }
 
   /** Display name of the exemption group, for the ticket card. */
-  async exemptionGroupName(): Promise<string | undefined> {
-    if (!this.exemptionGroupId) return undefined;
-    return (await this.exemptionGroup())?.displayName ?? this.exemptionGroupId;
+  exemptionGroupName(): Promise<string | undefined> {
+    return this.exemptions.groupName();
   }
 
   /**
    * The exemption group with the groups it is nested in (so the exemption remedy is checked
-   * exactly), read once and again after EXEMPTION_GROUP_TTL_MS; undefined while it cannot be read.
+   * exactly), read once and again after a few minutes; undefined while it cannot be read.
    */
-  async exemptionGroup(): Promise<ExemptionGroup | undefined> {
-    const id = this.exemptionGroupId;
-    if (!id) return undefined;
-    const now = this.now().getTime();
-    if (!this.group || now - this.group.at > EXEMPTION_GROUP_TTL_MS) {
-      const read = this.diagnoser?.readExemptionGroup
-        ? this.diagnoser.readExemptionGroup(id)
-        : graphGet<{ displayName?: string }>(this.graph, `/groups/${encodeURIComponent(id)}?$select=id,displayName`).then((g) => ({ id, ...(g.displayName ? { displayName: g.displayName } : {}) }));
-      const entry = { read, at: now };
-      this.group = entry;
-      // A failed read is not kept: the next check asks again.
-      read.catch((e: Error) => {
-        if (this.group === entry) this.group = undefined;
-        this.log({ event: 'exemption.group.unreadable', error: e.message });
-      });
-    }
-    return this.group.read.catch(() => undefined);
+  exemptionGroup(): Promise<ExemptionGroup | undefined> {
+    return this.exemptions.group();
   }
 
   get exemptionHours(): number[] | undefined {
-    return this.exemptionGroupId ? (this.hoursOffered ?? [1, 2, 4, 8, 24]) : undefined;
+    return this.exemptions.hours;
   }
 
-  /**
-   * At start-up, before the scheduler's first tick: every exemption whose window has ended and
-   * whose removal has not succeeded is tried again now (not at the end of its backoff), and one
-   * whose removal job is missing (dropped by an older version after 8 failures) gets one again.
-   */
-  async recoverOverdueRemovals(): Promise<number> {
-    const now = this.now().getTime();
-    const jobs = new Map((await this.scheduler.pending(REMOVE_EXEMPTION)).map((j) => [j.id, j]));
-    let retried = 0;
-    for (const ticket of await this.tickets.exemptionsNotRemoved()) {
-      const ex = ticket.exemption!;
-      const id = removalJobId(ticket.id);
-      const job = jobs.get(id);
-      if (job?.claimedBy) continue; // running (or interrupted: the scheduler re-runs it)
-      const ended = Date.parse(ex.end) <= now;
-      if (!ended && job) continue;
-      const dueAt = ended ? new Date(now).toISOString() : ex.end;
-      if (job && Date.parse(job.dueAt) <= now) continue; // due already: the first tick runs it
-      await this.scheduler.schedule({ id, kind: REMOVE_EXEMPTION, dueAt, payload: { ticketId: ticket.id, end: ex.end, ...(ended && ex.removalFailures ? { overdue: true } : {}) } });
-      if (ended) retried += 1;
-      this.log({ event: 'exemption.removal.recovered', ticket: ticket.id, end: ex.end, job: job ? 'rescheduled' : 'missing' });
-    }
-    await this.refreshOverdueRemovals();
-    return retried;
+  /** At start-up: overdue exemption removals are tried again now, missing removal jobs stored again. */
+  recoverOverdueRemovals(): Promise<number> {
+    return this.exemptions.recoverOverdueRemovals();
   }
 
-  /**
-   * passkey_exemption_removals_overdue: removal jobs that failed at least once, or are more than
-   * OVERDUE_GRACE_MS past the end of their exemption. Read from the scheduler (shared by every instance).
-   */
-  async refreshOverdueRemovals(current?: { jobId: string; failed: boolean }): Promise<number> {
-    const now = this.now().getTime();
-    const jobs = await this.scheduler.pending(REMOVE_EXEMPTION);
-    const overdue = jobs.filter((j) => {
-      if (current && j.id === current.jobId) return current.failed;
-      const end = Date.parse(String(j.payload.end ?? j.dueAt));
-      return j.attempts > 0 || j.payload.overdue === true || now - end > OVERDUE_GRACE_MS;
-    }).length;
-    metrics.set('passkey_exemption_removals_overdue', overdue);
-    return overdue;
+  /** passkey_exemption_removals_overdue, read from the scheduler (shared by every instance). */
+  refreshOverdueRemovals(current?: { jobId: string; failed: boolean }): Promise<number> {
+    return this.exemptions.refreshOverdueRemovals(current);
   }
 
   /** Opens a ticket and posts it to the help-desk channel (or stores a job that retries the post). */
@@ -391,47 +336,27 @@ export class HelpDesk {
       case 'take':
         ticket.assignee = agent;
         ticket.status = 'taken';
-        return this.done(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
+        return this.changes.record(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
 
       case 'issueTap':
         return this.issueTap(ticket, agent, at, audit, decision.lifetime!, decision.oneTime === true, decision);
 
       case 'grantExemption':
-        return this.grantExemption(ticket, agent, at, audit, decision.hours!, decision);
+        return this.exemptions.grant(ticket, agent, at, audit, decision.hours!, decision);
 
       case 'resolve': {
         const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
         ticket.status = 'resolved';
         ticket.resolution = { by: agent, at: at.toISOString(), note };
         await this.signIns.stop(ticket);
-        return this.done(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
+        return this.changes.record(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
       }
 
       case 'reopen':
         ticket.status = ticket.assignee ? 'taken' : 'open';
         ticket.resolution = undefined;
-        return this.done(ticket, at, audit, agent, `${agent.name} reopened the ticket`, { kind: 'reopened' });
+        return this.changes.record(ticket, at, audit, agent, `${agent.name} reopened the ticket`, { kind: 'reopened' });
     }
-  }
-
-  /**
-   * Records a change: history line, ticket, audit (a line that cannot be written is said on the
-   * ticket, the card and to the agent), then the channel card and the requester.
-   */
-  private async done(ticket: Ticket, at: Date, audit: Audit, by: Person, line: string, update?: RequesterUpdate, recorded = false): Promise<ActionOutcome> {
-    let channelLine = line;
-    if (!recorded) {
-      ticket.history.push({ at: at.toISOString(), by: by.name, text: line });
-      await this.tickets.put(ticket);
-      const audited = await audit('done', line);
-      if (!audited.written) {
-        channelLine = `${line}. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
-        await this.tickets.put(ticket);
-      }
-    }
-    await this.notifier.ticketChanged(ticket, channelLine).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    if (update) await this.notifier.requesterUpdate(ticket, update).catch((e) => this.log({ event: 'requester.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    return { outcome: 'done', ticket, message: channelLine };
   }
 
   /** The requester read from Graph now (cached facts forgotten): the check an action is decided on. */
@@ -443,40 +368,6 @@ export class HelpDesk {
       this.log({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
       return { error: reasonOf(e) };
     }
-  }
-
-  // ---- Temporary exemption ------------------------------------------------------------------
-
-  private async grantExemption(ticket: Ticket, agent: Person, at: Date, audit: Audit, hours: number, decision: Decision): Promise<ActionOutcome> {
-    const groupId = this.exemptionGroupId!;
-    const userId = ticket.requester.aadObjectId;
-    try {
-      await addGroupMember(this.graph, groupId, userId);
-    } catch (e) {
-      await audit('failed', (e as Error).message);
-      return { outcome: 'failed', ticket, message: `Microsoft Graph refused to add the user to the exemption group: ${(e as Error).message}` };
-    } finally {
-      this.userChanged(userId);
-    }
-    const start = at.toISOString();
-    const end = new Date(at.getTime() + hours * 3_600_000).toISOString();
-    ticket.exemption = { by: agent, at: start, groupId, start, end };
-    if (!ticket.assignee) {
-      ticket.assignee = agent;
-      ticket.status = 'taken';
-    }
-    // Stored before we answer: the removal happens even if the bot restarts meanwhile.
-    await this.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
-    metrics.inc('passkey_exemptions_granted_total');
-    // Before the requester is told anything: diagnosed again with the exemption in place.
-    const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
-    ticket.exemption.after = after;
-    const warned = decision.allowed && decision.warned ? ' — warned that it will not clear the block' : '';
-    const line = `${agent.name} granted a temporary exemption (${window(start, end)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
-    // One message to the requester: the exemption's notice, saying what the check found.
-    const result = await this.done(ticket, at, audit, agent, line, { kind: 'exemptionGranted' });
-    await this.events?.exemptionGranted?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
-    return result;
   }
 
   // ---- Temporary Access Pass ----------------------------------------------------------------
@@ -566,7 +457,7 @@ export class HelpDesk {
     ticket.tap.delivery = 'delivered';
     await this.tickets.put(ticket);
     metrics.inc('passkey_taps_issued_total');
-    const result = await this.done(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
+    const result = await this.changes.record(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
     await this.events?.tapIssued?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
     return result;
   }
@@ -845,64 +736,9 @@ export class HelpDesk {
     return { outcome: 'refused', ticket, message };
   }
 
-  // ---- jobs: the exemption's removal, the channel post --------------------------------------
 
-  private async removeExemption(job: Job): Promise<void> {
-    const ticketId = String(job.payload.ticketId);
-    await this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      const ex = ticket?.exemption;
-      if (!ticket || !ex || ex.removedAt) return;
-      const at = this.now().toISOString();
-      const name = ticket.requester.name;
-      try {
-        await removeGroupMember(this.graph, ex.groupId, ticket.requester.aadObjectId);
-      } catch (e) {
-        // A security control: the scheduler retries until it succeeds. From the second failure
-        // on, the card and the thread say so, with the time of the next attempt.
-        const error = reasonOf(e);
-        const nextAt = new Date(Date.parse(at) + retryDelayMs(job.attempts + 1, UNTIL_DONE)).toISOString();
-        ex.removalFailures = (ex.removalFailures ?? 0) + 1;
-        ex.removalError = error;
-        ex.lastRemovalAttemptAt = at;
-        ex.nextRemovalAt = nextAt;
-        if (ex.removalFailures >= 2) {
-          const line = `Removing ${name} from the exemption group failed again at ${timeOfDay(at)} (${error}); retrying at ${timeOfDay(nextAt)}`;
-          ticket.history.push({ at, by: BOT.name, text: line });
-          await this.tickets.put(ticket);
-          await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
-          await this.notifier.ticketChanged(ticket, line).catch((ne: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: ne.message }));
-        } else {
-          await this.tickets.put(ticket);
-        }
-        this.log({ event: 'exemption.removal.failed', ticket: ticketId, failures: ex.removalFailures, error, retryAt: nextAt });
-        await this.refreshOverdueRemovals({ jobId: job.id, failed: true }).catch(() => undefined);
-        throw e;
-      } finally {
-        this.userChanged(ticket.requester.aadObjectId);
-      }
-      const failures = ex.removalFailures ?? 0;
-      ex.removedAt = at;
-      ex.removalError = undefined;
-      ex.nextRemovalAt = undefined;
-      const line =
-        failures > 0
-          ? `${name} was removed from the exemption group at ${timeOfDay(at)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${timeOfDay(ex.end)})`
-          : `The temporary exemption ended at ${timeOfDay(at)} and was removed`;
-      ticket.history.push({ at, by: BOT.name, text: line });
-      await this.tickets.put(ticket);
-      const audited = await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'removeExemption', ticketId, outcome: 'done', detail: line });
-      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at, line, audited.error)}`;
-      if (gap) await this.tickets.put(ticket);
-      await this.refreshOverdueRemovals({ jobId: job.id, failed: false }).catch(() => undefined);
-      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
-      // Told only if the exemption was a way through for them (they were told so when it began).
-      if (ex.after?.clears !== false) await this.notifier.requesterUpdate(ticket, { kind: 'exemptionEnded' }).catch(() => undefined);
-    });
-  }
 }
 
-const removalJobId = (ticketId: string) => `exemption-${ticketId}`;
 const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
 const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
 
@@ -922,19 +758,6 @@ function graphTapWindow(m: GraphTap): { start: string; end: string } {
 function tapInUse(m: GraphTap, now: Date): boolean {
   if (Date.parse(graphTapWindow(m).end) <= now.getTime()) return false;
   return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
-}
-
-/** "Checked with the pass in place: Lena Fischer is still blocked — Authenticator asks for the passkey you are creating ("Passkey pilot: …")". */
-export function afterSentence(name: string, what: string, after: AfterCheck): string {
-  if (after.clears === undefined) return `${name} could not be checked with ${what} in place (${after.error ?? 'unknown error'})`;
-  if (after.clears) return `Checked with ${what} in place: nothing blocks ${name} any more`;
-  return `Checked with ${what} in place: ${name} is still blocked — ${blockerList(after.blocking)}`;
-}
-
-/** ca-auth-strength-loop ("Passkey pilot: …"); tap-expired */
-export function blockerList(blocking: Blocker[]): string {
-  // In words (the finding's title), never the engine's code: agents and requesters read these lines.
-  return blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${b.policyNames.map((n) => `"${n}"`).join(', ')})` : ''}`).join('; ');
 }
 
 function unknownTapLine(ticket: Ticket): string {
