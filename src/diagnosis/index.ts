@@ -11,7 +11,7 @@ export {
 export type { SignInEvent } from './applicability';
 // Filters for devices: the phone's attributes from the user's Intune-managed devices, and the rule
 // parser (which attributes a rule reads), for callers that decide them for many users at once.
-export { applicability, phoneAttributes, type Applicability, type DeviceAttributes } from './applicability';
+export { applicability, phoneAttributes, type Applicability, type ConditionName, type DeviceAttributes } from './applicability';
 export { parseRule, FilterRuleError, type AttributeLookup } from './filter-rule';
 // Observed sign-ins: the contract's `observed`, and the bot's re-look for a failure not in the log yet.
 export {

@@ -6,7 +6,7 @@
 import { evidenceWords } from '../../src/cards/evidence-words';
 import example01 from '../fixtures/examples/01-registration-loop.json';
 import { AUTHENTICATOR_AAGUID, AUTHENTICATOR_APP_ID, diagnose } from '../../src/diagnosis';
-import type { Diagnosis, Finding, FindingCode, RegistrationContext, WorkaroundCode } from '../../src/diagnosis';
+import type { Diagnosis, Finding, FindingCode, PolicyEvidence, RegistrationContext, WorkaroundCode } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 
  
@@ -251,4 +251,8 @@ export function finding(d: Diagnosis, code: FindingCode): Finding {
   return f;
 }
 export const evidence = (d: Diagnosis, code: FindingCode): string => evidenceWords(finding(d, code)).join(' ');
+/** The structured evidence of a finding's policies (kind 'policy'). */
+export const policyEvidence = (f: Finding): PolicyEvidence[] => f.evidence.filter((e): e is PolicyEvidence => e.kind === 'policy');
+/** The clauses of the conditions a policy's evidence holds with this verdict. */
+export const clauses = (e: PolicyEvidence, verdict: 'match' | 'unknown' = 'match'): string => e.conditions.filter((c) => c.verdict === verdict).map((c) => `${c.condition}: ${c.clause}`).join('; ');
 export const workaroundCodes = (d: Diagnosis): WorkaroundCode[] => d.workarounds.map((w) => w.code);

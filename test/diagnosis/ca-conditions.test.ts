@@ -4,7 +4,7 @@
 // Unless said otherwise the policy is example 01's "Passkeys everywhere" and lena (password +
 // phone) cannot satisfy its grant, so "applies" shows as a blocking ca-auth-strength-loop.
 import { evidenceWords } from '../../src/cards/evidence-words';
-import { diagnose, type Diagnosis } from '../../src/diagnosis';
+import { diagnose, type ConditionName, type Diagnosis } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import {
   AT,
@@ -14,7 +14,9 @@ import {
   blockingCodes,
   caCodes,
   codes,
+  clauses,
   evidence,
+  policyEvidence,
   finding,
   grant,
   LOOP_POLICY_ID,
@@ -36,13 +38,15 @@ const applies = (d: Diagnosis, id = LOOP_POLICY_ID) => {
   expect(f.policies.map((r) => r.id)).toEqual([id]);
 };
 const doesNotApply = (d: Diagnosis) => expect(caCodes(d)).toEqual([]);
-/** "May apply": mentioned, but not blocking, with the reason in the evidence. */
-const mayApply = (d: Diagnosis, reason: RegExp, name = 'Passkeys everywhere') => {
+/** "May apply": mentioned, but not blocking, with the undecided condition (and what it says) in the evidence. */
+const mayApply = (d: Diagnosis, condition: ConditionName, clause: RegExp = /./, name = 'Passkeys everywhere') => {
   expect(blockingCodes(d).filter((c) => c.startsWith('ca-'))).toEqual([]);
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(false);
-  expect(evidenceWords(f).join(' ')).toMatch(name);
-  expect(evidenceWords(f).join(' ')).toMatch(reason);
+  const [e] = policyEvidence(f);
+  expect(e).toMatchObject({ policy: { name }, verdict: 'may-apply', state: 'enabled' });
+  expect(e.conditions.filter((c) => c.verdict === 'unknown').map((c) => c.condition)).toEqual([condition]);
+  expect(clauses(e, 'unknown')).toMatch(clause);
 };
 const only = (overrides: Partial<PolicySpec>, extra: Parameters<typeof tenant>[0] = {}) => tenant({ policies: [passkeysEverywhere(overrides)], ...extra });
 
@@ -60,7 +64,7 @@ describe('CA state', () => {
     expect(blockingCodes(d)).toEqual([]);
     for (const f of d.findings.filter((x) => x.code.startsWith('ca-'))) {
       expect(f.blocking).toBe(false);
-      expect(evidenceWords(f).join(' ')).toMatch(/report-only/i);
+      expect(policyEvidence(f).map((e) => e.state)).toEqual(['report-only']);
     }
     expect(codes(d)).toContain('no-blocker-found');
   });
@@ -164,7 +168,7 @@ describe('Filter for applications (custom security attributes of the Authenticat
   it('attributes not readable (a snapshot marked customSecurityAttributesUnreadable) → may apply', () => {
     const snapshot = only({ applications: excludeBy(`${A} -eq "Bootstrap"`) }, { servicePrincipal: { customSecurityAttributes: null } });
     const d = diagnose({ ...tenantFactsOf(snapshot), customSecurityAttributesUnreadable: true }, userFactsOf(snapshot, LENA), { platform: 'android', at: AT });
-    mayApply(d, /attribute|filter/i);
+    mayApply(d, 'application', /filter for applications.*may exclude Microsoft Authenticator/);
   });
 });
 
@@ -230,7 +234,7 @@ describe('Network locations', () => {
   const atBranch = only({ locations: { include: ['loc-branch'] } }, { namedLocations });
 
   it('"any location except trusted" when we do not know where the user is → may apply, depends on location', () => {
-    mayApply(run(offTrusted), /location|where the user is/i);
+    mayApply(run(offTrusted), 'location', /where the user is/);
   });
 
   it('…and the user is on a trusted location → does not apply', () => doesNotApply(run(offTrusted, { trustedLocation: true })));
@@ -241,7 +245,7 @@ describe('Network locations', () => {
   });
 
   it('a named location when we do not know where the user is → may apply, naming the location', () => {
-    mayApply(run(atBranch), /Branch office/);
+    mayApply(run(atBranch), 'location', /Branch office/);
   });
   it('…and the user is there → applies', () => applies(run(atBranch, { namedLocationIds: ['loc-branch'] })));
   it('…and the user is elsewhere → does not apply', () => doesNotApply(run(atBranch, { namedLocationIds: ['loc-office'] })));
@@ -264,7 +268,7 @@ describe('Filter for devices', () => {
     applies(run(filtered('exclude', 'device.operatingSystem -eq "Android"'), { platform: 'iOS' }));
   });
   it('a rule on another device attribute of the managed phone (trust type) → may apply', () => {
-    mayApply(run(filtered('include', 'device.trustType -eq "AzureAD"')), /device/i);
+    mayApply(run(filtered('include', 'device.trustType -eq "AzureAD"')), 'devices', /device filter/);
   });
   it('an -and that fails on the operating system is decided even though the other attribute is unknown', () => {
     doesNotApply(run(filtered('include', 'device.operatingSystem -eq "iOS" -and device.isCompliant -eq True'), { platform: 'android' }));
@@ -273,9 +277,9 @@ describe('Filter for devices', () => {
 
 describe('Risk', () => {
   it('a sign-in risk policy → may apply, the evidence says it depends on risk', () => {
-    mayApply(run(only({ signInRiskLevels: ['high'] })), /risk/i);
+    mayApply(run(only({ signInRiskLevels: ['high'] })), 'signInRisk', /sign-in risk high/);
   });
   it('a user risk policy → may apply', () => {
-    mayApply(run(only({ userRiskLevels: ['medium', 'high'] })), /risk/i);
+    mayApply(run(only({ userRiskLevels: ['medium', 'high'] })), 'userRisk', /user risk medium\/high/);
   });
 });

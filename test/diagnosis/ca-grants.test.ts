@@ -11,7 +11,6 @@ import {
   caCodes,
   codes,
   customStrength,
-  evidence,
   finding,
   grant,
   group,
@@ -184,7 +183,7 @@ describe('Temporary Access Pass', () => {
     const d = run(withTap(tap({ start: AT }), { tapMethod: { state: 'disabled' } }));
     blocks(d, 'ca-auth-strength-loop');
     expect(finding(d, 'tap-method-disabled').blocking).toBe(true);
-    expect(evidence(d, 'tap-method-disabled')).toMatch(/disabled/i);
+    expect(finding(d, 'tap-method-disabled').evidence).toEqual([{ kind: 'tap-method', reason: 'disabled' }]);
   });
 
   it('a TAP would be the way out but the TAP method targets a group the user is not in → tap-method-disabled', () => {
@@ -211,7 +210,7 @@ describe('Temporary Access Pass', () => {
     expect(codes(d)).toContain('tap-unavailable-for-guest');
     expect(codes(d)).not.toContain('tap-method-disabled');
     expect(workaroundCodes(d)).not.toContain('temporary-access-pass');
-    expect(evidence(d, 'tap-unavailable-for-guest')).toMatch(/guest/i);
+    expect(finding(d, 'tap-unavailable-for-guest').evidence).toMatchObject([{ kind: 'guest' }]);
   });
 
   it('a strength that accepts only a one-time TAP: a valid one-time TAP satisfies it, a multi-use TAP does not', () => {

@@ -5,9 +5,9 @@
 // Application filters: a service principal with no attributes does not match; only facts read
 // without the permission to read attributes make the filter "may apply".
 import { evidenceWords } from '../../src/cards/evidence-words';
-import { diagnose, type Diagnosis } from '../../src/diagnosis';
+import { diagnose, type ConditionName, type Diagnosis } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
-import { AT, blockingCodes, caCodes, finding, grant, LENA, LOOP_POLICY_ID, managedPhone, passkeysEverywhere, run, tenant, type Json } from './builders';
+import { AT, blockingCodes, caCodes, clauses, finding, policyEvidence, grant, LENA, LOOP_POLICY_ID, managedPhone, passkeysEverywhere, run, tenant, type Json } from './builders';
 
 const applies = (d: Diagnosis) => {
   const f = finding(d, 'ca-auth-strength-loop');
@@ -15,12 +15,16 @@ const applies = (d: Diagnosis) => {
   expect(f.policies.map((r) => r.id)).toEqual([LOOP_POLICY_ID]);
 };
 const doesNotApply = (d: Diagnosis) => expect(caCodes(d)).toEqual([]);
-const mayApply = (d: Diagnosis, reason: RegExp) => {
+const mayApply = (d: Diagnosis, reason: RegExp, condition: ConditionName = 'devices') => {
   expect(blockingCodes(d).filter((c) => c.startsWith('ca-'))).toEqual([]);
   const f = finding(d, 'ca-auth-strength-loop');
   expect(f.blocking).toBe(false);
   expect(f.policies.map((r) => r.id)).toEqual([LOOP_POLICY_ID]);
-  expect(evidenceWords(f).join(' ')).toMatch(reason);
+  // The filter (for devices unless said) is the condition left undecided, and its clause says why.
+  const [e] = policyEvidence(f);
+  expect(e.verdict).toBe('may-apply');
+  expect(e.conditions.filter((c) => c.verdict === 'unknown').map((c) => c.condition)).toEqual([condition]);
+  expect(clauses(e, 'unknown')).toMatch(reason);
 };
 
 const phone = (overrides: Json = {}): Json => ({ ...managedPhone('Android'), ...overrides });
@@ -128,8 +132,8 @@ describe('filter for applications against the Authenticator service principal', 
   });
 
   it('facts read without the permission to read attributes (customSecurityAttributesUnreadable) → may apply, naming the filter', () => {
-    mayApply(diagnoseWith(snapshot(excludeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: null }), true), /filter for applications.*not readable/);
-    mayApply(diagnoseWith(snapshot(includeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: null }), true), /filter for applications.*not readable/);
+    mayApply(diagnoseWith(snapshot(excludeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: null }), true), /filter for applications.*not readable/, 'application');
+    mayApply(diagnoseWith(snapshot(includeBy(`${A} -eq "Bootstrap"`), { customSecurityAttributes: null }), true), /filter for applications.*not readable/, 'application');
   });
 });
 
