@@ -63,7 +63,7 @@ export async function auditBench(size: TenantSize = { policies: 300, groups: 200
 
 /** Child mode: the CLI's steps, timed one by one, in a process of its own (so the RSS is the audit's). */
 async function child(snapshotFile: string, format: 'text' | 'json' | 'html', out: string): Promise<void> {
-  const { loadSnapshotFile } = await import('../src/graph-emulator/snapshot');
+  const { loadSnapshotFile } = await import('../src/snapshot');
   const { auditTenant } = await import('../src/audit');
   const { render } = await import('../src/cli/audit');
   let t = performance.now();

@@ -12,7 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { auditTenant } from '../src/audit';
 import { runExportTenant } from '../src/cli/export-tenant';
 import { createGraphClient, StaticTokenCredential } from '../src/graph';
-import { startGraphEmulator, validateSnapshot, type TenantSnapshot } from '../src/graph-emulator';
+import { startGraphEmulator } from '../src/graph-emulator';
+import { validateSnapshot, type TenantSnapshot } from '../src/snapshot';
 import { generateTenant } from './generate-tenant';
 
 const AT = new Date('2026-10-05T14:00:00Z');

@@ -3,7 +3,8 @@
 // the whole user list. test/graph-emulator/scale.test.ts checks the answers on the same tenant;
 // the time budgets are here, where a busy machine cannot fail the test suite.
 import { performance } from 'node:perf_hooks';
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../src/graph-emulator';
+import type { TenantSnapshot } from '../src/snapshot';
 
 export const BIG_USERS = 50_000;
 export const BIG_GROUPS = 2_000;

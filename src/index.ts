@@ -8,7 +8,7 @@ import { startHelpDesk } from './compose/help-desk';
 import { ConfigError, loadConfig, type Config } from './config';
 import { demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
-import { loadSnapshotFile } from './graph-emulator';
+import { loadSnapshotFile } from './snapshot';
 import type { HelpDesk } from './helpdesk/helpdesk';
 import { TicketStore } from './helpdesk/ticket-store';
 import { createLog } from './log';

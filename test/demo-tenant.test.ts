@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnose } from '../src/diagnosis';
 import { rebaseDemoClock } from '../src/demo/demo-tenant';
-import { validateSnapshot } from '../src/graph-emulator';
+import { validateSnapshot } from '../src/snapshot';
 import { tenantFactsOf, userFactsOf } from './helpers/snapshot-facts';
 
 const ROOT = join(__dirname, '..');

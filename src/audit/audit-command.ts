@@ -3,7 +3,7 @@
 // the snapshot the loopback Graph server serves; online there is no snapshot in the bot, so the
 // card tells the admin to export the tenant and run npm run audit.
 import { noticeCard, type AdaptiveCard } from '../cards';
-import type { TenantSnapshot } from '../graph-emulator/snapshot';
+import type { TenantSnapshot } from '../snapshot';
 import type { Campaigns } from '../notices/campaign';
 import { auditTenant } from './audit';
 import { auditInstructionsCard, auditSummaryCard } from './chat-summary';

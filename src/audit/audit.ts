@@ -15,7 +15,7 @@
 //  - sign-ins.ts        what actually happened: registration attempts per policy in the sign-in log;
 //  - wording.ts         the evidence in words; fixes.ts the fixes; report.ts the result's shape.
 import type { Platform } from '../diagnosis';
-import type { TenantSnapshot } from '../graph-emulator/snapshot';
+import type { TenantSnapshot } from '../snapshot';
 import { analyseMethodPolicy, analyseTapPolicy } from './method-analysis';
 import { ALL_PLATFORMS, AuditModel, type AuditTrace } from './model';
 import { analyseConditionalAccess, splitDesignsOf } from './policy-analysis';

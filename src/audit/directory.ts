@@ -5,12 +5,12 @@
 // the engine's facts (TenantFacts, UserFacts) — the product version of what the Graph layer
 // reads for one user.
 import { AUTHENTICATOR_AAGUID, odataType, type UserFacts } from '../diagnosis';
-import type { SnapshotUser, TenantSnapshot } from '../graph-emulator/snapshot';
+import type { SnapshotUser, TenantSnapshot } from '../snapshot';
 
 const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));
 
 /** The tenant-wide facts, as the Graph layer would read them. */
-export { tenantFactsOfSnapshot } from '../graph-emulator/snapshot-facts';
+export { tenantFactsOfSnapshot } from '../snapshot';
 /** True when the user holds a passkey (FIDO2 method) made by Microsoft Authenticator, on either platform. */
 export function hasAuthenticatorPasskey(user: Pick<SnapshotUser, 'authenticationMethods'>): boolean {
   return user.authenticationMethods.some(

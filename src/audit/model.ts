@@ -33,8 +33,8 @@ import {
   type SignInEvent,
   type Tri,
 } from '../diagnosis';
-import type { TenantSnapshot } from '../graph-emulator/snapshot';
-import { tenantFactsOfSnapshot } from '../graph-emulator/snapshot-facts';
+import type { TenantSnapshot } from '../snapshot';
+import { tenantFactsOfSnapshot } from '../snapshot';
 import { DirectoryIndex, hasAuthenticatorPasskey } from './directory';
 import { NOTHING, TAP_MULTI, TAP_ONE } from './util';
 

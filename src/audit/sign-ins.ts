@@ -10,7 +10,7 @@
 // would have).
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
 import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID, targetsRegisterSecurityInfo, type SignInFact } from '../diagnosis';
-import type { SnapshotSignIn, TenantSnapshot } from '../graph-emulator/snapshot';
+import type { SnapshotSignIn, TenantSnapshot } from '../snapshot';
 import type { FindingSignIns, PolicySignIns, SignInImpact } from './report';
 import { caRef } from './util';
 

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditTenant, DEFAULT_SIGN_IN_DAYS, MAX_SIGN_IN_DAYS, renderHtml, renderText, type AuditReport } from '../audit';
 import type { Platform } from '../diagnosis';
-import { loadSnapshotFile, SnapshotError } from '../graph-emulator/snapshot';
+import { loadSnapshotFile, SnapshotError } from '../snapshot';
 
 export class UsageError extends Error {}
 

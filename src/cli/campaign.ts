@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { GraphReadError } from '../graph';
-import { loadSnapshotFile, SnapshotError } from '../graph-emulator';
+import { loadSnapshotFile, SnapshotError } from '../snapshot';
 import { Campaigns, CampaignError } from '../notices/campaign';
 import type { NoticeSender } from '../notices/window-notices';
 import { AzureScheduler } from '../scheduler/azure-scheduler';

@@ -7,7 +7,7 @@ import { diagnosisJson, type DiagnosisJson } from '../cards/diagnosis-json';
 import { evidenceWords } from '../cards/evidence-words';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph';
-import { loadSnapshotFile, SnapshotError } from '../graph-emulator';
+import { loadSnapshotFile, SnapshotError } from '../snapshot';
 import { connectGraph, type GraphConnection } from '../support/graph-connection';
 
 export class UsageError extends Error {}

@@ -42,7 +42,7 @@ import {
   type SnapshotServicePrincipal,
   type SnapshotUser,
   type TenantSnapshot,
-} from '../graph-emulator/snapshot';
+} from '../snapshot';
 
 export class UsageError extends Error {}
 /** The export could not be finished (nothing written, or not all of it): exit 1. */

@@ -4,7 +4,7 @@
 // group; the offline demo takes its groups and channel from the snapshot.
 import type { Config } from '../config';
 import { demoHelpDesk } from '../demo/demo-tenant';
-import type { TenantSnapshot } from '../graph-emulator';
+import type { TenantSnapshot } from '../snapshot';
 import { HelpDesk } from '../helpdesk/helpdesk';
 import { ticketCardFor } from '../helpdesk/ticket-card';
 import type { TicketStore } from '../helpdesk/ticket-store';

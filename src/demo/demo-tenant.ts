@@ -1,7 +1,7 @@
 // The offline demo tenant: personas for the welcome card, and a clock shift so that the demo's
 // Temporary Access Pass windows (written against a fixed "demoClock") hold at today's time.
 import type { Persona } from '../conversation/controller';
-import type { TenantSnapshot } from '../graph-emulator';
+import type { TenantSnapshot } from '../snapshot';
 
 /**
  * Moves every TAP start and every sign-in by (now - demoClock), so "valid now" stays valid now

@@ -9,7 +9,7 @@ import type {
   SnapshotServicePrincipal,
   SnapshotUser,
   TenantSnapshot,
-} from './snapshot';
+} from '../snapshot';
 
 export type DirectoryObjectRef =
   | { kind: 'user'; object: SnapshotUser }

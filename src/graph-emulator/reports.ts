@@ -8,7 +8,7 @@ import type { TenantDirectory } from './directory';
 import { notFound } from './graph-error';
 import { applySelect, collectionPage, parseFilter } from './odata';
 import type { RouteRequest, RouteResponse, RouterOptions } from './routes';
-import type { SnapshotAuthenticationMethod, SnapshotUser } from './snapshot';
+import type { SnapshotAuthenticationMethod, SnapshotUser } from '../snapshot';
 
 type Json = Record<string, unknown>;
 

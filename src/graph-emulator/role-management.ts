@@ -5,7 +5,7 @@
 import { notFound } from './graph-error';
 import { applySelect, collectionPage } from './odata';
 import type { RouteRegistrar } from './reports';
-import type { SnapshotRoleAssignment } from './snapshot';
+import type { SnapshotRoleAssignment } from '../snapshot';
 
 /** A stable, opaque id for an assignment (Graph's are opaque strings too). */
 export function roleAssignmentId(assignment: SnapshotRoleAssignment): string {

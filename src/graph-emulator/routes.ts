@@ -6,7 +6,7 @@ import { signInEntity, signInsPage } from './sign-ins';
 import type { TenantDirectory } from './directory';
 import { GraphHttpError, badRequest, invalidJson, methodNotAllowed, notFound, segmentNotFound } from './graph-error';
 import { applySelect, collectionPage, parseFilter, parseSelect } from './odata';
-import type { SnapshotAuthenticationMethod, SnapshotGroup, SnapshotServicePrincipal, SnapshotUser } from './snapshot';
+import type { SnapshotAuthenticationMethod, SnapshotGroup, SnapshotServicePrincipal, SnapshotUser } from '../snapshot';
 import { TAP_METHOD_TYPE, isTapConfiguration, issueTemporaryAccessPass } from './tap';
 import { registerDeviceManagementRoutes } from './device-management';
 import { registerReportRoutes, type RouteRegistrar } from './reports';

@@ -11,7 +11,7 @@ import { FaultPlan, type FailOptions, type FaultStatus } from './faults';
 import { GraphHttpError, badRequest, graphErrorBody, methodNotAllowed, type RequestIds } from './graph-error';
 import { MAX_PAGE_SIZE } from './odata';
 import { GraphRouter, MALFORMED_BODY, type RouteResponse } from './routes';
-import { validateSnapshot, type SnapshotAuthenticationMethod, type TenantSnapshot } from './snapshot';
+import { validateSnapshot, type SnapshotAuthenticationMethod, type TenantSnapshot } from '../snapshot';
 import { responseSchemaCheck } from './schema-check';
 
 export interface GraphEmulatorOptions {

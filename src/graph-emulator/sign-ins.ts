@@ -5,7 +5,7 @@
 // does for an app without AuditLog.Read.All or a tenant without an Entra ID P1 licence.
 import { GraphHttpError, badRequest } from './graph-error';
 import { applySelect, parseSelect } from './odata';
-import type { SnapshotSignIn } from './snapshot';
+import type { SnapshotSignIn } from '../snapshot';
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // is only ever shown in the creation response.
 import { randomInt, randomUUID } from 'node:crypto';
 import { badRequest } from './graph-error';
-import type { SnapshotAuthenticationMethod, SnapshotMethodConfiguration, SnapshotUser } from './snapshot';
+import type { SnapshotAuthenticationMethod, SnapshotMethodConfiguration, SnapshotUser } from '../snapshot';
 
 export const TAP_METHOD_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
 const TAP_CONFIG_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration';

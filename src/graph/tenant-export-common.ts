@@ -8,7 +8,7 @@ import type {
   SnapshotMethodConfiguration,
   SnapshotServicePrincipal,
   TenantSnapshot,
-} from '../graph-emulator/snapshot';
+} from '../snapshot';
 import { GraphReadError } from './errors';
 import { graphGet, readAll, readRemainingPages, type GraphPage } from './read';
 import { TENANT_PATHS } from './tenant-facts';

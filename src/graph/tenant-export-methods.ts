@@ -18,7 +18,7 @@
 // Those users' methods are read one by one (GET /users/{id}/authentication/methods in $batch).
 // The report needs AuditLog.Read.All and an Entra ID P1/P2 licence; without them every user is
 // read one by one.
-import type { SnapshotAuthenticationMethod } from '../graph-emulator/snapshot';
+import type { SnapshotAuthenticationMethod } from '../snapshot';
 
 export const REGISTRATION_DETAILS_PATH = '/reports/authenticationMethods/userRegistrationDetails';
 

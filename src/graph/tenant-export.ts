@@ -30,7 +30,7 @@ import type {
   SnapshotSignIn,
   SnapshotUser,
   TenantSnapshot,
-} from '../graph-emulator/snapshot';
+} from '../snapshot';
 import { GraphReadError } from './errors';
 import { graphCall, type GraphPage } from './read';
 import { PREFER_UNKNOWN_ENUM_MEMBERS, REGISTRATION_APP_IDS, SIGN_INS_PATH } from './sign-ins';

@@ -1,4 +1,4 @@
-// The tenant snapshot (see shared/contracts/tenant-snapshot.md): its type, its validation and
+// The tenant snapshot (see docs/contracts/tenant-snapshot.md): its type, its validation and
 // loading from a file. Validation returns a normalised copy: defaults filled in, the built-in
 // authentication strengths added, and direct group membership made consistent both ways.
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import type {
   ServicePrincipal,
   User,
 } from '@microsoft/microsoft-graph-types';
-import { BUILT_IN_STRENGTHS } from './builtins';
+import { BUILT_IN_STRENGTHS } from '../diagnosis/builtin-strengths';
 
 /** An item of a user's `authenticationMethods`: a Graph authenticationMethod with its `@odata.type`. */
 export interface SnapshotAuthenticationMethod extends AuthenticationMethod {

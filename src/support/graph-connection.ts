@@ -3,7 +3,8 @@
 // Either way the bot talks to it through the same real Graph client.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createCredential, createGraphClient, readTenantFacts, TenantFactsCache, type GraphCredentialConfig } from '../graph';
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../graph-emulator';
+import type { TenantSnapshot } from '../snapshot';
 import { Diagnoser, type DiagnoserOptions } from './diagnoser';
 
 export interface GraphConnection {

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { auditTenant, AUDIT_SCHEMA, type AuditFinding, type AuditReport } from '../../src/audit';
 import { DESKTOP_POLICY_NAME, MOBILE_POLICY_NAME } from '../../src/audit/fixes';
-import { loadSnapshotFile } from '../../src/graph-emulator/snapshot';
+import { loadSnapshotFile } from '../../src/snapshot';
 
 const ROOT = join(__dirname, '..', '..');
 const AT = new Date('2026-10-05T14:00:00Z');

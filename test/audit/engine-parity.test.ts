@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { generateTenant } from '../../bench/generate-tenant';
 import { AuditModel, auditTenant, type UserOutcome } from '../../src/audit';
 import { applicability, diagnose, methodPolicyIssues, phoneAttributes, prepareUser, type Platform } from '../../src/diagnosis';
-import { loadSnapshotFile, validateSnapshot, type TenantSnapshot } from '../../src/graph-emulator/snapshot';
+import { loadSnapshotFile, validateSnapshot, type TenantSnapshot } from '../../src/snapshot';
 import { tenantFactsOfSnapshot } from '../../src/audit/directory';
 import { conditionsVariant, deviceFilterVariant, disabledVariant, settingsVariant } from './variants';
 

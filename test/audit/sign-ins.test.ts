@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { auditTenant, renderHtml, renderText, type AuditReport } from '../../src/audit';
 import { runAudit } from '../../src/cli/audit';
-import { loadSnapshotFile, validateSnapshot } from '../../src/graph-emulator/snapshot';
+import { loadSnapshotFile, validateSnapshot } from '../../src/snapshot';
 import { AT, MY_SIGN_INS, OUTLOOK, signIn, type Json } from '../fixtures/sign-ins';
 import { demoJson } from './variants';
 

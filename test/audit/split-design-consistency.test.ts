@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditTenant } from '../../src/audit';
-import type { TenantSnapshot } from '../../src/graph-emulator/snapshot';
+import type { TenantSnapshot } from '../../src/snapshot';
 
 const snapshot = JSON.parse(readFileSync(join(__dirname, '../../fixtures/demo-tenant.json'), 'utf8')) as TenantSnapshot;
 const report = auditTenant(snapshot, { at: new Date('2026-10-05T14:00:00Z') });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUTHENTICATOR_APP_ID } from '../../src/diagnosis';
-import { validateSnapshot, type TenantSnapshot } from '../../src/graph-emulator/snapshot';
+import { validateSnapshot, type TenantSnapshot } from '../../src/snapshot';
 
 const ROOT = join(__dirname, '..', '..');
 export const demoJson = (): any => JSON.parse(readFileSync(join(ROOT, 'fixtures', 'demo-tenant.json'), 'utf8'));

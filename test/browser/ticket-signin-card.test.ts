@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ticketCard } from '../../src/cards';
-import { validateSnapshot } from '../../src/graph-emulator';
+import { validateSnapshot } from '../../src/snapshot';
 import { connectGraph } from '../../src/support/graph-connection';
 import type { Ticket, TicketSignIn } from '../../src/tickets/ticket';
 import { CardRenderer } from '../helpers/render-card';

@@ -1,4 +1,5 @@
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import type { TenantSnapshot } from '../../src/snapshot';
 import { IDS, call, contoso, expectGraphError } from './helpers';
 
 let emulator: GraphEmulator;

@@ -1,4 +1,5 @@
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import type { TenantSnapshot } from '../../src/snapshot';
 import { fakeTimers, settle, track, until, type FakeTimers } from '../helpers/time';
 import { IDS, ROLE, call, contoso, expectGraphError } from './helpers';
 

@@ -5,7 +5,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateTenant } from '../../bench/generate-tenant';
 import { rebaseDemoClock } from '../../src/demo/demo-tenant';
-import { loadSnapshotFile, startGraphEmulator, validateSnapshot, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import { loadSnapshotFile, validateSnapshot, type TenantSnapshot } from '../../src/snapshot';
 import {
   VIOLATIONS_KEY,
   checkResponse,

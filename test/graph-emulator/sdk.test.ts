@@ -17,7 +17,8 @@ import {
   type Middleware,
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import type { TenantSnapshot } from '../../src/snapshot';
 import { fakeTimers, until } from '../helpers/time';
 import { IDS, TOKEN, contoso } from './helpers';
 

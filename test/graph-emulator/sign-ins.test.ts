@@ -1,7 +1,8 @@
 // GET /auditLogs/signIns on the loopback Graph server: the $filter forms the sign-in log answers,
 // newest first, $top paging with @odata.nextLink, GET by id, and 403 Authorization_RequestDenied
 // when the snapshot has no `signIns` (no AuditLog.Read.All, or no Entra ID P1 licence).
-import { startGraphEmulator, validateSnapshot, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import { validateSnapshot, type TenantSnapshot } from '../../src/snapshot';
 import { AUTHENTICATOR, LENA_ID, LOOP_POLICY, MY_SIGN_INS, OUTLOOK, before, signIn, withSignIns, type Json } from '../fixtures/sign-ins';
 import { call, expectGraphError } from './helpers';
 

@@ -1,6 +1,7 @@
 // The tenant-wide reads the scalable export uses, as the loopback Graph server serves them:
 // the authentication methods activity report, directory role assignments, Intune managed devices.
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import type { TenantSnapshot } from '../../src/snapshot';
 import { IDS, ROLE, call, contoso, expectGraphError } from './helpers';
 
 const NOW = new Date('2026-10-05T14:00:00Z');

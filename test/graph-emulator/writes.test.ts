@@ -1,4 +1,5 @@
-import { startGraphEmulator, type GraphEmulator, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator } from '../../src/graph-emulator';
+import type { TenantSnapshot } from '../../src/snapshot';
 import { IDS, ROLE, call, contoso, expectGraphError } from './helpers';
 
 const NOW = new Date('2026-10-05T14:00:00Z');

@@ -2,7 +2,8 @@
 // loopback Graph emulator, the contract examples, and small snapshots built for one behaviour.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions, type TenantSnapshot } from '../../src/graph-emulator';
+import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../src/graph-emulator';
+import type { TenantSnapshot } from '../../src/snapshot';
 import { createGraphClient, StaticTokenCredential, type GraphClientOptions } from '../../src/graph';
 import type { Client } from '@microsoft/microsoft-graph-client';
 

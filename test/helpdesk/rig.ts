@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { demoHelpDesk, rebaseDemoClock } from '../../src/demo/demo-tenant';
-import { loadSnapshotFile, type TenantSnapshot } from '../../src/graph-emulator';
+import { loadSnapshotFile, type TenantSnapshot } from '../../src/snapshot';
 import { FileAuditLog, type AuditEntry } from '../../src/storage/audit-log';
 import { HelpDesk, type HelpDeskNotifier, type RequesterUpdate, type TapIssued } from '../../src/helpdesk/helpdesk';
 import type { Person, Ticket } from '../../src/tickets/ticket';

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_IN_STRENGTH_IDS, SnapshotError, loadSnapshotFile, validateSnapshot } from '../../src/graph-emulator';
-import { IDS, contoso } from './helpers';
+import { BUILT_IN_STRENGTH_IDS, SnapshotError, loadSnapshotFile, validateSnapshot } from '../../src/snapshot';
+import { IDS, contoso } from '../graph-emulator/helpers';
 
 function errorOf(json: unknown): SnapshotError {
   try {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connectGraph, type GraphConnection } from '../../src/support/graph-connection';
 import { demoPersonas } from '../../src/demo/demo-tenant';
 import { SupportBot } from '../../src/teams/bot';
-import { validateSnapshot } from '../../src/graph-emulator';
+import { validateSnapshot } from '../../src/snapshot';
 import { cardText, submitData } from '../http/helpers';
 
 const ROOT = join(__dirname, '..', '..');

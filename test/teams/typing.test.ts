@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKING_AFTER_MS } from '../../src/conversation/controller';
 import type { Diagnosis } from '../../src/diagnosis';
-import { validateSnapshot } from '../../src/graph-emulator';
+import { validateSnapshot } from '../../src/snapshot';
 import { SupportBot } from '../../src/teams/bot';
 import { SupportCore, typingActivity, type EdgeTurn, type OutgoingActivity, type SupportBotOptions } from '../../src/teams/edge';
 import type { ConversationRef } from '../../src/teams/references';
