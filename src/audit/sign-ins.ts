@@ -10,7 +10,7 @@
 // would have).
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
 import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID, targetsRegisterSecurityInfo, type SignInFact } from '../diagnosis';
-import type { SnapshotSignIn, TenantSnapshot } from '../snapshot';
+import { parseSignIn, type TenantSnapshot } from '../snapshot';
 import type { FindingSignIns, PolicySignIns, SignInImpact } from './report';
 import { caRef } from './util';
 
@@ -20,26 +20,6 @@ export const DEFAULT_SIGN_IN_DAYS = 7;
 export const MAX_SIGN_IN_DAYS = 30;
 const DAY_MS = 24 * 60 * 60_000;
 const SAMPLE_USERS = 5;
-
-/** A validated snapshot's signIn as the engine reads sign-ins (status.errorCode 0 when absent). */
-export function signInFact(s: SnapshotSignIn): SignInFact {
-  return {
-    id: s.id,
-    createdDateTime: s.createdDateTime,
-    userId: s.userId,
-    ...(s.appId ? { appId: s.appId } : {}),
-    ...(s.appDisplayName ? { appDisplayName: s.appDisplayName } : {}),
-    ...(s.correlationId ? { correlationId: s.correlationId } : {}),
-    errorCode: typeof s.status?.errorCode === 'number' ? s.status.errorCode : 0,
-    ...(s.status?.failureReason ? { failureReason: s.status.failureReason } : {}),
-    policies: (s.appliedConditionalAccessPolicies ?? []).map((p) => ({
-      id: p.id,
-      ...(p.displayName ? { displayName: p.displayName } : {}),
-      result: p.result ?? 'unknown',
-      ...(p.enforcedGrantControls ? { enforcedGrantControls: p.enforcedGrantControls } : {}),
-    })),
-  };
-}
 
 /** Is this sign-in an attempt at passkey registration (Authenticator, or the security-info registration flow)? */
 export function isRegistrationAttempt(s: SignInFact, policiesById: ReadonlyMap<string, ConditionalAccessPolicy>): boolean {
@@ -82,7 +62,8 @@ export function signInImpact(snapshot: TenantSnapshot, at: Date, days = DEFAULT_
   for (const raw of snapshot.signIns) {
     const t = Date.parse(raw.createdDateTime);
     if (!Number.isFinite(t) || t < start || t > end) continue;
-    const s = signInFact(raw);
+    const s = parseSignIn(raw); // the conversion a sign-in read through Graph goes through
+    if (!s) continue;
     if (!isRegistrationAttempt(s, policiesById)) continue;
     attempts++;
     const user = (s.userId ?? '').toLowerCase();

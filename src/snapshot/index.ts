@@ -21,3 +21,4 @@ export type {
 } from './snapshot';
 export { tenantFactsOfSnapshot } from './facts';
 export { BUILT_IN_STRENGTHS, BUILT_IN_STRENGTH_IDS } from '../diagnosis/builtin-strengths';
+export { parseSignIn } from './sign-ins';
