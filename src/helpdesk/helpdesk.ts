@@ -22,8 +22,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
-import { createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll, type TenantFactsCache } from '../graph';
-import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
+import { GraphReadError, readAll, type TenantFactsCache } from '../graph';
+import type { JobScheduler } from '../scheduler/scheduler';
 import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
 import { cut, type AuditLog } from './audit';
@@ -32,12 +32,13 @@ import { ChannelPost } from './channel-post';
 import { SignInRelooks } from './sign-in-relook';
 import { TicketChanges } from './ticket-changes';
 import { Exemptions } from './exemptions';
-import { afterSentence, blockerList } from './after-check-lines';
-import { BOT, correlationOf, reasonOf, TICKET_ID, UNTIL_DONE, type Audit, type Log } from './desk-kit';
+import { TapIssuance } from './tap-issuance';
+import { blockerList } from './after-check-lines';
+import { BOT, correlationOf, reasonOf, TICKET_ID, type Audit, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier } from './ports';
-import { decide, type AgentInputs, type AgentVerb, type Decision, type DecisionFacts, type TapPolicy } from './decide';
+import { decide, type AgentInputs, type AgentVerb, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, timeOfDay, window, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
+import { newTicketId, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
 import { helpDeskSpan } from '../telemetry';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
@@ -74,66 +75,53 @@ export interface HelpDeskOptions {
   log?: (event: Record<string, unknown>) => void;
 }
 
-const TAP_CHECK = 'tapCheck';
-const REVOKE_TAP = 'revokeTap';
 const MEMBERSHIP_TTL_MS = 120_000;
-/** When the stored check of an unfinished TAP request runs (the request itself takes seconds). */
-const TAP_CHECK_AFTER_MS = 2 * 60_000;
 /** The ticket card's buttons, as agents know them (thread lines quote them). */
 const TAP_BUTTON = 'Issue a TAP';
 const EXEMPT_BUTTON = 'Exempt temporarily';
 /** The longest follow-up text kept on a ticket (the card and thread bound it further). */
 const FOLLOW_UP_CHARS = 1000;
 
-/** A Temporary Access Pass as Graph lists it (never with its value). */
-interface GraphTap {
-  id: string;
-  createdDateTime?: string;
-  startDateTime?: string;
-  lifetimeInMinutes?: number;
-  isUsable?: boolean;
-  methodUsabilityReason?: string;
-}
-
 export class HelpDesk {
   private readonly mutex = new KeyedMutex();
   private readonly membership = new Map<string, { isAgent: boolean; at: number }>();
-  private readonly checks: CheckDeps;
   private readonly graph: Client;
   private readonly facts: TenantFactsCache;
   private readonly tickets: TicketStore;
-  private readonly scheduler: JobScheduler;
   private readonly notifier: HelpDeskNotifier;
   private readonly now: () => Date;
   private readonly log: Log;
-  private readonly userChanged: (aadObjectId: string) => void;
-  private readonly events: HelpDeskOptions['events'];
   private readonly helpDeskGroupId: string;
+  /** How a requester is diagnosed (the bot's diagnoser, or the engine on facts read here). */
+  private readonly checks: CheckDeps;
   private readonly auditWriter: AuditWriter;
+  private readonly changes: TicketChanges;
   private readonly channelPost: ChannelPost;
   private readonly signIns: SignInRelooks;
-  private readonly changes: TicketChanges;
   private readonly exemptions: Exemptions;
+  private readonly taps: TapIssuance;
 
+  /** Each part registers its stored jobs with the scheduler (kinds and ids as before: stored jobs still run). */
   constructor(o: HelpDeskOptions) {
-    this.graph = o.graph;
-    this.facts = o.tenantFacts;
-    this.tickets = o.tickets;
-    this.scheduler = o.scheduler;
-    this.notifier = o.notifier;
-    this.now = o.now;
-    this.log = o.log ?? (() => undefined);
-    this.userChanged = o.userChanged ?? (() => undefined);
-    this.events = o.events;
+    const { graph, tenantFacts, tickets, scheduler, notifier, now, events } = o;
+    const log: Log = o.log ?? (() => undefined);
+    const userChanged = o.userChanged ?? (() => undefined);
+    const mutex = this.mutex;
+    this.graph = graph;
+    this.facts = tenantFacts;
+    this.tickets = tickets;
+    this.notifier = notifier;
+    this.now = now;
+    this.log = log;
     this.helpDeskGroupId = o.helpDeskGroupId;
-    this.checks = { graph: o.graph, tenantFacts: o.tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptions.group(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
-    this.auditWriter = new AuditWriter({ log: o.audit, tickets: o.tickets, notifier: o.notifier, now: o.now, mutex: this.mutex, events: this.log });
-    this.signIns = new SignInRelooks({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, tenantFacts: o.tenantFacts, checks: this.checks, log: this.log });
-    this.changes = new TicketChanges({ tickets: o.tickets, notifier: o.notifier, auditWriter: this.auditWriter, log: this.log });
-    this.exemptions = new Exemptions({ graph: o.graph, tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, auditWriter: this.auditWriter, changes: this.changes, checks: this.checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events: o.events, userChanged: this.userChanged, log: this.log });
-    this.channelPost = new ChannelPost({ tickets: o.tickets, notifier: o.notifier, scheduler: o.scheduler, now: o.now, mutex: this.mutex, auditWriter: this.auditWriter, log: this.log });
-    o.scheduler.on(TAP_CHECK, (job) => this.checkTapRequest(job), UNTIL_DONE);
-    o.scheduler.on(REVOKE_TAP, (job) => this.revokeUndeliveredTap(job), UNTIL_DONE);
+    this.checks = { graph, tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptions.group(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
+    const checks = this.checks;
+    const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log }));
+    const changes = (this.changes = new TicketChanges({ tickets, notifier, auditWriter, log }));
+    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log });
+    this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log });
+    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log });
+    this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log });
   }
 
   /** Display name of the exemption group, for the ticket card. */
@@ -339,7 +327,7 @@ export class HelpDesk {
         return this.changes.record(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
 
       case 'issueTap':
-        return this.issueTap(ticket, agent, at, audit, decision.lifetime!, decision.oneTime === true, decision);
+        return this.taps.issue(ticket, agent, at, audit, decision.lifetime!, decision.oneTime === true, decision);
 
       case 'grantExemption':
         return this.exemptions.grant(ticket, agent, at, audit, decision.hours!, decision);
@@ -368,259 +356,6 @@ export class HelpDesk {
       this.log({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
       return { error: reasonOf(e) };
     }
-  }
-
-  // ---- Temporary Access Pass ----------------------------------------------------------------
-
-  private async issueTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean, decision: Decision): Promise<ActionOutcome> {
-    const name = ticket.requester.name;
-    const userId = ticket.requester.aadObjectId;
-    // What Graph holds now. A usable pass this ticket did not issue is reported, never replaced:
-    // it may be in the requester's hands (issued in the admin center), or the one a crashed run created.
-    let existing: GraphTap[];
-    try {
-      existing = await this.listTaps(userId);
-    } catch (e) {
-      await audit('failed', `reading the existing passes: ${reasonOf(e)}`);
-      return { outcome: 'failed', ticket, message: `I could not check ${name}'s existing Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
-    }
-    const known = new Set([ticket.tap?.methodId].filter(Boolean));
-    const unknown = existing.find((m) => !known.has(m.id) && tapInUse(m, at));
-    if (unknown) return this.reportUnknownTap(ticket, at, audit, unknown, false);
-    if (ticket.unknownTap) ticket.unknownTap = undefined; // deleted meanwhile (the agent did what the card said)
-    // Graph holds one pass per user: an old one (expired, used, or this ticket's undeliverable one) is replaced.
-    try {
-      for (const old of existing) await deleteTemporaryAccessPass(this.graph, userId, old.id);
-    } catch (e) {
-      await audit('failed', `deleting the old pass: ${reasonOf(e)}`);
-      return { outcome: 'failed', ticket, message: `I could not delete ${name}'s old Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
-    }
-
-    // Stored before Graph is asked: should the bot stop before the answer is recorded, the stored
-    // check finds the pass and reports it on the card.
-    ticket.tapRequest = { by: agent, at: at.toISOString(), lifetime, oneTime };
-    await this.tickets.put(ticket);
-    const checkJob = tapCheckJobId(ticket.id);
-    await this.scheduler.schedule({ id: checkJob, kind: TAP_CHECK, dueAt: new Date(at.getTime() + TAP_CHECK_AFTER_MS).toISOString(), payload: { ticketId: ticket.id, requestedAt: at.toISOString() } });
-    try {
-      return await this.createAndDeliverTap(ticket, agent, at, audit, lifetime, oneTime, decision);
-    } finally {
-      // Settled here, unless Graph could not even be asked afterwards (then the stored check settles it).
-      if (!ticket.tapRequest) await this.scheduler.cancel(checkJob).catch((e: Error) => this.log({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
-    }
-  }
-
-  private async createAndDeliverTap(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean, decision: Decision): Promise<ActionOutcome> {
-    const userId = ticket.requester.aadObjectId;
-    let created;
-    try {
-      // No startDateTime: the pass starts when Graph creates it (a client clock could be behind).
-      created = await createTemporaryAccessPass(this.graph, userId, { lifetimeInMinutes: lifetime, isUsableOnce: oneTime });
-    } catch (e) {
-      this.userChanged(userId); // even a failed call may have landed
-      if (!mayHaveLanded(e)) {
-        ticket.tapRequest = undefined;
-        await this.tickets.put(ticket);
-        await audit('failed', reasonOf(e));
-        return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${reasonOf(e)}` };
-      }
-      return this.settleUncertainCreate(ticket, at, audit, e);
-    }
-    this.userChanged(userId);
-    const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
-    const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
-    // Before the requester is told anything: diagnosed again with the pass in place (a crash
-    // meanwhile is covered by the stored check of the request, as for the create itself).
-    const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
-    ticket.tap = { by: agent, at: at.toISOString(), start, end, oneTime: created.isUsableOnce ?? oneTime, methodId: created.id ?? '', delivery: 'sending', after };
-    ticket.tapRequest = undefined;
-    if (!ticket.assignee) {
-      ticket.assignee = agent;
-      ticket.status = 'taken';
-    }
-    // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
-    const warned = decision.allowed && decision.warned ? ` — warned that it will not clear the block` : '';
-    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
-    const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
-    ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
-    await this.tickets.put(ticket);
-    const audited = await audit('done', line);
-    const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
-
-    try {
-      // The value goes to the requester alone; the ticket, the channel and the audit get the window.
-      // This card is the one message the requester gets about the pass (it says what the check found).
-      await this.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime, after });
-    } catch (e) {
-      return this.undeliverable(ticket, at, audit, reasonOf(e), `${line}${gap}`);
-    }
-    ticket.tap.delivery = 'delivered';
-    await this.tickets.put(ticket);
-    metrics.inc('passkey_taps_issued_total');
-    const result = await this.changes.record(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
-    await this.events?.tapIssued?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
-    return result;
-  }
-
-  /** The pass could not reach the requester: nobody may hold a pass nobody was given, so it is deleted. */
-  private async undeliverable(ticket: Ticket, at: Date, audit: Audit, error: string, issuedLine: string): Promise<ActionOutcome> {
-    const tap = ticket.tap!;
-    const name = ticket.requester.name;
-    tap.delivery = 'failed';
-    tap.deliveryError = error;
-    let line: string;
-    try {
-      await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
-      tap.revokedAt = this.now().toISOString();
-      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), so the bot deleted it: nobody holds it`;
-    } catch (e) {
-      tap.revokeError = reasonOf(e);
-      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), and deleting it failed (${tap.revokeError}); the bot keeps trying`;
-      await this.scheduler
-        .schedule({ id: revokeJobId(ticket.id), kind: REVOKE_TAP, dueAt: new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString(), payload: { ticketId: ticket.id, methodId: tap.methodId } })
-        .catch((se: Error) => this.log({ event: 'tap.revoke.not-stored', ticket: ticket.id, error: se.message }));
-    } finally {
-      this.userChanged(ticket.requester.aadObjectId);
-    }
-    ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-    await this.tickets.put(ticket);
-    this.log({ event: 'tap.undeliverable', ticket: ticket.id, error });
-    const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: tap.by.aadObjectId, name: tap.by.name }, action: 'deliverTap', ticketId: ticket.id, outcome: 'failed', detail: line });
-    const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
-    if (gap) await this.tickets.put(ticket);
-    await this.notifier.ticketChanged(ticket, `${issuedLine}. ${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    return {
-      outcome: 'failed',
-      ticket,
-      message: `${line}.${gap} Ask ${name} to open the passkey help bot in Teams (add it again if they removed it), then issue a new pass.`,
-    };
-  }
-
-  /** The create request failed without a clear answer (timeout, 5xx): Graph is asked what it holds before anyone is told. */
-  private async settleUncertainCreate(ticket: Ticket, at: Date, audit: Audit, error: unknown): Promise<ActionOutcome> {
-    const name = ticket.requester.name;
-    const userId = ticket.requester.aadObjectId;
-    let landed: GraphTap[];
-    try {
-      landed = (await this.listTaps(userId)).filter((m) => tapInUse(m, at));
-    } catch (e) {
-      // Still unknown: the request stays on the ticket and the stored check settles it later.
-      await audit('failed', `${reasonOf(error)}; checking Graph afterwards failed too: ${reasonOf(e)}`);
-      return {
-        outcome: 'failed',
-        ticket,
-        message: `Microsoft Graph did not answer (${reasonOf(error)}), and I could not check whether it created the pass. Do not issue another one yet: the ticket will show what Graph holds within a few minutes.`,
-      };
-    }
-    ticket.tapRequest = undefined;
-    let line: string;
-    if (landed.length === 0) {
-      line = `Issuing a Temporary Access Pass failed (${reasonOf(error)}); Graph holds none, so nothing was issued`;
-    } else {
-      // Created, but its value never reached the bot: no one can be given it. Delete it.
-      try {
-        for (const m of landed) await deleteTemporaryAccessPass(this.graph, userId, m.id);
-        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}); the bot never had its value, so it deleted it: nothing was issued`;
-      } catch (e) {
-        const m = landed[0];
-        const w = graphTapWindow(m);
-        ticket.unknownTap = { methodId: m.id, createdAt: m.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: true };
-        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}), and deleting it failed (${reasonOf(e)}): delete it in the Entra admin center before issuing another`;
-      } finally {
-        this.userChanged(userId);
-      }
-    }
-    ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-    await this.tickets.put(ticket);
-    const audited = await audit('failed', line);
-    const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
-    if (gap) await this.tickets.put(ticket);
-    await this.notifier.ticketChanged(ticket, `${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    return { outcome: 'failed', ticket, message: `${line}.${gap}${ticket.unknownTap ? '' : ` You can press "Issue a TAP" again for ${name}.`}` };
-  }
-
-  private async reportUnknownTap(ticket: Ticket, at: Date, audit: Audit, found: GraphTap, afterCrash: boolean): Promise<ActionOutcome> {
-    const w = graphTapWindow(found);
-    const first = ticket.unknownTap?.methodId !== found.id;
-    const crashed =
-      afterCrash ||
-      (!first && ticket.unknownTap!.afterCrash) ||
-      (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
-    ticket.unknownTap = { methodId: found.id, createdAt: found.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: crashed };
-    const message = unknownTapMessage(ticket);
-    if (first) {
-      const line = unknownTapLine(ticket);
-      ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-      await this.tickets.put(ticket);
-      await audit('refused', line);
-      await this.notifier.ticketChanged(ticket, line).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    } else {
-      await this.tickets.put(ticket);
-      await audit('refused', 'a pass this ticket did not issue is still in Graph');
-    }
-    return { outcome: 'refused', ticket, message };
-  }
-
-  /**
-   * The stored check of a TAP request: runs only if the run that asked Graph never recorded the
-   * outcome (the bot stopped). A pass found is reported on the card; none found, the request is closed.
-   */
-  private async checkTapRequest(job: Job): Promise<void> {
-    const ticketId = String(job.payload.ticketId);
-    await this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      if (!ticket) return;
-      const at = this.now();
-      const audit: Audit = (outcome, detail) => this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'checkTap', ticketId, outcome, detail });
-      if (ticket.tap?.delivery === 'sending' && ticket.tap.at === job.payload.requestedAt) {
-        // Recorded, then the bot stopped while sending it: it may or may not have arrived.
-        ticket.tap.delivery = 'unconfirmed';
-        const line = `The bot stopped while sending the Temporary Access Pass to ${ticket.requester.name}; it may not have arrived. Ask them; if they do not have it, delete it in the Entra admin center and issue a new one`;
-        ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-        await this.tickets.put(ticket);
-        await audit('failed', line);
-        await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
-        return;
-      }
-      if (!ticket.tapRequest || ticket.tapRequest.at !== job.payload.requestedAt) return; // finished normally
-      const found = (await this.listTaps(ticket.requester.aadObjectId)).find((m) => tapInUse(m, at) && m.id !== ticket.tap?.methodId);
-      if (found) {
-        await this.reportUnknownTap(ticket, at, audit, found, true);
-        ticket.tapRequest = undefined;
-        await this.tickets.put(ticket);
-        return;
-      }
-      ticket.tapRequest = undefined;
-      const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string)}; Graph holds none, so nothing was issued`;
-      ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
-      await this.tickets.put(ticket);
-      await audit('failed', line);
-      await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
-    });
-  }
-
-  /** Deletes an undeliverable pass whose first deletion failed (a security control: until done). */
-  private async revokeUndeliveredTap(job: Job): Promise<void> {
-    const ticketId = String(job.payload.ticketId);
-    await this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      const tap = ticket?.tap;
-      if (!ticket || !tap || tap.methodId !== job.payload.methodId || tap.revokedAt) return;
-      await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
-      this.userChanged(ticket.requester.aadObjectId);
-      const at = this.now().toISOString();
-      tap.revokedAt = at;
-      tap.revokeError = undefined;
-      const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at)}: nobody holds it`;
-      ticket.history.push({ at, by: BOT.name, text: line });
-      await this.tickets.put(ticket);
-      await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
-      await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
-    });
-  }
-
-  private listTaps(userId: string): Promise<GraphTap[]> {
-    return readAll<GraphTap>(this.graph, `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`);
   }
 
   // ---- the rest -----------------------------------------------------------------------------
@@ -737,39 +472,4 @@ export class HelpDesk {
   }
 
 
-}
-
-const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
-const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
-
-/** No answer, or a server error: the request may have been carried out. */
-function mayHaveLanded(e: unknown): boolean {
-  if (!(e instanceof GraphReadError)) return true;
-  return e.kind === 'timeout' || e.status === null || e.status >= 500;
-}
-
-function graphTapWindow(m: GraphTap): { start: string; end: string } {
-  const start = m.startDateTime ? new Date(m.startDateTime).toISOString() : (m.createdDateTime ?? new Date(0).toISOString());
-  const end = new Date(Date.parse(start) + (m.lifetimeInMinutes ?? 60) * 60_000).toISOString();
-  return { start, end };
-}
-
-/** The pass may still sign someone in (now, or later if it starts later). */
-function tapInUse(m: GraphTap, now: Date): boolean {
-  if (Date.parse(graphTapWindow(m).end) <= now.getTime()) return false;
-  return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
-}
-
-function unknownTapLine(ticket: Ticket): string {
-  const u = ticket.unknownTap!;
-  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${timeOfDay(u.createdAt ?? u.start)}, valid until ${timeOfDay(u.end)} UTC)${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
-}
-
-function unknownTapMessage(ticket: Ticket): string {
-  const u = ticket.unknownTap!;
-  const name = ticket.requester.name;
-  return [
-    `${name} already has a Temporary Access Pass (created ${timeOfDay(u.createdAt ?? u.start)} UTC, valid until ${timeOfDay(u.end)} UTC) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
-    `If ${name} has that pass, they can use it. If not, delete it in the Entra admin center (Users › ${name} › Authentication methods), then press "Issue a TAP" again.`,
-  ].join(' ');
 }

@@ -1,0 +1,378 @@
+// Temporary Access Passes: issued by an agent, delivered to the requester alone. Invariants:
+// - Graph is read first: a usable pass this ticket did not issue is reported (card, thread,
+//   audit), never silently replaced — it may be in the requester's hands, or the one a crashed
+//   run created; an old one (expired, used, or this ticket's undeliverable one) is replaced;
+// - the request is stored on the ticket, with a stored check (kind 'tapCheck', id
+//   'tapcheck-<ticket>'), before Graph is asked: should the bot stop before the answer is
+//   recorded, the check finds the pass and reports it;
+// - a create that timed out (or failed with 5xx) is checked against Graph before anyone is told:
+//   a pass that landed without its value reaching the bot is deleted;
+// - the pass is recorded — ticket and audit, with its window, never its value — before the value
+//   goes anywhere; the value goes to the requester's personal chat only, in the one message they
+//   get about it, which says what the check with the pass in place found;
+// - a pass that cannot be delivered is deleted (nobody may hold a pass nobody was given); a
+//   deletion that fails is retried by a stored job (kind 'revokeTap', id 'tap-revoke-<ticket>')
+//   until done. Jobs stored by earlier versions run unchanged.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll } from '../graph';
+import { metrics } from '../metrics';
+import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
+import type { KeyedMutex } from '../storage/key-value';
+import { timeOfDay, window, type Person, type Ticket } from '../tickets/ticket';
+import { afterSentence } from './after-check-lines';
+import type { AuditWriter } from './audit-writer';
+import type { Decision } from './decide';
+import { BOT, BOT_ACTOR, reasonOf, UNTIL_DONE, type Audit, type Log } from './desk-kit';
+import type { ActionOutcome, HelpDeskNotifier } from './ports';
+import { checkAfter, contextOf, type CheckDeps } from './requester-check';
+import type { TicketChanges } from './ticket-changes';
+import type { TicketStore } from './ticket-store';
+
+const TAP_CHECK = 'tapCheck';
+const REVOKE_TAP = 'revokeTap';
+/** When the stored check of an unfinished TAP request runs (the request itself takes seconds). */
+const TAP_CHECK_AFTER_MS = 2 * 60_000;
+
+/** A Temporary Access Pass as Graph lists it (never with its value). */
+interface GraphTap {
+  id: string;
+  createdDateTime?: string;
+  startDateTime?: string;
+  lifetimeInMinutes?: number;
+  isUsable?: boolean;
+  methodUsabilityReason?: string;
+}
+
+export interface TapIssuanceDeps {
+  graph: Client;
+  tickets: TicketStore;
+  notifier: HelpDeskNotifier;
+  scheduler: JobScheduler;
+  now: () => Date;
+  mutex: KeyedMutex;
+  auditWriter: AuditWriter;
+  changes: TicketChanges;
+  checks: CheckDeps;
+  /** Told after a TAP is issued (its window notices hang off this). */
+  events?: { tapIssued?(ticket: Ticket): Promise<void> };
+  userChanged: (aadObjectId: string) => void;
+  log: Log;
+}
+
+export class TapIssuance {
+  private readonly graph: Client;
+  private readonly tickets: TicketStore;
+  private readonly notifier: HelpDeskNotifier;
+  private readonly scheduler: JobScheduler;
+  private readonly now: () => Date;
+  private readonly mutex: KeyedMutex;
+  private readonly auditWriter: AuditWriter;
+  private readonly changes: TicketChanges;
+  private readonly checks: CheckDeps;
+  private readonly events: TapIssuanceDeps['events'];
+  private readonly userChanged: (aadObjectId: string) => void;
+  private readonly log: Log;
+
+  constructor(deps: TapIssuanceDeps) {
+    this.graph = deps.graph;
+    this.tickets = deps.tickets;
+    this.notifier = deps.notifier;
+    this.scheduler = deps.scheduler;
+    this.now = deps.now;
+    this.mutex = deps.mutex;
+    this.auditWriter = deps.auditWriter;
+    this.changes = deps.changes;
+    this.checks = deps.checks;
+    this.events = deps.events;
+    this.userChanged = deps.userChanged;
+    this.log = deps.log;
+    deps.scheduler.on(TAP_CHECK, (job) => this.checkRequest(job), UNTIL_DONE);
+    deps.scheduler.on(REVOKE_TAP, (job) => this.revokeUndelivered(job), UNTIL_DONE);
+  }
+
+  async issue(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean, decision: Decision): Promise<ActionOutcome> {
+    const name = ticket.requester.name;
+    const userId = ticket.requester.aadObjectId;
+    // What Graph holds now. A usable pass this ticket did not issue is reported, never replaced:
+    // it may be in the requester's hands (issued in the admin center), or the one a crashed run created.
+    let existing: GraphTap[];
+    try {
+      existing = await this.listTaps(userId);
+    } catch (e) {
+      await audit('failed', `reading the existing passes: ${reasonOf(e)}`);
+      return { outcome: 'failed', ticket, message: `I could not check ${name}'s existing Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
+    }
+    const known = new Set([ticket.tap?.methodId].filter(Boolean));
+    const unknown = existing.find((m) => !known.has(m.id) && tapInUse(m, at));
+    if (unknown) return this.reportUnknownTap(ticket, at, audit, unknown, false);
+    if (ticket.unknownTap) ticket.unknownTap = undefined; // deleted meanwhile (the agent did what the card said)
+    // Graph holds one pass per user: an old one (expired, used, or this ticket's undeliverable one) is replaced.
+    try {
+      for (const old of existing) await deleteTemporaryAccessPass(this.graph, userId, old.id);
+    } catch (e) {
+      await audit('failed', `deleting the old pass: ${reasonOf(e)}`);
+      return { outcome: 'failed', ticket, message: `I could not delete ${name}'s old Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
+    }
+
+    // Stored before Graph is asked: should the bot stop before the answer is recorded, the stored
+    // check finds the pass and reports it on the card.
+    ticket.tapRequest = { by: agent, at: at.toISOString(), lifetime, oneTime };
+    await this.tickets.put(ticket);
+    const checkJob = tapCheckJobId(ticket.id);
+    await this.scheduler.schedule({ id: checkJob, kind: TAP_CHECK, dueAt: new Date(at.getTime() + TAP_CHECK_AFTER_MS).toISOString(), payload: { ticketId: ticket.id, requestedAt: at.toISOString() } });
+    try {
+      return await this.createAndDeliver(ticket, agent, at, audit, lifetime, oneTime, decision);
+    } finally {
+      // Settled here, unless Graph could not even be asked afterwards (then the stored check settles it).
+      if (!ticket.tapRequest) await this.scheduler.cancel(checkJob).catch((e: Error) => this.log({ event: 'tap.check.cancel-failed', ticket: ticket.id, error: e.message }));
+    }
+  }
+
+  private async createAndDeliver(ticket: Ticket, agent: Person, at: Date, audit: Audit, lifetime: number, oneTime: boolean, decision: Decision): Promise<ActionOutcome> {
+    const userId = ticket.requester.aadObjectId;
+    let created;
+    try {
+      // No startDateTime: the pass starts when Graph creates it (a client clock could be behind).
+      created = await createTemporaryAccessPass(this.graph, userId, { lifetimeInMinutes: lifetime, isUsableOnce: oneTime });
+    } catch (e) {
+      this.userChanged(userId); // even a failed call may have landed
+      if (!mayHaveLanded(e)) {
+        ticket.tapRequest = undefined;
+        await this.tickets.put(ticket);
+        await audit('failed', reasonOf(e));
+        return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${reasonOf(e)}` };
+      }
+      return this.settleUncertainCreate(ticket, at, audit, e);
+    }
+    this.userChanged(userId);
+    const start = new Date(created.startDateTime ?? at.toISOString()).toISOString();
+    const end = new Date(Date.parse(start) + (created.lifetimeInMinutes ?? lifetime) * 60_000).toISOString();
+    // Before the requester is told anything: diagnosed again with the pass in place (a crash
+    // meanwhile is covered by the stored check of the request, as for the create itself).
+    const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
+    ticket.tap = { by: agent, at: at.toISOString(), start, end, oneTime: created.isUsableOnce ?? oneTime, methodId: created.id ?? '', delivery: 'sending', after };
+    ticket.tapRequest = undefined;
+    if (!ticket.assignee) {
+      ticket.assignee = agent;
+      ticket.status = 'taken';
+    }
+    // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
+    const warned = decision.allowed && decision.warned ? ` — warned that it will not clear the block` : '';
+    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
+    const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
+    ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
+    await this.tickets.put(ticket);
+    const audited = await audit('done', line);
+    const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
+
+    try {
+      // The value goes to the requester alone; the ticket, the channel and the audit get the window.
+      // This card is the one message the requester gets about the pass (it says what the check found).
+      await this.notifier.deliverTap(ticket, { value: created.temporaryAccessPass ?? '', start, end, oneTime: ticket.tap.oneTime, after });
+    } catch (e) {
+      return this.undeliverable(ticket, at, audit, reasonOf(e), `${line}${gap}`);
+    }
+    ticket.tap.delivery = 'delivered';
+    await this.tickets.put(ticket);
+    metrics.inc('passkey_taps_issued_total');
+    const result = await this.changes.record(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
+    await this.events?.tapIssued?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
+    return result;
+  }
+
+  /** The pass could not reach the requester: nobody may hold a pass nobody was given, so it is deleted. */
+  private async undeliverable(ticket: Ticket, at: Date, audit: Audit, error: string, issuedLine: string): Promise<ActionOutcome> {
+    const tap = ticket.tap!;
+    const name = ticket.requester.name;
+    tap.delivery = 'failed';
+    tap.deliveryError = error;
+    let line: string;
+    try {
+      await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
+      tap.revokedAt = this.now().toISOString();
+      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), so the bot deleted it: nobody holds it`;
+    } catch (e) {
+      tap.revokeError = reasonOf(e);
+      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), and deleting it failed (${tap.revokeError}); the bot keeps trying`;
+      await this.scheduler
+        .schedule({ id: revokeJobId(ticket.id), kind: REVOKE_TAP, dueAt: new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString(), payload: { ticketId: ticket.id, methodId: tap.methodId } })
+        .catch((se: Error) => this.log({ event: 'tap.revoke.not-stored', ticket: ticket.id, error: se.message }));
+    } finally {
+      this.userChanged(ticket.requester.aadObjectId);
+    }
+    ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+    await this.tickets.put(ticket);
+    this.log({ event: 'tap.undeliverable', ticket: ticket.id, error });
+    const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: tap.by.aadObjectId, name: tap.by.name }, action: 'deliverTap', ticketId: ticket.id, outcome: 'failed', detail: line });
+    const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
+    if (gap) await this.tickets.put(ticket);
+    await this.notifier.ticketChanged(ticket, `${issuedLine}. ${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    return {
+      outcome: 'failed',
+      ticket,
+      message: `${line}.${gap} Ask ${name} to open the passkey help bot in Teams (add it again if they removed it), then issue a new pass.`,
+    };
+  }
+
+  /** The create request failed without a clear answer (timeout, 5xx): Graph is asked what it holds before anyone is told. */
+  private async settleUncertainCreate(ticket: Ticket, at: Date, audit: Audit, error: unknown): Promise<ActionOutcome> {
+    const name = ticket.requester.name;
+    const userId = ticket.requester.aadObjectId;
+    let landed: GraphTap[];
+    try {
+      landed = (await this.listTaps(userId)).filter((m) => tapInUse(m, at));
+    } catch (e) {
+      // Still unknown: the request stays on the ticket and the stored check settles it later.
+      await audit('failed', `${reasonOf(error)}; checking Graph afterwards failed too: ${reasonOf(e)}`);
+      return {
+        outcome: 'failed',
+        ticket,
+        message: `Microsoft Graph did not answer (${reasonOf(error)}), and I could not check whether it created the pass. Do not issue another one yet: the ticket will show what Graph holds within a few minutes.`,
+      };
+    }
+    ticket.tapRequest = undefined;
+    let line: string;
+    if (landed.length === 0) {
+      line = `Issuing a Temporary Access Pass failed (${reasonOf(error)}); Graph holds none, so nothing was issued`;
+    } else {
+      // Created, but its value never reached the bot: no one can be given it. Delete it.
+      try {
+        for (const m of landed) await deleteTemporaryAccessPass(this.graph, userId, m.id);
+        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}); the bot never had its value, so it deleted it: nothing was issued`;
+      } catch (e) {
+        const m = landed[0];
+        const w = graphTapWindow(m);
+        ticket.unknownTap = { methodId: m.id, createdAt: m.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: true };
+        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}), and deleting it failed (${reasonOf(e)}): delete it in the Entra admin center before issuing another`;
+      } finally {
+        this.userChanged(userId);
+      }
+    }
+    ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+    await this.tickets.put(ticket);
+    const audited = await audit('failed', line);
+    const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
+    if (gap) await this.tickets.put(ticket);
+    await this.notifier.ticketChanged(ticket, `${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    return { outcome: 'failed', ticket, message: `${line}.${gap}${ticket.unknownTap ? '' : ` You can press "Issue a TAP" again for ${name}.`}` };
+  }
+
+  private async reportUnknownTap(ticket: Ticket, at: Date, audit: Audit, found: GraphTap, afterCrash: boolean): Promise<ActionOutcome> {
+    const w = graphTapWindow(found);
+    const first = ticket.unknownTap?.methodId !== found.id;
+    const crashed =
+      afterCrash ||
+      (!first && ticket.unknownTap!.afterCrash) ||
+      (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
+    ticket.unknownTap = { methodId: found.id, createdAt: found.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: crashed };
+    const message = unknownTapMessage(ticket);
+    if (first) {
+      const line = unknownTapLine(ticket);
+      ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+      await this.tickets.put(ticket);
+      await audit('refused', line);
+      await this.notifier.ticketChanged(ticket, line).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
+    } else {
+      await this.tickets.put(ticket);
+      await audit('refused', 'a pass this ticket did not issue is still in Graph');
+    }
+    return { outcome: 'refused', ticket, message };
+  }
+
+  /**
+   * The stored check of a TAP request: runs only if the run that asked Graph never recorded the
+   * outcome (the bot stopped). A pass found is reported on the card; none found, the request is closed.
+   */
+  private async checkRequest(job: Job): Promise<void> {
+    const ticketId = String(job.payload.ticketId);
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.tickets.get(ticketId);
+      if (!ticket) return;
+      const at = this.now();
+      const audit: Audit = (outcome, detail) => this.auditWriter.write({ at: at.toISOString(), actor: BOT_ACTOR, action: 'checkTap', ticketId, outcome, detail });
+      if (ticket.tap?.delivery === 'sending' && ticket.tap.at === job.payload.requestedAt) {
+        // Recorded, then the bot stopped while sending it: it may or may not have arrived.
+        ticket.tap.delivery = 'unconfirmed';
+        const line = `The bot stopped while sending the Temporary Access Pass to ${ticket.requester.name}; it may not have arrived. Ask them; if they do not have it, delete it in the Entra admin center and issue a new one`;
+        ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+        await this.tickets.put(ticket);
+        await audit('failed', line);
+        await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
+        return;
+      }
+      if (!ticket.tapRequest || ticket.tapRequest.at !== job.payload.requestedAt) return; // finished normally
+      const found = (await this.listTaps(ticket.requester.aadObjectId)).find((m) => tapInUse(m, at) && m.id !== ticket.tap?.methodId);
+      if (found) {
+        await this.reportUnknownTap(ticket, at, audit, found, true);
+        ticket.tapRequest = undefined;
+        await this.tickets.put(ticket);
+        return;
+      }
+      ticket.tapRequest = undefined;
+      const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string)}; Graph holds none, so nothing was issued`;
+      ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
+      await this.tickets.put(ticket);
+      await audit('failed', line);
+      await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
+    });
+  }
+
+  /** Deletes an undeliverable pass whose first deletion failed (a security control: until done). */
+  private async revokeUndelivered(job: Job): Promise<void> {
+    const ticketId = String(job.payload.ticketId);
+    await this.mutex.run(ticketId, async () => {
+      const ticket = await this.tickets.get(ticketId);
+      const tap = ticket?.tap;
+      if (!ticket || !tap || tap.methodId !== job.payload.methodId || tap.revokedAt) return;
+      await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
+      this.userChanged(ticket.requester.aadObjectId);
+      const at = this.now().toISOString();
+      tap.revokedAt = at;
+      tap.revokeError = undefined;
+      const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at)}: nobody holds it`;
+      ticket.history.push({ at, by: BOT.name, text: line });
+      await this.tickets.put(ticket);
+      await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
+      await this.notifier.ticketChanged(ticket, line).catch(() => undefined);
+    });
+  }
+
+  private listTaps(userId: string): Promise<GraphTap[]> {
+    return readAll<GraphTap>(this.graph, `/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`);
+  }
+}
+
+const tapCheckJobId = (ticketId: string) => `tapcheck-${ticketId}`;
+const revokeJobId = (ticketId: string) => `tap-revoke-${ticketId}`;
+
+/** No answer, or a server error: the request may have been carried out. */
+function mayHaveLanded(e: unknown): boolean {
+  if (!(e instanceof GraphReadError)) return true;
+  return e.kind === 'timeout' || e.status === null || e.status >= 500;
+}
+
+function graphTapWindow(m: GraphTap): { start: string; end: string } {
+  const start = m.startDateTime ? new Date(m.startDateTime).toISOString() : (m.createdDateTime ?? new Date(0).toISOString());
+  const end = new Date(Date.parse(start) + (m.lifetimeInMinutes ?? 60) * 60_000).toISOString();
+  return { start, end };
+}
+
+/** The pass may still sign someone in (now, or later if it starts later). */
+function tapInUse(m: GraphTap, now: Date): boolean {
+  if (Date.parse(graphTapWindow(m).end) <= now.getTime()) return false;
+  return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
+}
+
+function unknownTapLine(ticket: Ticket): string {
+  const u = ticket.unknownTap!;
+  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${timeOfDay(u.createdAt ?? u.start)}, valid until ${timeOfDay(u.end)} UTC)${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
+}
+
+function unknownTapMessage(ticket: Ticket): string {
+  const u = ticket.unknownTap!;
+  const name = ticket.requester.name;
+  return [
+    `${name} already has a Temporary Access Pass (created ${timeOfDay(u.createdAt ?? u.start)} UTC, valid until ${timeOfDay(u.end)} UTC) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
+    `If ${name} has that pass, they can use it. If not, delete it in the Entra admin center (Users › ${name} › Authentication methods), then press "Issue a TAP" again.`,
+  ].join(' ');
+}
