@@ -34,6 +34,8 @@ export function evidenceWords(f: Finding): string[] {
 
 export function evidenceSentence(e: Evidence): string {
   switch (e.kind) {
+    case 'stored-text':
+      return e.text;
     case 'policy':
       return policySentence(e);
     case 'observed-policy':

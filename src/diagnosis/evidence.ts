@@ -155,7 +155,17 @@ export type NothingFoundEvidence = { kind: 'nothing-found' } & (
   | { checked: 'tap-valid'; until: string | null }
 );
 
+/**
+ * Evidence stored in words by a version before evidence was data (a ticket's diagnosis in the
+ * store): shown as it was written. The engine never emits it.
+ */
+export interface StoredTextEvidence {
+  kind: 'stored-text';
+  text: string;
+}
+
 export type Evidence =
+  | StoredTextEvidence
   | PolicyEvidence
   | ObservedPolicyEvidence
   | ReportOnlyFailureEvidence
@@ -167,3 +177,23 @@ export type Evidence =
   | BluetoothEvidence
   | OsVersionEvidence
   | NothingFoundEvidence;
+
+/**
+ * A diagnosis as a version before `policies` and structured evidence stored it (a ticket written
+ * before the change): its findings' `policyIds`/`policyNames` become `policies`, its evidence
+ * strings `stored-text` items. A diagnosis already in today's shape is returned as it is.
+ */
+export function upgradeStoredDiagnosis<D extends { findings: unknown[] }>(d: D): D {
+  const findings = d.findings.map((raw) => {
+    const f = raw as { policies?: unknown; policyIds?: string[]; policyNames?: string[]; evidence?: unknown[] };
+    const old = f.policies === undefined || (f.evidence ?? []).some((e) => typeof e === 'string');
+    if (!old) return raw;
+    const { policyIds, policyNames, ...rest } = f;
+    return {
+      ...rest,
+      policies: f.policies ?? (policyIds ?? []).map((id, i) => ({ id, name: policyNames?.[i] ?? id })),
+      evidence: (f.evidence ?? []).map((e) => (typeof e === 'string' ? { kind: 'stored-text', text: e } : e)),
+    };
+  });
+  return findings.every((f, i) => f === d.findings[i]) ? d : { ...d, findings };
+}

@@ -2,6 +2,7 @@
 // the tickets whose exemption has not been removed yet (so start-up finds every overdue removal
 // without reading every ticket); each requester's open ticket (so a follow-up in the chat finds
 // it with one read); and the audit lines waiting to be written (see AuditTrail).
+import { upgradeStoredDiagnosis } from '../diagnosis';
 import type { KeyValueStore } from '../storage/key-value';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditBacklogStore, AuditEntry } from './audit';
@@ -26,8 +27,10 @@ export class TicketStore implements AuditBacklogStore {
     const items = await this.store.read([key(id)]);
     const item = items[key(id)];
     if (!item) return undefined;
-    const { eTag: _eTag, ...ticket } = item;
-    return ticket as unknown as Ticket;
+    const { eTag: _eTag, ...stored } = item;
+    const ticket = stored as unknown as Ticket;
+    // A ticket stored before evidence was data: its diagnosis in today's shape.
+    return ticket.diagnosis ? { ...ticket, diagnosis: upgradeStoredDiagnosis(ticket.diagnosis) } : ticket;
   }
 
   async create(ticket: Ticket): Promise<void> {

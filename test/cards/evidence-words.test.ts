@@ -1,7 +1,7 @@
 // The words of the engine's evidence (cards/evidence-words.ts): the sentences the contract's
 // `evidence` strings, the cards' details and the tickets show, built from the structured evidence.
 import { evidenceSentence, evidenceWords } from '../../src/cards/evidence-words';
-import type { Evidence, Finding, PolicyEvidence } from '../../src/diagnosis';
+import { upgradeStoredDiagnosis, type Evidence, type Finding, type PolicyEvidence } from '../../src/diagnosis';
 
 const loop: PolicyEvidence = {
   kind: 'policy',
@@ -81,5 +81,23 @@ describe('the evidence in words', () => {
       "Cross-device sign-in with the phone's passkey (QR code + Bluetooth) needs Bluetooth, and the organisation restricts Bluetooth.",
       'uma@contoso.com is a guest (userType Guest): a Temporary Access Pass cannot be issued to a guest.',
     ]);
+  });
+});
+
+describe('a diagnosis stored before evidence was data (a ticket in the store)', () => {
+  it('reads its policyIds/policyNames as policies and shows its evidence sentences as they were written', () => {
+    const stored = {
+      findings: [{ code: 'ca-auth-strength-loop', blocking: true, policyIds: ['p1', 'p2'], policyNames: ['Passkeys everywhere', 'Admins'], evidence: ['"Passkeys everywhere" (enabled) applies.'] }],
+    };
+    const d = upgradeStoredDiagnosis(stored as unknown as { findings: Finding[] });
+    expect(d.findings).toEqual([
+      { code: 'ca-auth-strength-loop', blocking: true, policies: [{ id: 'p1', name: 'Passkeys everywhere' }, { id: 'p2', name: 'Admins' }], evidence: [{ kind: 'stored-text', text: '"Passkeys everywhere" (enabled) applies.' }] },
+    ]);
+    expect(evidenceWords(d.findings[0])).toEqual(['"Passkeys everywhere" (enabled) applies.']);
+  });
+
+  it('leaves a diagnosis in today\'s shape as it is', () => {
+    const d = { findings: [{ code: 'bluetooth-restricted', blocking: true, policies: [], evidence: [{ kind: 'bluetooth' }] }] as Finding[] };
+    expect(upgradeStoredDiagnosis(d)).toBe(d);
   });
 });
