@@ -5,7 +5,8 @@ import { GraphReadError } from '../graph';
 import type { HandlerOptions } from '../scheduler/scheduler';
 import { cut, type AuditResult } from './audit';
 import type { ActionOutcome } from './ports';
-import type { Person, Ticket } from '../tickets/ticket';
+import type { Person, Ticket, TicketCheck } from '../tickets/ticket';
+import { checkRequester, contextOf, type CheckDeps } from './requester-check';
 
 export type Log = (event: Record<string, unknown>) => void;
 
@@ -36,4 +37,15 @@ export function reasonOf(e: unknown): string {
   const status = (e as { statusCode?: unknown })?.statusCode;
   const message = (e as Error)?.message ?? String(e);
   return cut(typeof status === 'number' ? `${status}: ${message}` : message, 200);
+}
+
+/** The requester read from Graph now (cached facts forgotten): the check an action is decided on. */
+export async function checkNow(checks: CheckDeps, log: Log, ticket: Ticket, at: Date): Promise<{ check: TicketCheck } | { error: string }> {
+  const { context, assumed } = contextOf(ticket, at);
+  try {
+    return { check: (await checkRequester(checks, ticket.requester.aadObjectId, context, { fresh: true, assumed })).check };
+  } catch (e) {
+    log({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
+    return { error: reasonOf(e) };
+  }
 }

@@ -33,12 +33,12 @@ import { SignInRelooks } from './sign-in-relook';
 import { TicketChanges } from './ticket-changes';
 import { Exemptions } from './exemptions';
 import { TapIssuance } from './tap-issuance';
-import { blockerList } from './after-check-lines';
-import { BOT, correlationOf, reasonOf, TICKET_ID, type Audit, type Log } from './desk-kit';
+import { RequesterReplies } from './requester-replies';
+import { BOT, checkNow, correlationOf, reasonOf, TICKET_ID, type Audit, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier } from './ports';
 import { decide, type AgentInputs, type AgentVerb, type DecisionFacts, type TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
+import { newTicketId, type Person, type Ticket } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
 import { helpDeskSpan } from '../telemetry';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
@@ -79,8 +79,6 @@ const MEMBERSHIP_TTL_MS = 120_000;
 /** The ticket card's buttons, as agents know them (thread lines quote them). */
 const TAP_BUTTON = 'Issue a TAP';
 const EXEMPT_BUTTON = 'Exempt temporarily';
-/** The longest follow-up text kept on a ticket (the card and thread bound it further). */
-const FOLLOW_UP_CHARS = 1000;
 
 export class HelpDesk {
   private readonly mutex = new KeyedMutex();
@@ -100,6 +98,7 @@ export class HelpDesk {
   private readonly signIns: SignInRelooks;
   private readonly exemptions: Exemptions;
   private readonly taps: TapIssuance;
+  private readonly replies: RequesterReplies;
 
   /** Each part registers its stored jobs with the scheduler (kinds and ids as before: stored jobs still run). */
   constructor(o: HelpDeskOptions) {
@@ -121,6 +120,7 @@ export class HelpDesk {
     this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log });
     this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log });
     this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log });
+    this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log });
     this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log });
   }
 
@@ -294,7 +294,7 @@ export class HelpDesk {
     };
     let decision = decide(verb, facts);
     if (decision.allowed && (verb === 'issueTap' || verb === 'grantExemption')) {
-      const fresh = await this.freshCheck(ticket, at);
+      const fresh = await checkNow(this.checks, this.log, ticket, at);
       if ('error' in fresh) {
         await audit('failed', `checking the requester: ${fresh.error}`);
         return { outcome: 'failed', ticket, message: `I could not read ${ticket.requester.name} from Microsoft Graph just now (${fresh.error}), so I did nothing. Please try again.` };
@@ -347,17 +347,6 @@ export class HelpDesk {
     }
   }
 
-  /** The requester read from Graph now (cached facts forgotten): the check an action is decided on. */
-  private async freshCheck(ticket: Ticket, at: Date): Promise<{ check: TicketCheck } | { error: string }> {
-    const { context, assumed } = contextOf(ticket, at);
-    try {
-      return { check: (await checkRequester(this.checks, ticket.requester.aadObjectId, context, { fresh: true, assumed })).check };
-    } catch (e) {
-      this.log({ event: 'ticket.check.failed', ticket: ticket.id, error: reasonOf(e) });
-      return { error: reasonOf(e) };
-    }
-  }
-
   // ---- the rest -----------------------------------------------------------------------------
 
   /** The bot saw the passkey registered: close the ticket and say so in the channel. */
@@ -380,68 +369,13 @@ export class HelpDesk {
   }
 
   /** The requester answers "Did this fix it?". */
-  async requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
-    const action = fixed ? 'confirmFixed' : 'reopen';
-    if (!TICKET_ID.test(ticketId)) {
-      await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
-      return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
-    }
-    return this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      const at = this.now().toISOString();
-      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) {
-        await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
-        return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
-      }
-      const line = fixed ? `${requester.name} confirmed it works` : `${requester.name} reopened the ticket: it still does not work`;
-      if (!fixed) {
-        ticket.status = ticket.assignee ? 'taken' : 'open';
-        ticket.resolution = undefined;
-      }
-      ticket.history.push({ at, by: requester.name, text: line });
-      await this.tickets.put(ticket);
-      const audited = await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'done' });
-      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at, line, audited.error)}`;
-      if (gap) await this.tickets.put(ticket);
-      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
-      return { outcome: 'done', ticket, message: line };
-    });
+  requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
+    return this.replies.answer(ticketId, requester, fixed);
   }
 
-  /**
-   * The requester wrote again ("it still asks for a passkey"), or pressed "Contact the help desk"
-   * again, while their ticket is open: added to it — transcript, history, a thread line, the
-   * card — with the requester checked again, so the card and the line say what blocks them now.
-   */
-  async followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
-    const refused = async (detail: string, message: string): Promise<ActionOutcome> => {
-      await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
-      return { outcome: 'refused', message };
-    };
-    if (!TICKET_ID.test(ticketId)) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
-    return this.mutex.run(ticketId, async () => {
-      const ticket = await this.tickets.get(ticketId);
-      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
-      if (ticket.status === 'resolved') return refused('resolved', `Ticket ${ticketId} is resolved.`);
-      const at = this.now();
-      const said = cut(text.trim(), FOLLOW_UP_CHARS);
-      ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);
-      const fresh = await this.freshCheck(ticket, at);
-      let now = '';
-      if ('check' in fresh) {
-        ticket.check = fresh.check;
-        ticket.checkError = undefined;
-        now = fresh.check.blocking.length > 0 ? `checked now: still blocked — ${blockerList(fresh.check.blocking)}` : `checked now: nothing blocks ${requester.name} any more`;
-      }
-      const line = `${requester.name} wrote: "${cut(said, 300)}"${now ? ` (${now})` : ''}`;
-      ticket.history.push({ at: at.toISOString(), by: requester.name, text: line });
-      await this.tickets.put(ticket);
-      const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });
-      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
-      if (gap) await this.tickets.put(ticket);
-      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
-      return { outcome: 'done', ticket, message: line };
-    });
+  /** The requester wrote again while their ticket is open: added to it, with the requester checked again. */
+  followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
+    return this.replies.followUp(ticketId, requester, text);
   }
 
   /**

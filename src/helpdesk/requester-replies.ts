@@ -1,0 +1,115 @@
+// What the requester says back on their ticket: "Did this fix it?" (confirmed, or reopened) and
+// follow-ups written while it is open. Invariants:
+// - only the requester may answer on their ticket: anyone else (or a forged id) is refused and
+//   audited, and the ticket is not touched;
+// - a follow-up reaches the ticket — transcript, history, a thread line, the card — with the
+//   requester checked again, so the card and the line say what blocks them now;
+// - history and ticket first, then the audit line (one that cannot be written is said on the
+//   ticket), then the thread.
+import type { KeyedMutex } from '../storage/key-value';
+import type { Person } from '../tickets/ticket';
+import { blockerList } from './after-check-lines';
+import { cut } from './audit';
+import type { AuditWriter } from './audit-writer';
+import { checkNow, TICKET_ID, type Log } from './desk-kit';
+import type { ActionOutcome, HelpDeskNotifier } from './ports';
+import type { CheckDeps } from './requester-check';
+import type { TicketStore } from './ticket-store';
+
+/** The longest follow-up text kept on a ticket (the card and thread bound it further). */
+const FOLLOW_UP_CHARS = 1000;
+
+export interface RequesterRepliesDeps {
+  tickets: TicketStore;
+  notifier: HelpDeskNotifier;
+  now: () => Date;
+  mutex: KeyedMutex;
+  auditWriter: AuditWriter;
+  checks: CheckDeps;
+  log: Log;
+}
+
+export class RequesterReplies {
+  private readonly tickets: TicketStore;
+  private readonly notifier: HelpDeskNotifier;
+  private readonly now: () => Date;
+  private readonly mutex: KeyedMutex;
+  private readonly auditWriter: AuditWriter;
+  private readonly checks: CheckDeps;
+  private readonly log: Log;
+
+  constructor({ tickets, notifier, now, mutex, auditWriter, checks, log }: RequesterRepliesDeps) {
+    this.tickets = tickets;
+    this.notifier = notifier;
+    this.now = now;
+    this.mutex = mutex;
+    this.auditWriter = auditWriter;
+    this.checks = checks;
+    this.log = log;
+  }
+
+  /** The requester answers "Did this fix it?". */
+  async answer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
+    const action = fixed ? 'confirmFixed' : 'reopen';
+    if (!TICKET_ID.test(ticketId)) {
+      await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
+      return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
+    }
+    return this.mutex.run(ticketId, async () => {
+      const ticket = await this.tickets.get(ticketId);
+      const at = this.now().toISOString();
+      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) {
+        await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
+        return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
+      }
+      const line = fixed ? `${requester.name} confirmed it works` : `${requester.name} reopened the ticket: it still does not work`;
+      if (!fixed) {
+        ticket.status = ticket.assignee ? 'taken' : 'open';
+        ticket.resolution = undefined;
+      }
+      ticket.history.push({ at, by: requester.name, text: line });
+      await this.tickets.put(ticket);
+      const audited = await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'done' });
+      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at, line, audited.error)}`;
+      if (gap) await this.tickets.put(ticket);
+      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch(() => undefined);
+      return { outcome: 'done', ticket, message: line };
+    });
+  }
+
+  /**
+   * The requester wrote again ("it still asks for a passkey"), or pressed "Contact the help desk"
+   * again, while their ticket is open: added to it — transcript, history, a thread line, the
+   * card — with the requester checked again, so the card and the line say what blocks them now.
+   */
+  async followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
+    const refused = async (detail: string, message: string): Promise<ActionOutcome> => {
+      await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
+      return { outcome: 'refused', message };
+    };
+    if (!TICKET_ID.test(ticketId)) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
+    return this.mutex.run(ticketId, async () => {
+      const ticket = await this.tickets.get(ticketId);
+      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
+      if (ticket.status === 'resolved') return refused('resolved', `Ticket ${ticketId} is resolved.`);
+      const at = this.now();
+      const said = cut(text.trim(), FOLLOW_UP_CHARS);
+      ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);
+      const fresh = await checkNow(this.checks, this.log, ticket, at);
+      let now = '';
+      if ('check' in fresh) {
+        ticket.check = fresh.check;
+        ticket.checkError = undefined;
+        now = fresh.check.blocking.length > 0 ? `checked now: still blocked — ${blockerList(fresh.check.blocking)}` : `checked now: nothing blocks ${requester.name} any more`;
+      }
+      const line = `${requester.name} wrote: "${cut(said, 300)}"${now ? ` (${now})` : ''}`;
+      ticket.history.push({ at: at.toISOString(), by: requester.name, text: line });
+      await this.tickets.put(ticket);
+      const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });
+      const gap = audited.written ? '' : `. ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}`;
+      if (gap) await this.tickets.put(ticket);
+      await this.notifier.ticketChanged(ticket, `${line}${gap}`).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticketId, error: e.message }));
+      return { outcome: 'done', ticket, message: line };
+    });
+  }
+}
