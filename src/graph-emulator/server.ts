@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { runBatch, type InnerRequest } from './batch';
 import { TenantDirectory } from './directory';
+import { includesUnknownEnumMembers, withoutNewerEnumMembers } from './evolvable-enums';
 import { FaultPlan, type FailOptions, type FaultStatus } from './faults';
 import { GraphHttpError, badRequest, graphErrorBody, methodNotAllowed, type RequestIds } from './graph-error';
 import { MAX_PAGE_SIZE } from './odata';
@@ -117,7 +118,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
       const failure = faults.takeFailure(target);
       if (failure) throw failure;
       if (options.requireAuth !== false) checkBearer(req);
-      response = dispatch(method, target, rawBody, ids);
+      response = dispatch(method, target, rawBody, ids, headerValue(req, 'prefer'));
       const late = faults.takeLateAnswer(method, target);
       if (late > 0) await sleep(late);
     } catch (err) {
@@ -127,8 +128,11 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
     send(res, response, ids);
   }
 
-  /** A request from the network: must be under /v1.0; /$batch fans out to inner requests. */
-  function dispatch(method: string, target: string, rawBody: string, ids: RequestIds): RouteResponse {
+  /**
+   * A request from the network: must be under /v1.0; /$batch fans out to inner requests, each
+   * answered by its own headers (the batch's Prefer header is not theirs).
+   */
+  function dispatch(method: string, target: string, rawBody: string, ids: RequestIds, prefer: string | undefined): RouteResponse {
     const url = new URL(target, 'http://emulator');
     const [, version] = url.pathname.split('/');
     if (version !== VERSION) throw badRequest(`Invalid version: ${version || '(none)'}. The Graph emulator serves ${VERSION} only.`);
@@ -138,7 +142,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
       if (method !== 'POST') throw methodNotAllowed();
       return runBatch(body, (inner) => dispatchInner(inner, ids), ids);
     }
-    return (router as GraphRouter).handle({ method, path, query: url.searchParams, body });
+    return asPreferred((router as GraphRouter).handle({ method, path, query: url.searchParams, body }), prefer);
   }
 
   /** An inner $batch request: its url is relative to the version ("/users/x"), but tolerate full forms. */
@@ -149,7 +153,7 @@ export async function startGraphEmulator(snapshot: TenantSnapshot, options: Grap
       if (path.toLowerCase().startsWith(`/${VERSION}/`)) path = path.slice(VERSION.length + 1);
       if (/^\/beta(\/|$)/i.test(path)) throw badRequest(`The Graph emulator serves ${VERSION} only.`);
       if (path.toLowerCase() === '/$batch') throw badRequest('A batch request cannot contain another batch request.');
-      return (router as GraphRouter).handle({ method: inner.method, path, query: url.searchParams, body: inner.body });
+      return asPreferred((router as GraphRouter).handle({ method: inner.method, path, query: url.searchParams, body: inner.body }), inner.headers.prefer);
     } catch (err) {
       return errorResponse(err, ids);
     }
@@ -225,6 +229,12 @@ function unwrapSdkLink(path: string, host: string): string {
   const prefix = `/${VERSION}`;
   if (!linkPath.toLowerCase().startsWith(`${prefix}/`)) throw badRequest(`The Graph emulator serves ${VERSION} only.`);
   return linkPath.slice(prefix.length);
+}
+
+/** Evolvable enums' newer members only for a client that sent Prefer: include-unknown-enum-members, like Graph. */
+function asPreferred(response: RouteResponse, prefer: string | undefined): RouteResponse {
+  if (includesUnknownEnumMembers(prefer) || response.body === undefined) return response;
+  return { ...response, body: withoutNewerEnumMembers(response.body) };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -243,13 +243,16 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
 
 export type ReadAll = <T>(path: string, prefer?: string, max?: number) => Promise<T[]>;
 
-/** GET a collection and its following pages (at most `max` items), counted in `tally`, each request through `limit`. */
+/**
+ * GET a collection and its following pages (at most `max` items), counted in `tally`, each request through `limit`;
+ * with `Prefer: include-unknown-enum-members` unless told another preference (else Graph hides evolvable enums' newer members).
+ */
 export function pagedReader(client: Client, tally: RequestTally, limit: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()): ReadAll {
   const get = <T>(path: string, prefer?: string): Promise<T> =>
     limit(() => {
       tally.http++;
       tally.graph++;
-      return resendOnDrop(() => graphCall(client, 'GET', path, (request) => (prefer ? request.header('Prefer', prefer) : request).get() as Promise<T>));
+      return resendOnDrop(() => graphCall(client, 'GET', path, (request) => request.header('Prefer', prefer ?? PREFER_UNKNOWN_ENUM_MEMBERS).get() as Promise<T>));
     });
   return async <T>(path: string, prefer?: string, max = Infinity): Promise<T[]> => {
     const items: T[] = [];
