@@ -18,18 +18,10 @@ import type { DirectoryObject, Group } from '@microsoft/microsoft-graph-types';
 import { ConfigError, DEMO_SNAPSHOT, loadConfig } from '../config';
 import { createCredential, createGraphClient, GraphReadError, readUserFacts } from '../graph';
 import { graphGet, readAll } from '../graph/read';
-import { TENANT_PATHS } from '../graph/tenant-facts';
+import { readTenantPolicies } from '../graph/tenant-facts';
 import { exportTenantScalable, pagedReader, readRegistrationSignIns, type ScalableExportStats } from '../graph/tenant-export';
 import { resendOnDrop, type BatchRetry } from '../graph/tenant-export-batch';
-import {
-  clean,
-  forEachConcurrently,
-  listUsers,
-  readAuthenticatorServicePrincipal,
-  readMethodsPolicy,
-  readOrganization,
-  referencedGroupIds,
-} from '../graph/tenant-export-common';
+import { clean, forEachConcurrently, listUsers, readOrganization, referencedGroupIds } from '../graph/tenant-export-common';
 import type { UserFacts } from '../diagnosis/facts';
 import {
   SnapshotError,
@@ -37,6 +29,7 @@ import {
   type SnapshotAuthenticationStrength,
   type SnapshotConditionalAccessPolicy,
   type SnapshotGroup,
+  type SnapshotMethodConfiguration,
   type SnapshotNamedLocation,
   type SnapshotRoleAssignment,
   type SnapshotServicePrincipal,
@@ -254,17 +247,14 @@ export async function exportTenant(client: Client, options: ExportOptions): Prom
   const started = options.started ?? Date.now();
   const stats: ExportStats = { vanishedUsers: 0, missingGroups: 0, organizationNameUnread: false };
 
-  // Tenant-wide reads, in parallel, as readTenantFacts does (same paths).
-  const [tenant, conditionalAccessPolicies, namedLocations, authenticationStrengthPolicies, authenticationMethodsPolicy, authenticator, listed] =
-    await Promise.all([
-      readOrganization(client, options.fallbackTenantId, () => (stats.organizationNameUnread = true)),
-      readAll<SnapshotConditionalAccessPolicy>(client, TENANT_PATHS.conditionalAccessPolicies),
-      readAll<SnapshotNamedLocation>(client, TENANT_PATHS.namedLocations),
-      readAll<SnapshotAuthenticationStrength>(client, TENANT_PATHS.authenticationStrengths),
-      readMethodsPolicy(client),
-      readAuthenticatorServicePrincipal(client),
-      listUsers(client, options.maxUsers),
-    ]);
+  // Tenant-wide reads, in parallel: the reads of readTenantFacts, objects kept whole.
+  const [tenant, policies, listed] = await Promise.all([
+    readOrganization(client, options.fallbackTenantId, () => (stats.organizationNameUnread = true)),
+    readTenantPolicies<SnapshotConditionalAccessPolicy, SnapshotNamedLocation, SnapshotAuthenticationStrength, SnapshotMethodConfiguration, SnapshotServicePrincipal>(client),
+    listUsers(client, options.maxUsers),
+  ]);
+  const { conditionalAccessPolicies, namedLocations, authenticationStrengths: authenticationStrengthPolicies, methodsPolicy: authenticationMethodsPolicy } = policies;
+  const authenticator = policies.authenticatorServicePrincipal;
 
   // Per user, with bounded concurrency: one $batch each (user, memberships, methods, devices).
   if (listed.length >= options.progressEvery) options.progress(`reading ${listed.length} users, ${options.concurrency} at a time`);

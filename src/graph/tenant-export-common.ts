@@ -2,7 +2,7 @@
 // listing users, the groups the policies name, bounded concurrency, and the copy that keeps
 // response annotations and secrets out of the file.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { AuthenticationMethodsPolicy, Organization, User } from '@microsoft/microsoft-graph-types';
+import type { User } from '@microsoft/microsoft-graph-types';
 import type {
   SnapshotConditionalAccessPolicy,
   SnapshotMethodConfiguration,
@@ -10,43 +10,30 @@ import type {
   TenantSnapshot,
 } from '../snapshot';
 import { GraphReadError } from './errors';
-import { graphGet, readAll, readRemainingPages, type GraphPage } from './read';
-import { TENANT_PATHS } from './tenant-facts';
+import { graphGet, readRemainingPages, type GraphPage } from './read';
+import { readAuthenticatorServicePrincipal as readAuthenticatorServicePrincipalOf, readMethodsPolicy as readMethodsPolicyOf, readOrganizationObject } from './tenant-facts';
 import { USER_SELECT } from './user-facts';
 
 type Json = Record<string, unknown>;
 
+/** The organization's id and name; without Organization.Read.All the configured tenant id will do (only the name is lost). */
 export async function readOrganization(client: Client, fallbackTenantId: string | undefined, onUnread: () => void): Promise<TenantSnapshot['tenant']> {
   try {
-    const [organization] = await readAll<Organization>(client, '/organization?$select=id,displayName');
-    if (organization?.id) return { id: organization.id, ...(organization.displayName ? { displayName: organization.displayName } : {}) };
-    throw new GraphReadError('Graph GET /organization: no organization returned', { kind: 'other', status: 200, method: 'GET', path: '/organization' });
+    const organization = await readOrganizationObject(client, '/organization?$select=id,displayName');
+    return { id: organization.id, ...(organization.displayName ? { displayName: organization.displayName } : {}) };
   } catch (error) {
-    // Without Organization.Read.All the configured tenant id will do; only the name is lost.
     if (!(error instanceof GraphReadError && error.kind === 'forbidden' && fallbackTenantId)) throw error;
     onUnread();
     return { id: fallbackTenantId };
   }
 }
 
-/** The policy with its configurations (Graph returns them inside it; read the collection only if it did not). */
-export async function readMethodsPolicy(client: Client): Promise<TenantSnapshot['authenticationMethodsPolicy']> {
-  const policy = await graphGet<AuthenticationMethodsPolicy>(client, TENANT_PATHS.methodsPolicy);
-  const configurations = Array.isArray(policy.authenticationMethodConfigurations)
-    ? policy.authenticationMethodConfigurations
-    : await readAll<SnapshotMethodConfiguration>(client, TENANT_PATHS.methodConfigurations);
-  return { ...policy, authenticationMethodConfigurations: configurations as SnapshotMethodConfiguration[] };
-}
+/** The methods policy with its configurations, as the bot reads it (tenant-facts.ts). */
+export const readMethodsPolicy = (client: Client): Promise<TenantSnapshot['authenticationMethodsPolicy']> => readMethodsPolicyOf<SnapshotMethodConfiguration>(client);
 
-/** A tenant where nobody has used Authenticator may have no service principal for it. */
-export async function readAuthenticatorServicePrincipal(client: Client): Promise<SnapshotServicePrincipal | null> {
-  try {
-    return await graphGet<SnapshotServicePrincipal>(client, TENANT_PATHS.authenticatorServicePrincipal);
-  } catch (error) {
-    if (error instanceof GraphReadError && error.kind === 'notFound') return null;
-    throw error;
-  }
-}
+/** Authenticator's service principal (null when the tenant has none), as the bot reads it (tenant-facts.ts). */
+export const readAuthenticatorServicePrincipal = (client: Client): Promise<SnapshotServicePrincipal | null> =>
+  readAuthenticatorServicePrincipalOf<SnapshotServicePrincipal>(client);
 
 /** Every user (or the first maxUsers), 999 a page, with the properties the engine reads. */
 export async function listUsers(client: Client, maxUsers = Infinity): Promise<User[]> {

@@ -2,6 +2,7 @@
 // and caches them: they change rarely and every diagnosis needs them.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type {
+  AuthenticationMethodConfiguration,
   AuthenticationMethodsPolicy,
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
@@ -31,40 +32,75 @@ export interface ReadTenantFactsOptions {
   tenantId?: string;
 }
 
+/**
+ * The tenant-wide objects the engine reads, whole (the export writes them to a snapshot, the bot
+ * keeps what the engine needs): Conditional Access policies and named locations, authentication
+ * strengths, the methods policy with its configurations, and Authenticator's service principal.
+ * The reads are independent, so they go out in parallel; every collection is read to its last page.
+ * `readCollection` reads a collection (default readAll; the export counts its requests).
+ */
+export async function readTenantPolicies<
+  P extends ConditionalAccessPolicy = ConditionalAccessPolicy,
+  L extends NamedLocation = NamedLocation,
+  S extends AuthenticationStrengthPolicy = AuthenticationStrengthPolicy,
+  C extends AuthenticationMethodConfiguration = TargetedMethodConfiguration,
+  SP extends ServicePrincipal = ServicePrincipal,
+>(
+  client: Client,
+  readCollection: <T>(path: string) => Promise<T[]> = (path) => readAll(client, path),
+): Promise<{ conditionalAccessPolicies: P[]; namedLocations: L[]; authenticationStrengths: S[]; methodsPolicy: MethodsPolicy<C>; authenticatorServicePrincipal: SP | null }> {
+  const [conditionalAccessPolicies, namedLocations, authenticationStrengths, methodsPolicy, authenticatorServicePrincipal] = await Promise.all([
+    readCollection<P>(TENANT_PATHS.conditionalAccessPolicies),
+    readCollection<L>(TENANT_PATHS.namedLocations),
+    readCollection<S>(TENANT_PATHS.authenticationStrengths),
+    readMethodsPolicy<C>(client),
+    readAuthenticatorServicePrincipal<SP>(client),
+  ]);
+  return { conditionalAccessPolicies, namedLocations, authenticationStrengths, methodsPolicy, authenticatorServicePrincipal };
+}
+
 /** All reads are independent, so they go out in parallel; every collection is read to its last page. */
 export async function readTenantFacts(client: Client, options: ReadTenantFactsOptions = {}): Promise<TenantFacts> {
-  const [tenantId, conditionalAccessPolicies, namedLocations, authenticationStrengths, methodConfigurations, authenticatorServicePrincipal] =
-    await Promise.all([
-      options.tenantId ?? readTenantId(client),
-      readAll<ConditionalAccessPolicy>(client, TENANT_PATHS.conditionalAccessPolicies),
-      readAll<NamedLocation>(client, TENANT_PATHS.namedLocations),
-      readAll<AuthenticationStrengthPolicy>(client, TENANT_PATHS.authenticationStrengths),
-      readMethodConfigurations(client),
-      readAuthenticatorServicePrincipal(client),
-    ]);
-  return { tenantId, conditionalAccessPolicies, namedLocations, authenticationStrengths, methodConfigurations, authenticatorServicePrincipal };
+  const [tenantId, policies] = await Promise.all([options.tenantId ?? readTenantId(client), readTenantPolicies(client)]);
+  return {
+    tenantId,
+    conditionalAccessPolicies: policies.conditionalAccessPolicies,
+    namedLocations: policies.namedLocations,
+    authenticationStrengths: policies.authenticationStrengths,
+    methodConfigurations: policies.methodsPolicy.authenticationMethodConfigurations,
+    authenticatorServicePrincipal: policies.authenticatorServicePrincipal,
+  };
 }
 
 async function readTenantId(client: Client): Promise<string> {
-  const organizations = await readAll<Organization>(client, TENANT_PATHS.organization);
-  const id = organizations[0]?.id;
-  if (!id) throw new GraphReadError('Graph GET /organization: no organization returned', { kind: 'other', status: 200, method: 'GET', path: '/organization' });
-  return id;
+  return (await readOrganizationObject(client, TENANT_PATHS.organization)).id;
 }
 
-/** Graph returns the configurations inside the policy; read the collection only if it did not. */
-async function readMethodConfigurations(client: Client): Promise<TargetedMethodConfiguration[]> {
+/** The tenant's organization object (GET /organization, `path` choosing the $select); Graph answering none is an error. */
+export async function readOrganizationObject(client: Client, path: string): Promise<Organization & { id: string }> {
+  const [organization] = await readAll<Organization>(client, path);
+  if (!organization?.id) throw new GraphReadError('Graph GET /organization: no organization returned', { kind: 'other', status: 200, method: 'GET', path: '/organization' });
+  return organization as Organization & { id: string };
+}
+
+/** The authentication methods policy with its configurations. */
+export type MethodsPolicy<C extends AuthenticationMethodConfiguration = TargetedMethodConfiguration> = Omit<AuthenticationMethodsPolicy, 'authenticationMethodConfigurations'> & {
+  authenticationMethodConfigurations: C[];
+};
+
+/** The methods policy with its configurations: Graph returns them inside it; the collection is read only if it did not. */
+export async function readMethodsPolicy<C extends AuthenticationMethodConfiguration = TargetedMethodConfiguration>(client: Client): Promise<MethodsPolicy<C>> {
   const policy = await graphGet<AuthenticationMethodsPolicy>(client, TENANT_PATHS.methodsPolicy);
-  if (Array.isArray(policy.authenticationMethodConfigurations)) {
-    return policy.authenticationMethodConfigurations as TargetedMethodConfiguration[];
-  }
-  return readAll<TargetedMethodConfiguration>(client, TENANT_PATHS.methodConfigurations);
+  const configurations = Array.isArray(policy.authenticationMethodConfigurations)
+    ? (policy.authenticationMethodConfigurations as C[])
+    : await readAll<C>(client, TENANT_PATHS.methodConfigurations);
+  return { ...policy, authenticationMethodConfigurations: configurations };
 }
 
 /** A tenant where nobody has used Authenticator may have no service principal for it: null, not an error. */
-async function readAuthenticatorServicePrincipal(client: Client): Promise<ServicePrincipal | null> {
+export async function readAuthenticatorServicePrincipal<SP extends ServicePrincipal = ServicePrincipal>(client: Client): Promise<SP | null> {
   try {
-    return await graphGet<ServicePrincipal>(client, TENANT_PATHS.authenticatorServicePrincipal);
+    return await graphGet<SP>(client, TENANT_PATHS.authenticatorServicePrincipal);
   } catch (error) {
     if (error instanceof GraphReadError && error.kind === 'notFound') return null;
     throw error;
