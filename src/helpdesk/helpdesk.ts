@@ -6,19 +6,28 @@
 // Guarantees beyond "exactly once":
 // - removing an exemption is a security control: a stored job retried until it succeeds, every
 //   failure after the first on the card and in the thread, overdue ones counted in
-//   passkey_exemption_removals_overdue and tried again at start-up;
+//   passkey_exemption_removals_overdue and tried again at start-up (exemptions.ts);
 // - a TAP is recorded (ticket and audit, never the value) before it is delivered; one that cannot
 //   be delivered is deleted; a pass Graph holds that the ticket does not know is reported, never
-//   silently replaced; a request that timed out is checked against Graph before anyone is told;
-// - an audit line that cannot be written is kept, written with the next one, and said on the ticket;
-// - a ticket whose channel post fails is posted by a stored job, and the requester is told;
+//   silently replaced; a request that timed out is checked against Graph before anyone is told
+//   (tap-issuance.ts);
+// - an audit line that cannot be written is kept, written with the next one, and said on the ticket
+//   (audit-writer.ts); every change is on the ticket, then audited, then on the card and told to the
+//   requester (ticket-changes.ts);
+// - a ticket whose channel post fails is posted by a stored job, and the requester is told
+//   (channel-post.ts); a failure not yet in the sign-in log is looked for again (sign-in-relook.ts);
 // - agents cannot issue a pass or an exemption to themselves (another agent must);
 // - what an agent may do is one pure decision (decide.ts), made against the requester read from
 //   Graph at that moment: a TAP or an exemption that would not clear the block is never offered
 //   as the fix, and is carried out only from the card's warned form;
 // - after a remedy is applied the requester is diagnosed again with it in place, and told what
 //   that found — once: the TAP's delivery, or the exemption's notice, is the one message;
-// - a follow-up from the requester reaches the ticket: history, transcript and a thread line.
+// - a follow-up from the requester reaches the ticket: history, transcript and a thread line
+//   (requester-replies.ts).
+//
+// This class is the public face: it opens tickets, decides and dispatches agent actions, and wires
+// the parts above (each gets what it needs, by name). The stored jobs keep their kinds and ids, so
+// jobs stored by earlier versions still run.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
