@@ -28,7 +28,7 @@ it('uses What If when the tenant allows it, and says so in the evidence', async 
   const d = await diagnoserWith(graph, logs).diagnose(LENA, CONTEXT);
   const loop = d.findings.find((f) => f.code === 'ca-auth-strength-loop')!;
   expect(loop.blocking).toBe(true);
-  expect(loop.evidence.join(' ')).toContain('(applicability: Conditional Access What If)');
+  expect(loop.evidence).toMatchObject([{ kind: 'policy', source: 'what-if' }]);
   expect(graph.emulator!.requests.filter((r) => r.path.includes('evaluate'))).toHaveLength(2); // both sign-in events
   expect(logs.filter((l) => l.event === 'whatif.disagreement')).toEqual([]);
 });
@@ -58,7 +58,7 @@ it('falls back to the local evaluator when What If is refused (403), and says so
   const d = await diagnoser.diagnose(LENA, CONTEXT);
   const loop = d.findings.find((f) => f.code === 'ca-auth-strength-loop')!;
   expect(loop.blocking).toBe(true);
-  expect(loop.evidence.join(' ')).toContain('(evaluated locally: What If is not permitted for this app (Policy.Read.ConditionalAccess))');
+  expect(loop.evidence).toMatchObject([{ kind: 'policy', source: { unavailable: 'What If is not permitted for this app (Policy.Read.ConditionalAccess)' } }]);
   // Refused once: not asked again on the next message.
   const before = graph.emulator!.requests.length;
   await diagnoser.diagnose(LENA, CONTEXT);
@@ -70,7 +70,7 @@ it('falls back to the local evaluator when What If times out', async () => {
   graph.emulator!.delayNext(2, 60_000, 'evaluate'); // released by close()
   const logs: Record<string, unknown>[] = [];
   const d = await diagnoserWith(graph, logs, 200).diagnose(LENA, CONTEXT);
-  expect(d.findings.find((f) => f.code === 'ca-auth-strength-loop')!.evidence.join(' ')).toContain('(evaluated locally: What If timed out)');
+  expect(d.findings.find((f) => f.code === 'ca-auth-strength-loop')!.evidence).toMatchObject([{ kind: 'policy', source: { unavailable: 'What If timed out' } }]);
   expect(logs).toContainEqual({ event: 'whatif.unavailable', reason: 'What If timed out' });
 });
 
