@@ -2,7 +2,7 @@
 // employee only by their Entra object id and reads their facts through the diagnoser; it never
 // asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
 import { randomUUID } from 'node:crypto';
-import { BUTTONS, diagnosisCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
+import { BUTTONS, diagnosisCard, type AdaptiveCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
 import { tapClears } from '../cards/advice';
 import { FIXED, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
@@ -66,14 +66,13 @@ export interface ConversationDeps {
   /** The help desk, when configured: tickets instead of a summary to copy. */
   helpDesk?: HelpDeskPort;
   /** Admin command "audit": the tenant's passkey readiness summary. */
-  auditCommand?(userId: string): Promise<Card>;
+  auditCommand?(userId: string): Promise<AdaptiveCard>;
   /** Admin commands ("campaign start GROUP DATE", "campaign status"): answers with a card. */
-  campaignCommand?(userId: string, text: string): Promise<Card>;
+  campaignCommand?(userId: string, text: string): Promise<AdaptiveCard>;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
   log?(event: Record<string, unknown>): void;
 }
 
-export type Card = Record<string, unknown>;
 
 /** What the conversation needs from the help desk (SDK-free; see src/helpdesk). */
 export interface HelpDeskPort {
@@ -86,7 +85,7 @@ export interface HelpDeskPort {
 
 export interface TurnResult {
   state: ConversationState;
-  cards: Card[];
+  cards: AdaptiveCard[];
 }
 
 export function newConversation(session: string): ConversationState {
@@ -278,7 +277,7 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   await typing; // sent before the card
   metrics.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => findingCopy(f.code).title).join('; ')}`].slice(-30) } };
-  const cards: Card[] = [await cardFor(deps, s, diagnosis)];
+  const cards: AdaptiveCard[] = [await cardFor(deps, s, diagnosis)];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
   const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];
   if (symptoms.includes('passkey-already-exists')) {
@@ -305,7 +304,7 @@ function prefetch(deps: ConversationDeps, s: ConversationState, userId: string):
 }
 
 /** Adds `text` to the requester's open ticket; the card saying so, or undefined (no open ticket, or it failed). */
-async function followUp(deps: ConversationDeps, userId: string, requester: Person, text: string): Promise<Card | undefined> {
+async function followUp(deps: ConversationDeps, userId: string, requester: Person, text: string): Promise<AdaptiveCard | undefined> {
   const desk = deps.helpDesk;
   if (!desk?.followUp) return undefined;
   try {
@@ -320,7 +319,7 @@ async function followUp(deps: ConversationDeps, userId: string, requester: Perso
 }
 
 /** Says that only the start of a long message was read. */
-function trimmedNotice(input: UserText): Card {
+function trimmedNotice(input: UserText): AdaptiveCard {
   return noticeCard({
     title: 'I read the first part of your message',
     text: `Your message had ${input.length.toLocaleString('en-US')} characters, so I read only the first ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters. If the error's Request Id or Correlation Id came after that, send just those lines.`,
@@ -336,7 +335,7 @@ function personaName(deps: ConversationDeps, s: ConversationState): string | und
  * remedy clears every blocker; no QR-code advice for someone on the phone; the IT team's advice
  * fits the tenant (read from the Graph layer's cache; without it, the card goes by the diagnosis).
  */
-async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: Diagnosis): Promise<Card> {
+async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: Diagnosis): Promise<AdaptiveCard> {
   let tenant: TenantContext | undefined;
   if (deps.tenantFacts) {
     try {
@@ -376,7 +375,7 @@ async function fixed(deps: ConversationDeps, s: ConversationState, userId: strin
 }
 
 /** The requester closed their ticket: "your passkey is ready" only when Graph shows it. */
-async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId: string): Promise<Card> {
+async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId: string): Promise<AdaptiveCard> {
   deps.forgetUser?.(userId);
   const registered = deps.passkeyRegistered ? await deps.passkeyRegistered(userId).catch(() => undefined) : undefined;
   return registered
@@ -387,7 +386,7 @@ async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId
 /** Graph's clock and ours may differ a little: a passkey this much older than the diagnosis still counts. */
 const FIXED_GRACE_MS = 5 * 60_000;
 
-function helpDeskSummary(s: ConversationState, tap: boolean): Card {
+function helpDeskSummary(s: ConversationState, tap: boolean): AdaptiveCard {
   const d = s.lastDiagnosis;
   const r = s.intake.report;
   const facts = [
