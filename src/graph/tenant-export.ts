@@ -24,6 +24,7 @@ import type {
   SnapshotConditionalAccessPolicy,
   SnapshotGroup,
   SnapshotManagedDevice,
+  SnapshotMethodConfiguration,
   SnapshotNamedLocation,
   SnapshotRoleAssignment,
   SnapshotServicePrincipal,
@@ -35,18 +36,9 @@ import { GraphReadError } from './errors';
 import { graphCall, type GraphPage } from './read';
 import { PREFER_UNKNOWN_ENUM_MEMBERS, REGISTRATION_APP_IDS, SIGN_INS_PATH } from './sign-ins';
 import { batchGet, innerError, MAX_BATCH, resendOnDrop, type BatchRetry, type RequestTally } from './tenant-export-batch';
-import {
-  chunks,
-  clean,
-  forEachConcurrently,
-  readAuthenticatorServicePrincipal,
-  readMethodsPolicy,
-  readOrganization,
-  referencedGroupIds,
-  referencedRoleIds,
-} from './tenant-export-common';
+import { chunks, clean, forEachConcurrently, readOrganization, referencedGroupIds, referencedRoleIds } from './tenant-export-common';
 import { allowsSmsSignIn, methodsFromReport, REGISTRATION_DETAILS_PATH, settles, type RegistrationDetails } from './tenant-export-methods';
-import { TENANT_PATHS } from './tenant-facts';
+import { readTenantPolicies } from './tenant-facts';
 import { DEVICE_SELECT, USER_SELECT } from './user-facts';
 
 export interface ScalableExportOptions {
@@ -91,18 +83,19 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
   const batch = (requests: { id: string; url: string }[]) => limit(() => batchGet(client, requests, tally, options.retry));
 
   // Tenant-wide reads, users and the activity report, in parallel.
-  const [tenant, conditionalAccessPolicies, namedLocations, authenticationStrengthPolicies, authenticationMethodsPolicy, authenticator, listedAll, report, phones] =
-    await Promise.all([
-      readOrganization(client, options.fallbackTenantId, () => (stats.organizationNameUnread = true)),
-      all<SnapshotConditionalAccessPolicy>(TENANT_PATHS.conditionalAccessPolicies),
-      all<SnapshotNamedLocation>(TENANT_PATHS.namedLocations),
-      all<SnapshotAuthenticationStrength>(TENANT_PATHS.authenticationStrengths),
-      readMethodsPolicy(client),
-      readAuthenticatorServicePrincipal(client),
-      all<User>(`/users?$select=${USER_SELECT}&$top=${PAGE}`, undefined, options.maxUsers),
-      readReport(all, options.warn, stats),
-      readPhones(all),
-    ]);
+  const [tenant, policies, listedAll, report, phones] = await Promise.all([
+    readOrganization(client, options.fallbackTenantId, () => (stats.organizationNameUnread = true)),
+    // The reads of readTenantFacts, objects kept whole; the collections through the counted reader.
+    readTenantPolicies<SnapshotConditionalAccessPolicy, SnapshotNamedLocation, SnapshotAuthenticationStrength, SnapshotMethodConfiguration, SnapshotServicePrincipal>(
+      client,
+      (path) => all(path),
+    ),
+    all<User>(`/users?$select=${USER_SELECT}&$top=${PAGE}`, undefined, options.maxUsers),
+    readReport(all, options.warn, stats),
+    readPhones(all),
+  ]);
+  const { conditionalAccessPolicies, namedLocations, authenticationStrengths: authenticationStrengthPolicies, methodsPolicy: authenticationMethodsPolicy } = policies;
+  const authenticator = policies.authenticatorServicePrincipal;
   // Organization, methods policy, Authenticator's service principal: read through the shared helpers.
   tally.http += 3;
   tally.graph += 3;
