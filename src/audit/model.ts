@@ -33,8 +33,7 @@ import {
   type SignInEvent,
   type Tri,
 } from '../diagnosis';
-import type { TenantSnapshot } from '../snapshot';
-import { tenantFactsOfSnapshot } from '../snapshot';
+import { tenantFactsOfSnapshot, type TenantSnapshot } from '../snapshot';
 import { DirectoryIndex, hasAuthenticatorPasskey } from './directory';
 import { NOTHING, TAP_MULTI, TAP_ONE } from './util';
 

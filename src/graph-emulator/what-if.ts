@@ -14,8 +14,7 @@ import { AUTHENTICATOR_APP_ID, type Platform, type RegistrationContext } from '.
 import { prepareTenant, prepareUser } from '../diagnosis/prepare';
 import type { TenantDirectory } from './directory';
 import { GraphHttpError } from './graph-error';
-import { tenantFactsOfSnapshot } from '../snapshot';
-import type { SnapshotNamedLocation } from '../snapshot';
+import { tenantFactsOfSnapshot, type SnapshotNamedLocation } from '../snapshot';
 
 interface EvaluateBody {
   signInIdentity?: { '@odata.type'?: string; userId?: string };

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { auditTenant, renderHtml } from '../../src/audit';
 import { chartFindings, chartLabel, escapeHtml, MAX_BARS } from '../../src/audit/render-html';
-import { loadSnapshotFile } from '../../src/snapshot';
+import { loadSnapshotFile, validateSnapshot } from '../../src/snapshot';
 import { generateTenant } from '../../bench/generate-tenant';
-import { validateSnapshot } from '../../src/snapshot';
 import { CHROMIUM, chromiumUnavailable, requireTool } from '../helpers/requires';
 
 const ROOT = join(__dirname, '..', '..');
