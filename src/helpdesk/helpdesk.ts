@@ -25,17 +25,17 @@
 // - a follow-up from the requester reaches the ticket: history, transcript and a thread line
 //   (requester-replies.ts).
 //
-// This class is the public face: it opens tickets, decides and dispatches agent actions, and wires
-// the parts above (each gets what it needs, by name). The stored jobs keep their kinds and ids, so
+// This class is the public face: it opens tickets, answers what the cards and notices ask, and
+// wires the parts above and agent-actions.ts (each gets what it needs, by name). The stored jobs keep their kinds and ids, so
 // jobs stored by earlier versions still run.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
-import { GraphReadError, readAll, type TenantFactsCache } from '../graph';
+import type { TenantFactsCache } from '../graph';
 import type { JobScheduler } from '../scheduler/scheduler';
 import { metrics } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
-import { cut, type AuditLog } from './audit';
+import type { AuditLog } from './audit';
 import { AuditWriter } from './audit-writer';
 import { ChannelPost } from './channel-post';
 import { SignInRelooks } from './sign-in-relook';
@@ -43,13 +43,13 @@ import { TicketChanges } from './ticket-changes';
 import { Exemptions } from './exemptions';
 import { TapIssuance } from './tap-issuance';
 import { RequesterReplies } from './requester-replies';
-import { BOT, checkNow, correlationOf, reasonOf, TICKET_ID, type Audit, type Log } from './desk-kit';
+import { AgentActions } from './agent-actions';
+import { BOT, correlationOf, reasonOf, TICKET_ID, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier } from './ports';
-import { decide, type AgentInputs, type AgentVerb, type DecisionFacts, type TapPolicy } from './decide';
+import type { AgentInputs, AgentVerb, TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
 import { newTicketId, type Person, type Ticket } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
-import { helpDeskSpan } from '../telemetry';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
 
 export type { AgentInputs, AgentVerb, TapPolicy } from './decide';
@@ -84,21 +84,14 @@ export interface HelpDeskOptions {
   log?: (event: Record<string, unknown>) => void;
 }
 
-const MEMBERSHIP_TTL_MS = 120_000;
-/** The ticket card's buttons, as agents know them (thread lines quote them). */
-const TAP_BUTTON = 'Issue a TAP';
-const EXEMPT_BUTTON = 'Exempt temporarily';
 
 export class HelpDesk {
   private readonly mutex = new KeyedMutex();
-  private readonly membership = new Map<string, { isAgent: boolean; at: number }>();
-  private readonly graph: Client;
   private readonly facts: TenantFactsCache;
   private readonly tickets: TicketStore;
   private readonly notifier: HelpDeskNotifier;
   private readonly now: () => Date;
   private readonly log: Log;
-  private readonly helpDeskGroupId: string;
   /** How a requester is diagnosed (the bot's diagnoser, or the engine on facts read here). */
   private readonly checks: CheckDeps;
   private readonly auditWriter: AuditWriter;
@@ -108,6 +101,7 @@ export class HelpDesk {
   private readonly exemptions: Exemptions;
   private readonly taps: TapIssuance;
   private readonly replies: RequesterReplies;
+  private readonly agents: AgentActions;
 
   /** Each part registers its stored jobs with the scheduler (kinds and ids as before: stored jobs still run). */
   constructor(o: HelpDeskOptions) {
@@ -115,13 +109,11 @@ export class HelpDesk {
     const log: Log = o.log ?? (() => undefined);
     const userChanged = o.userChanged ?? (() => undefined);
     const mutex = this.mutex;
-    this.graph = graph;
     this.facts = tenantFacts;
     this.tickets = tickets;
     this.notifier = notifier;
     this.now = now;
     this.log = log;
-    this.helpDeskGroupId = o.helpDeskGroupId;
     this.checks = { graph, tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptions.group(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
     const checks = this.checks;
     const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log }));
@@ -131,6 +123,7 @@ export class HelpDesk {
     this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log });
     this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log });
     this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log });
+    this.agents = new AgentActions({ graph, tickets, notifier, now, mutex, auditWriter, changes, checks, helpDeskGroupId: o.helpDeskGroupId, tapPolicy: () => this.tapPolicy(), exemptions: this.exemptions, taps: this.taps, signIns: this.signIns, log });
   }
 
   /** Display name of the exemption group, for the ticket card. */
@@ -248,112 +241,14 @@ export class HelpDesk {
     return [...new Set(candidates.filter((m) => m >= policy.minLifetime && m <= policy.maxLifetime))].sort((a, b) => a - b);
   }
 
-  async isAgent(aadObjectId: string): Promise<boolean> {
-    const hit = this.membership.get(aadObjectId);
-    const now = Date.now();
-    if (hit && now - hit.at < MEMBERSHIP_TTL_MS) return hit.isAgent;
-    const groups = await readAll<{ id: string }>(this.graph, `/users/${encodeURIComponent(aadObjectId)}/transitiveMemberOf?$select=id`).catch((e) => {
-      if (e instanceof GraphReadError && e.kind === 'notFound') return [];
-      throw e;
-    });
-    const isAgent = groups.some((g) => g.id === this.helpDeskGroupId);
-    this.membership.set(aadObjectId, { isAgent, at: now });
-    return isAgent;
+  /** Whether this person is in the help-desk group (transitively), as Graph says; remembered two minutes. */
+  isAgent(aadObjectId: string): Promise<boolean> {
+    return this.agents.isAgent(aadObjectId);
   }
 
   /** An agent's action on a ticket. Serialised per ticket, so the second click sees the first. */
   act(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs = {}): Promise<ActionOutcome> {
-    // A forged id is refused before it is used as a key (and written to the audit log cut short).
-    if (!TICKET_ID.test(ticketId)) return this.noSuchTicket(ticketId, agent, verb);
-    return helpDeskSpan(verb, ticketId, () => this.mutex.run(ticketId, () => this.actNow(ticketId, agent, verb, inputs)));
-  }
-
-  private async noSuchTicket(ticketId: string, agent: Person, verb: string): Promise<ActionOutcome> {
-    await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome: 'refused', detail: 'no such ticket' });
-    return { outcome: 'refused', message: `There is no ticket ${cut(ticketId, 40)}.` };
-  }
-
-  private async actNow(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs): Promise<ActionOutcome> {
-    const at = this.now();
-    const audit: Audit = (outcome, detail) =>
-      this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome, detail });
-
-    const ticket = await this.tickets.get(ticketId);
-    if (!ticket) return this.noSuchTicket(ticketId, agent, verb);
-    let allowed: boolean;
-    try {
-      allowed = await this.isAgent(agent.aadObjectId);
-    } catch (e) {
-      await audit('failed', `membership check: ${(e as Error).message}`);
-      return { outcome: 'failed', ticket, message: 'I could not check your help-desk membership right now (Microsoft Graph did not answer). Please try again.' };
-    }
-    if (!allowed) {
-      await audit('refused', 'not a member of the help-desk group');
-      return { outcome: 'refused', ticket, message: 'Only members of the help-desk group can act on tickets. Your attempt was recorded.' };
-    }
-    // What this agent may do, decided in one place (decide.ts): first on the ticket's state
-    // alone; a TAP or an exemption then again, against the requester read from Graph just now.
-    const facts: DecisionFacts = {
-      ticket,
-      now: at,
-      ...(verb === 'issueTap' ? { tapPolicy: await this.tapPolicy() } : {}),
-      ...(this.exemptionHours ? { exemption: { hours: this.exemptionHours } } : {}),
-      agent,
-      inputs,
-    };
-    let decision = decide(verb, facts);
-    if (decision.allowed && (verb === 'issueTap' || verb === 'grantExemption')) {
-      const fresh = await checkNow(this.checks, this.log, ticket, at);
-      if ('error' in fresh) {
-        await audit('failed', `checking the requester: ${fresh.error}`);
-        return { outcome: 'failed', ticket, message: `I could not read ${ticket.requester.name} from Microsoft Graph just now (${fresh.error}), so I did nothing. Please try again.` };
-      }
-      // What the card showed (it is drawn from the stored check), then the check of now.
-      const shown = decide(verb, { ...facts, check: ticket.check, agent: undefined, inputs: undefined });
-      const changed = JSON.stringify(ticket.check?.remedies.map((r) => [r.code, r.clears]) ?? null) !== JSON.stringify(fresh.check.remedies.map((r) => [r.code, r.clears])) || ticket.check?.guest !== fresh.check.guest || ticket.check?.tapTargeted !== fresh.check.tapTargeted;
-      ticket.check = fresh.check;
-      ticket.checkError = undefined;
-      await this.tickets.put(ticket);
-      decision = decide(verb, { ...facts, check: fresh.check, shown: shown.allowed ? shown.effect : undefined });
-      if (!decision.allowed && decision.outcome === 'refused' && changed) {
-        // The card said otherwise: redraw it with what the check found (and say so in the thread).
-        const line = `${agent.name}'s "${verb === 'issueTap' ? TAP_BUTTON : EXEMPT_BUTTON}" was not carried out: ${decision.reason.replace(/ Your attempt was recorded\.$/, '')}`;
-        ticket.history.push({ at: at.toISOString(), by: BOT.name, text: cut(line, 600) });
-        await this.tickets.put(ticket);
-        await this.notifier.ticketChanged(ticket, cut(line, 600)).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: e.message }));
-      }
-    }
-    if (!decision.allowed) {
-      if (decision.outcome === 'refused') return this.refuse(ticket, audit, decision.reason);
-      await audit('already-done', decision.reason);
-      return { outcome: 'already-done', ticket, message: decision.reason };
-    }
-
-    switch (verb) {
-      case 'take':
-        ticket.assignee = agent;
-        ticket.status = 'taken';
-        return this.changes.record(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
-
-      case 'issueTap':
-        return this.taps.issue(ticket, agent, at, audit, decision.lifetime!, decision.oneTime === true, decision);
-
-      case 'grantExemption':
-        return this.exemptions.grant(ticket, agent, at, audit, decision.hours!, decision);
-
-      case 'resolve': {
-        const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
-        ticket.status = 'resolved';
-        ticket.resolution = { by: agent, at: at.toISOString(), note };
-        await this.signIns.stop(ticket);
-        return this.changes.record(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
-      }
-
-      case 'reopen':
-        ticket.status = ticket.assignee ? 'taken' : 'open';
-        ticket.resolution = undefined;
-        return this.changes.record(ticket, at, audit, agent, `${agent.name} reopened the ticket`, { kind: 'reopened' });
-    }
+    return this.agents.act(ticketId, agent, verb, inputs);
   }
 
   // ---- the rest -----------------------------------------------------------------------------
@@ -408,11 +303,4 @@ export class HelpDesk {
     const after = await checkAfter(this.checks, p.userId, contextOf(ticket ?? { diagnosis: null }, at).context);
     return { ...(tapValue ? { tapValue } : {}), ...(after.clears !== undefined ? { through: after.clears, blocking: after.blocking } : {}) };
   }
-
-  private async refuse(ticket: Ticket, audit: Audit, message: string): Promise<ActionOutcome> {
-    await audit('refused', message);
-    return { outcome: 'refused', ticket, message };
-  }
-
-
 }
