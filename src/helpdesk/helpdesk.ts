@@ -26,8 +26,8 @@
 //   (requester-replies.ts).
 //
 // This class is the public face: it opens tickets, answers what the cards and notices ask, and
-// wires the parts above and agent-actions.ts (each gets what it needs, by name). The stored jobs keep their kinds and ids, so
-// jobs stored by earlier versions still run.
+// wires the parts above and agent-actions.ts (each gets what it needs, by name). The stored jobs
+// keep their kinds and ids, so jobs stored by earlier versions still run.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
