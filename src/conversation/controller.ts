@@ -8,7 +8,7 @@ import { FIXED, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
 import { followUpUpdate, ticketUpdateCard } from '../cards/requester-views';
 import type { Person, Ticket } from '../tickets/ticket';
-import type { Diagnosis, RegistrationContext, TenantFacts } from '../diagnosis';
+import { upgradeStoredDiagnosis, type Diagnosis, type RegistrationContext, type TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
 import { metrics } from '../metrics';
 import { addText, answer, newIntake, nextQuestion, onPhone, registrationContext, type IntakeState } from './intake';
@@ -100,6 +100,8 @@ export async function handleTurn(
 ): Promise<TurnResult> {
   const session = () => (deps.newSession ?? randomUUID)();
   let s = state ?? newConversation(session());
+  // A conversation saved before evidence was data holds its last diagnosis in the old shape.
+  if (s.lastDiagnosis) s = { ...s, lastDiagnosis: upgradeStoredDiagnosis(s.lastDiagnosis) };
   // Teams display names are chosen by people (guests included): no control characters, bounded.
   from = { ...from, name: from.name === undefined ? undefined : userText(from.name, MAX_NAME_CHARS).text || undefined };
   if (!from.aadObjectId) {
