@@ -12,6 +12,7 @@ import { loadSnapshotFile } from './snapshot';
 import type { HelpDesk } from './helpdesk/helpdesk';
 import { TicketStore } from './helpdesk/ticket-store';
 import { createLog } from './log';
+import { metrics } from './metrics';
 import { Campaigns } from './notices/campaign';
 import { campaignCommand } from './notices/campaign-command';
 import { TEAMS_LIMITS } from './notices/pacing';
@@ -93,6 +94,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       conversation: {
         now,
         log,
+        metrics,
         auditCommand: (userId) => auditCommand({ campaigns, adminGroupId, snapshot: () => graph.emulator?.snapshot(), now }, userId),
         campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId, now }, userId, text),
         // "That fixed it" is believed only when Graph shows the passkey; the tenant's design shapes the advice.

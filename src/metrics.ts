@@ -12,6 +12,15 @@ import { otelCount, otelGauge } from './telemetry';
 
 export type Labels = Record<string, string>;
 
+/**
+ * What the domain counts through (the conversation, the help desk, the notices): passed in by the
+ * composition root, so no module reaches for the process-wide registry on its own.
+ */
+export interface Counters {
+  inc(name: string, labels?: Labels, by?: number): void;
+  set(name: string, value: number, labels?: Labels): void;
+}
+
 interface Known {
   help: string;
   type: 'counter' | 'gauge';
@@ -32,7 +41,7 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 
 type HttpLabels = 'method' | 'route' | 'status_code';
 
-export class Metrics {
+export class Metrics implements Counters {
   /** Everything /metrics serves. */
   readonly registry = new Registry();
   private readonly instruments = new Map<string, Counter<string> | Gauge<string>>();

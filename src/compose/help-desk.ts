@@ -12,6 +12,7 @@ import type { Campaigns } from '../notices/campaign';
 import { watchedUsers } from '../notices/watched-users';
 import { WindowNotices, type NoticeSender } from '../notices/window-notices';
 import type { JobScheduler } from '../scheduler/scheduler';
+import { metrics } from '../metrics';
 import { auditLogFor } from '../storage/azure-audit-log';
 import type { KeyValueStore } from '../storage/key-value';
 import type { GraphConnection } from '../support/graph-connection';
@@ -76,6 +77,7 @@ export async function startHelpDesk(d: HelpDeskDeps): Promise<RunningHelpDesk | 
     diagnoser: graph.diagnoser,
     whatIf: config.whatIf,
     log,
+    metrics,
   });
   if (settings.exemptionGroupId) graph.diagnoser.useExemptionGroup(() => desk.exemptionGroup());
   const notices: WindowNotices = new WindowNotices({
@@ -87,6 +89,7 @@ export async function startHelpDesk(d: HelpDeskDeps): Promise<RunningHelpDesk | 
     now,
     watchedUsers: () => watchedUsers(d.tickets, d.campaigns),
     log,
+    metrics,
   });
   await notices.startScanning();
   // Exemptions whose removal is overdue are tried again now, on the scheduler's first tick.

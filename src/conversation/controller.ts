@@ -10,7 +10,7 @@ import { followUpUpdate, ticketUpdateCard } from '../cards/requester-views';
 import type { Person, Ticket } from '../tickets/ticket';
 import { upgradeStoredDiagnosis, type Diagnosis, type RegistrationContext, type TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
-import { metrics } from '../metrics';
+import type { Counters } from '../metrics';
 import { addText, answer, newIntake, nextQuestion, onPhone, registrationContext, type IntakeState } from './intake';
 import { parseSubmit } from './submit';
 import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, isGreeting, isStartOver, userText, type UserText } from './text';
@@ -71,6 +71,8 @@ export interface ConversationDeps {
   campaignCommand?(userId: string, text: string): Promise<AdaptiveCard>;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
   log?(event: Record<string, unknown>): void;
+  /** Counts diagnoses by finding (the root passes the process's metrics). */
+  metrics?: Counters;
 }
 
 
@@ -277,7 +279,7 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   }
   clearTimeout(timer);
   await typing; // sent before the card
-  metrics.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
+  deps.metrics?.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => findingCopy(f.code).title).join('; ')}`].slice(-30) } };
   const cards: AdaptiveCard[] = [await cardFor(deps, s, diagnosis)];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.

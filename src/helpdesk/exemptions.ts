@@ -14,7 +14,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { ExemptionGroup } from '../diagnosis';
 import { addGroupMember, removeGroupMember } from '../graph';
 import { graphGet } from '../graph/read';
-import { metrics } from '../metrics';
+import type { Counters } from '../metrics';
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
 import { timeOfDay, window, type Person, type Ticket } from '../tickets/ticket';
@@ -53,6 +53,7 @@ export interface ExemptionDeps {
   events?: { exemptionGranted?(ticket: Ticket): Promise<void> };
   userChanged: (aadObjectId: string) => void;
   log: Log;
+  metrics: Counters;
 }
 
 export class Exemptions {
@@ -73,8 +74,11 @@ export class Exemptions {
   private readonly userChanged: (aadObjectId: string) => void;
   private readonly log: Log;
 
+  private readonly metrics: Counters;
+
   constructor(deps: ExemptionDeps) {
     this.graph = deps.graph;
+    this.metrics = deps.metrics;
     this.tickets = deps.tickets;
     this.notifier = deps.notifier;
     this.scheduler = deps.scheduler;
@@ -163,7 +167,7 @@ export class Exemptions {
       const end = Date.parse(String(j.payload.end ?? j.dueAt));
       return j.attempts > 0 || j.payload.overdue === true || now - end > OVERDUE_GRACE_MS;
     }).length;
-    metrics.set('passkey_exemption_removals_overdue', overdue);
+    this.metrics.set('passkey_exemption_removals_overdue', overdue);
     return overdue;
   }
 
@@ -187,7 +191,7 @@ export class Exemptions {
     }
     // Stored before we answer: the removal happens even if the bot restarts meanwhile.
     await this.scheduler.schedule({ id: removalJobId(ticket.id), kind: REMOVE_EXEMPTION, dueAt: end, payload: { ticketId: ticket.id, end } });
-    metrics.inc('passkey_exemptions_granted_total');
+    this.metrics.inc('passkey_exemptions_granted_total');
     // Before the requester is told anything: diagnosed again with the exemption in place.
     const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
     ticket.exemption.after = after;

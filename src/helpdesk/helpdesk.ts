@@ -33,7 +33,7 @@ import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
 import type { TenantFactsCache } from '../graph';
 import type { JobScheduler } from '../scheduler/scheduler';
-import { metrics } from '../metrics';
+import type { Counters } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditLog } from './audit';
 import { AuditWriter } from './audit-writer';
@@ -82,6 +82,8 @@ export interface HelpDeskOptions {
   /** Ask Conditional Access What If when checking a remedy just applied (WHAT_IF; default: with a diagnoser). */
   whatIf?: boolean;
   log?: (event: Record<string, unknown>) => void;
+  /** Counts escalations, TAPs issued, exemptions granted and overdue removals (the root passes the process's metrics). */
+  metrics?: Counters;
 }
 
 
@@ -92,6 +94,7 @@ export class HelpDesk {
   private readonly notifier: HelpDeskNotifier;
   private readonly now: () => Date;
   private readonly log: Log;
+  private readonly metrics: Counters;
   /** How a requester is diagnosed (the bot's diagnoser, or the engine on facts read here). */
   private readonly checks: CheckDeps;
   private readonly auditWriter: AuditWriter;
@@ -108,6 +111,7 @@ export class HelpDesk {
     const { graph, tenantFacts, tickets, scheduler, notifier, now, events } = o;
     const log: Log = o.log ?? (() => undefined);
     const userChanged = o.userChanged ?? (() => undefined);
+    const metrics: Counters = (this.metrics = o.metrics ?? { inc: () => undefined, set: () => undefined });
     const mutex = this.mutex;
     this.facts = tenantFacts;
     this.tickets = tickets;
@@ -118,9 +122,9 @@ export class HelpDesk {
     const checks = this.checks;
     const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log }));
     const changes = (this.changes = new TicketChanges({ tickets, notifier, auditWriter, log }));
-    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log });
+    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics });
     this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log });
-    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log });
+    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log, metrics });
     this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log });
     this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log });
     this.agents = new AgentActions({ graph, tickets, notifier, now, mutex, auditWriter, changes, checks, helpDeskGroupId: o.helpDeskGroupId, tapPolicy: () => this.tapPolicy(), exemptions: this.exemptions, taps: this.taps, signIns: this.signIns, log });
@@ -202,7 +206,7 @@ export class HelpDesk {
       this.auditWriter.noteGap(ticket, now, 'ticket opened', audited.error);
       await this.tickets.put(ticket);
     }
-    metrics.inc('passkey_escalations_total');
+    this.metrics.inc('passkey_escalations_total');
     return ticket;
   }
 

@@ -15,7 +15,7 @@
 //   until done. Jobs stored by earlier versions run unchanged.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll } from '../graph';
-import { metrics } from '../metrics';
+import type { Counters } from '../metrics';
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
 import { timeOfDay, window, type Person, type Ticket } from '../tickets/ticket';
@@ -57,6 +57,7 @@ export interface TapIssuanceDeps {
   events?: { tapIssued?(ticket: Ticket): Promise<void> };
   userChanged: (aadObjectId: string) => void;
   log: Log;
+  metrics: Counters;
 }
 
 export class TapIssuance {
@@ -73,8 +74,11 @@ export class TapIssuance {
   private readonly userChanged: (aadObjectId: string) => void;
   private readonly log: Log;
 
+  private readonly metrics: Counters;
+
   constructor(deps: TapIssuanceDeps) {
     this.graph = deps.graph;
+    this.metrics = deps.metrics;
     this.tickets = deps.tickets;
     this.notifier = deps.notifier;
     this.scheduler = deps.scheduler;
@@ -174,7 +178,7 @@ export class TapIssuance {
     }
     ticket.tap.delivery = 'delivered';
     await this.tickets.put(ticket);
-    metrics.inc('passkey_taps_issued_total');
+    this.metrics.inc('passkey_taps_issued_total');
     const result = await this.changes.record(ticket, at, audit, agent, `${line}${gap}. ${afterLine}`, undefined, true);
     await this.events?.tapIssued?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
     return result;

@@ -12,7 +12,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { findingCopy, noticeCard, policyPhrase, type AdaptiveCard } from '../cards';
 import { AUTHENTICATOR_AAGUID } from '../diagnosis';
 import { readAll } from '../graph';
-import { metrics } from '../metrics';
+import type { Counters } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyValueStore } from '../storage/key-value';
 import { window, type Blocker, type Ticket } from '../tickets/ticket';
@@ -66,6 +66,8 @@ export interface WindowNoticesOptions {
   /** Minutes before the end of a window that the reminder goes out (default 15). */
   reminderMinutes?: number;
   log?: (event: Record<string, unknown>) => void;
+  /** Counts notices by outcome (the root passes the process's metrics). */
+  metrics?: Counters;
 }
 
 const AUTHENTICATOR_AAGUIDS = new Set<string>(Object.values(AUTHENTICATOR_AAGUID));
@@ -209,10 +211,10 @@ export class WindowNotices {
     try {
       outcome = await this.o.sender.toUser(userId, card, noticeId);
     } catch (e) {
-      metrics.inc('passkey_notices_total', { outcome: 'failed' });
+      this.o.metrics?.inc('passkey_notices_total', { outcome: 'failed' });
       throw e;
     }
-    metrics.inc('passkey_notices_total', { outcome });
+    this.o.metrics?.inc('passkey_notices_total', { outcome });
     if (outcome === 'undeliverable') this.o.log?.({ event: 'notice.undeliverable', notice: noticeId });
   }
 }
