@@ -13,7 +13,7 @@ import { GraphReadError, readAll } from '../graph';
 import type { KeyedMutex } from '../storage/key-value';
 import { helpDeskSpan } from '../telemetry';
 import type { Person, Ticket } from '../tickets/ticket';
-import { cut } from './audit';
+import { cut } from './audit-trail';
 import type { AuditWriter } from './audit-writer';
 import { decide, type AgentInputs, type AgentVerb, type DecisionFacts, type TapPolicy } from './decide';
 import { BOT, checkNow, TICKET_ID, type Audit, type Log } from './desk-kit';

@@ -1,4 +1,4 @@
-// The help desk's side of the audit trail (audit.ts keeps the lines in order and holds back the
+// The help desk's side of the audit trail (audit-trail.ts keeps the lines in order and holds back the
 // ones it cannot write). Invariants:
 // - writing a line never throws: the result says whether it was written;
 // - a line that cannot be written is said on its ticket (history, and the sentence returned for
@@ -7,7 +7,7 @@
 //   way, under that ticket's lock.
 import type { KeyedMutex } from '../storage/key-value';
 import { timeOfDay, type Ticket } from '../tickets/ticket';
-import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit';
+import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit-trail';
 import { BOT, TICKET_ID, type Log } from './desk-kit';
 import type { HelpDeskNotifier } from './ports';
 import type { TicketStore } from './ticket-store';

@@ -3,7 +3,7 @@
 // thread line or in an audit detail (never a secret: Graph's status and code, or a cut message).
 import { GraphReadError } from '../graph';
 import type { HandlerOptions } from '../scheduler/scheduler';
-import { cut, type AuditResult } from './audit';
+import { cut, type AuditResult } from './audit-trail';
 import type { ActionOutcome } from './ports';
 import type { Person, Ticket, TicketCheck } from '../tickets/ticket';
 import { checkRequester, contextOf, type CheckDeps } from './requester-check';

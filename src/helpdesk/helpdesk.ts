@@ -35,7 +35,7 @@ import type { TenantFactsCache } from '../graph';
 import type { JobScheduler } from '../scheduler/scheduler';
 import type { Counters } from '../metrics';
 import { KeyedMutex } from '../storage/key-value';
-import type { AuditLog } from './audit';
+import type { AuditLog } from './audit-trail';
 import { AuditWriter } from './audit-writer';
 import { ChannelPost } from './channel-post';
 import { SignInRelooks } from './sign-in-relook';

@@ -9,7 +9,7 @@
 import type { KeyedMutex } from '../storage/key-value';
 import type { Person } from '../tickets/ticket';
 import { blockerList } from './after-check-lines';
-import { cut } from './audit';
+import { cut } from './audit-trail';
 import type { AuditWriter } from './audit-writer';
 import { checkNow, TICKET_ID, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier } from './ports';

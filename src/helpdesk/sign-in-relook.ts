@@ -13,7 +13,7 @@ import { SIGN_IN_RELOOK_MINUTES, signInRelook, type Observed, type SignInRelook 
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
 import { timeOfDay, type Ticket, type TicketSignIn } from '../tickets/ticket';
-import { cut } from './audit';
+import { cut } from './audit-trail';
 import { BOT, correlationOf, reasonOf, type Log } from './desk-kit';
 import type { HelpDeskNotifier } from './ports';
 import { checkRequester, contextOf, type CheckDeps } from './requester-check';

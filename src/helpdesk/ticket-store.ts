@@ -5,7 +5,7 @@
 import { upgradeStoredDiagnosis } from '../diagnosis';
 import type { KeyValueStore } from '../storage/key-value';
 import { KeyedMutex } from '../storage/key-value';
-import type { AuditBacklogStore, AuditEntry } from './audit';
+import type { AuditBacklogStore, AuditEntry } from './audit-trail';
 import type { Ticket } from '../tickets/ticket';
 
 const INDEX = 'tickets/index';

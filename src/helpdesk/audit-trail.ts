@@ -75,7 +75,16 @@ export class AuditTrail {
   private readonly windows = new Map<string, RefusalWindow>();
   private readonly limit: number;
 
-  constructor(private readonly o: AuditTrailOptions) {
+  private readonly log: AuditLog;
+  private readonly now: () => Date;
+  private readonly store?: AuditBacklogStore;
+  private readonly onEvent?: (event: Record<string, unknown>) => void;
+
+  constructor(o: AuditTrailOptions) {
+    this.log = o.log;
+    this.now = o.now;
+    this.store = o.backlog;
+    this.onEvent = o.onEvent;
     this.limit = o.refusalsPerMinute ?? REFUSALS_PER_MINUTE;
   }
 
@@ -88,7 +97,7 @@ export class AuditTrail {
 
   /** Writes summaries of ended minutes and any kept lines (e.g. before stopping). */
   flush(): Promise<AuditResult> {
-    const run = this.tail.then(() => this.write([], this.summaries(this.o.now())));
+    const run = this.tail.then(() => this.write([], this.summaries(this.now())));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -100,10 +109,10 @@ export class AuditTrail {
 
   private async recordNow(entry: AuditEntry): Promise<AuditResult> {
     // Minutes that ended first (their summary lines precede this line), then this line's minute.
-    const ended = this.summaries(this.o.now());
+    const ended = this.summaries(this.now());
     let counted = false;
     if (entry.outcome === 'refused') {
-      const minute = Math.floor(this.o.now().getTime() / 60_000);
+      const minute = Math.floor(this.now().getTime() / 60_000);
       const key = entry.actor.aadObjectId;
       let w = this.windows.get(key);
       if (!w || w.minute !== minute) {
@@ -123,7 +132,7 @@ export class AuditTrail {
 
   private async write(entries: AuditEntry[], summaries: AuditEntry[]): Promise<AuditResult> {
     await this.loadBacklog();
-    const now = this.o.now();
+    const now = this.now();
     const queue = [...summaries, ...entries];
     const kept = this.backlog.length;
     const all = [...this.backlog, ...queue];
@@ -131,7 +140,7 @@ export class AuditTrail {
     let error: string | undefined;
     for (const e of all) {
       try {
-        await this.o.log.append(written < kept ? { ...e, writtenLate: now.toISOString() } : e);
+        await this.log.append(written < kept ? { ...e, writtenLate: now.toISOString() } : e);
         written += 1;
       } catch (err) {
         error = (err as Error).message;
@@ -139,8 +148,8 @@ export class AuditTrail {
       }
     }
     const left = all.slice(written);
-    if (written > 0 && kept > 0) this.o.onEvent?.({ event: 'audit.caught-up', written: Math.min(written, kept) });
-    if (error) this.o.onEvent?.({ event: 'audit.write.failed', error, kept: left.length });
+    if (written > 0 && kept > 0) this.onEvent?.({ event: 'audit.caught-up', written: Math.min(written, kept) });
+    if (error) this.onEvent?.({ event: 'audit.write.failed', error, kept: left.length });
     const changed = written > 0 || left.length !== kept;
     this.backlog = left.slice(-BACKLOG_MAX);
     if (changed) await this.saveBacklog();
@@ -176,17 +185,17 @@ export class AuditTrail {
   }
 
   private async loadBacklog(): Promise<void> {
-    if (this.backlogLoaded || !this.o.backlog) return;
+    if (this.backlogLoaded || !this.store) return;
     try {
-      this.backlog = [...(await this.o.backlog.readBacklog()), ...this.backlog];
+      this.backlog = [...(await this.store.readBacklog()), ...this.backlog];
       this.backlogLoaded = true;
     } catch (e) {
-      this.o.onEvent?.({ event: 'audit.backlog.read-failed', error: (e as Error).message });
+      this.onEvent?.({ event: 'audit.backlog.read-failed', error: (e as Error).message });
     }
   }
 
   private async saveBacklog(): Promise<void> {
-    if (!this.o.backlog || !this.backlogLoaded) return;
-    await this.o.backlog.writeBacklog(this.backlog).catch((e: Error) => this.o.onEvent?.({ event: 'audit.backlog.write-failed', error: e.message }));
+    if (!this.store || !this.backlogLoaded) return;
+    await this.store.writeBacklog(this.backlog).catch((e: Error) => this.onEvent?.({ event: 'audit.backlog.write-failed', error: e.message }));
   }
 }
