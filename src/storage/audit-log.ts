@@ -1,6 +1,6 @@
 // Where the help desk's audit trail is kept: the port (AuditLog) and its one-instance
 // implementation, a file of JSON lines (Azure Storage's is in azure-audit-log.ts). What goes in a
-// line, and the bounds on it, are the help desk's (helpdesk/audit.ts).
+// line, and the bounds on it, are the help desk's (helpdesk/audit-trail.ts).
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
