@@ -19,11 +19,11 @@ import { TEAMS_LIMITS } from '../src/notices/pacing';
 import { EmbeddedScheduler } from '../src/scheduler/embedded-scheduler';
 import { FileStorage } from '../src/storage/file-storage';
 import { connectGraph } from '../src/support/graph-connection';
-import { TeamsNoticeSender } from '../src/teams/notice-sender';
+import { TeamsNoticeSender } from '../src/delivery/notice-sender';
 import { BotbuilderMessenger } from '../src/teams/botbuilder-messenger';
-import { ProactiveSender } from '../src/teams/proactive';
+import { ProactiveSender } from '../src/delivery/proactive-sender';
 import type { EdgeMessenger } from '../src/teams/edge';
-import { ConversationReferences } from '../src/teams/references';
+import { ConversationReferences } from '../src/delivery/references';
 import { startRateLimitedConnector } from '../test/http/rate-limited-connector';
 import { generateTenant } from './generate-tenant';
 

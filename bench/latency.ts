@@ -12,7 +12,7 @@ import { startGraphEmulator } from '../src/graph-emulator';
 import type { StoreItems, KeyValueStore } from '../src/storage/key-value';
 import { connectGraph } from '../src/support/graph-connection';
 import { SupportCore, type EdgeActivity, type EdgeTurn, type OutgoingActivity } from '../src/teams/edge';
-import type { ConversationRef } from '../src/teams/references';
+import type { ConversationRef } from '../src/delivery/references';
 import { generateTenant } from './generate-tenant';
 
 class MemoryStore implements KeyValueStore {

@@ -29,9 +29,9 @@ import { connectGraph, type GraphConnection } from './support/graph-connection';
 import { UserChanges } from './support/user-changes';
 import { startTelemetry } from './telemetry/start';
 import { createEdge } from './teams/edges';
-import { TeamsNoticeSender } from './teams/notice-sender';
-import { ProactiveSender } from './teams/proactive';
-import { ConversationReferences } from './teams/references';
+import { TeamsNoticeSender } from './delivery/notice-sender';
+import { ProactiveSender } from './delivery/proactive-sender';
+import { ConversationReferences } from './delivery/references';
 import type { TestOnlyBotFrameworkCloud } from './teams/test-cloud';
 
 export interface RunningBot {

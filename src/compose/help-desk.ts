@@ -19,7 +19,7 @@ import type { GraphConnection } from '../support/graph-connection';
 import type { UserChanges } from '../support/user-changes';
 import type { EdgeMessenger, SupportBotOptions } from '../teams/edge';
 import { TeamsHelpDeskNotifier } from '../teams/helpdesk-notifier';
-import type { ConversationReferences } from '../teams/references';
+import type { ConversationReferences } from '../delivery/references';
 import type { Ticket } from '../tickets/ticket';
 
 type Log = (event: Record<string, unknown>) => void;

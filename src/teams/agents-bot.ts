@@ -8,7 +8,7 @@
 import { Activity, ActivityTypes } from '@microsoft/agents-activity';
 import { ActivityHandler, type ConnectorClient, type InvokeResponse, type TurnContext } from '@microsoft/agents-hosting';
 import { SupportCore, type EdgeTurn, type SupportBotOptions } from './edge';
-import type { ConversationRef } from './references';
+import type { ConversationRef } from '../delivery/references';
 import { ADAPTIVE_CARD_ACTION, answerUniversalAction } from './universal-actions';
 
 const TURN = Symbol('supportTurn');

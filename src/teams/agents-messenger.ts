@@ -17,7 +17,7 @@
 import { Activity } from '@microsoft/agents-activity';
 import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
 import type { EdgeMessenger, OutgoingActivity } from './edge';
-import { botAccountOf, type ConversationRef } from './references';
+import { botAccountOf, type ConversationRef } from '../delivery/references';
 
 type AgentsReference = Parameters<CloudAdapter['continueConversation']>[1];
 type AgentsIdentity = Parameters<CloudAdapter['continueConversation']>[0];

@@ -4,7 +4,7 @@
 // edge has its twin in agents-bot.ts.
 import { ActivityTypes, type Activity, type InvokeResponse, TeamsActivityHandler, TeamsInfo, TurnContext } from 'botbuilder';
 import { SupportCore, type EdgeTurn, type SupportBotOptions } from './edge';
-import type { ConversationRef } from './references';
+import type { ConversationRef } from '../delivery/references';
 import { ADAPTIVE_CARD_ACTION, answerUniversalAction } from './universal-actions';
 
 export { TICKET_ID, type SupportBotOptions } from './edge';

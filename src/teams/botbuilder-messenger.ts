@@ -9,7 +9,7 @@
 //    messenger catches its own errors inside the callback, for every send.
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { EdgeMessenger, OutgoingActivity } from './edge';
-import { botAccountOf, type ConversationRef } from './references';
+import { botAccountOf, type ConversationRef } from '../delivery/references';
 
 /** The part of CloudAdapter the messenger uses (a CloudAdapter fits). */
 export interface ProactiveAdapter {

@@ -15,7 +15,10 @@ import type { AgentVerb, HelpDesk } from '../helpdesk/helpdesk';
 import type { Person, Ticket } from '../tickets/ticket';
 import type { KeyValueStore } from '../storage/key-value';
 import type { Diagnoser } from '../support/diagnoser';
-import { conversationKind, type ConversationRef, type ConversationReferences, type RefAccount } from './references';
+import { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity } from '../delivery/outgoing';
+import { conversationKind, type ConversationRef, type ConversationReferences, type RefAccount } from '../delivery/references';
+
+export { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity };
 
 /** What the core reads of an incoming activity (both SDKs' Activity fits). */
 export interface EdgeActivity {
@@ -33,32 +36,6 @@ export interface EdgeActivity {
   locale?: string;
 }
 
-/** An outgoing message, as plain JSON (both SDKs send it as it is). */
-export interface OutgoingActivity {
-  /** 'message' */
-  type: string;
-  text?: string;
-  textFormat?: string;
-  inputHint?: string;
-  attachmentLayout?: string;
-  attachments?: { contentType: string; content: unknown }[];
-  channelData?: Record<string, unknown>;
-}
-
-/** A text message, as botbuilder's MessageFactory.text makes it. */
-export const textActivity = (text: string): OutgoingActivity => ({ type: 'message', text, inputHint: 'acceptingInput' });
-
-/** Teams' typing indicator ("the bot is working on it"), as both SDKs send it. */
-export const typingActivity = (): OutgoingActivity => ({ type: 'typing' });
-
-/** An Adaptive Card message, as MessageFactory.attachment(CardFactory.adaptiveCard(card)) makes it. */
-export const cardActivity = (card: AdaptiveCard | Record<string, unknown>): OutgoingActivity => ({
-  type: 'message',
-  attachmentLayout: 'list',
-  attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
-  inputHint: 'acceptingInput',
-});
-
 /** One turn, as an edge presents it to the core. */
 export interface EdgeTurn {
   readonly activity: EdgeActivity;
@@ -69,22 +46,6 @@ export interface EdgeTurn {
   invokeResponse(status: number, body?: unknown): Promise<void>;
   /** The sender's userPrincipalName from the Teams roster (undefined when it cannot be read). */
   rosterUpn(): Promise<string | undefined>;
-}
-
-/**
- * Sends to a stored reference (proactive messages). Each edge has one; the ProactiveSender paces
- * and retries on top of it, the help-desk notifier posts and updates ticket cards through it.
- */
-export interface EdgeMessenger {
-  /**
-   * Posts `activity` into the reference's conversation and answers the new message's id. With
-   * `attemptTimeoutMs`, the call is one HTTP attempt (the SDK's own retries off) bounded by that
-   * time, failing with an AbortError when it runs out. Errors carry what the SDK's HTTP error
-   * carries: the status (statusCode / status / response.status), a code, response headers.
-   */
-  send(ref: ConversationRef, activity: OutgoingActivity, options?: { attemptTimeoutMs?: number }): Promise<string | undefined>;
-  /** Replaces the message `activityId` in the reference's conversation. */
-  update(ref: ConversationRef, activityId: string, activity: OutgoingActivity): Promise<void>;
 }
 
 /** What an edge's HTTP handler needs of a request and a response (restify's fit). */

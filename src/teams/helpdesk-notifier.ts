@@ -8,7 +8,7 @@ import { stripControlChars, TRIMMED_NOTE_TICKET, trimText } from '../cards/rende
 import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
 import type { Ticket } from '../tickets/ticket';
 import { cardActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
-import type { ConversationRef, ConversationReferences } from './references';
+import type { ConversationRef, ConversationReferences } from '../delivery/references';
 
 export interface NotifierOptions {
   /** The edge's "send to a reference". */

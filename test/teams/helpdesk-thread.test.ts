@@ -5,7 +5,7 @@
 import type { Ticket } from '../../src/tickets/ticket';
 import type { EdgeMessenger } from '../../src/teams/edge';
 import { TeamsHelpDeskNotifier } from '../../src/teams/helpdesk-notifier';
-import type { ConversationReferences } from '../../src/teams/references';
+import type { ConversationReferences } from '../../src/delivery/references';
 
 const LINK = '[Open the portal](https://evil.example/login)';
 

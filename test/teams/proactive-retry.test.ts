@@ -3,7 +3,7 @@
 import type { TurnContext } from 'botbuilder';
 import { TEAMS_LIMITS } from '../../src/notices/pacing';
 import { BotbuilderMessenger, type ProactiveAdapter } from '../../src/teams/botbuilder-messenger';
-import { ProactiveSender, retryAfterOf } from '../../src/teams/proactive';
+import { ProactiveSender, retryAfterOf } from '../../src/delivery/proactive-sender';
 
 type Answer = { id: string } | { status?: number; code?: string; headers?: Record<string, string>; name?: string } | Error;
 

@@ -3,8 +3,8 @@
 // on one conversation that holds no one else, and Teams' windows kept through slow answers and faults.
 import { TEAMS_LIMITS, type PacingLimits } from '../../src/notices/pacing';
 import type { EdgeMessenger } from '../../src/teams/edge';
-import { ProactiveSender, type SendResult } from '../../src/teams/proactive';
-import type { ConversationRef } from '../../src/teams/references';
+import { ProactiveSender, type SendResult } from '../../src/delivery/proactive-sender';
+import type { ConversationRef } from '../../src/delivery/references';
 
 const EXACT: PacingLimits = { ...TEAMS_LIMITS, marginMs: 0 };
 

@@ -4,7 +4,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { TEAMS_LIMITS, scaleLimits } from '../../src/notices/pacing';
 import { BotbuilderMessenger } from '../../src/teams/botbuilder-messenger';
-import { ProactiveSender, type SendResult } from '../../src/teams/proactive';
+import { ProactiveSender, type SendResult } from '../../src/delivery/proactive-sender';
 import { startRateLimitedConnector, type RateLimitedConnector } from '../http/rate-limited-connector';
 
 const LIMITS = scaleLimits(TEAMS_LIMITS, 0.2, 20); // per conversation 7/200 ms, 8/400 ms, 60/6 s; app 50/200 ms

@@ -11,7 +11,7 @@ import type { Diagnosis } from '../../src/diagnosis';
 import { validateSnapshot } from '../../src/snapshot';
 import { SupportBot } from '../../src/teams/bot';
 import { SupportCore, typingActivity, type EdgeTurn, type OutgoingActivity, type SupportBotOptions } from '../../src/teams/edge';
-import type { ConversationRef } from '../../src/teams/references';
+import type { ConversationRef } from '../../src/delivery/references';
 import { connectGraph } from '../../src/support/graph-connection';
 
 const DEMO = validateSnapshot(JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'demo-tenant.json'), 'utf8')));

@@ -5,7 +5,7 @@
 // actions and notices have spans of their own; the business counters arrive as customMetrics.
 // Exports are forced (flush), never waited for.
 import { loadConfig } from '../../src/config';
-import { ProactiveSender } from '../../src/teams/proactive';
+import { ProactiveSender } from '../../src/delivery/proactive-sender';
 import { startTelemetry, type Telemetry } from '../../src/telemetry/start';
 import { requireTool } from '../helpers/requires';
 import { cardOf, EDGES, persona, startHarness, submitData, TENANT_ID, type Harness } from '../http/helpers';

@@ -11,7 +11,7 @@
 // carry the conversation id, HTTP status, error code and attempt count only. SDK-free.
 import { Pacer, TEAMS_LIMITS, evenSpacingMs, type PacingLimits } from '../notices/pacing';
 import { noticeSpan } from '../telemetry';
-import { cardActivity, textActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
+import { cardActivity, textActivity, type EdgeMessenger, type OutgoingActivity } from './outgoing';
 import type { ConversationRef } from './references';
 
 /** An Adaptive Card (its JSON), recognised by `type: 'AdaptiveCard'`. */

@@ -3,9 +3,9 @@
 // (bot uninstalled, user gone) forgets the reference; other failures are retried by the scheduler.
 // SDK-free: the sender goes through the edge's messenger.
 import type { AdaptiveCard } from '../cards';
-import { cardActivity } from './edge';
+import { cardActivity } from './outgoing';
 import type { NoticeSender } from '../notices/window-notices';
-import type { ProactiveSender } from './proactive';
+import type { ProactiveSender } from './proactive-sender';
 import type { ConversationReferences } from './references';
 
 export class TeamsNoticeSender implements NoticeSender {
