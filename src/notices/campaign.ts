@@ -8,6 +8,7 @@ import { formatDate } from '../cards/copy';
 import { GraphReadError, readAll } from '../graph';
 import { graphGet } from '../graph/read';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
+import { ETagConflictError } from '../storage/file-storage';
 import type { KeyValueStore } from '../storage/key-value';
 import { hasAuthenticatorPasskey, type NoticeSender } from './window-notices';
 
@@ -44,6 +45,17 @@ const KIND = 'campaign.notice';
 // Global Administrator, Authentication Policy Administrator, Privileged Authentication Administrator.
 const ADMIN_ROLES = new Set(['62e90394-69f5-4237-9190-012177145e10', '0526716b-113d-4c15-b2c8-68e3c22b9f80', '7be44c8a-adaf-4e2a-84d6-ab2649e08a13']);
 const key = (id: string) => `campaigns/${id}`;
+/** The targeted list of one start of a campaign (restarting it writes a new one, then points the record at it). */
+const targetedKey = (id: string, startedAt: string) => `campaigns/${id}/targeted/${Date.parse(startedAt)}`;
+
+/**
+ * What `campaigns/<id>` holds: the campaign without its targeted list (10,000 ids are 390 KB of
+ * JSON, and every notice reads the record), which is under `targetedKey`. A record written before
+ * the split still holds `targeted` itself: it is read as it is, and rewritten in this shape by the
+ * first notice that reads it.
+ */
+type CampaignRecord = Omit<Campaign, 'targeted'> & { targetedKey: string; targetedCount: number };
+type StoredCampaign = CampaignRecord | Campaign;
 
 export class Campaigns {
   private readonly unreachable = new Map<string, Set<string>>();
@@ -83,7 +95,14 @@ export class Campaigns {
       targeted,
       alreadyRegistered: registered.size,
     };
-    await this.o.store.write({ [key(campaign.id)]: { ...campaign, eTag: '*' } });
+    const previous = await this.record(campaign.id);
+    const { targeted: _t, ...header } = campaign;
+    const record: CampaignRecord = { ...header, targetedKey: targetedKey(campaign.id, campaign.startedAt), targetedCount: targeted.length };
+    // The list first: a record never points at a list that is not there (readers on other
+    // instances, or this one after a crash between the two writes).
+    await this.o.store.write({ [record.targetedKey]: { ids: targeted, eTag: '*' } });
+    await this.o.store.write({ [key(campaign.id)]: { ...record, eTag: '*' } });
+    if (previous && 'targetedKey' in previous && previous.targetedKey !== record.targetedKey) await this.o.store.delete([previous.targetedKey]);
     await this.o.store.write({ 'campaigns/index': { ids: [...new Set([...(await this.ids()), campaign.id])], eTag: '*' } });
     const stages: [CampaignNotice['stage'], number][] = [
       ['announce', now.getTime()],
@@ -109,12 +128,49 @@ export class Campaigns {
     return (items['campaigns/index']?.ids as string[] | undefined) ?? [];
   }
 
+  /** The campaign with its targeted list (two reads; a record of the previous shape: one). */
   async get(id: string): Promise<Campaign | undefined> {
-    const items = await this.o.store.read([key(id)]);
-    const item = items[key(id)];
+    const stored = await this.record(id);
+    if (!stored || !('targetedKey' in stored)) return stored;
+    const { targetedKey: listKey, targetedCount: _count, ...header } = stored;
+    const list = (await this.o.store.read([listKey]))[listKey];
+    return { ...header, targeted: (list?.ids as string[] | undefined) ?? [] };
+  }
+
+  /** `campaigns/<id>` as stored, without its eTag. */
+  private async record(id: string): Promise<StoredCampaign | undefined> {
+    return (await this.readRecord(id))?.stored;
+  }
+
+  private async readRecord(id: string): Promise<{ stored: StoredCampaign; eTag?: string } | undefined> {
+    const item = (await this.o.store.read([key(id)]))[key(id)];
     if (!item) return undefined;
-    const { eTag: _eTag, ...campaign } = item;
-    return campaign as unknown as Campaign;
+    const { eTag, ...stored } = item;
+    return { stored: stored as unknown as StoredCampaign, eTag };
+  }
+
+  /**
+   * The campaign as a notice needs it: the record alone, never the targeted list. A record of the
+   * previous shape is rewritten in the new one on the way (conditionally on its eTag: if another
+   * instance migrated or restarted the campaign meanwhile, theirs stands).
+   */
+  private async forNotice(id: string): Promise<CampaignRecord | undefined> {
+    const read = await this.readRecord(id);
+    if (!read) return undefined;
+    const { stored, eTag } = read;
+    if ('targetedKey' in stored) return stored;
+    const { targeted, ...header } = stored;
+    const record: CampaignRecord = { ...header, targetedKey: targetedKey(id, stored.startedAt), targetedCount: targeted.length };
+    try {
+      await this.o.store.write({ [record.targetedKey]: { ids: targeted, eTag: '*' } });
+      await this.o.store.write({ [key(id)]: { ...record, eTag: eTag ?? '*' } });
+    } catch (e) {
+      if (!(e instanceof ETagConflictError)) throw e;
+      // Restarted meanwhile (another list): ours is nobody's. Migrated meanwhile: it is the same list.
+      const now = await this.record(id);
+      if (now && 'targetedKey' in now && now.targetedKey !== record.targetedKey) await this.o.store.delete([record.targetedKey]);
+    }
+    return record;
   }
 
   /** Adoption now: how many members have a passkey in Authenticator, how many still do not. */
@@ -134,7 +190,7 @@ export class Campaigns {
 
   private async notify(job: Job<CampaignNotice>): Promise<void> {
     const { campaignId, userId, stage } = job.payload;
-    const campaign = await this.get(campaignId);
+    const campaign = await this.forNotice(campaignId);
     if (!campaign) return;
     if (stage !== 'announce' && (await hasAuthenticatorPasskey(this.o.graph, userId))) return; // already done: no nagging
     const when = formatDate(campaign.enforceOn);
