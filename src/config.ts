@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { isTimeZone } from './cards/time-words';
 
 import type { GraphCredentialConfig } from './graph/credentials';
 import { connectionStringProblem } from './telemetry/connection-string';
@@ -47,6 +48,8 @@ export interface Config {
     /** Users are added to this group for a temporary exemption (exclude it in the CA policies). */
     exemptionGroupId?: string;
     exemptionHours: number[];
+    /** The help desk's IANA time zone (HELPDESK_TIMEZONE, default UTC): ticket cards and thread lines show times in it. */
+    timeZone: string;
   };
   /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs), by connection string or managed identity. */
   azureStorage?: AzureStorageAccess & { prefix: string; maxQueueDelaySeconds: number };
@@ -185,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (!/^[a-z][a-z0-9]{2,30}$/.test(azurePrefix)) problems.push(`AZURE_STORAGE_PREFIX: expected 3-31 lowercase letters and digits, starting with a letter, got "${azurePrefix}"`);
   const webhookUrl = get('HELPDESK_WEBHOOK_URL');
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) problems.push(`HELPDESK_WEBHOOK_URL: expected an http(s) URL, got "${webhookUrl}"`);
+  const helpDeskTimeZone = get('HELPDESK_TIMEZONE') ?? 'UTC';
+  if (!isTimeZone(helpDeskTimeZone)) problems.push(`HELPDESK_TIMEZONE: expected an IANA time zone such as Europe/Berlin or UTC, got "${helpDeskTimeZone}"`);
   const hoursRaw = get('EXEMPTION_HOURS') ?? '1,2,4,8,24';
   const exemptionHours = hoursRaw.split(',').map((h) => Number(h.trim()));
   if (exemptionHours.some((h) => !Number.isInteger(h) || h < 1 || h > 72)) problems.push(`EXEMPTION_HOURS: expected whole hours from 1 to 72, comma-separated, got "${hoursRaw}"`);
@@ -228,7 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     },
     snapshotPath,
     dataDir: resolve(root, get('DATA_DIR') ?? 'data'),
-    helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours },
+    helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours, timeZone: helpDeskTimeZone },
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
     adminGroupId: get('ADMIN_GROUP_ID'),
     whatIf: (get('WHAT_IF') ?? 'on') !== 'off',

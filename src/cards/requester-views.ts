@@ -3,7 +3,7 @@
 // tapDeliveryCard ever takes a TAP value.
 import type { Diagnosis } from '../diagnosis';
 import type { AfterCheck, Person, Ticket } from '../tickets/ticket';
-import { timeOfDay, window } from '../tickets/ticket';
+import { window } from '../tickets/ticket';
 import { adviceFor } from './advice';
 import { policyPhrase } from './copy';
 import { renderCard, type AdaptiveCard } from './render';
@@ -46,6 +46,8 @@ export interface TapDelivery {
    * it works only when nothing blocks any more, and what still blocks when something does.
    */
   after?: AfterCheck;
+  /** The requester's time zone (from their Teams client); undefined: UTC, said as such. */
+  timeZone?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export function tapDeliveryCard(input: TapDelivery): AdaptiveCard {
         : 'Use it to sign in to Microsoft Authenticator and add your passkey.',
     value: input.value,
     validLocal: `Valid from ${cardTime(input.start)} to ${cardTime(input.end)}, ${cardDate(input.start)} (your time).`,
-    validUtc: `In UTC: valid from ${timeOfDay(input.start)} to ${timeOfDay(input.end)}.`,
+    validUtc: `Valid ${window(input.start, input.end, input.timeZone)}.`,
     use: input.oneTime
       ? 'It works once: after you sign in with it, it stops working, so add the passkey in the same go.'
       : 'You can use it more than once until it expires, but add the passkey as soon as you can.',
@@ -109,7 +111,8 @@ export function ticketUpdateCard(input: TicketUpdateInput): AdaptiveCard {
 export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened' | 'posted' | 'signInSeen';
 
 /** The words of the requester's update for something that happened to their ticket. */
-export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketUpdateInput {
+/** `zone`: the requester's time zone (undefined: UTC, said as such). */
+export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: string): TicketUpdateInput {
   const id = ticket.id;
   switch (kind) {
     case 'taken': {
@@ -124,7 +127,7 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
         title: 'Your Temporary Access Pass is ready',
         tone: 'success',
         text: `It is in the message above, valid from ${cardTime(t.start)} to ${cardTime(t.end)} (your time). Add your passkey in Microsoft Authenticator before then.`,
-        facts: [{ title: 'Valid (UTC)', value: window(t.start, t.end) }],
+        facts: [{ title: 'Valid', value: window(t.start, t.end, zone) }],
       };
     }
     case 'exemptionGranted': {
@@ -139,7 +142,7 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
             `Until ${cardTime(e.end)} (your time) you are exempt from some sign-in rules, but with that you are still blocked: ${blockedInWords(e.after.blocking)}.`,
             'The help desk knows and is working on your ticket: you do not need to try now. You will get a message here when something changes.',
           ].join('\n\n'),
-          facts: [{ title: 'Window (UTC)', value: window(e.start, e.end) }],
+          facts: [{ title: 'Window', value: window(e.start, e.end, zone) }],
         };
       }
       return {
@@ -151,7 +154,7 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind): TicketU
           'Open Microsoft Authenticator and add your passkey before then. Do it from the office network or a company-managed device: anywhere else it may still be blocked.',
           'When the time is up the rule applies again. If you miss it, contact the help desk for a new time.',
         ].join('\n\n'),
-        facts: [{ title: 'Window (UTC)', value: window(e.start, e.end) }],
+        facts: [{ title: 'Window', value: window(e.start, e.end, zone) }],
       };
     }
     case 'exemptionEnded':

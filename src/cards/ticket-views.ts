@@ -4,6 +4,7 @@
 import type { Diagnosis, Finding, Remedy } from '../diagnosis';
 import type { AfterCheck, Blocker, Person, Ticket } from '../tickets/ticket';
 import { tapLive, timeOfDay, window } from '../tickets/ticket';
+import { dateTime } from './time-words';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
@@ -82,6 +83,8 @@ export interface TicketCardOptions {
   };
   /** ISO time of rendering: marks expired passes and ended windows, and dates the card. */
   now?: string;
+  /** The help desk's time zone (HELPDESK_TIMEZONE): every time on the card is shown in it, naming it; default UTC. */
+  timeZone?: string;
   /** The tenant's split design, where it has one: the admin's part extends it rather than proposing a new one. */
   tenant?: TenantContext;
 }
@@ -100,6 +103,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
   const { diagnosis, status } = ticket;
   const resolved = status === 'resolved';
   const now = options.now ? Date.parse(options.now) : NaN;
+  const zone = options.timeZone;
   const past = (iso: string) => !Number.isNaN(now) && now >= Date.parse(iso);
   const exemptionActive = Boolean(ticket.exemption && !ticket.exemption.removedAt);
   // A pass whose window has ended (or that the bot deleted, undeliverable) can be replaced by a new one.
@@ -109,7 +113,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
   const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true, ...(options.tenant ? { tenant: options.tenant } : {}) }) : undefined;
   // What the bot checked for this requester (remedies applied and diagnosed again) replaces the
   // generic help-desk steps: the card then says what works, and what to do when nothing it can apply does.
-  const checked = resolved ? undefined : checkSection(ticket);
+  const checked = resolved ? undefined : checkSection(ticket, zone);
 
   const canIssueTap = !resolved && !tapActive && tapRefusal === '';
   const canExempt = !resolved && !exemptionActive && options.exemption !== undefined && exemptionRefusal === '';
@@ -123,7 +127,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
       text: status === 'taken' && ticket.assignee ? `Taken by ${ticket.assignee.name}` : STATUS[status].text,
       color: STATUS[status].color,
     },
-    created: `Created ${formatTime(ticket.createdAt)}`,
+    created: `Created ${formatTime(ticket.createdAt, zone)}`,
     // The UPN is what an agent searches Entra for; the diagnosis has it when Teams did not give it.
     requester: personLine({ ...ticket.requester, userPrincipalName: ticket.requester.userPrincipalName ?? diagnosis?.user.userPrincipalName ?? undefined }),
     context: contextLine(ticket),
@@ -131,8 +135,8 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     cause: advice?.cause ?? 'The bot could not check this person’s settings. Ask them what they see, and look up the sign-in logs with the ids below.',
     // Words, not the engine's codes: the agent reads the finding's title and its policy.
     findings: (diagnosis?.findings ?? []).map((f) => ({ code: findingCopy(f.code).title, text: findingLine(f) })),
-    errorIds: errorIdFacts(ticket),
-    ...signInSection(ticket),
+    errorIds: errorIdFacts(ticket, zone),
+    ...signInSection(ticket, zone),
     stateLines: stateLines(ticket, options, past),
     alerts: alerts(ticket, options, past),
     helpdeskHeading: HEADINGS.helpdesk,
@@ -142,7 +146,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
     instead: checked?.instead ?? [],
     refusals: [tapRefusal, exemptionRefusal].filter(Boolean).map((text) => ({ text })),
     detailsHeading: HEADINGS.details,
-    facts: diagnosis ? diagnosisFacts(diagnosis) : [],
+    facts: diagnosis ? diagnosisFacts(diagnosis, zone) : [],
     details: (diagnosis?.findings ?? [])
       .filter((f) => f.evidence.length > 0)
       .map((f) => ({ heading: detailsHeading(f), evidence: evidenceWords(f).map((text) => ({ text })) })),
@@ -154,10 +158,10 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions): Adaptive
         ? [{ heading: 'What the user tried', note: '', lines: ticket.transcript.slice(-TRANSCRIPT_LINES).map((text) => ({ text })) }]
         : []),
       ...(ticket.history.length > 0
-        ? [{ heading: 'History', note: '', lines: ticket.history.slice(-HISTORY_LINES).map((e) => ({ text: `${formatTime(e.at)}: ${e.text}` })) }]
+        ? [{ heading: 'History', note: '', lines: ticket.history.slice(-HISTORY_LINES).map((e) => ({ text: `${formatTime(e.at, zone)}: ${e.text}` })) }]
         : []),
     ],
-    updated: options.now ? `Updated ${formatTime(options.now)}` : '',
+    updated: options.now ? `Updated ${formatTime(options.now, zone)}` : '',
     canTake: status === 'open',
     canIssueTap,
     canExempt,
@@ -254,15 +258,15 @@ const HELP_DESK_REMEDIES = new Set<Remedy['code']>(['temporary-access-pass', 'te
  * … will not help: 'Pilot' accepts only a passkey in Microsoft Authenticator"), and, when neither
  * a TAP nor an exemption clears the block, what does instead (the admin change, with the policy).
  */
-function checkSection(ticket: Ticket): { heading: string; lines: { mark: string; color: string; text: string }[]; instead: { text: string }[] } | undefined {
+function checkSection(ticket: Ticket, zone: string | undefined): { heading: string; lines: { mark: string; color: string; text: string }[]; instead: { text: string }[] } | undefined {
   const check = ticket.check;
   const name = ticket.requester.name;
   if (!check) {
     return ticket.checkError
-      ? { heading: `What works could not be checked at ${timeOfDay(ticket.checkError.at)} UTC (${ticket.checkError.error}); it is checked again when you act.`, lines: [], instead: [] }
+      ? { heading: `What works could not be checked at ${timeOfDay(ticket.checkError.at, zone)} (${ticket.checkError.error}); it is checked again when you act.`, lines: [], instead: [] }
       : undefined;
   }
-  const when = `checked ${timeOfDay(check.at)} UTC${check.contextAssumed ? ` for an Android phone: ${name} did not say which` : `, ${platformLabel(check.context.platform, check.context.osVersion)}`}`;
+  const when = `checked ${timeOfDay(check.at, zone)}${check.contextAssumed ? ` for an Android phone: ${name} did not say which` : `, ${platformLabel(check.context.platform, check.context.osVersion)}`}`;
   if (check.blocking.length === 0) return { heading: `Nothing blocks ${name} now (${when}).`, lines: [], instead: [] };
   const lines = check.remedies.map((r) => ({ mark: r.clears ? '✓' : '✗', color: r.clears ? 'Good' : 'Attention', text: `${REMEDY_LABEL[r.code]} — ${r.why}` }));
   const instead: { text: string }[] = [];
@@ -300,6 +304,7 @@ function afterText(after: AfterCheck | undefined, what: string): string {
 }
 
 function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string; color: string }[] {
+  const zone = options.timeZone;
   const lines: { text: string; color: string }[] = [];
   const { tap, exemption, resolution } = ticket;
   if (tap) {
@@ -307,29 +312,29 @@ function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: stri
     const delivery =
       tap.delivery === 'failed'
         ? tap.revokedAt
-          ? `; it could not be delivered (${tap.deliveryError ?? 'error'}) and was deleted at ${timeOfDay(tap.revokedAt)} UTC`
+          ? `; it could not be delivered (${tap.deliveryError ?? 'error'}) and was deleted at ${timeOfDay(tap.revokedAt, zone)}`
           : `; it could not be delivered (${tap.deliveryError ?? 'error'}) and deleting it failed (${tap.revokeError ?? 'error'}): the bot keeps trying`
         : tap.delivery === 'unconfirmed'
           ? '; delivery not confirmed (the bot stopped while sending it)'
           : '';
     const after = tap.delivery === 'failed' ? '' : afterText(tap.after, 'it');
     lines.push({
-      text: `TAP issued ${window(tap.start, tap.end)} UTC by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}${after}`,
+      text: `TAP issued ${window(tap.start, tap.end, zone)} by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}${after}`,
       color: tap.delivery === 'failed' || tap.delivery === 'unconfirmed' || tap.after?.clears === false ? 'Attention' : 'Default',
     });
   }
   if (exemption) {
     const group = options.exemption?.groupName ?? exemption.groupId;
     lines.push({
-      text: `Exempted ${window(exemption.start, exemption.end)} UTC (group "${group}") by ${exemption.by.name}${exemption.removedAt ? '' : afterText(exemption.after, 'it')}`,
+      text: `Exempted ${window(exemption.start, exemption.end, zone)} (group "${group}") by ${exemption.by.name}${exemption.removedAt ? '' : afterText(exemption.after, 'it')}`,
       color: !exemption.removedAt && exemption.after?.clears === false ? 'Attention' : 'Default',
     });
-    if (exemption.removedAt) lines.push({ text: `Exemption removed at ${timeOfDay(exemption.removedAt)} UTC`, color: 'Good' });
+    if (exemption.removedAt) lines.push({ text: `Exemption removed at ${timeOfDay(exemption.removedAt, zone)}`, color: 'Good' });
     else if (exemption.removalError) {
       // Also an alert at the top of the card, with the failures and the next attempt (see alerts).
       lines.push({ text: `The exemption could not be removed: ${exemption.removalError}. Remove ${ticket.requester.name} from the group "${group}" by hand.`, color: 'Attention' });
     } else if (past(exemption.end)) {
-      lines.push({ text: `The exemption window ended at ${timeOfDay(exemption.end)} UTC, but it has not been removed yet.`, color: 'Attention' });
+      lines.push({ text: `The exemption window ended at ${timeOfDay(exemption.end, zone)}, but it has not been removed yet.`, color: 'Attention' });
     }
   }
   if (ticket.status === 'resolved' && resolution) {
@@ -340,6 +345,7 @@ function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: stri
 
 /** What needs a person now, shown at the top of the card: an overdue removal, a pass the ticket did not issue, an unwritten audit line. */
 function alerts(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string }[] {
+  const zone = options.timeZone;
   const out: { text: string }[] = [];
   const { exemption, unknownTap, auditPending } = ticket;
   const name = ticket.requester.name;
@@ -348,26 +354,26 @@ function alerts(ticket: Ticket, options: TicketCardOptions, past: (iso: string) 
     const failures = exemption.removalFailures ?? 1;
     out.push({
       text:
-        `Overdue: ${name} is still in the exemption group "${group}" — the exemption ended at ${timeOfDay(exemption.end)} UTC. ` +
-        `Removing them failed ${failures === 1 ? 'once' : `${failures} times`} (last at ${timeOfDay(exemption.lastRemovalAttemptAt ?? exemption.end)} UTC: ${exemption.removalError}). ` +
-        `The bot tries again${exemption.nextRemovalAt ? ` at ${timeOfDay(exemption.nextRemovalAt)} UTC` : ''} until it succeeds; to end it now, remove ${name} from "${group}" in the Entra admin center.`,
+        `Overdue: ${name} is still in the exemption group "${group}" — the exemption ended at ${timeOfDay(exemption.end, zone)}. ` +
+        `Removing them failed ${failures === 1 ? 'once' : `${failures} times`} (last at ${timeOfDay(exemption.lastRemovalAttemptAt ?? exemption.end, zone)}: ${exemption.removalError}). ` +
+        `The bot tries again${exemption.nextRemovalAt ? ` at ${timeOfDay(exemption.nextRemovalAt, zone)}` : ''} until it succeeds; to end it now, remove ${name} from "${group}" in the Entra admin center.`,
     });
   } else if (exemption && !exemption.removedAt && past(exemption.end) && options.now && Date.parse(options.now) - Date.parse(exemption.end) > 5 * 60_000) {
-    out.push({ text: `Overdue: the exemption ended at ${timeOfDay(exemption.end)} UTC but ${name} has not been removed from the exemption group yet.` });
+    out.push({ text: `Overdue: the exemption ended at ${timeOfDay(exemption.end, zone)} but ${name} has not been removed from the exemption group yet.` });
   }
   if (unknownTap && !(ticket.tap && ticket.tap.methodId === unknownTap.methodId)) {
     out.push({
       text:
-        `Graph holds a Temporary Access Pass for ${name} that this ticket did not issue (created ${timeOfDay(unknownTap.createdAt ?? unknownTap.start)} UTC, valid until ${timeOfDay(unknownTap.end)} UTC)` +
+        `Graph holds a Temporary Access Pass for ${name} that this ticket did not issue (created ${timeOfDay(unknownTap.createdAt ?? unknownTap.start, zone)}, valid until ${timeOfDay(unknownTap.end, zone)})` +
         `${unknownTap.afterCrash ? ', probably the one the bot was creating when it stopped; its value never reached them' : ''}. It was not replaced. ` +
         `If ${name} does not have it, delete it in the Entra admin center (Users › ${name} › Authentication methods), then issue a new one.`,
     });
   }
   if (auditPending) {
-    out.push({ text: `Not in the audit log yet (it failed at ${timeOfDay(auditPending.since)} UTC: ${auditPending.error}): ${auditPending.lines.join('; ')}. The bot writes it with the next entry.` });
+    out.push({ text: `Not in the audit log yet (it failed at ${timeOfDay(auditPending.since, zone)}: ${auditPending.error}): ${auditPending.lines.join('; ')}. The bot writes it with the next entry.` });
   }
   if (ticket.channelPostPending) {
-    out.push({ text: `This card was posted late: the first post failed at ${timeOfDay(ticket.channelPostPending.since)} UTC (${ticket.channelPostPending.error}).` });
+    out.push({ text: `This card was posted late: the first post failed at ${timeOfDay(ticket.channelPostPending.since, zone)} (${ticket.channelPostPending.error}).` });
   }
   return out;
 }
@@ -419,8 +425,8 @@ function contextLine(ticket: Ticket): string {
   ].join(' · ');
 }
 
-function diagnosisFacts(d: Diagnosis) {
-  return [{ title: 'Checked', value: formatTime(d.context.at) }, { title: 'User id', value: d.user.id }];
+function diagnosisFacts(d: Diagnosis, zone: string | undefined) {
+  return [{ title: 'Checked', value: formatTime(d.context.at, zone) }, { title: 'User id', value: d.user.id }];
 }
 
 /** What a sign-in error code means, for the agent (the codes this registration meets). */
@@ -439,7 +445,7 @@ const SIGN_IN_ERRORS: Record<number, string> = {
 };
 
 /** The card's "Observed sign-in": the failed sign-in the log shows, or that the bot is still looking for it. */
-function signInSection(ticket: Ticket): { signInHeading: string; signInNote: string; signInFacts: { title: string; value: string }[] } {
+function signInSection(ticket: Ticket, zone: string | undefined): { signInHeading: string; signInNote: string; signInFacts: { title: string; value: string }[] } {
   const s = ticket.signIn;
   const relook = ticket.signInRelook;
   if (!s) {
@@ -449,7 +455,7 @@ function signInSection(ticket: Ticket): { signInHeading: string; signInNote: str
       signInNote:
         relook.done || !relook.nextAt
           ? 'The failed sign-in did not reach the sign-in log in the minutes after the report; look it up in the sign-in logs with the ids above.'
-          : `Not in the sign-in log yet (sign-ins arrive after a few minutes); the bot looks again at ${timeOfDay(relook.nextAt)} UTC and updates this card.`,
+          : `Not in the sign-in log yet (sign-ins arrive after a few minutes); the bot looks again at ${timeOfDay(relook.nextAt, zone)} and updates this card.`,
       signInFacts: [],
     };
   }
@@ -458,7 +464,7 @@ function signInSection(ticket: Ticket): { signInHeading: string; signInNote: str
     signInHeading: 'Observed sign-in (from the sign-in log)',
     signInNote: '',
     signInFacts: [
-      { title: 'Time (UTC)', value: `${s.at.slice(0, 10)} ${s.at.slice(11, 19)}` },
+      { title: 'Time', value: dateTime(s.at, zone, { seconds: true }) },
       { title: 'App', value: s.app },
       { title: 'Error', value: `${s.errorCode}${meaning ? ` — ${meaning}` : ''}` },
       ...(s.failedPolicies.length > 0 ? [{ title: s.failedPolicies.length === 1 ? 'Failed policy' : 'Failed policies', value: s.failedPolicies.join('; ') }] : []),
@@ -468,12 +474,12 @@ function signInSection(ticket: Ticket): { signInHeading: string; signInNote: str
   };
 }
 
-function errorIdFacts(ticket: Ticket) {
+function errorIdFacts(ticket: Ticket, zone: string | undefined) {
   const { requestId, correlationId, timestamp } = ticket.errorIds;
   return [
     ...(requestId ? [{ title: 'Request Id', value: requestId }] : []),
     ...(correlationId ? [{ title: 'Correlation Id', value: correlationId }] : []),
-    ...(timestamp ? [{ title: 'Timestamp', value: timestamp }] : []),
+    ...(timestamp ? [{ title: 'Timestamp', value: Number.isNaN(Date.parse(timestamp)) ? timestamp : dateTime(timestamp, zone, { seconds: true }) }] : []),
   ];
 }
 
@@ -484,10 +490,9 @@ function minutes(m: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** "2026-10-05 14:00 UTC". */
-function formatTime(iso: string): string {
-  const t = new Date(iso);
-  return Number.isNaN(t.getTime()) ? iso : `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** "5 Oct, 16:00 CEST" in the help desk's zone. */
+function formatTime(iso: string, zone: string | undefined): string {
+  return Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso, zone);
 }
 
 /** Teams' date formatting wants RFC 3339 without fractions: 2026-10-05T10:00:00Z. */

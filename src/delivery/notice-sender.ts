@@ -28,4 +28,8 @@ export class TeamsNoticeSender implements NoticeSender {
     }
     throw new Error(`notice ${noticeId} not delivered (status ${result.status ?? result.code ?? 'unknown'} after ${result.attempts} attempts)`);
   }
+
+  async timeZoneOf(userId: string): Promise<string | undefined> {
+    return this.references.timeZone(userId);
+  }
 }

@@ -3,6 +3,7 @@
 // as the edge that saw it built it (botbuilder names the bot `bot`, the Agents SDK `agent`), and
 // each edge converts what it reads (botbuilderReference / agentsReference in its messenger), so
 // references survive switching BOT_SDK in either direction.
+import { activityTimeZone } from '../cards/time-words';
 import type { KeyValueStore } from '../storage/key-value';
 
 /** A Teams account in a reference. */
@@ -25,6 +26,8 @@ export interface ConversationRef {
   /** The Agents SDK's name for the bot's account. */
   agent?: RefAccount;
   conversation?: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean; name?: string };
+  /** The user's IANA time zone as their Teams client last said (personal chats): proactive notices show times in it. */
+  timeZone?: string;
 }
 
 /** What remember() reads of an activity. */
@@ -32,6 +35,9 @@ export interface ReferenceActivity {
   from?: { aadObjectId?: string };
   conversation?: { id?: string; conversationType?: string };
   channelData?: unknown;
+  /** The Teams client's time zone: `localTimezone`, or the clientInfo entity's `timezone`. */
+  localTimezone?: string;
+  entities?: unknown[];
 }
 
 const userKey = (aadObjectId: string) => `refs/user/${aadObjectId}`;
@@ -73,12 +79,25 @@ export class ConversationReferences {
     // In the offline demo the tester plays a persona: reach the persona in this same chat.
     const who = demoPersona ?? activity.from?.aadObjectId;
     if (type === 'personal' && who) {
-      await this.save(userKey(who), ref);
+      // The zone the client names now; an activity without one (some invokes) keeps the one known.
+      const timeZone = activityTimeZone(activity) ?? (await this.knownTimeZone(who));
+      await this.save(userKey(who), { ...ref, ...(timeZone ? { timeZone } : {}) });
     }
     const channel = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? activity.conversation?.id?.split(';')[0];
     if (helpDeskChannelId && type === 'channel' && channel === helpDeskChannelId) {
       await this.save(CHANNEL_KEY, ref);
     }
+  }
+
+  private async knownTimeZone(aadObjectId: string): Promise<string | undefined> {
+    const written = this.written.get(userKey(aadObjectId));
+    if (written) return (JSON.parse(written) as ConversationRef).timeZone;
+    return (await this.user(aadObjectId))?.timeZone;
+  }
+
+  /** The user's time zone as last seen (undefined: unknown, shown as UTC). */
+  async timeZone(aadObjectId: string): Promise<string | undefined> {
+    return (await this.user(aadObjectId))?.timeZone;
   }
 
   async forget(aadObjectId: string): Promise<void> {

@@ -13,6 +13,8 @@ import type { HelpDeskNotifier } from './ports';
 import type { TicketStore } from './ticket-store';
 
 export interface AuditWriterDeps {
+  /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
+  timeZone?: string;
   log: AuditLog;
   tickets: TicketStore;
   notifier: HelpDeskNotifier;
@@ -29,7 +31,10 @@ export class AuditWriter {
   private readonly mutex: KeyedMutex;
   private readonly events: Log;
 
-  constructor({ log, tickets, notifier, now, mutex, events }: AuditWriterDeps) {
+  private readonly zone: string | undefined;
+
+  constructor({ log, tickets, notifier, now, mutex, events, timeZone }: AuditWriterDeps) {
+    this.zone = timeZone;
     this.trail = new AuditTrail({ log, now, backlog: tickets, onEvent: (e) => events(e) });
     this.tickets = tickets;
     this.notifier = notifier;
@@ -56,7 +61,7 @@ export class AuditWriter {
 
   /** Says on the ticket that its audit line is not written yet; returns the sentence (for the thread and the agent). */
   noteGap(ticket: Ticket, at: string, line: string, error?: string): string {
-    const text = `The audit log could not record this at ${timeOfDay(at)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
+    const text = `The audit log could not record this at ${timeOfDay(at, this.zone)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
     ticket.auditPending = { since: ticket.auditPending?.since ?? at, error: cut(error ?? 'unknown error', 160), lines: [...(ticket.auditPending?.lines ?? []), cut(line, 200)].slice(-5) };
     ticket.history.push({ at, by: BOT.name, text });
     return text;
@@ -67,7 +72,7 @@ export class AuditWriter {
     const ticket = await this.tickets.get(ticketId);
     if (!ticket?.auditPending) return;
     const at = this.now().toISOString();
-    const line = `The audit log caught up at ${timeOfDay(at)}: the entries it could not write since ${timeOfDay(ticket.auditPending.since)} are recorded now`;
+    const line = `The audit log caught up at ${timeOfDay(at, this.zone)}: the entries it could not write since ${timeOfDay(ticket.auditPending.since, this.zone)} are recorded now`;
     ticket.auditPending = undefined;
     ticket.history.push({ at, by: BOT.name, text: line });
     await this.tickets.put(ticket);

@@ -18,6 +18,8 @@ const POST_TICKET = 'postTicket';
 const postJobId = (ticketId: string) => `post-${ticketId}`;
 
 export interface ChannelPostDeps {
+  /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
+  timeZone?: string;
   tickets: TicketStore;
   notifier: HelpDeskNotifier;
   scheduler: JobScheduler;
@@ -36,7 +38,10 @@ export class ChannelPost {
   private readonly auditWriter: AuditWriter;
   private readonly log: Log;
 
-  constructor({ tickets, notifier, scheduler, now, mutex, auditWriter, log }: ChannelPostDeps) {
+  private readonly zone: string | undefined;
+
+  constructor({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone }: ChannelPostDeps) {
+    this.zone = timeZone;
     this.tickets = tickets;
     this.notifier = notifier;
     this.scheduler = scheduler;
@@ -61,7 +66,7 @@ export class ChannelPost {
       const error = reasonOf(e);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString();
       ticket.channelPostPending = { since: now, attempts: 1, error, nextAttemptAt };
-      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${timeOfDay(now)} (${error}); retrying at ${timeOfDay(nextAttemptAt)}` });
+      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${timeOfDay(now, this.zone)} (${error}); retrying at ${timeOfDay(nextAttemptAt, this.zone)}` });
       this.log({ event: 'ticket.post.failed', ticket: ticket.id, error });
       await this.scheduler
         .schedule({ id: postJobId(ticket.id), kind: POST_TICKET, dueAt: nextAttemptAt, payload: { ticketId: ticket.id } })
@@ -88,7 +93,7 @@ export class ChannelPost {
         throw e;
       }
       ticket.channelPostPending = undefined;
-      const line = `The ticket reached the help-desk channel at ${timeOfDay(at)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${timeOfDay(pending.since)}`;
+      const line = `The ticket reached the help-desk channel at ${timeOfDay(at, this.zone)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${timeOfDay(pending.since, this.zone)}`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'postTicket', ticketId, outcome: 'done', detail: line });

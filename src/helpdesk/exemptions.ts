@@ -35,6 +35,8 @@ const OVERDUE_GRACE_MS = 5 * 60_000;
 const EXEMPTION_GROUP_TTL_MS = 5 * 60_000;
 
 export interface ExemptionDeps {
+  /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
+  timeZone?: string;
   graph: Client;
   tickets: TicketStore;
   notifier: HelpDeskNotifier;
@@ -76,7 +78,10 @@ export class Exemptions {
 
   private readonly metrics: Counters;
 
+  private readonly zone: string | undefined;
+
   constructor(deps: ExemptionDeps) {
+    this.zone = deps.timeZone;
     this.graph = deps.graph;
     this.metrics = deps.metrics;
     this.tickets = deps.tickets;
@@ -196,7 +201,7 @@ export class Exemptions {
     const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
     ticket.exemption.after = after;
     const warned = decision.allowed && decision.warned ? ' — warned that it will not clear the block' : '';
-    const line = `${agent.name} granted a temporary exemption (${window(start, end)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
+    const line = `${agent.name} granted a temporary exemption (${window(start, end, this.zone)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
     // One message to the requester: the exemption's notice, saying what the check found.
     const result = await this.changes.record(ticket, at, audit, agent, line, { kind: 'exemptionGranted' });
     await this.events?.exemptionGranted?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
@@ -223,7 +228,7 @@ export class Exemptions {
         ex.lastRemovalAttemptAt = at;
         ex.nextRemovalAt = nextAt;
         if (ex.removalFailures >= 2) {
-          const line = `Removing ${name} from the exemption group failed again at ${timeOfDay(at)} (${error}); retrying at ${timeOfDay(nextAt)}`;
+          const line = `Removing ${name} from the exemption group failed again at ${timeOfDay(at, this.zone)} (${error}); retrying at ${timeOfDay(nextAt, this.zone)}`;
           ticket.history.push({ at, by: BOT.name, text: line });
           await this.tickets.put(ticket);
           await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
@@ -243,8 +248,8 @@ export class Exemptions {
       ex.nextRemovalAt = undefined;
       const line =
         failures > 0
-          ? `${name} was removed from the exemption group at ${timeOfDay(at)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${timeOfDay(ex.end)})`
-          : `The temporary exemption ended at ${timeOfDay(at)} and was removed`;
+          ? `${name} was removed from the exemption group at ${timeOfDay(at, this.zone)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${timeOfDay(ex.end, this.zone)})`
+          : `The temporary exemption ended at ${timeOfDay(at, this.zone)} and was removed`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       const audited = await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'removeExemption', ticketId, outcome: 'done', detail: line });

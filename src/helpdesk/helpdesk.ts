@@ -84,6 +84,8 @@ export interface HelpDeskOptions {
   log?: (event: Record<string, unknown>) => void;
   /** Counts escalations, TAPs issued, exemptions granted and overdue removals (the root passes the process's metrics). */
   metrics?: Counters;
+  /** The help desk's time zone (HELPDESK_TIMEZONE): thread and history lines show times in it; default UTC. */
+  timeZone?: string;
 }
 
 
@@ -106,9 +108,13 @@ export class HelpDesk {
   private readonly replies: RequesterReplies;
   private readonly agents: AgentActions;
 
+  /** The help desk's time zone (HELPDESK_TIMEZONE): the ticket card and thread lines show times in it. */
+  readonly timeZone: string | undefined;
+
   /** Each part registers its stored jobs with the scheduler (kinds and ids as before: stored jobs still run). */
   constructor(o: HelpDeskOptions) {
-    const { graph, tenantFacts, tickets, scheduler, notifier, now, events } = o;
+    this.timeZone = o.timeZone;
+    const { graph, tenantFacts, tickets, scheduler, notifier, now, events, timeZone } = o;
     const log: Log = o.log ?? (() => undefined);
     const userChanged = o.userChanged ?? (() => undefined);
     const metrics: Counters = (this.metrics = o.metrics ?? { inc: () => undefined, set: () => undefined });
@@ -120,13 +126,13 @@ export class HelpDesk {
     this.log = log;
     this.checks = { graph, tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptions.group(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
     const checks = this.checks;
-    const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log }));
+    const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log, timeZone }));
     const changes = (this.changes = new TicketChanges({ tickets, notifier, auditWriter, log }));
-    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics });
-    this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log });
-    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log, metrics });
+    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics, timeZone });
+    this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone });
+    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log, metrics, timeZone });
     this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log });
-    this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log });
+    this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone });
     this.agents = new AgentActions({ graph, tickets, notifier, now, mutex, auditWriter, changes, checks, helpDeskGroupId: o.helpDeskGroupId, tapPolicy: () => this.tapPolicy(), exemptions: this.exemptions, taps: this.taps, signIns: this.signIns, log });
   }
 

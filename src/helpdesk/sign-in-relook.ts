@@ -24,6 +24,8 @@ const SIGN_IN_RELOOK = 'signInRelook';
 const relookJobPrefix = (ticketId: string) => `signin-relook-${ticketId}-`;
 
 export interface SignInRelookDeps {
+  /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
+  timeZone?: string;
   tickets: TicketStore;
   notifier: HelpDeskNotifier;
   scheduler: JobScheduler;
@@ -45,7 +47,10 @@ export class SignInRelooks {
   private readonly checks: CheckDeps;
   private readonly log: Log;
 
-  constructor({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log }: SignInRelookDeps) {
+  private readonly zone: string | undefined;
+
+  constructor({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone }: SignInRelookDeps) {
+    this.zone = timeZone;
     this.tickets = tickets;
     this.notifier = notifier;
     this.scheduler = scheduler;
@@ -145,8 +150,8 @@ export class SignInRelooks {
         ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
         const minutes = Math.max(...SIGN_IN_RELOOK_MINUTES);
         const line = checked?.diagnosis.observed
-          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${timeOfDay(now)} UTC); the bot stopped looking`
-          : `The sign-in log could not be read at ${timeOfDay(now)} UTC; the bot stopped looking for ${name}'s failed sign-in`;
+          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${timeOfDay(now, this.zone)}); the bot stopped looking`
+          : `The sign-in log could not be read at ${timeOfDay(now, this.zone)}; the bot stopped looking for ${name}'s failed sign-in`;
         // On the ticket (its card shows it when next drawn), not in the thread: nothing new happened.
         ticket.history.push({ at: now, by: BOT.name, text: line });
         await this.tickets.put(ticket);
@@ -164,7 +169,7 @@ export class SignInRelooks {
       await this.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
       const policies = signIn.failedPolicies.map((p) => `"${p}"`).join(', ');
       const line = cut(
-        `The sign-in log now shows ${name}'s failed sign-in at ${timeOfDay(signIn.at)} UTC (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
+        `The sign-in log now shows ${name}'s failed sign-in at ${timeOfDay(signIn.at, this.zone)} (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
           (newly.length > 0 ? `; the first check said ${newly.map((p) => `"${p}"`).join(', ')} only may apply — it blocks ${name}, and ${name} was told` : '; it confirms what the ticket says'),
         600,
       );

@@ -44,6 +44,8 @@ interface GraphTap {
 }
 
 export interface TapIssuanceDeps {
+  /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
+  timeZone?: string;
   graph: Client;
   tickets: TicketStore;
   notifier: HelpDeskNotifier;
@@ -76,7 +78,10 @@ export class TapIssuance {
 
   private readonly metrics: Counters;
 
+  private readonly zone: string | undefined;
+
   constructor(deps: TapIssuanceDeps) {
+    this.zone = deps.timeZone;
     this.graph = deps.graph;
     this.metrics = deps.metrics;
     this.tickets = deps.tickets;
@@ -162,7 +167,7 @@ export class TapIssuance {
     }
     // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
     const warned = decision.allowed && decision.warned ? ` — warned that it will not clear the block` : '';
-    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
+    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end, this.zone)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
     const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
     ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
     await this.tickets.put(ticket);
@@ -269,9 +274,9 @@ export class TapIssuance {
       (!first && ticket.unknownTap!.afterCrash) ||
       (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
     ticket.unknownTap = { methodId: found.id, createdAt: found.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: crashed };
-    const message = unknownTapMessage(ticket);
+    const message = unknownTapMessage(ticket, this.zone);
     if (first) {
-      const line = unknownTapLine(ticket);
+      const line = unknownTapLine(ticket, this.zone);
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await audit('refused', line);
@@ -313,7 +318,7 @@ export class TapIssuance {
         return;
       }
       ticket.tapRequest = undefined;
-      const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string)}; Graph holds none, so nothing was issued`;
+      const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string, this.zone)}; Graph holds none, so nothing was issued`;
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await audit('failed', line);
@@ -333,7 +338,7 @@ export class TapIssuance {
       const at = this.now().toISOString();
       tap.revokedAt = at;
       tap.revokeError = undefined;
-      const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at)}: nobody holds it`;
+      const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at, this.zone)}: nobody holds it`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
@@ -367,16 +372,16 @@ function tapInUse(m: GraphTap, now: Date): boolean {
   return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
 }
 
-function unknownTapLine(ticket: Ticket): string {
+function unknownTapLine(ticket: Ticket, zone: string | undefined): string {
   const u = ticket.unknownTap!;
-  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${timeOfDay(u.createdAt ?? u.start)}, valid until ${timeOfDay(u.end)} UTC)${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
+  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${timeOfDay(u.createdAt ?? u.start, zone)}, valid until ${timeOfDay(u.end, zone)})${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
 }
 
-function unknownTapMessage(ticket: Ticket): string {
+function unknownTapMessage(ticket: Ticket, zone: string | undefined): string {
   const u = ticket.unknownTap!;
   const name = ticket.requester.name;
   return [
-    `${name} already has a Temporary Access Pass (created ${timeOfDay(u.createdAt ?? u.start)} UTC, valid until ${timeOfDay(u.end)} UTC) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
+    `${name} already has a Temporary Access Pass (created ${timeOfDay(u.createdAt ?? u.start, zone)}, valid until ${timeOfDay(u.end, zone)}) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
     `If ${name} has that pass, they can use it. If not, delete it in the Entra admin center (Users › ${name} › Authentication methods), then press "Issue a TAP" again.`,
   ].join(' ');
 }

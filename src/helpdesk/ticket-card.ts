@@ -15,7 +15,7 @@ export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => D
   // The admin's part follows the tenant's own split design where it has one; unreadable: left out.
   const splitDesigns = await desk.tenantFacts().then(splitDesignsOf, () => undefined);
   const options = ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now() });
-  return ticketCard(ticket, { ...options, ...(splitDesigns ? { tenant: { splitDesigns } } : {}) });
+  return ticketCard(ticket, { ...options, ...(desk.timeZone ? { timeZone: desk.timeZone } : {}), ...(splitDesigns ? { tenant: { splitDesigns } } : {}) });
 }
 
 /** The card's options for this ticket: the decisions for every verb, as the card shows them. Pure. */

@@ -15,7 +15,8 @@ import { readAll } from '../graph';
 import type { Counters } from '../metrics';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyValueStore } from '../storage/key-value';
-import { window, type Blocker, type Ticket } from '../tickets/ticket';
+import { type Blocker, type Ticket } from '../tickets/ticket';
+import { clockTime, timeWindow } from '../cards/time-words';
 
 export type NoticeKind = 'tap.start' | 'tap.reminder' | 'tap.end' | 'exemption.reminder';
 
@@ -29,6 +30,8 @@ export interface NoticePayload {
 /** Sends a card to a user's personal chat; resolves with what happened (paced, retried). */
 export interface NoticeSender {
   toUser(userId: string, card: AdaptiveCard, noticeId: string): Promise<'sent' | 'undeliverable'>;
+  /** The user's time zone as their Teams client last said (kept with the conversation reference); undefined: UTC. */
+  timeZoneOf?(userId: string): Promise<string | undefined>;
 }
 
 /** What a window notice must know before it speaks (see HelpDesk.windowFacts). */
@@ -173,7 +176,10 @@ export class WindowNotices {
       await this.o.tickets.resolveByBot(p.ticketId, 'The user registered a passkey in Microsoft Authenticator.');
       return;
     }
-    const span = window(p.start, p.end);
+    // Times in the user's own zone, each naming it ("until 11:00 CET"); unknown: UTC, said as such.
+    const zone = await this.o.sender.timeZoneOf?.(p.userId).catch(() => undefined);
+    const span = timeWindow(p.start, p.end, zone);
+    const until = clockTime(p.end, zone);
     const facts = await this.o.tickets.windowFacts?.(kind, p);
     const quiet = (reason: string) => this.o.log?.({ event: 'notice.withheld', notice: job.id, reason });
     if (facts?.tapValue === 'never' || facts?.tapValue === 'uncertain') return quiet(`the pass's value ${facts.tapValue === 'never' ? 'never reached' : 'may not have reached'} the user`);
@@ -185,24 +191,24 @@ export class WindowNotices {
         facts.through === false
           ? noticeCard({
               title: 'Your Temporary Access Pass will not get you through yet',
-              text: `You have a Temporary Access Pass valid until ${p.end.slice(11, 16)} UTC (${span}), but with it you are still blocked: ${stillBlocking(facts.blocking ?? [])}. The help desk has your ticket; wait for them before you try.`,
+              text: `You have a Temporary Access Pass valid until ${until} (${span}), but with it you are still blocked: ${stillBlocking(facts.blocking ?? [])}. The help desk has your ticket; wait for them before you try.`,
             })
-          : noticeCard({ title: 'You have a Temporary Access Pass', text: `A Temporary Access Pass valid until ${p.end.slice(11, 16)} UTC (${span}) was issued for you. If you were given it, open Microsoft Authenticator and add your passkey.` });
+          : noticeCard({ title: 'You have a Temporary Access Pass', text: `A Temporary Access Pass valid until ${until} (${span}) was issued for you. If you were given it, open Microsoft Authenticator and add your passkey.` });
       await this.send(p.userId, job.id, card);
       return;
     }
     const card =
       kind === 'tap.start'
-        ? noticeCard({ title: 'Your Temporary Access Pass works now', text: `It is valid until ${p.end.slice(11, 16)} UTC (${span}). Open Microsoft Authenticator and add your passkey now.` })
+        ? noticeCard({ title: 'Your Temporary Access Pass works now', text: `It works now, until ${until} (${span}). Open Microsoft Authenticator and add your passkey now.` })
         : kind === 'tap.reminder'
-          ? noticeCard({ title: 'Your Temporary Access Pass ends soon', text: `It stops working at ${p.end.slice(11, 16)} UTC. If you have not added your passkey yet, do it now in Microsoft Authenticator.` })
+          ? noticeCard({ title: 'Your Temporary Access Pass ends soon', text: `It stops working at ${until}. If you have not added your passkey yet, do it now in Microsoft Authenticator.` })
           : kind === 'tap.end'
             ? noticeCard({
                 title: 'You missed the window',
-                text: `Your Temporary Access Pass (${span} UTC) has ended and no passkey was added. Ask for a new pass and the help desk will send one.`,
+                text: `Your Temporary Access Pass (${span}) has ended and no passkey was added. Ask for a new pass and the help desk will send one.`,
                 actions: [{ title: 'Ask for a new pass', data: { action: 'ticketReopen', ticketId: p.ticketId, session: '' } }],
               })
-            : noticeCard({ title: 'Your exemption ends soon', text: `The sign-in rule applies again at ${p.end.slice(11, 16)} UTC. Add your passkey in Microsoft Authenticator before then.` });
+            : noticeCard({ title: 'Your exemption ends soon', text: `The sign-in rule applies again at ${until}. Add your passkey in Microsoft Authenticator before then.` });
     await this.send(p.userId, job.id, card);
   }
 

@@ -34,6 +34,10 @@ export interface EdgeActivity {
   membersAdded?: unknown[];
   /** The Teams client's language ("de-DE", "ja-JP"): the conversation's language. */
   locale?: string;
+  /** The Teams client's IANA time zone ("Europe/Berlin"); validated where it is read (activityTimeZone). */
+  localTimezone?: string;
+  /** Teams sends a clientInfo entity ({ type: 'clientInfo', timezone, locale, … }). */
+  entities?: unknown[];
 }
 
 /** One turn, as an edge presents it to the core. */

@@ -52,7 +52,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
   }
 
   async requesterUpdate(ticket: Ticket, update: RequesterUpdate): Promise<void> {
-    await this.toRequester(ticket, requesterCard(ticket, update));
+    await this.toRequester(ticket, requesterCard(ticket, update, await this.o.references.timeZone(ticket.requester.aadObjectId)));
   }
 
   async deliverTap(ticket: Ticket, tap: TapIssued): Promise<void> {
@@ -67,6 +67,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
         platform: ticket.diagnosis?.context.platform ?? 'android',
         // What the requester is told the pass achieves: checked with it in place (HelpDesk).
         ...(tap.after ? { after: tap.after } : {}),
+        timeZone: await this.o.references.timeZone(ticket.requester.aadObjectId),
       }),
     );
   }
@@ -117,9 +118,9 @@ export function threadLine(ticket: Ticket, line: string): OutgoingActivity {
   };
 }
 
-function requesterCard(ticket: Ticket, update: RequesterUpdate): AdaptiveCard {
+function requesterCard(ticket: Ticket, update: RequesterUpdate, zone: string | undefined): AdaptiveCard {
   if (update.kind === 'resolved') {
     return ticketResolvedCard({ ticketId: ticket.id, note: ticket.resolution?.note ?? '', by: ticket.resolution?.by.name ?? 'The help desk' });
   }
-  return ticketUpdateCard(ticketUpdateFor(ticket, update.kind));
+  return ticketUpdateCard(ticketUpdateFor(ticket, update.kind, zone));
 }

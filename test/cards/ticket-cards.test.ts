@@ -98,6 +98,9 @@ function everyOtherCard(ticket: Ticket): AdaptiveCard[] {
   ];
 }
 
+const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
+const SIGN_IN = { at: '2026-10-05T09:47:31Z', app: 'Microsoft Authenticator', errorCode: 53003, failedPolicies: ['Finance'], requestId: 'r-1', seenAt: '2026-10-05T09:50:00.000Z' };
+
 const personas = users.map((u) => u.displayName.split(' ')[0]);
 
 describe.each(personas)('%s', (persona) => {
@@ -113,6 +116,18 @@ describe.each(personas)('%s', (persona) => {
     }
     expect(card.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'ticket.refresh', data: { ticketId: ticket.id } } });
     expect(submits(card)).toEqual([]);
+  });
+
+  it('no ticket or requester card shows a raw ISO timestamp (Teams localises its own {{TIME()}}/{{DATE()}} functions)', () => {
+    const shown = (card: AdaptiveCard) => words(card).replace(/\{\{(TIME|DATE)\([^)]*\)\}\}/g, '');
+    const cards = [
+      ...everyOtherCard(base),
+      ...everyOtherCard({ ...base, signIn: SIGN_IN, signInRelook: { nextAt: '2026-10-05T10:05:00.000Z', done: false } } as Ticket),
+      tapDeliveryCard({ ticketId: base.id, value: SECRET, start: TAP.start, end: TAP.end, oneTime: true, platform: 'android' }),
+    ];
+    for (const card of cards) expect(shown(card)).not.toMatch(ISO);
+    // The guard itself sees one: an ISO time left in a line would fail it.
+    expect(`History ${TAP.start}`).toMatch(ISO);
   });
 
   it('the requester cards pass the checker', () => {
@@ -168,7 +183,7 @@ describe('the ticket card says what happened, and offers what can be done next',
     const text = words(c);
     expect(text).toContain('Open');
     expect(text).toContain('Lena Fischer · lena@contoso.com');
-    expect(text).toContain('Created 2026-10-05 09:55 UTC');
+    expect(text).toContain('Created 5 Oct, 09:55 UTC');
     expect(text).toContain('Android · asked for a Temporary Access Pass');
     expect(words(card('taken'))).toContain('Taken by Hana Kim');
     expect(words(card('resolved'))).toMatch(/^Resolved$/m);
@@ -176,7 +191,7 @@ describe('the ticket card says what happened, and offers what can be done next',
 
   it('shows the error ids from the error page', () => {
     const text = words(withoutDetails(card('open')));
-    for (const s of ['Request Id', '5f0c1e2a-0000-4000-8000-000000000001', 'Correlation Id', '9b1d2c3e-0000-4000-8000-000000000002', 'Timestamp', '2026-10-05T09:50:12Z']) {
+    for (const s of ['Request Id', '5f0c1e2a-0000-4000-8000-000000000001', 'Correlation Id', '9b1d2c3e-0000-4000-8000-000000000002', 'Timestamp', '5 Oct, 09:50:12 UTC']) {
       expect(text).toContain(s);
     }
     expect(words(render({ ...lena, errorIds: {} }, 'open'))).not.toContain('Request Id');
@@ -338,6 +353,35 @@ describe('the ticket card says what happened, and offers what can be done next',
   });
 });
 
+describe('times on the cards, in the reader\'s zone', () => {
+  const base = openTicket('Lena');
+  const BERLIN = 'Europe/Berlin';
+
+  it('the ticket card shows every time in the help desk\'s zone (HELPDESK_TIMEZONE), naming it', () => {
+    const text = words(ticketCard({ ...base, status: 'taken', assignee: HANA, tap: TAP }, { ...OPTIONS, timeZone: BERLIN }));
+    expect(text).toContain('Created 5 Oct, 11:55 CEST');
+    expect(text).toContain('TAP issued 12:00–13:00 CEST by Hana Kim');
+    expect(text).toContain('5 Oct, 11:50:12 CEST'); // the error page's timestamp
+    expect(text).toContain('5 Oct, 11:55 CEST: Ticket opened');
+    expect(text).toContain('Updated 5 Oct, 16:30 CEST');
+    expect(text).not.toContain('UTC');
+  });
+
+  it('a window across midnight names both dates', () => {
+    const text = words(ticketCard({ ...base, status: 'taken', assignee: HANA, exemption: { ...EXEMPTION, start: '2026-10-05T20:00:00.000Z', end: '2026-10-06T04:00:00.000Z' } }, { ...OPTIONS, timeZone: BERLIN }));
+    expect(text).toContain('Exempted 5 Oct, 22:00 – 6 Oct, 06:00 CEST');
+  });
+
+  it('the requester\'s cards give the window in their own zone', () => {
+    const full: Ticket = { ...base, tap: TAP, exemption: EXEMPTION };
+    expect(ticketUpdateFor(full, 'tapIssued', BERLIN).facts).toEqual([{ title: 'Valid', value: '12:00–13:00 CEST' }]);
+    expect(ticketUpdateFor(full, 'exemptionGranted', 'Asia/Tokyo').facts).toEqual([{ title: 'Window', value: '19:00–23:00 GMT+9' }]);
+    expect(ticketUpdateFor(full, 'tapIssued').facts).toEqual([{ title: 'Valid', value: '10:00–11:00 UTC' }]);
+    const delivery = tapDeliveryCard({ ticketId: base.id, value: SECRET, start: TAP.start, end: TAP.end, oneTime: true, platform: 'android', timeZone: BERLIN });
+    expect(words(delivery)).toContain('Valid 12:00–13:00 CEST.');
+  });
+});
+
 describe('tapDeliveryCard', () => {
   const delivery = (oneTime: boolean, platform: 'android' | 'iOS' = 'android') =>
     tapDeliveryCard({ ticketId: 'PK-7Q3D', value: SECRET, start: TAP.start, end: TAP.end, oneTime, platform });
@@ -348,7 +392,7 @@ describe('tapDeliveryCard', () => {
     expect(nodes(c).find((n) => n.text === SECRET)).toMatchObject({ type: 'TextRun', fontType: 'Monospace', size: 'ExtraLarge' });
     const text = words(c);
     expect(text).toContain('Valid from {{TIME(2026-10-05T10:00:00Z)}} to {{TIME(2026-10-05T11:00:00Z)}}, {{DATE(2026-10-05T10:00:00Z, SHORT)}} (your time).');
-    expect(text).toContain('valid from 10:00 to 11:00');
+    expect(text).toContain('Valid 10:00–11:00 UTC.');
     expect(c.actions ?? []).toEqual([]);
   });
 

@@ -41,10 +41,10 @@ const SIGN_IN: TicketSignIn = {
 };
 
 describe('the ticket card: Observed sign-in', () => {
-  it('shows the sign-in in words: UTC time, app, the code and its meaning, the failed policy, both ids', () => {
+  it('shows the sign-in in words: its time with the zone (UTC by default), app, the code and its meaning, the failed policy, both ids', () => {
     const text = words(ticketCard(ticket({ signIn: SIGN_IN }), OPTIONS));
     expect(text).toContain('Observed sign-in (from the sign-in log)');
-    expect(text).toContain('2026-10-05 13:47:31');
+    expect(text).toContain('5 Oct, 13:47:31 UTC');
     expect(text).toContain('Microsoft Authenticator');
     expect(text).toContain('53004 — proof-up blocked: Register security information is not allowed here');
     expect(text).toContain('Finance: register security info from compliant devices');

@@ -68,7 +68,7 @@ describe('a failed audit write', () => {
 
     const taken = await p.desk.act(ticket.id, hana, 'take');
     expect(taken.outcome).toBe('done');
-    expect(taken.message).toMatch(/^Hana Kim took the ticket\. The audit log could not record this at 10:00 \(.*EISDIR.*\); the bot keeps the entry and writes it with the next one/);
+    expect(taken.message).toMatch(/^Hana Kim took the ticket\. The audit log could not record this at 10:00 UTC \(.*EISDIR.*\); the bot keeps the entry and writes it with the next one/);
     const afterFailure = (await p.desk.ticket(ticket.id))!;
     expect(afterFailure).toMatchObject({ status: 'taken', auditPending: { since: '2026-10-05T10:00:00.000Z', lines: ['Hana Kim took the ticket'] } });
     expect(p.notifier.lines.at(-1)?.line).toMatch(/Hana Kim took the ticket\. The audit log could not record this/);
@@ -88,7 +88,7 @@ describe('a failed audit write', () => {
     ]);
     const final = (await p.desk.ticket(ticket.id))!;
     expect(final.auditPending).toBeUndefined();
-    expect(final.history.map((h) => h.text)).toContainEqual('The audit log caught up at 10:05: the entries it could not write since 10:00 are recorded now');
+    expect(final.history.map((h) => h.text)).toContainEqual('The audit log caught up at 10:05 UTC: the entries it could not write since 10:00 UTC are recorded now');
   });
 
   it('keeps the unwritten line across a restart', async () => {

@@ -46,7 +46,7 @@ describe('the bot dies after Graph created the pass', () => {
     clock = T0 + 2 * 60_000;
     await b.scheduler.tick();
     const line = b.notifier.lines.find((l) => l.ticketId === ticket.id)?.line ?? '';
-    expect(line).toMatch(/Graph already holds a Temporary Access Pass for Tom Becker that this ticket did not issue \(created 10:00, valid until 11:00 UTC\), probably the one the bot was creating when it stopped; it was not replaced/);
+    expect(line).toMatch(/Graph already holds a Temporary Access Pass for Tom Becker that this ticket did not issue \(created 10:00 UTC, valid until 11:00 UTC\), probably the one the bot was creating when it stopped; it was not replaced/);
     const stored = (await b.desk.ticket(ticket.id))!;
     expect(cardText(await ticketCardFor(b.desk, stored, now))).toMatch(/Graph holds a Temporary Access Pass for Tom Becker that this ticket did not issue .*If Tom Becker does not have it, delete it in the Entra admin center/);
     expect(rig.audit()).toContainEqual(expect.objectContaining({ action: 'checkTap', ticketId: ticket.id, outcome: 'refused' }));
@@ -82,7 +82,7 @@ describe('the bot dies after Graph created the pass', () => {
     const b = rig.start();
     const recorded = (await b.desk.ticket(ticket.id))!;
     expect(recorded.tap).toMatchObject({ start: '2026-10-05T10:00:00.000Z', end: '2026-10-05T11:00:00.000Z', delivery: 'sending' });
-    expect(rig.audit()).toContainEqual(expect.objectContaining({ action: 'issueTap', outcome: 'done', detail: 'Hana Kim issued a Temporary Access Pass (10:00–11:00)' }));
+    expect(rig.audit()).toContainEqual(expect.objectContaining({ action: 'issueTap', outcome: 'done', detail: 'Hana Kim issued a Temporary Access Pass (10:00–11:00 UTC)' }));
 
     clock = T0 + 2 * 60_000;
     await b.scheduler.tick();

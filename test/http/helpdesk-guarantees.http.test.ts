@@ -162,7 +162,7 @@ describe('an exemption that never ends (Noor)', () => {
     expect(threadLines(from)).toEqual([]); // one failure may be a blip: not yet said
     const job = async () => (await h.bot.scheduler.pending()).find((j) => j.id === `exemption-${ticketId}`);
     await tickAt((await job())!.dueAt); // 12:01:00, fails again
-    expect(threadLines(from)).toEqual([`${ticketId}: Removing Noor Haddad from the exemption group failed again at 12:01 (Graph: 500 InternalServerError); retrying at 12:02`]);
+    expect(threadLines(from)).toEqual([`${ticketId}: Removing Noor Haddad from the exemption group failed again at 12:01 UTC (Graph: 500 InternalServerError); retrying at 12:02 UTC`]);
     expect(lastChannelCard(from)).toMatch(/Overdue: Noor Haddad is still in the exemption group "Passkey exemptions" — the exemption ended at 12:00 UTC\. Removing them failed 2 times \(last at 12:01 UTC: Graph: 500 InternalServerError\)\. The bot tries again at 12:02 UTC until it succeeds/);
     expect(overdueGauge()).toBe('1');
 
@@ -181,7 +181,7 @@ describe('an exemption that never ends (Noor)', () => {
     await tickAt((await job())!.dueAt);
     expect(exemptionGroup().members).not.toContain(noor);
     expect(await job()).toBeUndefined();
-    expect(threadLines(before)).toEqual([expect.stringMatching(new RegExp(`^${ticketId}: Noor Haddad was removed from the exemption group at \\d\\d:\\d\\d, after ${FAILURES} failed attempts \\(the exemption ended at 12:00\\)$`))]);
+    expect(threadLines(before)).toEqual([expect.stringMatching(new RegExp(`^${ticketId}: Noor Haddad was removed from the exemption group at \\d\\d:\\d\\d UTC, after ${FAILURES} failed attempts \\(the exemption ended at 12:00 UTC\\)$`))]);
     expect(lastChannelCard(before)).not.toMatch(/Overdue/);
     expect(overdueGauge()).toBe('0');
     expect(h.connector.sent.slice(before).some((s) => s.conversationId === 'personal-noor' && /ended/i.test(cardText(cardOf(s.activity))))).toBe(true);
@@ -211,7 +211,7 @@ describe('an exemption that never ends (Noor)', () => {
       const ticket = await h.bot.helpDesk!.ticket(ticketId);
       expect(ticket?.exemption).toMatchObject({ removedAt: '2026-10-05T11:01:00.000Z', removalFailures: 2 });
       expect(await h.bot.scheduler.pending()).not.toContainEqual(expect.objectContaining({ id: `exemption-${ticketId}` }));
-      expect(threadLines(from)).toEqual([expect.stringMatching(/Noor Haddad was removed from the exemption group at 11:01, after 2 failed attempts/)]);
+      expect(threadLines(from)).toEqual([expect.stringMatching(/Noor Haddad was removed from the exemption group at 11:01 UTC, after 2 failed attempts/)]);
     } finally {
       await h.stop();
       h = first;
@@ -250,7 +250,7 @@ describe('a TAP the requester cannot receive (Tom removed the bot)', () => {
     const update = h.connector.sent.slice(from).filter((s) => s.conversationId === CHANNEL && s.method === 'PUT').at(-1)!;
     expect(cardText(cardOf(update.activity))).toMatch(/TAP issued 10:00–11:00 UTC by Hana Kim, reusable; it could not be delivered \(no personal chat with Tom Becker is known\) and was deleted at 10:00 UTC/);
     expect(buttonsOf(update)).toContain('"verb":"ticket.issueTap"');
-    expect(threadLines(from)).toEqual([expect.stringMatching(/Hana Kim issued a Temporary Access Pass \(10:00–11:00\)\. The Temporary Access Pass could not be delivered to Tom Becker .*so the bot deleted it/)]);
+    expect(threadLines(from)).toEqual([expect.stringMatching(/Hana Kim issued a Temporary Access Pass \(10:00–11:00 UTC\)\. The Temporary Access Pass could not be delivered to Tom Becker .*so the bot deleted it/)]);
 
     // Tom is back: the next click issues one pass, which reaches him.
     await say('tom', { text: 'hi' });

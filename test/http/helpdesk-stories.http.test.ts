@@ -137,7 +137,7 @@ describe('Lena: her policy accepts only a passkey in Authenticator', () => {
 
     // The ticket says it too: the thread line, the history and the card.
     expect(threadLines(from)).toEqual([
-      expect.stringMatching(new RegExp(`Hana Kim issued a Temporary Access Pass \\(10:00–11:00\\) — warned that it will not clear the block\\. Checked with the pass in place: Lena Fischer is still blocked — Authenticator asks for the passkey you are creating \\("${PILOT}"\\)`)),
+      expect.stringMatching(new RegExp(`Hana Kim issued a Temporary Access Pass \\(10:00–11:00 UTC\\) — warned that it will not clear the block\\. Checked with the pass in place: Lena Fischer is still blocked — Authenticator asks for the passkey you are creating \\("${PILOT}"\\)`)),
     ]);
     const ticket = (await h.bot.helpDesk!.ticket(ticketId))!;
     expect(ticket.tap?.after).toMatchObject({ clears: false, blocking: [{ code: 'ca-auth-strength-loop', policyNames: [PILOT] }] });
@@ -180,7 +180,7 @@ describe('Lena: her policy accepts only a passkey in Authenticator', () => {
     await agentInvoke('hana', 'ticket.grantExemption', { ticketId, exemptionHours: '1' });
     const toLena = personal('lena', from).map(textOf);
     expect(toLena).toEqual([expect.stringMatching(/^You can add your passkey now\n.*switched off for you: checked with it, nothing else blocks you/)]);
-    expect(threadLines(from)).toEqual([expect.stringMatching(/granted a temporary exemption \(10:10–11:10\)\. Checked with the exemption in place: nothing blocks Lena Fischer any more$/)]);
+    expect(threadLines(from)).toEqual([expect.stringMatching(/granted a temporary exemption \(10:10–11:10 UTC\)\. Checked with the exemption in place: nothing blocks Lena Fischer any more$/)]);
   });
 });
 
@@ -215,7 +215,7 @@ describe('Omid: the exemption group is not excluded from his Register security i
     expect(toOmid[0]).toContain(`with that you are still blocked: You cannot add sign-in methods from here (the policy "${FINANCE}")`);
     expect(toOmid[0]).not.toMatch(/switched off for you/);
     expect(threadLines(from)).toEqual([
-      expect.stringMatching(new RegExp(`granted a temporary exemption \\(11:00–12:00\\) — warned that it will not clear the block\\. Checked with the exemption in place: Omid Rahimi is still blocked — You cannot add sign-in methods from here \\("${FINANCE}"\\)`)),
+      expect.stringMatching(new RegExp(`granted a temporary exemption \\(11:00–12:00 UTC\\) — warned that it will not clear the block\\. Checked with the exemption in place: Omid Rahimi is still blocked — You cannot add sign-in methods from here \\("${FINANCE}"\\)`)),
     ]);
 
     // The removal still happens (a security control); he is not told his "time to add a passkey" ended.

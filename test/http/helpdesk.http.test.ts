@@ -218,7 +218,7 @@ describe.each(EDGES)('on the %s edge', (sdk) => {
         const value = monospaceText(cardOf(delivery.activity));
         expect(value.length).toBeGreaterThanOrEqual(8);
         const updated = bodies.map((b) => JSON.parse(b)).find((b) => b.event === 'ticket.updated');
-        expect(updated).toMatchObject({ line: expect.stringMatching(/issued a Temporary Access Pass \(10:00–11:00\)/), ticket: { tap: { start: '2026-10-05T10:00:00.000Z' } } });
+        expect(updated).toMatchObject({ line: expect.stringMatching(/issued a Temporary Access Pass \(10:00–11:00 UTC\)/), ticket: { tap: { start: '2026-10-05T10:00:00.000Z' } } });
         for (const b of bodies) expect(b).not.toContain(value);
       } finally {
         await w.stop();

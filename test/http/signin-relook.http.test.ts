@@ -73,7 +73,7 @@ describe('a failure not in the sign-in log yet', () => {
 
     const card = cardText(channelCard(ticketId));
     expect(card).toContain('Observed sign-in (from the sign-in log)');
-    expect(card).toContain('2026-10-05 13:47:31');
+    expect(card).toContain('5 Oct, 13:47:31 UTC');
     expect(card).toContain('53003 — blocked by Conditional Access');
     expect(card).toContain(TRUSTED);
     expect(card).toContain('5e0c4a1e-3b5f-4d7a-9c21-7a1e2b3c4d06');
@@ -111,7 +111,7 @@ describe('a failure not in the sign-in log yet', () => {
     expect(lines[0]).toContain('it confirms what the ticket says');
     const card = cardText(channelCard(ticketId));
     expect(card).toContain('Observed sign-in (from the sign-in log)');
-    expect(card).toContain('2026-10-05 13:40:12');
+    expect(card).toContain('5 Oct, 13:40:12 UTC');
     expect(card).toContain('c0a1f2e3-4b5c-4d6e-8f70-8192a3b4c5d4');
     expect(personal('tom', from)).toEqual([]);
   });
@@ -153,7 +153,7 @@ describe('a failure already in the log', () => {
     const ticketId = await escalate('lena', "I'm stuck in a loop adding a passkey on my Android 15 phone, on the phone itself");
     const card = cardText(channelCard(ticketId));
     expect(card).toContain('Observed sign-in (from the sign-in log)');
-    expect(card).toContain('2026-10-05 13:52:04');
+    expect(card).toContain('5 Oct, 13:52:04 UTC');
     expect(card).toContain('Passkey pilot: passkey in Authenticator everywhere');
     expect(await relookJobs(ticketId)).toEqual([]);
   });
