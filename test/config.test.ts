@@ -87,6 +87,12 @@ describe('configuration', () => {
     expect(problems({ READINESS_TIMEOUT_MS: '5' })).toEqual([expect.stringMatching(/^READINESS_TIMEOUT_MS: expected a whole number from 100 to 60000/)]);
   });
 
+  it('shows the help desk times in HELPDESK_TIMEZONE (default UTC), and refuses a zone Intl does not know', () => {
+    expect(loadConfig({}, ROOT).helpDesk.timeZone).toBe('UTC');
+    expect(loadConfig({ HELPDESK_TIMEZONE: 'Europe/Berlin' }, ROOT).helpDesk.timeZone).toBe('Europe/Berlin');
+    expect(problems({ HELPDESK_TIMEZONE: 'CET+1' })).toEqual([expect.stringMatching(/^HELPDESK_TIMEZONE: expected an IANA time zone such as Europe\/Berlin or UTC, got "CET\+1"/)]);
+  });
+
   it('starts the Agents Playground beside the offline demo only, on PLAYGROUND_PORT, unless NO_PLAYGROUND=1', () => {
     expect(loadConfig({}, ROOT).playground).toEqual({ port: 56150 });
     expect(loadConfig({ PLAYGROUND_PORT: '56200', NO_PLAYGROUND: '0' }, ROOT).playground).toEqual({ port: 56200 });

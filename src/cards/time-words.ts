@@ -52,7 +52,21 @@ function parts(at: string | Date, zone: string | undefined): Parts | undefined {
   if (Number.isNaN(d.getTime())) return undefined;
   const p: Record<string, string> = {};
   for (const { type, value } of formatter(zoneOr(zone)).formatToParts(d)) p[type] = value;
-  return { date: `${p.day} ${p.month}`, clock: `${p.hour}:${p.minute}`, seconds: `${p.hour}:${p.minute}:${p.second}`, zone: p.timeZoneName === 'GMT' && zoneOr(zone) === 'UTC' ? 'UTC' : (p.timeZoneName ?? 'UTC') };
+  return { date: `${p.day} ${p.month}`, clock: `${p.hour}:${p.minute}`, seconds: `${p.hour}:${p.minute}:${p.second}`, zone: zoneName(d, zoneOr(zone), p.timeZoneName) };
+}
+
+const usNames = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The zone's short name: en-GB knows the European ones (CET, CEST, BST); for the American ones
+ * ("GMT-4" in en-GB) en-US knows EDT, PST… Where neither has a name, the offset ("GMT+9") is it.
+ */
+function zoneName(d: Date, zone: string, british: string | undefined): string {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
+  if (british && !/^GMT[+-−]/.test(british)) return british;
+  let us = usNames.get(zone);
+  if (!us) usNames.set(zone, (us = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })));
+  const american = us.formatToParts(d).find((x) => x.type === 'timeZoneName')?.value;
+  return american && /^[A-Z]{2,5}$/.test(american) ? american : (british ?? 'UTC');
 }
 
 /** "11:00 CET" */

@@ -16,6 +16,13 @@ describe('time words', () => {
     expect(clockTime(WINTER.end, 'Europe/Berlin')).toBe('11:00 CET');
   });
 
+  it('the zone\'s short name where English has one (EDT, BST), else its offset', () => {
+    expect(timeWindow(SUMMER.start, SUMMER.end, 'America/New_York')).toBe('04:00–05:00 EDT');
+    expect(timeWindow(SUMMER.start, SUMMER.end, 'Europe/London')).toBe('09:00–10:00 BST');
+    expect(timeWindow(WINTER.start, WINTER.end, 'Europe/London')).toBe('09:00–10:00 GMT');
+    expect(timeWindow(WINTER.start, WINTER.end, 'Asia/Tokyo')).toBe('18:00–19:00 GMT+9');
+  });
+
   it('a window across a date names both dates', () => {
     expect(timeWindow('2026-11-27T22:30:00Z', '2026-11-28T00:30:00Z', 'Europe/Berlin')).toBe('27 Nov, 23:30 – 28 Nov, 01:30 CET');
     expect(timeWindow('2026-11-27T22:30:00Z', '2026-11-28T00:30:00Z', 'UTC')).toBe('27 Nov, 22:30 – 28 Nov, 00:30 UTC');
