@@ -4,7 +4,7 @@
 // Reports losses, duplicates, limit violations and the duration against the theoretical minimum
 // (users ÷ 50 per second, the per-app limit), then where the time went (see `breakdown`): the
 // floor for the requests Teams counted (failed attempts count too), the start, the excess of each
-// 1 s window cycle over the limit, and the tail. PACING_MARGIN_MS (default 10, as in the bot) is
+// 1 s window cycle over the limit, and the tail. PACING_MARGIN_MS (default 0, as in the bot) is
 // the safety margin added to every rate window; PACING_SPREAD_MS overrides the sender's spacing
 // of sends (default 20 ms, 0 for bursts); CAMPAIGN_USERS the size (default 10,000);
 // CAMPAIGN_TRACE=file writes every request's arrival and every attempt's start and end as JSON.
@@ -65,7 +65,8 @@ export async function campaignBench(users = Number(process.env.CAMPAIGN_USERS ??
       },
       update: (ref, id, activity) => inner.update(ref, id, activity),
     };
-    const proactive = new ProactiveSender({ messenger, limits: { ...TEAMS_LIMITS, marginMs: Number(process.env.PACING_MARGIN_MS ?? 10) }, spreadMs: process.env.PACING_SPREAD_MS === undefined ? undefined : Number(process.env.PACING_SPREAD_MS) });
+    const marginMs = Number(process.env.PACING_MARGIN_MS ?? 0);
+    const proactive = new ProactiveSender({ messenger, limits: { ...TEAMS_LIMITS, marginMs }, spreadMs: process.env.PACING_SPREAD_MS === undefined ? undefined : Number(process.env.PACING_SPREAD_MS) });
     const scheduler = new EmbeddedScheduler(join(dir, 'scheduler.jsonl'), () => new Date(), () => undefined, 64);
     const campaigns = new Campaigns({ graph: graph.client, store: storage, scheduler, sender: new TeamsNoticeSender(proactive, references), now: () => new Date(), concurrency: 16 });
 
@@ -88,7 +89,7 @@ export async function campaignBench(users = Number(process.env.CAMPAIGN_USERS ??
       ].join('\n'),
     );
     if (process.env.CAMPAIGN_TRACE) writeFileSync(process.env.CAMPAIGN_TRACE, JSON.stringify({ t1, t2, requests: connector.requests.map(({ conversationId, at, outcome }) => ({ conversationId, at, outcome })), attempts }));
-    console.log(breakdown({ t1, t2, connector, attempts, marginMs: Number(process.env.PACING_MARGIN_MS ?? 10), users: campaign.targeted.length }));
+    console.log(breakdown({ t1, t2, connector, attempts, marginMs, users: campaign.targeted.length }));
   } finally {
     await connector.close();
     await graph.close();

@@ -53,7 +53,10 @@ export interface Config {
   };
   /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs), by connection string or managed identity. */
   azureStorage?: AzureStorageAccess & { prefix: string; maxQueueDelaySeconds: number };
-  /** Safety margin added to every Teams rate window when pacing proactive sends (ms). */
+  /**
+   * Safety margin added to every Teams rate window when pacing proactive sends (ms). Default 0:
+   * sends are counted at their answers, which bounds when Teams counted them (docs/dev/campaign-pacing.md).
+   */
   pacingMarginMs: number;
   /** Ask Conditional Access What If which policies apply (needs Policy.Read.ConditionalAccess). */
   whatIf: boolean;
@@ -237,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
     adminGroupId: get('ADMIN_GROUP_ID'),
     whatIf: (get('WHAT_IF') ?? 'on') !== 'off',
-    pacingMarginMs: int('PACING_MARGIN_MS', 10, 0, 1000),
+    pacingMarginMs: int('PACING_MARGIN_MS', 0, 0, 1000),
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost ?? '127.0.0.1' },
     readinessTimeoutMs: int('READINESS_TIMEOUT_MS', 3000, 100, 60_000),
     telemetry: appInsights === undefined ? undefined : { connectionString: appInsights },
