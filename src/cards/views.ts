@@ -8,6 +8,7 @@ import { BUTTONS, ERROR_TITLE, HEADINGS, WELCOME, findingCopy, platformLabel } f
 import { evidenceWords } from './evidence-words';
 import { renderCard, type AdaptiveCard } from './render';
 import type { TenantContext } from './tenant-design';
+import { dateTime } from './time-words';
 
 /** Actions a card may carry; more and the Adaptive Cards host config (and Teams) drops them. */
 export const MAX_ACTIONS = 5;
@@ -67,6 +68,8 @@ export interface DiagnosisCardOptions {
   onPhone?: boolean;
   /** What is known about the tenant (its split design), for the IT team's section. */
   tenant?: TenantContext;
+  /** The employee's time zone (from their Teams client); undefined: UTC, said as such. */
+  timeZone?: string;
 }
 
 type CardAction = { title: string; style: 'positive' | 'default'; data: CardSubmit };
@@ -106,7 +109,7 @@ export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOption
     facts: [
       { title: 'Phone', value: phone },
       ...(context.androidProfile ? [{ title: 'Android profile', value: context.androidProfile }] : []),
-      { title: 'Checked', value: formatTime(context.at) },
+      { title: 'Checked', value: formatTime(context.at, options.timeZone) },
     ],
     // Evidence stays verbatim: the engine already wrote it for people.
     details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f), evidence: evidenceWords(f).map((text) => ({ text })) })),
@@ -170,8 +173,7 @@ function detailsHeading(f: Finding): string {
   return `${HEADINGS.notBlocking}: ${what}`;
 }
 
-/** "2026-10-05 14:00 UTC"; the diagnosis carries an ISO time. */
-function formatTime(iso: string): string {
-  const t = new Date(iso);
-  return Number.isNaN(t.getTime()) ? iso : `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** "5 Oct, 14:00 UTC" (or in the employee's zone); the diagnosis carries an ISO time. */
+function formatTime(iso: string, zone: string | undefined): string {
+  return Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso, zone);
 }

@@ -9,6 +9,7 @@ import {
   TICKET_INPUTS,
   TICKET_VERBS,
   adviceFor,
+  diagnosisCard,
   tapDeliveryCard,
   ticketCard,
   ticketConfirmationCard,
@@ -370,6 +371,14 @@ describe('times on the cards, in the reader\'s zone', () => {
   it('a window across midnight names both dates', () => {
     const text = words(ticketCard({ ...base, status: 'taken', assignee: HANA, exemption: { ...EXEMPTION, start: '2026-10-05T20:00:00.000Z', end: '2026-10-06T04:00:00.000Z' } }, { ...OPTIONS, timeZone: BERLIN }));
     expect(text).toContain('Exempted 5 Oct, 22:00 – 6 Oct, 06:00 CEST');
+  });
+
+  it('the employee\'s diagnosis card says when it checked, in their zone; UTC when it is unknown', () => {
+    const d = personaDiagnosis('Lena');
+    const shown = (timeZone?: string) => words(diagnosisCard(d, { session: SESSION, tapOffered: false, ...(timeZone ? { timeZone } : {}) }));
+    expect(shown(BERLIN)).toMatch(/Checked\n\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d CES?T/);
+    expect(shown()).toMatch(/Checked\n\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d UTC/);
+    expect(shown(BERLIN)).not.toMatch(ISO);
   });
 
   it('the requester\'s cards give the window in their own zone', () => {
