@@ -3,11 +3,11 @@
 // tapDeliveryCard ever takes a TAP value.
 import type { Diagnosis } from '../diagnosis';
 import type { AfterCheck, Person, Ticket } from '../tickets/ticket';
-import { window } from '../tickets/ticket';
 import { adviceFor } from './advice';
 import { policyPhrase } from './copy';
 import { renderCard, type AdaptiveCard } from './render';
 import { TICKET_BUTTONS, blockedInWords, cardDate, cardTime, type TicketSubmit } from './ticket-views';
+import { timeWindow } from './time-words';
 
 /** The requester's card right after the ticket is created. */
 export function ticketConfirmationCard(ticket: Ticket): AdaptiveCard {
@@ -67,7 +67,7 @@ export function tapDeliveryCard(input: TapDelivery): AdaptiveCard {
         : 'Use it to sign in to Microsoft Authenticator and add your passkey.',
     value: input.value,
     validLocal: `Valid from ${cardTime(input.start)} to ${cardTime(input.end)}, ${cardDate(input.start)} (your time).`,
-    validUtc: `Valid ${window(input.start, input.end, input.timeZone)}.`,
+    validUtc: `Valid ${timeWindow(input.start, input.end, input.timeZone)}.`,
     use: input.oneTime
       ? 'It works once: after you sign in with it, it stops working, so add the passkey in the same go.'
       : 'You can use it more than once until it expires, but add the passkey as soon as you can.',
@@ -127,7 +127,7 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: s
         title: 'Your Temporary Access Pass is ready',
         tone: 'success',
         text: `It is in the message above, valid from ${cardTime(t.start)} to ${cardTime(t.end)} (your time). Add your passkey in Microsoft Authenticator before then.`,
-        facts: [{ title: 'Valid', value: window(t.start, t.end, zone) }],
+        facts: [{ title: 'Valid', value: timeWindow(t.start, t.end, zone) }],
       };
     }
     case 'exemptionGranted': {
@@ -142,7 +142,7 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: s
             `Until ${cardTime(e.end)} (your time) you are exempt from some sign-in rules, but with that you are still blocked: ${blockedInWords(e.after.blocking)}.`,
             'The help desk knows and is working on your ticket: you do not need to try now. You will get a message here when something changes.',
           ].join('\n\n'),
-          facts: [{ title: 'Window', value: window(e.start, e.end, zone) }],
+          facts: [{ title: 'Window', value: timeWindow(e.start, e.end, zone) }],
         };
       }
       return {
@@ -154,7 +154,7 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: s
           'Open Microsoft Authenticator and add your passkey before then. Do it from the office network or a company-managed device: anywhere else it may still be blocked.',
           'When the time is up the rule applies again. If you miss it, contact the help desk for a new time.',
         ].join('\n\n'),
-        facts: [{ title: 'Window', value: window(e.start, e.end, zone) }],
+        facts: [{ title: 'Window', value: timeWindow(e.start, e.end, zone) }],
       };
     }
     case 'exemptionEnded':

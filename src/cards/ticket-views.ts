@@ -3,8 +3,8 @@
 // TAP value, so nothing built from a ticket can show one.
 import type { Diagnosis, Finding, Remedy } from '../diagnosis';
 import type { AfterCheck, Blocker, Person, Ticket } from '../tickets/ticket';
-import { tapLive, timeOfDay, window } from '../tickets/ticket';
-import { dateTime } from './time-words';
+import { tapLive } from '../tickets/ticket';
+import { clockTime, dateTime, timeWindow } from './time-words';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
 import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
@@ -263,10 +263,10 @@ function checkSection(ticket: Ticket, zone: string | undefined): { heading: stri
   const name = ticket.requester.name;
   if (!check) {
     return ticket.checkError
-      ? { heading: `What works could not be checked at ${timeOfDay(ticket.checkError.at, zone)} (${ticket.checkError.error}); it is checked again when you act.`, lines: [], instead: [] }
+      ? { heading: `What works could not be checked at ${clockTime(ticket.checkError.at, zone)} (${ticket.checkError.error}); it is checked again when you act.`, lines: [], instead: [] }
       : undefined;
   }
-  const when = `checked ${timeOfDay(check.at, zone)}${check.contextAssumed ? ` for an Android phone: ${name} did not say which` : `, ${platformLabel(check.context.platform, check.context.osVersion)}`}`;
+  const when = `checked ${clockTime(check.at, zone)}${check.contextAssumed ? ` for an Android phone: ${name} did not say which` : `, ${platformLabel(check.context.platform, check.context.osVersion)}`}`;
   if (check.blocking.length === 0) return { heading: `Nothing blocks ${name} now (${when}).`, lines: [], instead: [] };
   const lines = check.remedies.map((r) => ({ mark: r.clears ? '✓' : '✗', color: r.clears ? 'Good' : 'Attention', text: `${REMEDY_LABEL[r.code]} — ${r.why}` }));
   const instead: { text: string }[] = [];
@@ -312,29 +312,29 @@ function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: stri
     const delivery =
       tap.delivery === 'failed'
         ? tap.revokedAt
-          ? `; it could not be delivered (${tap.deliveryError ?? 'error'}) and was deleted at ${timeOfDay(tap.revokedAt, zone)}`
+          ? `; it could not be delivered (${tap.deliveryError ?? 'error'}) and was deleted at ${clockTime(tap.revokedAt, zone)}`
           : `; it could not be delivered (${tap.deliveryError ?? 'error'}) and deleting it failed (${tap.revokeError ?? 'error'}): the bot keeps trying`
         : tap.delivery === 'unconfirmed'
           ? '; delivery not confirmed (the bot stopped while sending it)'
           : '';
     const after = tap.delivery === 'failed' ? '' : afterText(tap.after, 'it');
     lines.push({
-      text: `TAP issued ${window(tap.start, tap.end, zone)} by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}${after}`,
+      text: `TAP issued ${timeWindow(tap.start, tap.end, zone)} by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}${after}`,
       color: tap.delivery === 'failed' || tap.delivery === 'unconfirmed' || tap.after?.clears === false ? 'Attention' : 'Default',
     });
   }
   if (exemption) {
     const group = options.exemption?.groupName ?? exemption.groupId;
     lines.push({
-      text: `Exempted ${window(exemption.start, exemption.end, zone)} (group "${group}") by ${exemption.by.name}${exemption.removedAt ? '' : afterText(exemption.after, 'it')}`,
+      text: `Exempted ${timeWindow(exemption.start, exemption.end, zone)} (group "${group}") by ${exemption.by.name}${exemption.removedAt ? '' : afterText(exemption.after, 'it')}`,
       color: !exemption.removedAt && exemption.after?.clears === false ? 'Attention' : 'Default',
     });
-    if (exemption.removedAt) lines.push({ text: `Exemption removed at ${timeOfDay(exemption.removedAt, zone)}`, color: 'Good' });
+    if (exemption.removedAt) lines.push({ text: `Exemption removed at ${clockTime(exemption.removedAt, zone)}`, color: 'Good' });
     else if (exemption.removalError) {
       // Also an alert at the top of the card, with the failures and the next attempt (see alerts).
       lines.push({ text: `The exemption could not be removed: ${exemption.removalError}. Remove ${ticket.requester.name} from the group "${group}" by hand.`, color: 'Attention' });
     } else if (past(exemption.end)) {
-      lines.push({ text: `The exemption window ended at ${timeOfDay(exemption.end, zone)}, but it has not been removed yet.`, color: 'Attention' });
+      lines.push({ text: `The exemption window ended at ${clockTime(exemption.end, zone)}, but it has not been removed yet.`, color: 'Attention' });
     }
   }
   if (ticket.status === 'resolved' && resolution) {
@@ -354,26 +354,26 @@ function alerts(ticket: Ticket, options: TicketCardOptions, past: (iso: string) 
     const failures = exemption.removalFailures ?? 1;
     out.push({
       text:
-        `Overdue: ${name} is still in the exemption group "${group}" — the exemption ended at ${timeOfDay(exemption.end, zone)}. ` +
-        `Removing them failed ${failures === 1 ? 'once' : `${failures} times`} (last at ${timeOfDay(exemption.lastRemovalAttemptAt ?? exemption.end, zone)}: ${exemption.removalError}). ` +
-        `The bot tries again${exemption.nextRemovalAt ? ` at ${timeOfDay(exemption.nextRemovalAt, zone)}` : ''} until it succeeds; to end it now, remove ${name} from "${group}" in the Entra admin center.`,
+        `Overdue: ${name} is still in the exemption group "${group}" — the exemption ended at ${clockTime(exemption.end, zone)}. ` +
+        `Removing them failed ${failures === 1 ? 'once' : `${failures} times`} (last at ${clockTime(exemption.lastRemovalAttemptAt ?? exemption.end, zone)}: ${exemption.removalError}). ` +
+        `The bot tries again${exemption.nextRemovalAt ? ` at ${clockTime(exemption.nextRemovalAt, zone)}` : ''} until it succeeds; to end it now, remove ${name} from "${group}" in the Entra admin center.`,
     });
   } else if (exemption && !exemption.removedAt && past(exemption.end) && options.now && Date.parse(options.now) - Date.parse(exemption.end) > 5 * 60_000) {
-    out.push({ text: `Overdue: the exemption ended at ${timeOfDay(exemption.end, zone)} but ${name} has not been removed from the exemption group yet.` });
+    out.push({ text: `Overdue: the exemption ended at ${clockTime(exemption.end, zone)} but ${name} has not been removed from the exemption group yet.` });
   }
   if (unknownTap && !(ticket.tap && ticket.tap.methodId === unknownTap.methodId)) {
     out.push({
       text:
-        `Graph holds a Temporary Access Pass for ${name} that this ticket did not issue (created ${timeOfDay(unknownTap.createdAt ?? unknownTap.start, zone)}, valid until ${timeOfDay(unknownTap.end, zone)})` +
+        `Graph holds a Temporary Access Pass for ${name} that this ticket did not issue (created ${clockTime(unknownTap.createdAt ?? unknownTap.start, zone)}, valid until ${clockTime(unknownTap.end, zone)})` +
         `${unknownTap.afterCrash ? ', probably the one the bot was creating when it stopped; its value never reached them' : ''}. It was not replaced. ` +
         `If ${name} does not have it, delete it in the Entra admin center (Users › ${name} › Authentication methods), then issue a new one.`,
     });
   }
   if (auditPending) {
-    out.push({ text: `Not in the audit log yet (it failed at ${timeOfDay(auditPending.since, zone)}: ${auditPending.error}): ${auditPending.lines.join('; ')}. The bot writes it with the next entry.` });
+    out.push({ text: `Not in the audit log yet (it failed at ${clockTime(auditPending.since, zone)}: ${auditPending.error}): ${auditPending.lines.join('; ')}. The bot writes it with the next entry.` });
   }
   if (ticket.channelPostPending) {
-    out.push({ text: `This card was posted late: the first post failed at ${timeOfDay(ticket.channelPostPending.since, zone)} (${ticket.channelPostPending.error}).` });
+    out.push({ text: `This card was posted late: the first post failed at ${clockTime(ticket.channelPostPending.since, zone)} (${ticket.channelPostPending.error}).` });
   }
   return out;
 }
@@ -455,7 +455,7 @@ function signInSection(ticket: Ticket, zone: string | undefined): { signInHeadin
       signInNote:
         relook.done || !relook.nextAt
           ? 'The failed sign-in did not reach the sign-in log in the minutes after the report; look it up in the sign-in logs with the ids above.'
-          : `Not in the sign-in log yet (sign-ins arrive after a few minutes); the bot looks again at ${timeOfDay(relook.nextAt, zone)} and updates this card.`,
+          : `Not in the sign-in log yet (sign-ins arrive after a few minutes); the bot looks again at ${clockTime(relook.nextAt, zone)} and updates this card.`,
       signInFacts: [],
     };
   }

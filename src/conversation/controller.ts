@@ -28,6 +28,8 @@ export interface ConversationState {
   /** The language to answer in: from the Teams locale, else read from what they wrote (docs/admin/languages.md). */
   language?: Language;
   languageFrom?: LanguageSource;
+  /** The employee's IANA time zone, as their Teams client last said (times on their cards are shown in it). */
+  timeZone?: string;
 }
 
 export interface Persona {
@@ -98,7 +100,7 @@ export async function handleTurn(
   deps: ConversationDeps,
   state: ConversationState | undefined,
   turn: Turn,
-  from: { aadObjectId?: string; name?: string; locale?: string },
+  from: { aadObjectId?: string; name?: string; locale?: string; timeZone?: string },
 ): Promise<TurnResult> {
   const session = () => (deps.newSession ?? randomUUID)();
   let s = state ?? newConversation(session());
@@ -109,7 +111,7 @@ export async function handleTurn(
   if (!from.aadObjectId) {
     return { state: s, cards: [errorCard({ message: 'I could not tell who you are (your Teams account has no Microsoft Entra object id), so I cannot look up your sign-in settings. Please contact your help desk.' })] };
   }
-  s = { ...s, owner: s.owner ?? from.aadObjectId, ...conversationLanguage(s, from.locale, turn.kind === 'text' ? turn.text : undefined) };
+  s = { ...s, owner: s.owner ?? from.aadObjectId, ...conversationLanguage(s, from.locale, turn.kind === 'text' ? turn.text : undefined), ...(from.timeZone ? { timeZone: from.timeZone } : {}) };
   const userId = s.persona ?? from.aadObjectId;
   const welcome = () => welcomeCard({ session: s.intake.session, userName: from.name, demoPersonas: deps.personas });
   const startOver = (): TurnResult => {
@@ -348,7 +350,7 @@ async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: 
       deps.log?.({ event: 'tenant.facts.unavailable', error: e instanceof GraphReadError ? e.message : (e as Error).name });
     }
   }
-  return diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapClears(diagnosis), onPhone: onPhone(s.intake), tenant });
+  return diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapClears(diagnosis), onPhone: onPhone(s.intake), tenant, ...(s.timeZone ? { timeZone: s.timeZone } : {}) });
 }
 
 /**

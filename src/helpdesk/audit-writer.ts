@@ -6,11 +6,12 @@
 // - when kept lines reach the log, each ticket they belong to says so — after the action under
 //   way, under that ticket's lock.
 import type { KeyedMutex } from '../storage/key-value';
-import { timeOfDay, type Ticket } from '../tickets/ticket';
+import { type Ticket } from '../tickets/ticket';
 import { AuditTrail, cut, type AuditEntry, type AuditLog, type AuditResult } from './audit-trail';
 import { BOT, TICKET_ID, type Log } from './desk-kit';
 import type { HelpDeskNotifier } from './ports';
 import type { TicketStore } from './ticket-store';
+import { clockTime } from '../cards/time-words';
 
 export interface AuditWriterDeps {
   /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
@@ -61,7 +62,7 @@ export class AuditWriter {
 
   /** Says on the ticket that its audit line is not written yet; returns the sentence (for the thread and the agent). */
   noteGap(ticket: Ticket, at: string, line: string, error?: string): string {
-    const text = `The audit log could not record this at ${timeOfDay(at, this.zone)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
+    const text = `The audit log could not record this at ${clockTime(at, this.zone)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
     ticket.auditPending = { since: ticket.auditPending?.since ?? at, error: cut(error ?? 'unknown error', 160), lines: [...(ticket.auditPending?.lines ?? []), cut(line, 200)].slice(-5) };
     ticket.history.push({ at, by: BOT.name, text });
     return text;
@@ -72,7 +73,7 @@ export class AuditWriter {
     const ticket = await this.tickets.get(ticketId);
     if (!ticket?.auditPending) return;
     const at = this.now().toISOString();
-    const line = `The audit log caught up at ${timeOfDay(at, this.zone)}: the entries it could not write since ${timeOfDay(ticket.auditPending.since, this.zone)} are recorded now`;
+    const line = `The audit log caught up at ${clockTime(at, this.zone)}: the entries it could not write since ${clockTime(ticket.auditPending.since, this.zone)} are recorded now`;
     ticket.auditPending = undefined;
     ticket.history.push({ at, by: BOT.name, text: line });
     await this.tickets.put(ticket);

@@ -8,11 +8,12 @@
 //   (the card posted just now already shows the line, so no thread line).
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
-import { timeOfDay, type Ticket } from '../tickets/ticket';
+import { type Ticket } from '../tickets/ticket';
 import type { AuditWriter } from './audit-writer';
 import { BOT, BOT_ACTOR, reasonOf, UNTIL_DONE, type Log } from './desk-kit';
 import type { HelpDeskNotifier } from './ports';
 import type { TicketStore } from './ticket-store';
+import { clockTime } from '../cards/time-words';
 
 const POST_TICKET = 'postTicket';
 const postJobId = (ticketId: string) => `post-${ticketId}`;
@@ -66,7 +67,7 @@ export class ChannelPost {
       const error = reasonOf(e);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString();
       ticket.channelPostPending = { since: now, attempts: 1, error, nextAttemptAt };
-      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${timeOfDay(now, this.zone)} (${error}); retrying at ${timeOfDay(nextAttemptAt, this.zone)}` });
+      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${clockTime(now, this.zone)} (${error}); retrying at ${clockTime(nextAttemptAt, this.zone)}` });
       this.log({ event: 'ticket.post.failed', ticket: ticket.id, error });
       await this.scheduler
         .schedule({ id: postJobId(ticket.id), kind: POST_TICKET, dueAt: nextAttemptAt, payload: { ticketId: ticket.id } })
@@ -93,7 +94,7 @@ export class ChannelPost {
         throw e;
       }
       ticket.channelPostPending = undefined;
-      const line = `The ticket reached the help-desk channel at ${timeOfDay(at, this.zone)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${timeOfDay(pending.since, this.zone)}`;
+      const line = `The ticket reached the help-desk channel at ${clockTime(at, this.zone)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${clockTime(pending.since, this.zone)}`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'postTicket', ticketId, outcome: 'done', detail: line });

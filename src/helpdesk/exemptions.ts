@@ -17,7 +17,7 @@ import { graphGet } from '../graph/read';
 import type { Counters } from '../metrics';
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
-import { timeOfDay, window, type Person, type Ticket } from '../tickets/ticket';
+import { type Person, type Ticket } from '../tickets/ticket';
 import { afterSentence } from './after-check-lines';
 import type { AuditWriter } from './audit-writer';
 import type { Decision } from './decide';
@@ -26,6 +26,7 @@ import type { ActionOutcome, HelpDeskNotifier } from './ports';
 import { checkAfter, contextOf, type CheckDeps } from './requester-check';
 import type { TicketChanges } from './ticket-changes';
 import type { TicketStore } from './ticket-store';
+import { clockTime, timeWindow } from '../cards/time-words';
 
 const REMOVE_EXEMPTION = 'removeExemption';
 const removalJobId = (ticketId: string) => `exemption-${ticketId}`;
@@ -201,7 +202,7 @@ export class Exemptions {
     const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
     ticket.exemption.after = after;
     const warned = decision.allowed && decision.warned ? ' — warned that it will not clear the block' : '';
-    const line = `${agent.name} granted a temporary exemption (${window(start, end, this.zone)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
+    const line = `${agent.name} granted a temporary exemption (${timeWindow(start, end, this.zone)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
     // One message to the requester: the exemption's notice, saying what the check found.
     const result = await this.changes.record(ticket, at, audit, agent, line, { kind: 'exemptionGranted' });
     await this.events?.exemptionGranted?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
@@ -228,7 +229,7 @@ export class Exemptions {
         ex.lastRemovalAttemptAt = at;
         ex.nextRemovalAt = nextAt;
         if (ex.removalFailures >= 2) {
-          const line = `Removing ${name} from the exemption group failed again at ${timeOfDay(at, this.zone)} (${error}); retrying at ${timeOfDay(nextAt, this.zone)}`;
+          const line = `Removing ${name} from the exemption group failed again at ${clockTime(at, this.zone)} (${error}); retrying at ${clockTime(nextAt, this.zone)}`;
           ticket.history.push({ at, by: BOT.name, text: line });
           await this.tickets.put(ticket);
           await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
@@ -248,8 +249,8 @@ export class Exemptions {
       ex.nextRemovalAt = undefined;
       const line =
         failures > 0
-          ? `${name} was removed from the exemption group at ${timeOfDay(at, this.zone)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${timeOfDay(ex.end, this.zone)})`
-          : `The temporary exemption ended at ${timeOfDay(at, this.zone)} and was removed`;
+          ? `${name} was removed from the exemption group at ${clockTime(at, this.zone)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${clockTime(ex.end, this.zone)})`
+          : `The temporary exemption ended at ${clockTime(at, this.zone)} and was removed`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       const audited = await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'removeExemption', ticketId, outcome: 'done', detail: line });

@@ -12,12 +12,13 @@ import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID } from '../diagnosis/facts';
 import { SIGN_IN_RELOOK_MINUTES, signInRelook, type Observed, type SignInRelook } from '../diagnosis/sign-ins';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
-import { timeOfDay, type Ticket, type TicketSignIn } from '../tickets/ticket';
+import { type Ticket, type TicketSignIn } from '../tickets/ticket';
 import { cut } from './audit-trail';
 import { BOT, correlationOf, reasonOf, type Log } from './desk-kit';
 import type { HelpDeskNotifier } from './ports';
 import { checkRequester, contextOf, type CheckDeps } from './requester-check';
 import type { TicketStore } from './ticket-store';
+import { clockTime } from '../cards/time-words';
 
 /** The bot looks at the sign-in log again for a failure that was not in it when the ticket was opened. */
 const SIGN_IN_RELOOK = 'signInRelook';
@@ -150,8 +151,8 @@ export class SignInRelooks {
         ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
         const minutes = Math.max(...SIGN_IN_RELOOK_MINUTES);
         const line = checked?.diagnosis.observed
-          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${timeOfDay(now, this.zone)}); the bot stopped looking`
-          : `The sign-in log could not be read at ${timeOfDay(now, this.zone)}; the bot stopped looking for ${name}'s failed sign-in`;
+          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${clockTime(now, this.zone)}); the bot stopped looking`
+          : `The sign-in log could not be read at ${clockTime(now, this.zone)}; the bot stopped looking for ${name}'s failed sign-in`;
         // On the ticket (its card shows it when next drawn), not in the thread: nothing new happened.
         ticket.history.push({ at: now, by: BOT.name, text: line });
         await this.tickets.put(ticket);
@@ -169,7 +170,7 @@ export class SignInRelooks {
       await this.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
       const policies = signIn.failedPolicies.map((p) => `"${p}"`).join(', ');
       const line = cut(
-        `The sign-in log now shows ${name}'s failed sign-in at ${timeOfDay(signIn.at, this.zone)} (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
+        `The sign-in log now shows ${name}'s failed sign-in at ${clockTime(signIn.at, this.zone)} (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
           (newly.length > 0 ? `; the first check said ${newly.map((p) => `"${p}"`).join(', ')} only may apply — it blocks ${name}, and ${name} was told` : '; it confirms what the ticket says'),
         600,
       );

@@ -18,7 +18,7 @@ import { createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, r
 import type { Counters } from '../metrics';
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
-import { timeOfDay, window, type Person, type Ticket } from '../tickets/ticket';
+import { type Person, type Ticket } from '../tickets/ticket';
 import { afterSentence } from './after-check-lines';
 import type { AuditWriter } from './audit-writer';
 import type { Decision } from './decide';
@@ -27,6 +27,7 @@ import type { ActionOutcome, HelpDeskNotifier } from './ports';
 import { checkAfter, contextOf, type CheckDeps } from './requester-check';
 import type { TicketChanges } from './ticket-changes';
 import type { TicketStore } from './ticket-store';
+import { clockTime, timeWindow } from '../cards/time-words';
 
 const TAP_CHECK = 'tapCheck';
 const REVOKE_TAP = 'revokeTap';
@@ -167,7 +168,7 @@ export class TapIssuance {
     }
     // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
     const warned = decision.allowed && decision.warned ? ` — warned that it will not clear the block` : '';
-    const line = `${agent.name} issued a Temporary Access Pass (${window(start, end, this.zone)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
+    const line = `${agent.name} issued a Temporary Access Pass (${timeWindow(start, end, this.zone)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
     const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
     ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
     await this.tickets.put(ticket);
@@ -318,7 +319,7 @@ export class TapIssuance {
         return;
       }
       ticket.tapRequest = undefined;
-      const line = `The bot stopped while issuing a Temporary Access Pass at ${timeOfDay(job.payload.requestedAt as string, this.zone)}; Graph holds none, so nothing was issued`;
+      const line = `The bot stopped while issuing a Temporary Access Pass at ${clockTime(job.payload.requestedAt as string, this.zone)}; Graph holds none, so nothing was issued`;
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await audit('failed', line);
@@ -338,7 +339,7 @@ export class TapIssuance {
       const at = this.now().toISOString();
       tap.revokedAt = at;
       tap.revokeError = undefined;
-      const line = `The undeliverable Temporary Access Pass was deleted at ${timeOfDay(at, this.zone)}: nobody holds it`;
+      const line = `The undeliverable Temporary Access Pass was deleted at ${clockTime(at, this.zone)}: nobody holds it`;
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
@@ -374,14 +375,14 @@ function tapInUse(m: GraphTap, now: Date): boolean {
 
 function unknownTapLine(ticket: Ticket, zone: string | undefined): string {
   const u = ticket.unknownTap!;
-  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${timeOfDay(u.createdAt ?? u.start, zone)}, valid until ${timeOfDay(u.end, zone)})${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
+  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${clockTime(u.createdAt ?? u.start, zone)}, valid until ${clockTime(u.end, zone)})${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
 }
 
 function unknownTapMessage(ticket: Ticket, zone: string | undefined): string {
   const u = ticket.unknownTap!;
   const name = ticket.requester.name;
   return [
-    `${name} already has a Temporary Access Pass (created ${timeOfDay(u.createdAt ?? u.start, zone)}, valid until ${timeOfDay(u.end, zone)}) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
+    `${name} already has a Temporary Access Pass (created ${clockTime(u.createdAt ?? u.start, zone)}, valid until ${clockTime(u.end, zone)}) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
     `If ${name} has that pass, they can use it. If not, delete it in the Entra admin center (Users › ${name} › Authentication methods), then press "Issue a TAP" again.`,
   ].join(' ');
 }

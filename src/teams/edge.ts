@@ -17,6 +17,7 @@ import type { KeyValueStore } from '../storage/key-value';
 import type { Diagnoser } from '../support/diagnoser';
 import { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity } from '../delivery/outgoing';
 import { conversationKind, type ConversationRef, type ConversationReferences, type RefAccount } from '../delivery/references';
+import { activityTimeZone } from '../cards/time-words';
 
 export { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity };
 
@@ -306,7 +307,8 @@ export class SupportCore {
     const state = this.state(turn);
     const conversation = await state.get<Conversation>('conversation', CONVERSATION_PROPERTY);
     const persona = await state.get<string>('user', PERSONA_PROPERTY);
-    const from = { aadObjectId: turn.activity.from?.aadObjectId, name: turn.activity.from?.name, locale: turn.activity.locale };
+    // The Teams client's time zone (validated; absent: the conversation keeps the one it knows).
+    const from = { aadObjectId: turn.activity.from?.aadObjectId, name: turn.activity.from?.name, locale: turn.activity.locale, timeZone: activityTimeZone(turn.activity) };
     let result;
     try {
       const deps: ConversationDeps = {

@@ -1,6 +1,5 @@
 // A help-desk ticket: everything an agent needs about a failed passkey registration, and what
 // has been done about it. Plain data; never holds a TAP value or any other secret.
-import { clockTime, timeWindow } from '../cards/time-words';
 import type { Diagnosis, FindingCode, Remedy } from '../diagnosis';
 
 export type TicketStatus = 'open' | 'taken' | 'resolved';
@@ -169,14 +168,4 @@ export function newTicketId(random: () => number = Math.random): string {
   let id = 'PK-';
   for (let i = 0; i < 4; i++) id += ALPHABET[Math.floor(random() * ALPHABET.length)];
   return id;
-}
-
-/** "10:00 CET": the time of day in `zone` (default UTC), naming the zone. */
-export function timeOfDay(iso: string, zone?: string): string {
-  return clockTime(iso, zone);
-}
-
-/** "10:00–11:00 CET" in `zone` (default UTC); a window across a date names the dates. */
-export function window(start: string, end: string, zone?: string): string {
-  return timeWindow(start, end, zone);
 }

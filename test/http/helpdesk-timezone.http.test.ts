@@ -1,7 +1,7 @@
 // Times as each reader lives them, end to end: the help desk set to Europe/Berlin
 // (HELPDESK_TIMEZONE) reads the ticket card and its thread lines in CEST; Tom's Teams client says
 // America/New_York (the clientInfo entity of his message), so his TAP update and his window
-// notices speak EDT — with the zone named, never raw ISO. Injected clock; the scheduler is ticked by hand.
+// diagnosis card and notices speak EDT — with the zone named, never raw ISO. Injected clock; the scheduler is ticked by hand.
 import { cardOf, cardText, persona, startHarness, submitData, TENANT_ID, type Harness } from './helpers';
 
 const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
@@ -39,6 +39,8 @@ describe('the help desk in Berlin, the employee in New York', () => {
       }),
     ).toBeLessThan(300);
     const [diagnosis] = (await h.connector.waitFor(start, 1)).map((s) => s.activity);
+    // The conversation keeps his zone: his diagnosis card says when it checked, in New York time.
+    expect(cardText(cardOf(diagnosis))).toMatch(/Checked\n5 Oct, 06:00 EDT/);
     const before = h.connector.sent.length;
     await h.say('tom', { value: submitData(cardOf(diagnosis), /Contact the help desk|Request a Temporary Access Pass/) }, 2);
     const ticketId = /PK-[A-Z0-9]{4}/.exec(textsTo((id) => id === 'personal-tom', before).join('\n'))![0];
