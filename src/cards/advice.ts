@@ -29,6 +29,7 @@ import {
 } from './copy';
 import type { TenantContext } from './tenant-design';
 import { grantSummary, settingsWords } from './evidence-words';
+import { clockTime } from './time-words';
 
 export interface StepGroup {
   /** Omitted for the unheaded first group. */
@@ -61,6 +62,8 @@ export interface AdviceOptions {
   tenant?: TenantContext;
   /** The user said they are adding the passkey on the phone itself (no QR-code advice then). */
   onPhone?: boolean;
+  /** The reader's time zone (IANA), for times in the steps; UTC when absent. */
+  timeZone?: string;
 }
 
 /** The seed page's note under both Conditional Access workarounds. */
@@ -170,6 +173,9 @@ export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
   const main = mainFinding(d);
   // The engine offers the user a TAP with "no blocker found" only when it holds a valid one.
   const tapValidNow = d.workarounds.some((w) => w.code === 'temporary-access-pass' && w.for === 'user' && w.finding === 'no-blocker-found');
+  // When it stops working, in the reader's zone: "works now, until 11:00 CET" always names the end.
+  const until = d.findings.flatMap((f) => f.evidence).find((e) => e.kind === 'nothing-found' && e.checked === 'tap-valid');
+  const tapValidUntil = tapValidNow && until?.kind === 'nothing-found' && until.checked === 'tap-valid' && until.until ? clockTime(until.until, options.timeZone) : undefined;
   const clears = tapClears(d);
   const offers = offersOf(d);
   const blockingCaNames = d.findings.filter((f) => f.blocking && isCa(f.code)).flatMap((f) => f.policies.map((p) => p.name));
@@ -182,6 +188,7 @@ export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
       platform: d.context.platform,
       tapOffered,
       tapValidNow,
+      ...(tapValidUntil ? { tapValidUntil } : {}),
       ...extra,
     };
   };

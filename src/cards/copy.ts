@@ -210,6 +210,8 @@ export interface StepContext {
   tapOffered: boolean;
   /** The user holds a Temporary Access Pass that works right now. */
   tapValidNow: boolean;
+  /** When that pass stops working, as the reader's clock shows it ("11:00 CET"). */
+  tapValidUntil?: string;
   /** The employee already has other steps to try first (the help desk then comes as a fallback). */
   afterOtherSteps?: boolean;
 }
@@ -252,6 +254,9 @@ export const WORKAROUNDS: Record<WorkaroundCode, WorkaroundCopy> = {
     title: 'Use a Temporary Access Pass',
     steps: {
       user: (ctx) => {
+        if (ctx.tapValidNow && ctx.tapValidUntil) {
+          return [`You have a Temporary Access Pass that works now, until ${ctx.tapValidUntil}: open Microsoft Authenticator, sign in with it, and add the passkey before then.`];
+        }
         if (ctx.tapValidNow) {
           return ['You have a Temporary Access Pass that works right now: open Microsoft Authenticator, sign in with it, and add the passkey before it expires.'];
         }

@@ -80,7 +80,7 @@ type CardAction = { title: string; style: 'positive' | 'default'; data: CardSubm
  * (they also go to the ticket). "That fixed it" only where the employee's own steps may be enough.
  */
 export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOptions): AdaptiveCard {
-  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered, tenant: options.tenant, onPhone: options.onPhone });
+  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered, tenant: options.tenant, onPhone: options.onPhone, timeZone: options.timeZone });
   const { context } = diagnosis;
   const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion);
   const submit = (action: 'requestTap' | 'contactHelpDesk' | 'fixed'): CardSubmit => ({ action, session: options.session });

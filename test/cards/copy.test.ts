@@ -58,6 +58,7 @@ describe('workarounds', () => {
   it('tells the employee how to use a TAP, depending on its state and on the button', () => {
     const tap = (over: Partial<StepContext>) => workaroundSteps('temporary-access-pass', 'user', ctx(over)).join(' ');
     expect(tap({ tapValidNow: true })).toMatch(/works right now/);
+    expect(tap({ tapValidNow: true, tapValidUntil: '11:00 CET' })).toMatch(/works now, until 11:00 CET/);
     expect(tap({ findings: ['tap-not-yet-valid'] })).toMatch(/starts working later/);
     expect(tap({ findings: ['tap-expired'], tapOffered: true })).toMatch(/Tap "Request a Temporary Access Pass" below to get a new/);
     expect(tap({ tapOffered: false })).toMatch(/Ask the help desk for a Temporary Access Pass/);

@@ -113,9 +113,9 @@ describe.each(cases)('$name, tapOffered $tapOffered', ({ diagnosis, tapOffered }
 });
 
 describe('what each persona reads', () => {
-  const card = (name: string, context: Partial<RegistrationContext> = {}, options: { tapOffered?: boolean; onPhone?: boolean } = {}) => {
+  const card = (name: string, context: Partial<RegistrationContext> = {}, options: { tapOffered?: boolean; onPhone?: boolean; timeZone?: string } = {}) => {
     const d = personaDiagnosis(name, { osVersion: 15, ...context });
-    return diagnosisCard(d, { session: SESSION, tapOffered: options.tapOffered ?? tapClears(d), onPhone: options.onPhone ?? true, tenant: TENANT });
+    return diagnosisCard(d, { session: SESSION, tapOffered: options.tapOffered ?? tapClears(d), onPhone: options.onPhone ?? true, tenant: TENANT, ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
   };
 
   it('every persona\'s card, as the bot sends it, fits a phone (visible characters and elements bounded)', () => {
@@ -187,7 +187,9 @@ describe('what each persona reads', () => {
 
   it('Marc (a valid TAP, nothing blocks): use it now, the phone checklist, and "That fixed it"', () => {
     const c = card('Marc');
-    expect(steps(c)).toContain('You have a Temporary Access Pass that works right now');
+    // "Works now" always names the end, on the reader's clock (UTC when Teams gave no zone).
+    expect(steps(c)).toMatch(/You have a Temporary Access Pass that works now, until \d\d:\d\d UTC/);
+    expect(steps(card('Marc', {}, { timeZone: 'Europe/Berlin' }))).toMatch(/works now, until \d\d:\d\d CES?T/);
     expect(steps(c)).toContain(HEADINGS.providerSetup);
     expect(submits(c).map((d) => d.action)).toEqual(['fixed', 'contactHelpDesk']);
   });
