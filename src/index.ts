@@ -3,20 +3,17 @@
 // happens here (the parts' own wiring: compose/, readiness.ts, server.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditCommand } from './audit/audit-command';
+import { conversationDeps } from './compose/conversation';
 import { startHelpDesk } from './compose/help-desk';
 import { ConfigError, loadConfig, type Config } from './config';
-import { demoPersonas, rebaseDemoClock } from './demo/demo-tenant';
+import { rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
 import { loadSnapshotFile } from './snapshot';
 import type { HelpDesk } from './helpdesk/helpdesk';
 import { TicketStore } from './helpdesk/ticket-store';
 import { createLog } from './log';
-import { metrics } from './metrics';
 import { Campaigns } from './notices/campaign';
-import { campaignCommand } from './notices/campaign-command';
 import { TEAMS_LIMITS } from './notices/pacing';
-import { hasAuthenticatorPasskey } from './notices/window-notices';
 import { botReadiness } from './readiness';
 import { AzureScheduler } from './scheduler/azure-scheduler';
 import { EmbeddedScheduler } from './scheduler/embedded-scheduler';
@@ -81,7 +78,6 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const helpDesk = await startHelpDesk({ config, snapshot, graph, userChanges, storage, tickets, campaigns, scheduler, noticeSender, messenger: edge.messenger, references, now, log });
     scheduler.start(config.schedulerTickMs);
     stops.push(() => helpDesk?.stop(), () => scheduler.stop());
-    const adminGroupId = config.adminGroupId;
     const endpoint = edge.endpoint({
       storage,
       references,
@@ -91,17 +87,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       playground: config.offline,
       log,
       diagnoser: graph.diagnoser,
-      conversation: {
-        now,
-        log,
-        metrics,
-        auditCommand: (userId) => auditCommand({ campaigns, adminGroupId, snapshot: () => graph.emulator?.snapshot(), now }, userId),
-        campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId, now }, userId, text),
-        // "That fixed it" is believed only when Graph shows the passkey; the tenant's design shapes the advice.
-        passkeyRegistered: (userId, since) => hasAuthenticatorPasskey(graph.client, userId, since),
-        tenantFacts: () => graph.tenantFacts.get(),
-        personas: config.offline && snapshot ? demoPersonas(snapshot) : undefined,
-      },
+      conversation: conversationDeps({ config, graph, campaigns, snapshot, now, log }),
     });
     const ready = botReadiness({ storage, tenantFacts: graph.tenantFacts, now, limitMs: config.readinessTimeoutMs });
     // Local mode has no Bot Framework auth (the Playground sends no JWT): bind to loopback only.
