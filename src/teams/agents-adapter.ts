@@ -87,8 +87,9 @@ export class AgentsTeamsAdapter extends CloudAdapter {
           if ((e as Error)?.name === 'ZodError') throw new RequestRefused(400, 'activity does not parse');
           throw e;
         }
-        // process() answers a bare 400 for an activity without conversation.id (or a serviceUrl it refuses).
-        if (answer.statusCode === 400) throw new RequestRefused(400, 'the Agents SDK refused the activity (conversation or serviceUrl)');
+        // process() answers a bare 400 (no body) for an activity without conversation.id (or a
+        // serviceUrl it refuses); a 400 with a body is the turn's own invoke answer, passed on.
+        if (answer.statusCode === 400 && (answer.body === undefined || answer.body === null || answer.body === '')) throw new RequestRefused(400, 'the Agents SDK refused the activity (conversation or serviceUrl)');
         return { status: answer.statusCode, body: answer.body };
       },
     });

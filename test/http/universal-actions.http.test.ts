@@ -38,11 +38,39 @@ describe.each(EDGES)('Universal Actions on the %s edge', (sdk) => {
     const noValue = await invoke(undefined);
     const submit = await invoke({ action: { type: 'Action.Submit', verb: 'ticket.take' } });
     expect([noValue.status, submit.status]).toEqual([400, 400]);
-    // On the Agents SDK edge the adapter cannot tell a 400 invoke answer from process()'s own bare
-    // 400 and answers the edge's plain refusal (agents-adapter.ts); botbuilder passes the body on.
-    if (sdk === 'botbuilder') {
-      expect(noValue.body).toEqual({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Missing value property' } });
-      expect(submit.body).toEqual({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'NotSupported', message: "The action 'Action.Submit' is not supported." } });
-    } else expect([noValue.body, submit.body]).toEqual([{ error: 'Bad request' }, { error: 'Bad request' }]);
+    // Both edges pass the invoke's error body on (Teams shows its message).
+    expect(noValue.body).toEqual({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Missing value property' } });
+    expect(submit.body).toEqual({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'NotSupported', message: "The action 'Action.Submit' is not supported." } });
+  });
+});
+
+// The Agents SDK's process() answers a bare 400 for an activity it refuses (no conversation id);
+// the edge turns that into its plain refusal, while a 400 the turn itself answers (above) keeps
+// its body. (botbuilder serves such an invoke; its edge has no bare 400 to tell apart.)
+describe('the Agents SDK edge', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ sdk: 'agents' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+it('refuses an invoke with no conversation id with a plain 400, and serves no turn', async () => {
+    const lena = persona('lena');
+    const r = await h.invoke({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: 'invoke-no-conversation',
+      channelId: 'msteams',
+      serviceUrl: h.connector.url,
+      from: { id: 'lena-teams-id', name: lena.displayName, aadObjectId: lena.id },
+      recipient: { id: 'bot-id' },
+      conversation: { conversationType: 'personal', tenantId: TENANT_ID },
+      channelData: { tenant: { id: TENANT_ID } },
+      value: { action: { type: 'Action.Execute', verb: 'game.start', data: {} }, trigger: 'manual' },
+    } as never);
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body ?? '')).not.toContain('That button is not one I know');
   });
 });
