@@ -31,12 +31,12 @@ export async function graphCall<T>(client: Client, method: Method, path: string,
 /**
  * Every read asks for evolvable enums' newer members (a Conditional Access policy's `linux`
  * platform or `riskRemediation` control, a strength's `qrCodePin`): without this preference Graph
- * sends each of them as `unknownFutureValue`. Same value as sign-ins.ts' PREFER_UNKNOWN_ENUM_MEMBERS.
+ * sends each of them as `unknownFutureValue`. Sign-ins (sign-ins.ts) and the export send it too.
  */
-const INCLUDE_UNKNOWN_ENUM_MEMBERS = 'include-unknown-enum-members';
+export const PREFER_UNKNOWN_ENUM_MEMBERS = 'include-unknown-enum-members';
 
 export function graphGet<T>(client: Client, path: string): Promise<T> {
-  return graphCall(client, 'GET', path, (request) => request.header('Prefer', INCLUDE_UNKNOWN_ENUM_MEMBERS).get() as Promise<T>);
+  return graphCall(client, 'GET', path, (request) => request.header('Prefer', PREFER_UNKNOWN_ENUM_MEMBERS).get() as Promise<T>);
 }
 
 /** GET a collection and every following page (@odata.nextLink). */

@@ -7,18 +7,15 @@ import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID, type SignInFact } from '../di
 import { SIGN_IN_WINDOW_MS } from '../diagnosis/sign-ins';
 import { parseSignIn } from '../snapshot/sign-ins';
 import { GraphReadError } from './errors';
-import { graphCall, type GraphPage } from './read';
+import { graphCall, PREFER_UNKNOWN_ENUM_MEMBERS, type GraphPage } from './read';
 
 export { parseSignIn };
 
 export const SIGN_INS_PATH = '/auditLogs/signIns';
 
-/**
- * Without this header Graph answers the newer members of appliedConditionalAccessPolicyResult
- * (reportOnlySuccess, reportOnlyFailure, reportOnlyNotApplied, reportOnlyInterrupted) as
- * unknownFutureValue (an evolvable enum).
- */
-export const PREFER_UNKNOWN_ENUM_MEMBERS = 'include-unknown-enum-members';
+// Sign-ins are read with Prefer: include-unknown-enum-members (read.ts): without it Graph answers
+// the newer members of appliedConditionalAccessPolicyResult (reportOnlySuccess, reportOnlyFailure,
+// reportOnlyNotApplied, reportOnlyInterrupted) as unknownFutureValue (an evolvable enum).
 
 /** The apps whose sign-ins a passkey registration in Authenticator goes through. */
 export const REGISTRATION_APP_IDS: readonly string[] = [AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID];

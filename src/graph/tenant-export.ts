@@ -33,8 +33,8 @@ import type {
   TenantSnapshot,
 } from '../snapshot';
 import { GraphReadError } from './errors';
-import { graphCall, type GraphPage } from './read';
-import { PREFER_UNKNOWN_ENUM_MEMBERS, REGISTRATION_APP_IDS, SIGN_INS_PATH } from './sign-ins';
+import { graphCall, PREFER_UNKNOWN_ENUM_MEMBERS, type GraphPage } from './read';
+import { REGISTRATION_APP_IDS, SIGN_INS_PATH } from './sign-ins';
 import { batchGet, innerError, MAX_BATCH, resendOnDrop, type BatchRetry, type RequestTally } from './tenant-export-batch';
 import { chunks, clean, forEachConcurrently, readOrganization, referencedGroupIds, referencedRoleIds } from './tenant-export-common';
 import { allowsSmsSignIn, methodsFromReport, REGISTRATION_DETAILS_PATH, settles, type RegistrationDetails } from './tenant-export-methods';
