@@ -55,6 +55,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The card renderer walks up from dist/cards/ to the first folder holding cards/welcome.json: /app/cards.
 COPY cards ./cards
+# The message catalogues (locales/<language>/*.json), found the same way from dist/src/i18n/.
+COPY locales ./locales
 # The demo tenant snapshot (TENANT_SNAPSHOT's default for the offline demo; 50 KB).
 COPY fixtures ./fixtures
 # The embedded store (conversation state, tickets, jobs, audit log). Mount a volume here to keep it.

@@ -8,7 +8,6 @@ export const SECURITY_INFO_URL = 'https://mysignins.microsoft.com/security-info'
 
 /** Button titles; steps refer to them by name, so they are defined once here. */
 export const BUTTONS = {
-  start: 'Diagnose my passkey problem',
   requestTap: 'Request a Temporary Access Pass',
   contactHelpDesk: 'Contact the help desk',
   fixed: 'That fixed it',
@@ -47,15 +46,6 @@ export function formatDate(iso: string): string {
 }
 
 export const PLATFORM_NAMES: Record<Platform, string> = { android: 'Android', iOS: 'iPhone (iOS)' };
-
-export const WELCOME = {
-  title: 'Passkey help',
-  greeting: (name?: string) =>
-    `${name ? `Hi ${name}! ` : ''}I can tell you why you cannot add a passkey in Microsoft Authenticator, and what to do about it.`,
-  hint: 'You can also just tell me what happened, in your own words.',
-  demoHeading: 'Demo mode',
-  demoIntro: 'Try it as one of these people from the demo tenant:',
-};
 
 export const ERROR_TITLE = 'Something went wrong';
 

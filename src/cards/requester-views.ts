@@ -1,6 +1,7 @@
 // The requester's cards about their ticket: the confirmation, updates (taken, TAP issued,
 // exemption, resolved, …), the Temporary Access Pass itself and "did this fix it?". Only
 // tapDeliveryCard ever takes a TAP value.
+import { english, type Messages } from '../i18n';
 import type { Diagnosis } from '../diagnosis';
 import type { AfterCheck, Person, Ticket } from '../tickets/ticket';
 import { adviceFor } from './advice';
@@ -10,7 +11,8 @@ import { TICKET_BUTTONS, blockedInWords, cardDate, cardTime, type TicketSubmit }
 import { timeWindow } from './time-words';
 
 /** The requester's card right after the ticket is created. */
-export function ticketConfirmationCard(ticket: Ticket): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function ticketConfirmationCard(ticket: Ticket, m: Messages = english()): AdaptiveCard {
   const next = [
     'A help-desk agent will look at what the bot found and what you tried.',
     'You will get a message here when they act on it.',
@@ -54,7 +56,8 @@ export interface TapDelivery {
  * The Temporary Access Pass, for the requester's personal chat only. It is the one message about
  * the pass: when it works, how long, how to use it — or, checked, that it does not get them through yet.
  */
-export function tapDeliveryCard(input: TapDelivery): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function tapDeliveryCard(input: TapDelivery, m: Messages = english()): AdaptiveCard {
   if (input.value.trim() === '') throw new Error(`Ticket ${input.ticketId}: no Temporary Access Pass value to deliver`);
   const phone = input.platform === 'iOS' ? 'iPhone' : 'Android phone';
   const blocked = input.after?.clears === false;
@@ -95,7 +98,8 @@ export interface TicketUpdateInput {
 }
 
 /** A short notice to the requester about their ticket. */
-export function ticketUpdateCard(input: TicketUpdateInput): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function ticketUpdateCard(input: TicketUpdateInput, m: Messages = english()): AdaptiveCard {
   return renderCard('ticket-update', {
     title: input.title,
     titleColor: input.tone === 'success' ? 'Good' : 'Default',
@@ -112,7 +116,8 @@ export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exe
 
 /** The words of the requester's update for something that happened to their ticket. */
 /** `zone`: the requester's time zone (undefined: UTC, said as such). */
-export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: string): TicketUpdateInput {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: string, m: Messages = english()): TicketUpdateInput {
   const id = ticket.id;
   switch (kind) {
     case 'taken': {
@@ -188,7 +193,8 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: s
  * The requester's answer to a follow-up on their open ticket ("it still asks for a passkey", or
  * "Contact the help desk" again): it is on the ticket, and who at the help desk has it.
  */
-export function followUpUpdate(ticket: Ticket): TicketUpdateInput {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function followUpUpdate(ticket: Ticket, m: Messages = english()): TicketUpdateInput {
   const who = ticket.assignee ? `${ticket.assignee.name} from the help desk has it` : 'The help desk has it';
   const text = ticket.channelPostPending
     ? `Your ticket has not reached the help desk yet: the bot keeps trying, and your message goes with it. If it is urgent, call the help desk and quote ${ticket.id}.`
@@ -206,7 +212,8 @@ export interface TicketResolvedInput {
 }
 
 /** "Did this fix it?" for the requester, after the help desk resolved the ticket. */
-export function ticketResolvedCard(input: TicketResolvedInput): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function ticketResolvedCard(input: TicketResolvedInput, m: Messages = english()): AdaptiveCard {
   const by = typeof input.by === 'string' ? input.by : input.by.name;
   const payload = (action: TicketSubmit['action']): TicketSubmit => ({ action, ticketId: input.ticketId, ...(input.session ? { session: input.session } : {}) });
   return renderCard('ticket-resolved', {

@@ -1,6 +1,7 @@
 // The help-desk channel's ticket card (updated in place, Universal Actions), its verbs and inputs.
 // The requester's cards about their ticket are in requester-views.ts. The Ticket type holds no
 // TAP value, so nothing built from a ticket can show one.
+import { english, type Messages } from '../i18n';
 import type { Diagnosis, Finding, Remedy } from '../diagnosis';
 import type { AfterCheck, Blocker, Person, Ticket } from '../tickets/ticket';
 import { tapLive } from '../tickets/ticket';
@@ -99,7 +100,8 @@ const STATUS = {
 } as const;
 
 /** The help-desk channel's card for a ticket, showing its current state. */
-export function ticketCard(ticket: Ticket, options: TicketCardOptions): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function ticketCard(ticket: Ticket, options: TicketCardOptions, m: Messages = english()): AdaptiveCard {
   const { diagnosis, status } = ticket;
   const resolved = status === 'resolved';
   const now = options.now ? Date.parse(options.now) : NaN;

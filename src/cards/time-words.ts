@@ -1,7 +1,8 @@
 // Times as the reader lives them: in their time zone, with the zone's name, never raw ISO.
 // Employees read their own zone (from the Teams activity, kept with the conversation reference);
 // the help desk reads HELPDESK_TIMEZONE. Unknown or invalid zones fall back to UTC, and the text
-// then says "UTC". SDK-free; English (en-GB, 24-hour) for now — the language comes later.
+// then says "UTC". SDK-free. Every function takes the reader's Intl locale (Messages.locale;
+// en-GB by default): day, month and the zone's name come from Intl in that locale ("MEZ" in German).
 
 export const DEFAULT_TIME_ZONE = 'UTC';
 
@@ -19,11 +20,13 @@ export function isTimeZone(zone: unknown): zone is string {
 /** The zone to use: the given one when Intl knows it, else UTC. */
 export const zoneOr = (zone: string | undefined): string => (isTimeZone(zone) ? zone : DEFAULT_TIME_ZONE);
 
+const ENGLISH_LOCALE = 'en-GB';
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
+function formatter(zone: string, locale: string): Intl.DateTimeFormat {
+  const key = `${zone} ${locale}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
+    f = new Intl.DateTimeFormat(locale, {
       timeZone: zone,
       year: 'numeric',
       month: 'short',
@@ -34,7 +37,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
       hourCycle: 'h23',
       timeZoneName: 'short',
     });
-    formatters.set(zone, f);
+    formatters.set(key, f);
   }
   return f;
 }
@@ -47,12 +50,27 @@ interface Parts {
   zone: string;
 }
 
-function parts(at: string | Date, zone: string | undefined): Parts | undefined {
+const dayMonths = new Map<string, Intl.DateTimeFormat>();
+/** "27 Nov" in English; Intl's own order and words elsewhere ("27. Nov.", "11月27日"). */
+function dayMonth(d: Date, zone: string, locale: string): string {
+  const key = `${zone} ${locale}`;
+  let f = dayMonths.get(key);
+  if (!f) dayMonths.set(key, (f = new Intl.DateTimeFormat(locale, { timeZone: zone, day: 'numeric', month: 'short' })));
+  return f.format(d);
+}
+
+function parts(at: string | Date, zone: string | undefined, locale: string): Parts | undefined {
   const d = at instanceof Date ? at : new Date(at);
   if (Number.isNaN(d.getTime())) return undefined;
   const p: Record<string, string> = {};
-  for (const { type, value } of formatter(zoneOr(zone)).formatToParts(d)) p[type] = value;
-  return { date: `${p.day} ${p.month}`, clock: `${p.hour}:${p.minute}`, seconds: `${p.hour}:${p.minute}:${p.second}`, zone: zoneName(d, zoneOr(zone), p.timeZoneName) };
+  for (const { type, value } of formatter(zoneOr(zone), locale).formatToParts(d)) p[type] = value;
+  const english = locale === ENGLISH_LOCALE;
+  return {
+    date: english ? `${p.day} ${p.month}` : dayMonth(d, zoneOr(zone), locale),
+    clock: `${p.hour}:${p.minute}`,
+    seconds: `${p.hour}:${p.minute}:${p.second}`,
+    zone: english ? zoneName(d, zoneOr(zone), p.timeZoneName) : (p.timeZoneName ?? 'UTC'),
+  };
 }
 
 const usNames = new Map<string, Intl.DateTimeFormat>();
@@ -70,21 +88,21 @@ function zoneName(d: Date, zone: string, british: string | undefined): string {
 }
 
 /** "11:00 CET" */
-export function clockTime(at: string | Date, zone?: string): string {
-  const p = parts(at, zone);
+export function clockTime(at: string | Date, zone?: string, locale = ENGLISH_LOCALE): string {
+  const p = parts(at, zone, locale);
   return p ? `${p.clock} ${p.zone}` : String(at);
 }
 
 /** "27 Nov, 09:56 CET"; with seconds (to look a sign-in up): "27 Nov, 09:56:29 CET". */
-export function dateTime(at: string | Date, zone?: string, options: { seconds?: boolean } = {}): string {
-  const p = parts(at, zone);
+export function dateTime(at: string | Date, zone?: string, options: { seconds?: boolean } = {}, locale = ENGLISH_LOCALE): string {
+  const p = parts(at, zone, locale);
   return p ? `${p.date}, ${options.seconds ? p.seconds : p.clock} ${p.zone}` : String(at);
 }
 
 /** "10:00–11:00 CET"; across a date: "27 Nov, 23:00 – 28 Nov, 01:00 CET"; across a zone change both zones are named. */
-export function timeWindow(start: string | Date, end: string | Date, zone?: string): string {
-  const a = parts(start, zone);
-  const b = parts(end, zone);
+export function timeWindow(start: string | Date, end: string | Date, zone?: string, locale = ENGLISH_LOCALE): string {
+  const a = parts(start, zone, locale);
+  const b = parts(end, zone, locale);
   if (!a || !b) return `${String(start)}–${String(end)}`;
   if (a.date !== b.date) return a.zone === b.zone ? `${a.date}, ${a.clock} – ${b.date}, ${b.clock} ${b.zone}` : `${a.date}, ${a.clock} ${a.zone} – ${b.date}, ${b.clock} ${b.zone}`;
   return a.zone === b.zone ? `${a.clock}–${b.clock} ${b.zone}` : `${a.clock} ${a.zone}–${b.clock} ${b.zone}`;

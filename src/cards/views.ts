@@ -1,10 +1,11 @@
 // Domain data → template data → card. Each function supplies every field its template binds
 // (the templating library leaves unbound `${...}` in the text), and only ever gets diagnosis or
 // conversation data, never tokens or secrets.
+import { english, type Messages } from '../i18n';
 import type { Submit } from './actions';
 import type { Diagnosis, Finding } from '../diagnosis';
 import { adviceFor, type StepGroup } from './advice';
-import { BUTTONS, ERROR_TITLE, HEADINGS, WELCOME, findingCopy, platformLabel } from './copy';
+import { BUTTONS, ERROR_TITLE, HEADINGS, findingCopy, platformLabel } from './copy';
 import { evidenceWords } from './evidence-words';
 import { renderCard, type AdaptiveCard } from './render';
 import type { TenantContext } from './tenant-design';
@@ -24,15 +25,16 @@ export interface DemoPersona {
   scenario: string;
 }
 
-export function welcomeCard(input: { session: string; userName?: string; demoPersonas?: DemoPersona[] }): AdaptiveCard {
+export function welcomeCard(input: { session: string; userName?: string; demoPersonas?: DemoPersona[] }, m: Messages = english()): AdaptiveCard {
+  const name = input.userName?.trim();
   return renderCard('welcome', {
     session: input.session,
-    title: WELCOME.title,
-    greeting: WELCOME.greeting(input.userName?.trim()),
-    startButton: BUTTONS.start,
-    hint: WELCOME.hint,
-    demoHeading: WELCOME.demoHeading,
-    demoIntro: WELCOME.demoIntro,
+    title: m.t('welcome.title'),
+    greeting: name ? m.t('welcome.greetingNamed', { name }) : m.t('welcome.greeting'),
+    startButton: m.t('common.button.start'),
+    hint: m.t('welcome.hint'),
+    demoHeading: m.t('welcome.demoHeading'),
+    demoIntro: m.t('welcome.demoIntro'),
     demoPersonas: (input.demoPersonas ?? []).map(({ id, name, scenario }) => ({ id, name, scenario })),
   });
 }
@@ -45,7 +47,8 @@ export interface QuestionInput {
   choices: { title: string; value: string }[];
 }
 
-export function questionCard(input: QuestionInput): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function questionCard(input: QuestionInput, m: Messages = english()): AdaptiveCard {
   if (input.choices.length === 0 || input.choices.length > MAX_ACTIONS) {
     throw new Error(`Question "${input.questionId}" has ${input.choices.length} choices; a card shows 1 to ${MAX_ACTIONS}`);
   }
@@ -79,7 +82,8 @@ type CardAction = { title: string; style: 'positive' | 'default'; data: CardSubm
  * admin's changes, other findings and the evidence are in a collapsed "For your IT team" section
  * (they also go to the ticket). "That fixed it" only where the employee's own steps may be enough.
  */
-export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOptions): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOptions, m: Messages = english()): AdaptiveCard {
   const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered, tenant: options.tenant, onPhone: options.onPhone, timeZone: options.timeZone });
   const { context } = diagnosis;
   const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion);
@@ -118,7 +122,8 @@ export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOption
   });
 }
 
-export function errorCard(input: { title?: string; message: string; session?: string }): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function errorCard(input: { title?: string; message: string; session?: string }, m: Messages = english()): AdaptiveCard {
   return renderCard('error', {
     title: input.title ?? ERROR_TITLE,
     message: input.message,
@@ -144,7 +149,8 @@ export interface NoticeInput {
   tone?: 'info' | 'success';
 }
 
-export function noticeCard(input: NoticeInput): AdaptiveCard {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function noticeCard(input: NoticeInput, m: Messages = english()): AdaptiveCard {
   const actions = input.actions ?? [];
   if (actions.length > MAX_ACTIONS) throw new Error(`A notice card shows at most ${MAX_ACTIONS} actions, got ${actions.length}`);
   return renderCard('notice', {

@@ -4,40 +4,11 @@
 // "hinzufügen" read alike. Everything here is linear in the text and bounded.
 // How the language is chosen, for admins: docs/admin/languages.md.
 
-/** The languages the bot understands (and, once the cards are translated, answers in). */
-export const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja', 'pt-BR'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, languageOfLocale, type Language } from '../i18n/languages';
+import { languageOfLocale, type Language } from '../i18n/languages';
 
 /** Where the conversation's language came from: the Teams client's locale, or the employee's words. */
 export type LanguageSource = 'locale' | 'text';
-
-/**
- * A BCP 47 locale as Teams sends it ("de-DE", "pt-BR", "ja-JP", "en-us", "zh-Hans-CN") → the
- * supported language: the exact tag for pt-BR, otherwise by its language subtag. Portuguese other
- * than Brazilian (pt-PT, pt-AO…) gets pt-BR: the only Portuguese catalogue, far closer to a
- * Portuguese reader than English. Anything else (zh-CN, ko, garbage) is English.
- */
-export function languageOfLocale(locale: string | undefined): Language {
-  if (typeof locale !== 'string') return 'en';
-  // A locale is short; anything long is not one (and is not scanned).
-  const tag = locale.length <= 35 ? locale.trim().toLowerCase().replace(/_/g, '-') : '';
-  const primary = /^([a-z]{2,3})(?:-|$)/.exec(tag)?.[1];
-  switch (primary) {
-    case 'de':
-    case 'gsw': // Swiss German
-      return 'de';
-    case 'fr':
-      return 'fr';
-    case 'es':
-      return 'es';
-    case 'ja':
-      return 'ja';
-    case 'pt':
-      return 'pt-BR';
-    default:
-      return 'en';
-  }
-}
 
 /** How much of a message language detection looks at: the start says enough. */
 const DETECT_CHARS = 600;

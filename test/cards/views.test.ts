@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUTTONS, MAX_ACTIONS, errorCard, noticeCard, questionCard, welcomeCard, type DemoPersona } from '../../src/cards';
+import { messagesFor } from '../../src/i18n';
 import { cardProblems, submits, words } from './check-card';
 
 const SESSION = 'session-42';
@@ -18,8 +19,16 @@ describe('welcomeCard', () => {
     expect(cardProblems(card, SESSION)).toEqual([]);
     expect(words(card)).toMatch(/^Hi Lena!/m);
     expect(submits(card)).toEqual([{ action: 'start', session: SESSION }]);
-    expect(words(card)).toContain(BUTTONS.start);
+    expect(words(card)).toContain('Diagnose my passkey problem');
     expect(words(card)).not.toContain('Demo mode');
+  });
+
+  it('speaks German to a German reader, with the name as given', () => {
+    const card = welcomeCard({ session: SESSION, userName: 'Jürgen' }, messagesFor('de'));
+    expect(cardProblems(card, SESSION)).toEqual([]);
+    expect(words(card)).toMatch(/^Hallo Jürgen!/m);
+    expect(words(card)).toContain('Mein Passkey-Problem untersuchen');
+    expect(words(card)).not.toContain('Diagnose my passkey problem');
   });
 
   it('has no greeting by name without a name', () => {
