@@ -2,9 +2,9 @@
 // edge → server. It builds the parts in that order and hands each what it needs; nothing else
 // happens here (the parts' own wiring: compose/, readiness.ts, server.ts).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { conversationDeps } from './compose/conversation';
 import { startHelpDesk } from './compose/help-desk';
+import { openScheduler, openStore } from './compose/state';
 import { ConfigError, loadConfig, type Config } from './config';
 import { rebaseDemoClock } from './demo/demo-tenant';
 import { startPlayground } from './demo/playground';
@@ -15,15 +15,9 @@ import { createLog } from './log';
 import { Campaigns } from './notices/campaign';
 import { TEAMS_LIMITS } from './notices/pacing';
 import { botReadiness } from './readiness';
-import { AzureScheduler } from './scheduler/azure-scheduler';
-import { EmbeddedScheduler } from './scheduler/embedded-scheduler';
 import type { JobScheduler } from './scheduler/scheduler';
 import { listen } from './server';
-import { AzureBlobStorage } from './storage/azure-blob-storage';
-import { FileStorage } from './storage/file-storage';
-import type { KeyValueStore } from './storage/key-value';
 import { connectGraph, type GraphConnection } from './support/graph-connection';
-import { UserChanges } from './support/user-changes';
 import { startTelemetry } from './telemetry/start';
 import { createEdge } from './teams/edges';
 import { TeamsNoticeSender } from './delivery/notice-sender';
@@ -54,10 +48,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const now = options.now ?? (() => new Date());
   const log = options.log ?? logLine;
   const snapshot = config.snapshotPath ? loadSnapshotFile(config.snapshotPath, { prepare: (json) => rebaseDemoClock(json, now()) }) : undefined;
-  // One instance: a log under DATA_DIR, locked to this process. Several: Azure Storage shared by all of them.
-  const storage: KeyValueStore = config.azureStorage ? new AzureBlobStorage({ ...config.azureStorage, containerName: `${config.azureStorage.prefix}-state` }) : new FileStorage(config.dataDir, { log });
-  // Several instances: a user changed by another instance's help desk is read afresh here.
-  const userChanges = config.azureStorage ? new UserChanges(storage) : undefined;
+  const { storage, userChanges } = openStore(config, log);
   const stops: (() => Promise<void> | void)[] = [() => storage.close?.()];
   const stop = async () => {
     for (const s of stops.reverse().splice(0)) await s();
@@ -66,9 +57,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const { baseUrl, auth, timeoutMs, tenantFactsTtlMs, userFactsTtlMs } = config.graph;
     const graph = await connectGraph({ snapshot, emulatorNow: now, latencyMs: config.graph.emulatorLatencyMs, tenantId: config.tenantId, baseUrl, auth, timeoutMs, tenantFactsTtlMs, userFactsTtlMs, userChanges, onStale: ({ ageMs }) => log({ event: 'graph.tenantFacts.stale', ageMs }), whatIf: config.whatIf, log });
     stops.push(() => graph.close());
-    const scheduler: JobScheduler = config.azureStorage
-      ? await AzureScheduler.create({ ...config.azureStorage, tableName: `${config.azureStorage.prefix}jobs`, queueName: `${config.azureStorage.prefix}-jobs`, now, log, maxRealDelaySeconds: config.azureStorage.maxQueueDelaySeconds })
-      : new EmbeddedScheduler(join(config.dataDir, 'scheduler.jsonl'), now, log);
+    const scheduler = await openScheduler(config, now, log);
     // The Teams edge (BOT_SDK): botbuilder or the Microsoft 365 Agents SDK; the rest is the same.
     const edge = await createEdge(config, log, options.testOnlyBotFrameworkCloud);
     const references = new ConversationReferences(storage);
