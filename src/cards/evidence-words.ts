@@ -3,6 +3,7 @@
 // The translation work builds on this module; the engine emits no sentence of its own here.
 import type { Evidence, Finding, GrantEvidence, MethodEvidence, NothingFoundEvidence, ObservedPolicyEvidence, PasskeySettingsRef, PolicyEvidence, SignInEvent, SignInRefEvidence, TapEvidence } from '../diagnosis';
 import { AUTHENTICATOR_APP_ID } from '../diagnosis';
+import { english, type Messages } from '../i18n';
 
 export const EVENT_WORDS: Record<SignInEvent, string> = {
   'authenticator-sign-in': 'the Microsoft Authenticator sign-in',
@@ -27,9 +28,10 @@ export function timeWords(iso: string | null): string {
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** The evidence of a finding, one sentence per item. */
-export function evidenceWords(f: Finding): string[] {
-  return f.evidence.map(evidenceSentence);
+/** The evidence of a finding, one sentence per item, in the reader's language (`m`). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+export function evidenceWords(f: Finding, m: Messages = english()): string[] {
+  return f.evidence.map((e) => evidenceSentence(e));
 }
 
 export function evidenceSentence(e: Evidence): string {
