@@ -6,6 +6,7 @@ import { tapDeliveryCard, ticketConfirmationCard, ticketResolvedCard, ticketUpda
 import { ticketJson } from '../cards/diagnosis-json';
 import { stripControlChars, TRIMMED_NOTE_TICKET, trimText } from '../cards/render';
 import type { HelpDeskNotifier, RequesterUpdate, TapIssued } from '../helpdesk/helpdesk';
+import { english, languageOfLocale, messagesFor, type Messages } from '../i18n';
 import type { Ticket } from '../tickets/ticket';
 import { cardActivity, type EdgeMessenger, type OutgoingActivity } from './edge';
 import type { ConversationRef, ConversationReferences } from '../delivery/references';
@@ -19,13 +20,19 @@ export interface NotifierOptions {
   channelId?: string;
   /** Plain JSON POST for ServiceNow / Jira / mail automation when there is no channel. */
   webhookUrl?: string;
-  /** The ticket card as the channel should show it now. */
-  ticketCard: (ticket: Ticket) => Promise<AdaptiveCard>;
+  /** The ticket card as the channel should show it now, in the help desk's words (`deskMessages`). */
+  ticketCard: (ticket: Ticket, deskMessages: Messages) => Promise<AdaptiveCard>;
+  /** The help desk's language (HELPDESK_LOCALE); default English. Requesters read their own (their Teams locale). */
+  deskMessages?: Messages;
   log: (event: Record<string, unknown>) => void;
 }
 
 export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
-  constructor(private readonly o: NotifierOptions) {}
+  private readonly desk: Messages;
+
+  constructor(private readonly o: NotifierOptions) {
+    this.desk = o.deskMessages ?? english();
+  }
 
   async postTicket(ticket: Ticket): Promise<Ticket['channelPost']> {
     if (this.o.webhookUrl && !this.o.channelId) {
@@ -34,7 +41,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     }
     const ref = await this.channelRef(ticket);
     if (!ref) throw new Error('the help-desk channel is not reachable yet (install the bot in that team first)');
-    const activityId = await this.o.messenger.send(ref, cardActivity(await this.o.ticketCard(ticket)));
+    const activityId = await this.o.messenger.send(ref, cardActivity(await this.o.ticketCard(ticket, this.desk)));
     if (this.o.webhookUrl) await this.webhook('ticket.opened', ticket);
     return activityId ? { conversationId: ref.conversation!.id, activityId } : undefined;
   }
@@ -44,7 +51,7 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
     if (!ticket.channelPost) return;
     const ref = await this.channelRef(ticket);
     if (!ref) return;
-    const card = await this.o.ticketCard(ticket);
+    const card = await this.o.ticketCard(ticket, this.desk);
     await this.o.messenger.update(ref, ticket.channelPost.activityId, cardActivity(card));
     // The line goes into the ticket's thread: Teams threads are "<channel>;messageid=<post>".
     const thread = { ...ref, conversation: { ...ref.conversation!, id: `${ticket.channelPost.conversationId};messageid=${ticket.channelPost.activityId}` } };
@@ -52,13 +59,14 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
   }
 
   async requesterUpdate(ticket: Ticket, update: RequesterUpdate): Promise<void> {
-    await this.toRequester(ticket, requesterCard(ticket, update, await this.o.references.timeZone(ticket.requester.aadObjectId)));
+    const { ref, m } = await this.requester(ticket);
+    await this.o.messenger.send(ref, cardActivity(requesterCard(ticket, update, ref.timeZone, m)));
   }
 
   async deliverTap(ticket: Ticket, tap: TapIssued): Promise<void> {
-    await this.toRequester(
-      ticket,
-      tapDeliveryCard({
+    const { ref, m } = await this.requester(ticket);
+    const card = tapDeliveryCard(
+      {
         ticketId: ticket.id,
         value: tap.value,
         start: tap.start,
@@ -67,20 +75,23 @@ export class TeamsHelpDeskNotifier implements HelpDeskNotifier {
         platform: ticket.diagnosis?.context.platform ?? 'android',
         // What the requester is told the pass achieves: checked with it in place (HelpDesk).
         ...(tap.after ? { after: tap.after } : {}),
-        timeZone: await this.o.references.timeZone(ticket.requester.aadObjectId),
-      }),
+        timeZone: ref.timeZone,
+      },
+      m,
     );
+    await this.o.messenger.send(ref, cardActivity(card));
   }
 
-  /** The confirmation the requester sees right after opening a ticket (sent in their turn). */
-  static confirmation(ticket: Ticket): AdaptiveCard {
-    return ticketConfirmationCard(ticket);
+  /** The confirmation the requester sees right after opening a ticket (sent in their turn, in their language). */
+  static confirmation(ticket: Ticket, m: Messages = english()): AdaptiveCard {
+    return ticketConfirmationCard(ticket, m);
   }
 
-  private async toRequester(ticket: Ticket, card: AdaptiveCard): Promise<void> {
+  /** The requester's personal chat and their words: the language of the Teams locale kept with it. */
+  private async requester(ticket: Ticket): Promise<{ ref: ConversationRef; m: Messages }> {
     const ref = await this.o.references.user(ticket.requester.aadObjectId);
     if (!ref) throw new Error(`no personal chat with ${ticket.requester.name} is known`);
-    await this.o.messenger.send(ref, cardActivity(card));
+    return { ref, m: messagesFor(languageOfLocale(ref.locale)) };
   }
 
   private async channelRef(ticket: Ticket): Promise<ConversationRef | undefined> {
@@ -118,9 +129,9 @@ export function threadLine(ticket: Ticket, line: string): OutgoingActivity {
   };
 }
 
-function requesterCard(ticket: Ticket, update: RequesterUpdate, zone: string | undefined): AdaptiveCard {
+function requesterCard(ticket: Ticket, update: RequesterUpdate, zone: string | undefined, m: Messages): AdaptiveCard {
   if (update.kind === 'resolved') {
-    return ticketResolvedCard({ ticketId: ticket.id, note: ticket.resolution?.note ?? '', by: ticket.resolution?.by.name ?? 'The help desk' });
+    return ticketResolvedCard({ ticketId: ticket.id, note: ticket.resolution?.note ?? '', by: ticket.resolution?.by.name ?? 'The help desk' }, m);
   }
-  return ticketUpdateCard(ticketUpdateFor(ticket, update.kind, zone));
+  return ticketUpdateCard(ticketUpdateFor(ticket, update.kind, zone, m), m);
 }
