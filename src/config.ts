@@ -50,6 +50,8 @@ export interface Config {
     exemptionHours: number[];
     /** The help desk's IANA time zone (HELPDESK_TIMEZONE, default UTC): ticket cards and thread lines show times in it. */
     timeZone: string;
+    /** The help desk's locale (HELPDESK_LOCALE, a BCP 47 tag, default en): the language of ticket cards and agent replies (languageOfLocale picks the catalogue). */
+    locale: string;
   };
   /** Shared state for several instances: Azure Storage (blobs for state, tables + queues for jobs), by connection string or managed identity. */
   azureStorage?: AzureStorageAccess & { prefix: string; maxQueueDelaySeconds: number };
@@ -85,6 +87,16 @@ export const DEMO_SNAPSHOT = 'fixtures/demo-tenant.json';
 
 /** Names the Azure Storage container, table and queue of this bot (AZURE_STORAGE_PREFIX). */
 export const DEFAULT_AZURE_PREFIX = 'passkeybot';
+
+/** A BCP 47 language tag with a 2–3 letter language ("en", "de-DE", "pt-BR"), as Intl accepts it. */
+function isLocale(tag: string): boolean {
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) return false;
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   const problems: string[] = [];
@@ -193,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) problems.push(`HELPDESK_WEBHOOK_URL: expected an http(s) URL, got "${webhookUrl}"`);
   const helpDeskTimeZone = get('HELPDESK_TIMEZONE') ?? 'UTC';
   if (!isTimeZone(helpDeskTimeZone)) problems.push(`HELPDESK_TIMEZONE: expected an IANA time zone such as Europe/Berlin or UTC, got "${helpDeskTimeZone}"`);
+  const helpDeskLocale = get('HELPDESK_LOCALE') ?? 'en';
+  if (!isLocale(helpDeskLocale)) problems.push(`HELPDESK_LOCALE: expected a language tag (BCP 47) such as en, de-DE, fr-FR, es-ES, ja-JP or pt-BR, got "${helpDeskLocale}"`);
   const hoursRaw = get('EXEMPTION_HOURS') ?? '1,2,4,8,24';
   const exemptionHours = hoursRaw.split(',').map((h) => Number(h.trim()));
   if (exemptionHours.some((h) => !Number.isInteger(h) || h < 1 || h > 72)) problems.push(`EXEMPTION_HOURS: expected whole hours from 1 to 72, comma-separated, got "${hoursRaw}"`);
@@ -236,7 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     },
     snapshotPath,
     dataDir: resolve(root, get('DATA_DIR') ?? 'data'),
-    helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours, timeZone: helpDeskTimeZone },
+    helpDesk: { groupId: helpDeskGroupId, channelId: get('HELPDESK_CHANNEL_ID'), webhookUrl, exemptionGroupId, exemptionHours, timeZone: helpDeskTimeZone, locale: helpDeskLocale },
     schedulerTickMs: int('SCHEDULER_TICK_SECONDS', 30, 1, 3600) * 1000,
     adminGroupId: get('ADMIN_GROUP_ID'),
     whatIf: (get('WHAT_IF') ?? 'on') !== 'off',
