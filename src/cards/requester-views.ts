@@ -1,37 +1,55 @@
 // The requester's cards about their ticket: the confirmation, updates (taken, TAP issued,
 // exemption, resolved, …), the Temporary Access Pass itself and "did this fix it?". Only
-// tapDeliveryCard ever takes a TAP value.
+// tapDeliveryCard ever takes a TAP value. Every word comes from the catalogue (namespace
+// `requester`) in the requester's language: `m` is the reader's messages.
 import { english, type Messages } from '../i18n';
 import type { Diagnosis } from '../diagnosis';
-import type { AfterCheck, Person, Ticket } from '../tickets/ticket';
+import type { AfterCheck, Blocker, Person, Ticket } from '../tickets/ticket';
 import { adviceFor } from './advice';
-import { policyPhrase } from './copy';
+import { findingCopy } from './copy';
 import { renderCard, type AdaptiveCard } from './render';
-import { TICKET_BUTTONS, blockedInWords, cardDate, cardTime, type TicketSubmit } from './ticket-views';
+import { cardDate, cardTime, type TicketSubmit } from './ticket-views';
 import { timeWindow } from './time-words';
 
+/** 'the policy "A"', 'the policies "A" and "B"' in the reader's language, names exactly as the tenant wrote them. */
+export function policiesInWords(names: readonly string[], m: Messages = english()): string {
+  const quoted = [...new Set(names)].filter((n) => n.trim() !== '').map((name) => m.t('requesterCards.quoted', { name }));
+  return m.t('requesterCards.policies', { count: quoted.length, names: m.list(quoted) });
+}
+
+/** What still blocks, in the employee's words: 'A sign-in rule does not accept Authenticator (the policy "…")'; several joined by '; '. */
+export function blockersInWords(blocking: readonly Blocker[], m: Messages = english()): string {
+  if (blocking.length === 0) return m.t('requesterCards.nothingNamed');
+  return blocking
+    .map((b) => {
+      const finding = findingCopy(b.code).title;
+      return b.policyNames.some((n) => n.trim() !== '') ? m.t('requesterCards.blocker', { finding, policies: policiesInWords(b.policyNames, m) }) : finding;
+    })
+    .join('; ');
+}
+
+const numbered = (texts: string[]) => texts.map((text, i) => ({ number: `${i + 1}.`, text }));
+
 /** The requester's card right after the ticket is created. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function ticketConfirmationCard(ticket: Ticket, m: Messages = english()): AdaptiveCard {
-  const next = [
-    'A help-desk agent will look at what the bot found and what you tried.',
-    'You will get a message here when they act on it.',
-    'If they issue you a Temporary Access Pass, you will receive it here, privately, with the time it is valid.',
-  ];
+  const id = ticket.id;
   const advice = ticket.diagnosis ? adviceFor(ticket.diagnosis, { tapOffered: false }) : undefined;
   // Said only when it is true: a ticket whose channel post failed is saved, not seen yet.
   const unseen = ticket.channelPostPending !== undefined;
+  const nextAt = ticket.channelPostPending?.nextAttemptAt;
   return renderCard('ticket-confirmation', {
-    title: unseen ? `Your ticket ${ticket.id} is saved, but has not reached the help desk yet` : `Your ticket ${ticket.id} is with the help desk`,
+    title: unseen ? m.t('requesterCards.confirmation.titleUnseen', { id }) : m.t('requesterCards.confirmation.title', { id }),
     intro: unseen
-      ? `The bot could not post it to the help desk just now. It keeps trying${ticket.channelPostPending?.nextAttemptAt ? ` (next at ${cardTime(ticket.channelPostPending.nextAttemptAt)}, your time)` : ''} and tells you here when the help desk has it. If it is urgent, call the help desk and quote ${ticket.id}.`
+      ? nextAt
+        ? m.t('requesterCards.confirmation.introUnseenNext', { id, time: cardTime(nextAt) })
+        : m.t('requesterCards.confirmation.introUnseen', { id })
       : ticket.reason === 'requestTap'
-        ? 'You asked for a Temporary Access Pass. The help desk has your request and what the bot found.'
-        : 'The help desk has your request and what the bot found.',
-    nextHeading: 'What happens next',
-    next: next.map((text, i) => ({ number: `${i + 1}.`, text })),
-    facts: [{ title: 'Ticket', value: ticket.id }, ...(advice ? [{ title: 'Problem', value: advice.title }] : [])],
-    quote: `Quote ${ticket.id} if you contact the help desk another way. The help desk will never ask you for a password or a pass.`,
+        ? m.t('requesterCards.confirmation.introTap')
+        : m.t('requesterCards.confirmation.intro'),
+    nextHeading: m.t('requesterCards.confirmation.nextHeading'),
+    next: numbered([m.t('requesterCards.confirmation.next.look'), m.t('requesterCards.confirmation.next.message'), m.t('requesterCards.confirmation.next.tap')]),
+    facts: [{ title: m.t('requesterCards.fact.ticket'), value: id }, ...(advice ? [{ title: m.t('requesterCards.fact.problem'), value: advice.title }] : [])],
+    quote: m.t('requesterCards.confirmation.quote', { id }),
   });
 }
 
@@ -55,35 +73,33 @@ export interface TapDelivery {
 /**
  * The Temporary Access Pass, for the requester's personal chat only. It is the one message about
  * the pass: when it works, how long, how to use it — or, checked, that it does not get them through yet.
+ * The window is said in the reader's locale and zone ("10:00–11:00 MEZ").
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function tapDeliveryCard(input: TapDelivery, m: Messages = english()): AdaptiveCard {
   if (input.value.trim() === '') throw new Error(`Ticket ${input.ticketId}: no Temporary Access Pass value to deliver`);
-  const phone = input.platform === 'iOS' ? 'iPhone' : 'Android phone';
+  const id = input.ticketId;
   const blocked = input.after?.clears === false;
   return renderCard('tap-delivery', {
-    title: blocked ? 'Your Temporary Access Pass (it will not get you through yet)' : 'Your Temporary Access Pass',
+    title: blocked ? m.t('requesterCards.tap.titleBlocked') : m.t('requesterCards.tap.title'),
     intro: blocked
-      ? `The help desk issued this pass, but with it you are still blocked: ${blockedInWords(input.after!.blocking)}. The help desk knows and has your ticket ${input.ticketId}; wait for them before you try, and keep the pass until then.`
+      ? m.t('requesterCards.tap.introBlocked', { blocking: blockersInWords(input.after!.blocking, m), id })
       : input.after?.clears
-        ? 'It works now: with this pass nothing else blocks you. Use it to sign in to Microsoft Authenticator and add your passkey.'
-        : 'Use it to sign in to Microsoft Authenticator and add your passkey.',
+        ? m.t('requesterCards.tap.introClears')
+        : m.t('requesterCards.tap.intro'),
     value: input.value,
-    validLocal: `Valid from ${cardTime(input.start)} to ${cardTime(input.end)}, ${cardDate(input.start)} (your time).`,
-    validUtc: `Valid ${timeWindow(input.start, input.end, input.timeZone)}.`,
-    use: input.oneTime
-      ? 'It works once: after you sign in with it, it stops working, so add the passkey in the same go.'
-      : 'You can use it more than once until it expires, but add the passkey as soon as you can.',
-    stepsHeading: blocked ? 'How to use it, once the help desk says it works' : 'How to add your passkey',
-    steps: [
-      `Open Microsoft Authenticator on your ${phone}.`,
-      'Tap + (Add account), then Work or school account, then Sign in.',
-      'Enter your work account and, when asked, sign in with the Temporary Access Pass above.',
-      'Follow the steps to add the passkey.',
-    ].map((text, i) => ({ number: `${i + 1}.`, text })),
-    alreadyAdded: 'If your work account is already in Authenticator, tap it and choose to add a passkey instead, then sign in with the pass when asked.',
-    dontShare: 'Don’t share this pass with anyone, not even the help desk: it signs in as you until it expires.',
-    ticketLine: `Ticket ${input.ticketId}`,
+    validLocal: m.t('requesterCards.tap.validLocal', { from: cardTime(input.start), to: cardTime(input.end), date: cardDate(input.start) }),
+    validUtc: m.t('requesterCards.tap.validWindow', { window: timeWindow(input.start, input.end, input.timeZone, m.locale) }),
+    use: input.oneTime ? m.t('requesterCards.tap.useOnce') : m.t('requesterCards.tap.useMany'),
+    stepsHeading: blocked ? m.t('requesterCards.tap.stepsHeadingBlocked') : m.t('requesterCards.tap.stepsHeading'),
+    steps: numbered([
+      m.t('requesterCards.tap.steps.open', { platform: input.platform }),
+      m.t('requesterCards.tap.steps.add'),
+      m.t('requesterCards.tap.steps.signIn'),
+      m.t('requesterCards.tap.steps.follow'),
+    ]),
+    alreadyAdded: m.t('requesterCards.tap.alreadyAdded'),
+    dontShare: m.t('requesterCards.tap.dontShare'),
+    ticketLine: m.t('requesterCards.tap.ticketLine', { id }),
   });
 }
 
@@ -98,7 +114,6 @@ export interface TicketUpdateInput {
 }
 
 /** A short notice to the requester about their ticket. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function ticketUpdateCard(input: TicketUpdateInput, m: Messages = english()): AdaptiveCard {
   return renderCard('ticket-update', {
     title: input.title,
@@ -108,82 +123,78 @@ export function ticketUpdateCard(input: TicketUpdateInput, m: Messages = english
       .map((text) => text.trim())
       .filter(Boolean)
       .map((text) => ({ text })),
-    facts: [...(input.facts ?? []).map(({ title, value }) => ({ title, value })), { title: 'Ticket', value: input.ticketId }],
+    facts: [...(input.facts ?? []).map(({ title, value }) => ({ title, value })), { title: m.t('requesterCards.fact.ticket'), value: input.ticketId }],
   });
 }
 
 export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened' | 'posted' | 'signInSeen';
 
-/** The words of the requester's update for something that happened to their ticket. */
-/** `zone`: the requester's time zone (undefined: UTC, said as such). */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+/**
+ * The words of the requester's update for something that happened to their ticket.
+ * `zone`: the requester's time zone (undefined: UTC, said as such); `m`: their messages.
+ */
 export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: string, m: Messages = english()): TicketUpdateInput {
   const id = ticket.id;
   switch (kind) {
     case 'taken': {
-      const who = ticket.assignee ? `${ticket.assignee.name} from the help desk` : 'A help-desk agent';
-      return { ticketId: id, title: 'The help desk is on it', text: `${who} is looking at your ticket. You will get a message here when they act on it.` };
+      const text = ticket.assignee ? m.t('requesterCards.update.taken.textNamed', { name: ticket.assignee.name }) : m.t('requesterCards.update.taken.text');
+      return { ticketId: id, title: m.t('requesterCards.update.taken.title'), text };
     }
     case 'tapIssued': {
       const t = ticket.tap;
       if (!t) throw new Error(`Ticket ${id} has no Temporary Access Pass to tell the requester about`);
       return {
         ticketId: id,
-        title: 'Your Temporary Access Pass is ready',
+        title: m.t('requesterCards.update.tapIssued.title'),
         tone: 'success',
-        text: `It is in the message above, valid from ${cardTime(t.start)} to ${cardTime(t.end)} (your time). Add your passkey in Microsoft Authenticator before then.`,
-        facts: [{ title: 'Valid', value: timeWindow(t.start, t.end, zone) }],
+        text: m.t('requesterCards.update.tapIssued.text', { from: cardTime(t.start), to: cardTime(t.end) }),
+        facts: [{ title: m.t('requesterCards.fact.valid'), value: timeWindow(t.start, t.end, zone, m.locale) }],
       };
     }
     case 'exemptionGranted': {
       const e = ticket.exemption;
       if (!e) throw new Error(`Ticket ${id} has no exemption to tell the requester about`);
+      const window = [{ title: m.t('requesterCards.fact.window'), value: timeWindow(e.start, e.end, zone, m.locale) }];
       if (e.after?.clears === false) {
         // Checked with the exemption in place, something still blocks: said as it is.
         return {
           ticketId: id,
-          title: 'The help desk exempted you, but you are still blocked',
-          text: [
-            `Until ${cardTime(e.end)} (your time) you are exempt from some sign-in rules, but with that you are still blocked: ${blockedInWords(e.after.blocking)}.`,
-            'The help desk knows and is working on your ticket: you do not need to try now. You will get a message here when something changes.',
-          ].join('\n\n'),
-          facts: [{ title: 'Window', value: timeWindow(e.start, e.end, zone) }],
+          title: m.t('requesterCards.update.exemptionBlocked.title'),
+          text: [m.t('requesterCards.update.exemptionBlocked.until', { until: cardTime(e.end), blocking: blockersInWords(e.after.blocking, m) }), m.t('requesterCards.update.exemptionBlocked.wait')].join('\n\n'),
+          facts: window,
         };
       }
       return {
         ticketId: id,
-        title: 'You can add your passkey now',
+        title: m.t('requesterCards.update.exemptionGranted.title'),
         tone: 'success',
         text: [
-          `Until ${cardTime(e.end)} (your time), the sign-in rule that blocked you is switched off for you${e.after?.clears ? ': checked with it, nothing else blocks you' : ''}.`,
-          'Open Microsoft Authenticator and add your passkey before then. Do it from the office network or a company-managed device: anywhere else it may still be blocked.',
-          'When the time is up the rule applies again. If you miss it, contact the help desk for a new time.',
+          e.after?.clears ? m.t('requesterCards.update.exemptionGranted.untilClears', { until: cardTime(e.end) }) : m.t('requesterCards.update.exemptionGranted.until', { until: cardTime(e.end) }),
+          m.t('requesterCards.update.exemptionGranted.where'),
+          m.t('requesterCards.update.exemptionGranted.after'),
         ].join('\n\n'),
-        facts: [{ title: 'Window', value: timeWindow(e.start, e.end, zone) }],
+        facts: window,
       };
     }
     case 'exemptionEnded':
-      return {
-        ticketId: id,
-        title: 'Your time to add a passkey has ended',
-        text: 'The sign-in rule applies to you again. If you did not manage to add your passkey, contact the help desk for a new time.',
-      };
+      return { ticketId: id, title: m.t('requesterCards.update.exemptionEnded.title'), text: m.t('requesterCards.update.exemptionEnded.text') };
     case 'resolved': {
       const r = ticket.resolution;
-      const by = r ? `${r.by.name} from the help desk` : 'The help desk';
-      return { ticketId: id, title: 'Your ticket is resolved', tone: 'success', text: `${by} marked your ticket as resolved.${r?.note ? `\n\n${r.note}` : ''}` };
+      const by = r ? m.t('requesterCards.update.resolved.textNamed', { name: r.by.name }) : m.t('requesterCards.update.resolved.text');
+      return { ticketId: id, title: m.t('requesterCards.update.resolved.title'), tone: 'success', text: `${by}${r?.note ? `\n\n${r.note}` : ''}` };
     }
     case 'reopened':
-      return { ticketId: id, title: 'Your ticket is open again', text: 'The help desk will look at it again. You will get a message here when they act on it.' };
+      return { ticketId: id, title: m.t('requesterCards.update.reopened.title'), text: m.t('requesterCards.update.reopened.text') };
     case 'posted':
-      return { ticketId: id, title: 'Your ticket has reached the help desk', text: 'The help desk has your request and what the bot found now. You will get a message here when they act on it.' };
+      return { ticketId: id, title: m.t('requesterCards.update.posted.title'), text: m.t('requesterCards.update.posted.text') };
     case 'signInSeen': {
       const s = ticket.signIn;
-      const rules = s && s.failedPolicies.length > 0 ? `the sign-in rule ${policyPhrase(s.failedPolicies)}` : 'a sign-in rule';
+      const named = s && s.failedPolicies.length > 0 ? 'yes' : 'no';
+      const policies = s ? policiesInWords(s.failedPolicies, m) : '';
       return {
         ticketId: id,
-        title: 'Your failed sign-in shows what blocks you',
-        text: `The sign-in log now has your attempt${s ? ` at ${cardTime(s.at)} (your time)` : ''}: ${rules} blocked it. The help desk sees this on your ticket; you do not need to try again until they get back to you.`,
+        title: m.t('requesterCards.update.signInSeen.title'),
+        text: s ? m.t('requesterCards.update.signInSeen.textAt', { time: cardTime(s.at), named, policies }) : m.t('requesterCards.update.signInSeen.text', { named, policies }),
       };
     }
   }
@@ -193,37 +204,37 @@ export function ticketUpdateFor(ticket: Ticket, kind: TicketUpdateKind, zone?: s
  * The requester's answer to a follow-up on their open ticket ("it still asks for a passkey", or
  * "Contact the help desk" again): it is on the ticket, and who at the help desk has it.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function followUpUpdate(ticket: Ticket, m: Messages = english()): TicketUpdateInput {
-  const who = ticket.assignee ? `${ticket.assignee.name} from the help desk has it` : 'The help desk has it';
   const text = ticket.channelPostPending
-    ? `Your ticket has not reached the help desk yet: the bot keeps trying, and your message goes with it. If it is urgent, call the help desk and quote ${ticket.id}.`
-    : `${who}, with what you said before and what the bot found just now. You will get a message here when they act on it; no need to ask again.`;
-  return { ticketId: ticket.id, title: `Added to your ticket ${ticket.id}`, text, facts: ticket.assignee ? [{ title: 'With', value: ticket.assignee.name }] : [] };
+    ? m.t('requesterCards.followUp.pending', { id: ticket.id })
+    : ticket.assignee
+      ? m.t('requesterCards.followUp.textNamed', { name: ticket.assignee.name })
+      : m.t('requesterCards.followUp.text');
+  return { ticketId: ticket.id, title: m.t('requesterCards.followUp.title', { id: ticket.id }), text, facts: ticket.assignee ? [{ title: m.t('requesterCards.fact.with'), value: ticket.assignee.name }] : [] };
 }
 
 export interface TicketResolvedInput {
   ticketId: string;
   note: string;
-  /** Who resolved it: a name, or the ticket's resolution.by. */
+  /** Who resolved it: a name, or the ticket's resolution.by; empty: "The help desk". */
   by: string | Pick<Person, 'name'>;
   /** Ties the buttons to a conversation session; omitted from the payloads when empty. */
   session?: string;
 }
 
 /** "Did this fix it?" for the requester, after the help desk resolved the ticket. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function ticketResolvedCard(input: TicketResolvedInput, m: Messages = english()): AdaptiveCard {
-  const by = typeof input.by === 'string' ? input.by : input.by.name;
+  const name = (typeof input.by === 'string' ? input.by : input.by.name).trim();
+  const note = input.note.trim();
   const payload = (action: TicketSubmit['action']): TicketSubmit => ({ action, ticketId: input.ticketId, ...(input.session ? { session: input.session } : {}) });
   return renderCard('ticket-resolved', {
     fixedData: payload('ticketFixed'),
     reopenData: payload('ticketReopen'),
-    title: `Ticket ${input.ticketId} is resolved`,
-    byLine: input.note.trim() ? `${by} from the help desk wrote:` : `${by} from the help desk marked it as resolved.`,
-    note: input.note.trim(),
-    question: 'Did this fix it? Can you add the passkey in Microsoft Authenticator now?',
-    hint: 'If not, reopen the ticket and the help desk will look at it again.',
-    buttons: { fixed: TICKET_BUTTONS.fixed, reopen: TICKET_BUTTONS.notFixed },
+    title: m.t('requesterCards.resolvedCard.title', { id: input.ticketId }),
+    byLine: name === '' ? (note ? m.t('requesterCards.resolvedCard.wroteUnnamed') : m.t('requesterCards.resolvedCard.markedUnnamed')) : note ? m.t('requesterCards.resolvedCard.wrote', { name }) : m.t('requesterCards.resolvedCard.marked', { name }),
+    note,
+    question: m.t('requesterCards.resolvedCard.question'),
+    hint: m.t('requesterCards.resolvedCard.hint'),
+    buttons: { fixed: m.t('requesterCards.resolvedCard.button.fixed'), reopen: m.t('requesterCards.resolvedCard.button.reopen') },
   });
 }

@@ -131,7 +131,7 @@ export function threadLine(ticket: Ticket, line: string): OutgoingActivity {
 
 function requesterCard(ticket: Ticket, update: RequesterUpdate, zone: string | undefined, m: Messages): AdaptiveCard {
   if (update.kind === 'resolved') {
-    return ticketResolvedCard({ ticketId: ticket.id, note: ticket.resolution?.note ?? '', by: ticket.resolution?.by.name ?? 'The help desk' }, m);
+    return ticketResolvedCard({ ticketId: ticket.id, note: ticket.resolution?.note ?? '', by: ticket.resolution?.by.name ?? '' }, m);
   }
   return ticketUpdateCard(ticketUpdateFor(ticket, update.kind, zone, m), m);
 }
