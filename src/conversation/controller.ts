@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { BUTTONS, diagnosisCard, type AdaptiveCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
 import { tapClears } from '../cards/advice';
-import { FIXED, providerSetupSteps } from '../cards/copy';
+import { SECURITY_INFO_URL, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
 import { followUpUpdate, ticketUpdateCard } from '../cards/requester-views';
 import type { Person, Ticket } from '../tickets/ticket';
@@ -14,7 +14,8 @@ import type { Counters } from '../metrics';
 import { addText, answer, newIntake, nextQuestion, onPhone, registrationContext, type IntakeState } from './intake';
 import { parseSubmit } from './submit';
 import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS, isGreeting, isStartOver, userText, type UserText } from './text';
-import { conversationLanguage, type Language, type LanguageSource } from './language';
+import { conversationLanguage, fold, type Language, type LanguageSource } from './language';
+import { english, messagesFor, type Messages } from '../i18n';
 
 export type Turn = { kind: 'welcome' } | { kind: 'text'; text: string } | { kind: 'submit'; value: unknown };
 
@@ -109,11 +110,14 @@ export async function handleTurn(
   // Teams display names are chosen by people (guests included): no control characters, bounded.
   from = { ...from, name: from.name === undefined ? undefined : userText(from.name, MAX_NAME_CHARS).text || undefined };
   if (!from.aadObjectId) {
-    return { state: s, cards: [errorCard({ message: 'I could not tell who you are (your Teams account has no Microsoft Entra object id), so I cannot look up your sign-in settings. Please contact your help desk.' })] };
+    const m = messagesFor(conversationLanguage(s, from.locale, turn.kind === 'text' ? turn.text : undefined).language);
+    return { state: s, cards: [errorCard({ message: m.t('errors.noIdentity') }, m)] };
   }
   s = { ...s, owner: s.owner ?? from.aadObjectId, ...conversationLanguage(s, from.locale, turn.kind === 'text' ? turn.text : undefined), ...(from.timeZone ? { timeZone: from.timeZone } : {}) };
+  // Every card of this turn speaks the conversation's language (docs/admin/languages.md).
+  const m = messagesFor(s.language ?? 'en');
   const userId = s.persona ?? from.aadObjectId;
-  const welcome = () => welcomeCard({ session: s.intake.session, userName: from.name, demoPersonas: deps.personas });
+  const welcome = () => welcomeCard({ session: s.intake.session, userName: from.name, demoPersonas: deps.personas }, m);
   const startOver = (): TurnResult => {
     // People start over after changing something (or being told an admin did): check afresh.
     deps.forgetUser?.(userId);
@@ -132,29 +136,29 @@ export async function handleTurn(
       prefetch(deps, s, userId);
       return { state: s, cards: [welcome()] };
     }
-    if (/^my ticket\b/i.test(text)) {
+    if (isMyTicket(text)) {
       const ticket = deps.helpDesk ? await deps.helpDesk.openTicketOf(userId) : undefined;
       return {
         state: s,
-        cards: [ticket ? ticketConfirmationCard(ticket) : noticeCard({ title: 'No open ticket', text: 'You have no open help-desk ticket. Say "help" if something is not working.' })],
+        cards: [ticket ? ticketConfirmationCard(ticket, m) : noticeCard({ title: m.t('chat.noTicket.title'), text: m.t('chat.noTicket.text') }, m)],
       };
     }
     if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId)] };
     if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
-    s = { ...s, intake: addText(s.intake, text, input.trimmed ? input.length : undefined) };
+    s = { ...s, intake: addText(s.intake, text, input.trimmed ? input.length : undefined, m) };
     // With a ticket open, what they say is a follow-up: it goes to the ticket first (which checks them afresh).
-    const followed = await followUp(deps, userId, { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' }, text);
-    const result = await proceed(deps, s, userId);
-    const cards = [...(input.trimmed ? [trimmedNotice(input)] : []), ...(followed ? [followed] : []), ...result.cards];
+    const followed = await followUp(deps, userId, { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' }, text, m);
+    const result = await proceed(deps, s, userId, m);
+    const cards = [...(input.trimmed ? [trimmedNotice(input, m)] : []), ...(followed ? [followed] : []), ...result.cards];
     return { ...result, cards };
   }
 
   // A card submit: validate whatever arrived.
-  const parsed = parseSubmit(turn.value);
-  if ('error' in parsed) return { state: s, cards: [errorCard({ message: `${parsed.error} Nothing was changed. Type "help" to see what I can do.`, session: s.intake.session })] };
+  const parsed = parseSubmit(turn.value, m);
+  if ('error' in parsed) return { state: s, cards: [errorCard({ message: m.t('errors.nothingChanged', { reason: parsed.error }), session: s.intake.session }, m)] };
   const submit = parsed.submit;
   if (s.owner && from.aadObjectId !== s.owner && !deps.personas) {
-    return { state: s, cards: [errorCard({ message: 'That card belongs to someone else\'s conversation with me, so I did not act on it.' })] };
+    return { state: s, cards: [errorCard({ message: m.t('errors.notYourCard') }, m)] };
   }
   // Cards sent proactively (ticket updates) are not tied to the intake session.
   // Buttons on notices (campaigns, tickets) are not tied to the intake either.
@@ -162,20 +166,20 @@ export async function handleTurn(
   if (sessionBound && submit.session !== s.intake.session) {
     return {
       state: s,
-      cards: [errorCard({ message: 'That card is from an earlier conversation, so I did not act on it. Here is where we are now.', session: s.intake.session }), ...(await proceed(deps, s, userId, true)).cards],
+      cards: [errorCard({ message: m.t('errors.staleCard'), session: s.intake.session }, m), ...(await proceed(deps, s, userId, m, true)).cards],
     };
   }
 
   switch (submit.action) {
     case 'persona': {
       const persona = deps.personas?.find((p) => p.id === submit.persona);
-      if (!persona) return { state: s, cards: [errorCard({ message: 'Demo personas are only available in the offline demo, and that one is not in the demo tenant.', session: s.intake.session })] };
+      if (!persona) return { state: s, cards: [errorCard({ message: m.t('errors.noPersona'), session: s.intake.session }, m)] };
       s = { ...s, persona: persona.id, intake: newIntake(session()), lastDiagnosis: undefined };
       return {
         state: s,
         cards: [
-          noticeCard({ title: `You are now ${persona.name}`, text: `${persona.scenario}. Tell me what went wrong, or answer the questions below.` }),
-          ...(await proceed(deps, s, persona.id)).cards,
+          noticeCard({ title: m.t('chat.persona.title', { name: persona.name }), text: m.t('chat.persona.text', { scenario: persona.scenario }) }, m),
+          ...(await proceed(deps, s, persona.id, m)).cards,
         ],
       };
     }
@@ -183,27 +187,28 @@ export async function handleTurn(
       s = { ...s, intake: newIntake(session()), lastDiagnosis: undefined };
       return {
         state: s,
-        cards: [noticeCard({ title: 'Let\'s find out what is blocking you', text: 'You can also type what happened or paste the error message (with its Request Id and Correlation Id if shown).' }), ...(await proceed(deps, s, userId)).cards],
+        cards: [noticeCard({ title: m.t('chat.start.title'), text: m.t('chat.start.text') }, m), ...(await proceed(deps, s, userId, m)).cards],
       };
     case 'answer': {
-      const r = answer(s.intake, submit.question, submit.value);
-      if ('error' in r) return { state: s, cards: [errorCard({ message: `${r.error} Please pick one of the buttons.`, session: s.intake.session }), ...(await proceed(deps, s, userId, true)).cards] };
+      const r = answer(s.intake, submit.question, submit.value, m);
+      if ('error' in r) return { state: s, cards: [errorCard({ message: m.t('errors.pickAButton', { reason: r.error }), session: s.intake.session }, m), ...(await proceed(deps, s, userId, m, true)).cards] };
       s = { ...s, intake: r.state };
-      return proceed(deps, s, userId);
+      return proceed(deps, s, userId, m);
     }
     case 'startOver':
       return startOver();
     case 'fixed':
-      return fixed(deps, s, userId);
+      return fixed(deps, s, userId, m);
     case 'requestTap':
     case 'contactHelpDesk': {
-      if (!deps.helpDesk) return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap')] };
+      if (!deps.helpDesk) return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap', m)] };
       const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
       // Pressed again with a ticket open: the ticket hears about it, and they are told who has it.
-      const again = await followUp(deps, userId, requester, `pressed "${submit.action === 'requestTap' ? BUTTONS.requestTap : BUTTONS.contactHelpDesk}" again`);
+      // (The ticket's history is the help desk's, in English.)
+      const again = await followUp(deps, userId, requester, `pressed "${submit.action === 'requestTap' ? BUTTONS.requestTap : BUTTONS.contactHelpDesk}" again`, m);
       if (again) return { state: s, cards: [again] };
       const existing = await deps.helpDesk.openTicketOf(userId);
-      if (existing) return { state: s, cards: [ticketConfirmationCard(existing)] };
+      if (existing) return { state: s, cards: [ticketConfirmationCard(existing, m)] };
       const r = s.intake.report;
       try {
         const ticket = await deps.helpDesk.open({
@@ -214,24 +219,24 @@ export async function handleTurn(
           errorIds: { requestId: r.requestId, correlationId: r.correlationId, timestamp: r.errorTimestamp },
           transcript: s.intake.transcript,
         });
-        return { state: s, cards: [ticketConfirmationCard(ticket)] };
+        return { state: s, cards: [ticketConfirmationCard(ticket, m)] };
       } catch (e) {
         deps.log?.({ event: 'ticket.open.failed', error: (e as Error).message });
-        return { state: s, cards: [errorCard({ message: 'I could not reach the help desk just now. Nothing was lost: please tap the button again in a minute.', session: s.intake.session }), helpDeskSummary(s, submit.action === 'requestTap')] };
+        return { state: s, cards: [errorCard({ message: m.t('errors.helpDeskUnreachable'), session: s.intake.session }, m), helpDeskSummary(s, submit.action === 'requestTap', m)] };
       }
     }
     case 'ticketFixed':
     case 'ticketReopen': {
-      if (!deps.helpDesk) return { state: s, cards: [errorCard({ message: 'Tickets are not enabled here.' })] };
+      if (!deps.helpDesk) return { state: s, cards: [errorCard({ message: m.t('errors.ticketsDisabled') }, m)] };
       const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
       const r = await deps.helpDesk.requesterAnswer(submit.ticketId, requester, submit.action === 'ticketFixed');
-      if (r.outcome !== 'done') return { state: s, cards: [errorCard({ message: r.message })] };
+      if (r.outcome !== 'done') return { state: s, cards: [errorCard({ message: r.message }, m)] };
       return {
         state: s,
         cards: [
           submit.action === 'ticketFixed'
-            ? await ticketClosedCard(deps, userId, submit.ticketId)
-            : noticeCard({ title: `Ticket ${submit.ticketId} is open again`, text: 'I told the help desk it still does not work. They will get back to you here.' }),
+            ? await ticketClosedCard(deps, userId, submit.ticketId, m)
+            : noticeCard({ title: m.t('chat.ticketReopened.title', { ticket: submit.ticketId }), text: m.t('chat.ticketReopened.text') }, m),
         ],
       };
     }
@@ -245,11 +250,11 @@ export async function handleTurn(
 export const WORKING_AFTER_MS = 1000;
 
 /** Ask the next question, or diagnose when we know enough. */
-async function proceed(deps: ConversationDeps, s: ConversationState, userId: string, repeat = false): Promise<TurnResult> {
-  const q = nextQuestion(s.intake);
+async function proceed(deps: ConversationDeps, s: ConversationState, userId: string, m: Messages, repeat = false): Promise<TurnResult> {
+  const q = nextQuestion(s.intake, m);
   if (q) prefetch(deps, s, userId);
-  if (q) return { state: s, cards: [questionCard({ session: s.intake.session, questionId: q.id, title: q.title, text: q.text, choices: q.choices })] };
-  if (repeat && s.lastDiagnosis) return { state: s, cards: [await cardFor(deps, s, s.lastDiagnosis)] };
+  if (q) return { state: s, cards: [questionCard({ session: s.intake.session, questionId: q.id, title: q.title, text: q.text, choices: q.choices }, m)] };
+  if (repeat && s.lastDiagnosis) return { state: s, cards: [await cardFor(deps, s, s.lastDiagnosis, m)] };
 
   let diagnosis: Diagnosis;
   // The Correlation ID (or Request ID) the user pasted from the error page: that sign-in is read too.
@@ -277,21 +282,21 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
       error: e instanceof GraphReadError ? e.message : (e as Error).name,
       requestId: e instanceof GraphReadError ? e.requestId : undefined,
     });
-    return { state: s, cards: [errorCard({ title: 'I could not check your settings', message: explainGraphError(e), session: s.intake.session })] };
+    return { state: s, cards: [errorCard({ title: m.t('errors.checkFailed'), message: explainGraphError(e, m), session: s.intake.session }, m)] };
   }
   clearTimeout(timer);
   await typing; // sent before the card
   deps.metrics?.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
   s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => findingCopy(f.code).title).join('; ')}`].slice(-30) } };
-  const cards: AdaptiveCard[] = [await cardFor(deps, s, diagnosis)];
+  const cards: AdaptiveCard[] = [await cardFor(deps, s, diagnosis, m)];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
   const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];
   if (symptoms.includes('passkey-already-exists')) {
-    cards.push(noticeCard({ title: 'If Authenticator says "passkey already exists"', text: HALF_FINISHED_REGISTRATION.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
+    cards.push(noticeCard({ title: m.t('chat.alreadyExists.title'), text: HALF_FINISHED_REGISTRATION.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }, m));
   }
   if (symptoms.includes('not-allowed-error') || symptoms.includes('provider-setup')) {
     const steps = providerSetupSteps(diagnosis.context.platform, diagnosis.context.osVersion);
-    cards.push(noticeCard({ title: 'Turn on Authenticator as your passkey provider', text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }));
+    cards.push(noticeCard({ title: m.t('chat.providerSetup.title'), text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }, m));
   }
   return { state: s, cards };
 }
@@ -310,14 +315,14 @@ function prefetch(deps: ConversationDeps, s: ConversationState, userId: string):
 }
 
 /** Adds `text` to the requester's open ticket; the card saying so, or undefined (no open ticket, or it failed). */
-async function followUp(deps: ConversationDeps, userId: string, requester: Person, text: string): Promise<AdaptiveCard | undefined> {
+async function followUp(deps: ConversationDeps, userId: string, requester: Person, text: string, m: Messages): Promise<AdaptiveCard | undefined> {
   const desk = deps.helpDesk;
   if (!desk?.followUp) return undefined;
   try {
     const open = await desk.openTicketOf(userId);
     if (!open) return undefined;
     const r = await desk.followUp(open.id, requester, text);
-    return r.outcome === 'done' && r.ticket ? ticketUpdateCard(followUpUpdate(r.ticket)) : undefined;
+    return r.outcome === 'done' && r.ticket ? ticketUpdateCard(followUpUpdate(r.ticket, m), m) : undefined;
   } catch (e) {
     deps.log?.({ event: 'ticket.followUp.failed', error: (e as Error).message });
     return undefined;
@@ -325,11 +330,8 @@ async function followUp(deps: ConversationDeps, userId: string, requester: Perso
 }
 
 /** Says that only the start of a long message was read. */
-function trimmedNotice(input: UserText): AdaptiveCard {
-  return noticeCard({
-    title: 'I read the first part of your message',
-    text: `Your message had ${input.length.toLocaleString('en-US')} characters, so I read only the first ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters. If the error's Request Id or Correlation Id came after that, send just those lines.`,
-  });
+function trimmedNotice(input: UserText, m: Messages): AdaptiveCard {
+  return noticeCard({ title: m.t('chat.trimmed.title'), text: m.t('chat.trimmed.text', { length: input.length, max: MAX_MESSAGE_CHARS }) }, m);
 }
 
 function personaName(deps: ConversationDeps, s: ConversationState): string | undefined {
@@ -341,7 +343,7 @@ function personaName(deps: ConversationDeps, s: ConversationState): string | und
  * remedy clears every blocker; no QR-code advice for someone on the phone; the IT team's advice
  * fits the tenant (read from the Graph layer's cache; without it, the card goes by the diagnosis).
  */
-async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: Diagnosis): Promise<AdaptiveCard> {
+async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: Diagnosis, m: Messages): Promise<AdaptiveCard> {
   let tenant: TenantContext | undefined;
   if (deps.tenantFacts) {
     try {
@@ -350,7 +352,7 @@ async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: 
       deps.log?.({ event: 'tenant.facts.unavailable', error: e instanceof GraphReadError ? e.message : (e as Error).name });
     }
   }
-  return diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapClears(diagnosis), onPhone: onPhone(s.intake), tenant, ...(s.timeZone ? { timeZone: s.timeZone } : {}) });
+  return diagnosisCard(diagnosis, { session: s.intake.session, tapOffered: tapClears(diagnosis), onPhone: onPhone(s.intake), tenant, ...(s.timeZone ? { timeZone: s.timeZone } : {}) }, m);
 }
 
 /**
@@ -358,11 +360,14 @@ async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: 
  * forgotten first (they changed something), then their passkeys are read afresh; one added since
  * the diagnosis (a few minutes' grace for clocks) counts. Not there yet: say so, and offer help.
  */
-async function fixed(deps: ConversationDeps, s: ConversationState, userId: string): Promise<TurnResult> {
+async function fixed(deps: ConversationDeps, s: ConversationState, userId: string, m: Messages): Promise<TurnResult> {
   deps.forgetUser?.(userId);
   const session = s.intake.session;
   const help = { title: BUTTONS.contactHelpDesk, data: { action: 'contactHelpDesk' as const, session } };
-  if (!deps.passkeyRegistered) return { state: s, cards: [noticeCard({ ...FIXED.unchecked, actions: [help] })] };
+  const checkAgain = { title: BUTTONS.checkAgain, data: { action: 'fixed' as const, session } };
+  const unchecked = { title: m.t('chat.fixed.unchecked.title'), text: m.t('chat.fixed.unchecked.text', { url: SECURITY_INFO_URL, button: help.title }) };
+  const notYet = { title: m.t('chat.fixed.notYet.title'), text: m.t('chat.fixed.notYet.text', { button: help.title }) };
+  if (!deps.passkeyRegistered) return { state: s, cards: [noticeCard({ ...unchecked, actions: [help] }, m)] };
   const at = s.lastDiagnosis ? Date.parse(s.lastDiagnosis.context.at) : NaN;
   const since = Number.isNaN(at) ? undefined : new Date(at - FIXED_GRACE_MS).toISOString();
   let registered: boolean;
@@ -370,60 +375,65 @@ async function fixed(deps: ConversationDeps, s: ConversationState, userId: strin
     registered = await deps.passkeyRegistered(userId, since);
   } catch (e) {
     deps.log?.({ event: 'passkey.check.failed', user: userId, error: e instanceof GraphReadError ? e.message : (e as Error).name });
-    return { state: s, cards: [noticeCard({ ...FIXED.unchecked, actions: [{ title: BUTTONS.checkAgain, data: { action: 'fixed', session } }, help] })] };
+    return { state: s, cards: [noticeCard({ ...unchecked, actions: [checkAgain, help] }, m)] };
   }
   if (!registered) {
     s = { ...s, intake: { ...s.intake, transcript: [...s.intake.transcript, 'said it was fixed; no passkey in Authenticator yet'].slice(-30) } };
-    return { state: s, cards: [noticeCard({ ...FIXED.notYet, actions: [{ title: BUTTONS.checkAgain, data: { action: 'fixed', session } }, help] })] };
+    return { state: s, cards: [noticeCard({ ...notYet, actions: [checkAgain, help] }, m)] };
   }
   s = { ...s, intake: newIntake((deps.newSession ?? randomUUID)()), lastDiagnosis: undefined };
-  return { state: s, cards: [noticeCard({ ...FIXED.ready, tone: 'success' })] };
+  return { state: s, cards: [noticeCard({ title: m.t('chat.fixed.ready.title'), text: m.t('chat.fixed.ready.text'), tone: 'success' }, m)] };
 }
 
 /** The requester closed their ticket: "your passkey is ready" only when Graph shows it. */
-async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId: string): Promise<AdaptiveCard> {
+async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId: string, m: Messages): Promise<AdaptiveCard> {
   deps.forgetUser?.(userId);
   const registered = deps.passkeyRegistered ? await deps.passkeyRegistered(userId).catch(() => undefined) : undefined;
   return registered
-    ? noticeCard({ title: FIXED.ready.title, tone: 'success', text: `Ticket ${ticketId} is closed. ${FIXED.ready.text}` })
-    : noticeCard({ title: `Ticket ${ticketId} is closed`, text: 'Thanks for letting the help desk know. If adding the passkey still does not work, say "help" and we will look again.' });
+    ? noticeCard({ title: m.t('chat.fixed.ready.title'), tone: 'success', text: m.t('chat.ticketClosed.ready', { ticket: ticketId }) }, m)
+    : noticeCard({ title: m.t('chat.ticketClosed.title', { ticket: ticketId }), text: m.t('chat.ticketClosed.text') }, m);
 }
 
 /** Graph's clock and ours may differ a little: a passkey this much older than the diagnosis still counts. */
 const FIXED_GRACE_MS = 5 * 60_000;
 
-function helpDeskSummary(s: ConversationState, tap: boolean): AdaptiveCard {
+function helpDeskSummary(s: ConversationState, tap: boolean, m: Messages): AdaptiveCard {
   const d = s.lastDiagnosis;
   const r = s.intake.report;
+  // The values are for the help desk to read: finding codes, policy names as the tenant wrote them, ids.
   const facts = [
-    ...(d ? [{ title: 'Diagnosis', value: d.findings.map((f) => f.code).join(', ') }] : []),
-    ...(d?.findings.some((f) => f.policies.length) ? [{ title: 'Policies', value: [...new Set(d.findings.flatMap((f) => f.policies.map((p) => p.name)))].join(', ') }] : []),
-    ...(r.requestId ? [{ title: 'Request Id', value: r.requestId }] : []),
-    ...(r.correlationId ? [{ title: 'Correlation Id', value: r.correlationId }] : []),
-    ...(r.errorTimestamp ? [{ title: 'Timestamp', value: r.errorTimestamp }] : []),
+    ...(d ? [{ title: m.t('chat.helpDesk.diagnosis'), value: d.findings.map((f) => f.code).join(', ') }] : []),
+    ...(d?.findings.some((f) => f.policies.length) ? [{ title: m.t('chat.helpDesk.policies'), value: [...new Set(d.findings.flatMap((f) => f.policies.map((p) => p.name)))].join(', ') }] : []),
+    ...(r.requestId ? [{ title: m.t('chat.helpDesk.requestId'), value: r.requestId }] : []),
+    ...(r.correlationId ? [{ title: m.t('chat.helpDesk.correlationId'), value: r.correlationId }] : []),
+    ...(r.errorTimestamp ? [{ title: m.t('chat.helpDesk.timestamp'), value: r.errorTimestamp }] : []),
   ];
-  return noticeCard({
-    title: tap ? 'Ask the help desk for a Temporary Access Pass' : 'Contact the help desk',
-    text: `Share these details with your help desk so they can see what I found${tap ? ' and issue a Temporary Access Pass that works on your phone' : ''}.`,
-    facts,
-  });
+  const kind = tap ? 'yes' : 'no';
+  return noticeCard({ title: m.t('chat.helpDesk.title', { tap: kind }), text: m.t('chat.helpDesk.text', { tap: kind }), facts }, m);
 }
 
-export function explainGraphError(e: unknown): string {
+/** "my ticket", in each language, at the start of the message (folded: see language.ts). */
+const MY_TICKET = /^(?:my ticket|mein ticket|mon ticket|mi incidencia|mi ticket|meu chamado|meu ticket)\b|^(?:私の)?チケット(?:の状況)?[?？。]?$/;
+
+function isMyTicket(text: string): boolean {
+  return MY_TICKET.test(fold(text.trim()));
+}
+
+export function explainGraphError(e: unknown, m: Messages = english()): string {
   if (e instanceof GraphReadError) {
     switch (e.kind) {
       case 'notFound':
-        return 'I could not find your account in the directory. If you were just added, try again in a few minutes; otherwise contact your help desk.';
+        return m.t('errors.graph.notFound');
       case 'forbidden':
       case 'unauthorized':
-        return 'I am not allowed to read your sign-in settings (the bot is missing a Microsoft Graph permission). Your admin has been told; please contact your help desk meanwhile.';
+        return m.t('errors.graph.forbidden');
       case 'throttled':
       case 'unavailable':
       case 'timeout':
-        return 'Microsoft Graph is busy or not answering right now. Nothing was lost: say "help" and try again in a minute.';
+        return m.t('errors.graph.busy');
       default:
-        return `Microsoft Graph answered with an error (${e.message}). Please try again, or contact your help desk.`;
+        return m.t('errors.graph.other', { error: e.message });
     }
   }
-  return 'Something went wrong on my side while checking your settings. Please try again, or contact your help desk.';
+  return m.t('errors.graph.internal');
 }

@@ -4,6 +4,7 @@ import type { RegistrationContext } from '../diagnosis';
 import { EMPTY_REPORT, mergeReports, readReport, type Report } from './symptoms';
 import { fold } from './language';
 import { head, userText } from './text';
+import { english, type Messages } from '../i18n';
 
 /** The longest message the transcript (and so the help-desk ticket) keeps; 30 of them at most. */
 export const TRANSCRIPT_LINE_CHARS = 4000;
@@ -40,8 +41,10 @@ export function newIntake(session: string): IntakeState {
  * What the user typed or pasted. `text` is cleaned and bounded here (userText); a caller that
  * already bounded it passes `trimmedFrom`, the length of the whole message. The transcript (and
  * so the help-desk ticket) keeps at most TRANSCRIPT_LINE_CHARS of it, and says when it kept less.
+ * A reply that is the title of a button on the question on screen, as the employee reads it (`m`)
+ * or in English, is that button's answer.
  */
-export function addText(state: IntakeState, text: string, trimmedFrom?: number): IntakeState {
+export function addText(state: IntakeState, text: string, trimmedFrom?: number, m: Messages = english()): IntakeState {
   const input = userText(text);
   const kept = head(input.text, TRANSCRIPT_LINE_CHARS);
   const line =
@@ -49,14 +52,28 @@ export function addText(state: IntakeState, text: string, trimmedFrom?: number):
       ? `said: ${kept} … (trimmed: the message had ${(trimmedFrom ?? input.length).toLocaleString('en-US')} characters)`
       : `said: ${kept}`;
   // A typed reply to the question on screen ("14", "not sure, 14 maybe", "Bluetooth is blocked by IT") answers it.
-  const pending = nextQuestion(state);
+  const pending = nextQuestion(state, m);
   let next: IntakeState = { ...state, report: mergeReports(state.report, readReport(input.text)), transcript: [...state.transcript, line].slice(-TRANSCRIPT_LINES) };
   if (pending && needed(next, pending.id)) {
-    const typed = typedAnswer(pending, input.text, platformOf(next));
+    const typed = typedAnswer(pending, input.text, platformOf(next)) ?? buttonTitle(input.text, pending, nextQuestion(state));
     if (typed?.osVersion !== undefined) next = { ...next, report: { ...next.report, osVersion: typed.osVersion } };
     else if (typed?.value !== undefined) next = { ...next, answers: { ...next.answers, [pending.id]: typed.value } };
   }
   return next;
+}
+
+/**
+ * A reply that is one of the question's button titles, typed (or pasted) back: in the employee's
+ * language or in English, compared folded, without the trailing full stop people add.
+ */
+function buttonTitle(text: string, ...asked: (Question | null)[]): { value?: string; osVersion?: number } | undefined {
+  const t = fold(text.trim()).replace(/[.!。]+$/, '').trim();
+  if (t === '' || t.length > TYPED_ANSWER_CHARS) return undefined;
+  for (const q of asked) {
+    const choice = q?.choices.find((c) => fold(c.title) === t);
+    if (choice) return { value: choice.value };
+  }
+  return undefined;
 }
 
 /** Replies longer than this are descriptions or pasted error pages, not answers to a question. */
@@ -127,77 +144,78 @@ const BT_WORKS = /\b(?:works|working|is on|allowed|enabled|fine|funktioniert|geh
 
 const platformOf = (s: IntakeState) => (s.answers.platform as 'android' | 'iOS' | undefined) ?? s.report.platform;
 
-function questions(s: IntakeState): Question[] {
+/**
+ * The questions in the employee's language (`m`). Their ids and choice values are the same in
+ * every language; only the words differ.
+ */
+function questions(s: IntakeState, m: Messages): Question[] {
   const platform = platformOf(s);
   const all: Question[] = [
     {
       id: 'platform',
-      title: 'Which phone are you adding the passkey on?',
-      text: 'Passkeys in Microsoft Authenticator work a little differently on each.',
+      title: m.t('intake.platform.title'),
+      text: m.t('intake.platform.text'),
       choices: [
-        { title: 'Android', value: 'android' },
-        { title: 'iPhone (iOS)', value: 'iOS' },
+        { title: m.t('intake.platform.android'), value: 'android' },
+        { title: m.t('intake.platform.iOS'), value: 'iOS' },
       ],
     },
     {
       id: 'osVersion',
-      title: 'Which version is the phone on?',
-      text:
-        platform === 'iOS'
-          ? 'On the iPhone: Settings > General > About > iOS Version.'
-          : 'On the phone: Settings > About phone > Android version.',
+      title: m.t('intake.osVersion.title'),
+      text: platform === 'iOS' ? m.t('intake.osVersion.textIOS') : m.t('intake.osVersion.textAndroid'),
       choices:
         platform === 'iOS'
           ? [
-              { title: 'iOS 16 or older', value: '16' },
-              { title: 'iOS 17', value: '17' },
-              { title: 'iOS 18 or newer', value: '18' },
-              { title: "I don't know", value: 'unknown' },
+              { title: m.t('intake.osVersion.iOSOlder'), value: '16' },
+              { title: m.t('intake.osVersion.iOS17'), value: '17' },
+              { title: m.t('intake.osVersion.iOSNewer'), value: '18' },
+              { title: m.t('intake.osVersion.unknown'), value: 'unknown' },
             ]
           : [
-              { title: 'Android 13 or older', value: '13' },
-              { title: 'Android 14', value: '14' },
-              { title: 'Android 15 or newer', value: '15' },
-              { title: "I don't know", value: 'unknown' },
+              { title: m.t('intake.osVersion.androidOlder'), value: '13' },
+              { title: m.t('intake.osVersion.android14'), value: '14' },
+              { title: m.t('intake.osVersion.androidNewer'), value: '15' },
+              { title: m.t('intake.osVersion.unknown'), value: 'unknown' },
             ],
     },
     {
       id: 'where',
-      title: 'Where does it fail?',
-      text: 'Are you working on the phone itself, or signing in on a computer by scanning a QR code with the phone?',
+      title: m.t('intake.where.title'),
+      text: m.t('intake.where.text'),
       choices: [
-        { title: 'On the phone, in Authenticator', value: 'same-device' },
-        { title: 'On a computer, with a QR code', value: 'cross-device' },
+        { title: m.t('intake.where.sameDevice'), value: 'same-device' },
+        { title: m.t('intake.where.crossDevice'), value: 'cross-device' },
       ],
     },
     {
       id: 'androidProfile',
-      title: 'Which Android profile are you in?',
-      text: 'Phones with a work profile show work apps with a briefcase badge.',
+      title: m.t('intake.androidProfile.title'),
+      text: m.t('intake.androidProfile.text'),
       choices: [
-        { title: 'Work profile', value: 'work' },
-        { title: 'Personal profile', value: 'personal' },
-        { title: 'No work profile / not sure', value: 'none' },
+        { title: m.t('intake.androidProfile.work'), value: 'work' },
+        { title: m.t('intake.androidProfile.personal'), value: 'personal' },
+        { title: m.t('intake.androidProfile.none'), value: 'none' },
       ],
     },
     {
       id: 'passkeyProfile',
-      title: 'Where did you create your passkey?',
-      text: 'A passkey only works in the Android profile where it was created.',
+      title: m.t('intake.passkeyProfile.title'),
+      text: m.t('intake.passkeyProfile.text'),
       choices: [
-        { title: 'In the work profile', value: 'work' },
-        { title: 'In the personal profile', value: 'personal' },
-        { title: "I haven't created one yet", value: 'none' },
+        { title: m.t('intake.passkeyProfile.work'), value: 'work' },
+        { title: m.t('intake.passkeyProfile.personal'), value: 'personal' },
+        { title: m.t('intake.passkeyProfile.none'), value: 'none' },
       ],
     },
     {
       id: 'bluetooth',
-      title: 'Is Bluetooth turned off or restricted on that computer?',
-      text: 'Signing in with a QR code needs Bluetooth on both the computer and the phone.',
+      title: m.t('intake.bluetooth.title'),
+      text: m.t('intake.bluetooth.text'),
       choices: [
-        { title: 'Yes, my organisation restricts it', value: 'restricted' },
-        { title: 'No, Bluetooth works', value: 'allowed' },
-        { title: "I don't know", value: 'unknown' },
+        { title: m.t('intake.bluetooth.restricted'), value: 'restricted' },
+        { title: m.t('intake.bluetooth.allowed'), value: 'allowed' },
+        { title: m.t('intake.bluetooth.unknown'), value: 'unknown' },
       ],
     },
   ];
@@ -236,16 +254,20 @@ export function onPhone(s: IntakeState): boolean | undefined {
   return s.report.symptoms.includes('bluetooth') ? false : undefined;
 }
 
-export function nextQuestion(s: IntakeState): Question | null {
-  return questions(s).find((q) => needed(s, q.id)) ?? null;
+/** The next question to ask, in the employee's language (English by default). */
+export function nextQuestion(s: IntakeState, m: Messages = english()): Question | null {
+  return questions(s, m).find((q) => needed(s, q.id)) ?? null;
 }
 
-/** Records an answer from a question card; returns an error message for a value not offered. */
-export function answer(s: IntakeState, id: string, value: unknown): { state: IntakeState } | { error: string } {
-  const q = questions(s).find((x) => x.id === id);
-  if (!q) return { error: `That card asked something I no longer understand ("${head(String(id), 40)}").` };
+/**
+ * Records an answer from a question card; returns an error message, in the employee's language
+ * (`m`), for a value not offered. The transcript is the help desk's, in English.
+ */
+export function answer(s: IntakeState, id: string, value: unknown, m: Messages = english()): { state: IntakeState } | { error: string } {
+  const q = questions(s, english()).find((x) => x.id === id);
+  if (!q) return { error: m.t('intake.unknownQuestion', { question: head(String(id), 40) }) };
   const choice = q.choices.find((c) => c.value === value);
-  if (!choice) return { error: `"${head(String(value), 40)}" is not one of the answers to "${q.title}".` };
+  if (!choice) return { error: m.t('intake.notAnAnswer', { value: head(String(value), 40), question: questions(s, m).find((x) => x.id === id)!.title }) };
   return {
     state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, `answered ${q.title} → ${choice.title}`].slice(-TRANSCRIPT_LINES) },
   };

@@ -18,6 +18,7 @@ import type { Diagnoser } from '../support/diagnoser';
 import { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity } from '../delivery/outgoing';
 import { conversationKind, type ConversationRef, type ConversationReferences, type RefAccount } from '../delivery/references';
 import { activityTimeZone } from '../cards/time-words';
+import { languageOfLocale, messagesFor } from '../i18n';
 
 export { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity };
 
@@ -208,7 +209,9 @@ export class SupportCore {
     if (refusal) {
       // Nothing is remembered, stored or acted on: not the reference, not the state, not a ticket.
       this.options.log?.({ event: 'activity.refused', reason: refusal, channelId: String(a.channelId).slice(0, 40), type: String(a.type).slice(0, 40) });
-      const text = `This bot only works in Microsoft Teams for ${this.options.organisation ?? 'its organisation'}: it only serves that organisation's own Teams accounts.`;
+      // In the sender's language (the activity's locale): nothing of theirs is stored to know it otherwise.
+      const m = messagesFor(languageOfLocale(a.locale));
+      const text = this.options.organisation ? m.t('errors.edge.notServed', { organisation: this.options.organisation }) : m.t('errors.edge.notServedUnnamed');
       if (a.type === 'message') await turn.send(textActivity(text));
       if (a.type === 'invoke') {
         const body = a.name === 'adaptiveCard/action' ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } : undefined;
@@ -250,7 +253,7 @@ export class SupportCore {
 
   /** Universal Actions (Action.Execute) on ticket cards: everyone sees the current state. */
   async cardAction(turn: EdgeTurn, verb: string, data: Record<string, unknown>): Promise<CardActionAnswer> {
-    if (!this.options.helpDesk || !verb.startsWith('ticket.')) return { kind: 'message', text: 'That button is not one I know.' };
+    if (!this.options.helpDesk || !verb.startsWith('ticket.')) return { kind: 'message', text: messagesFor(languageOfLocale(turn.activity.locale)).t('errors.edge.unknownButton') };
     const result = await this.agentAction(turn, verb, data);
     return result.card ? { kind: 'card', card: result.card } : { kind: 'message', text: result.message };
   }
@@ -310,6 +313,8 @@ export class SupportCore {
     // The Teams client's time zone (validated; absent: the conversation keeps the one it knows).
     const from = { aadObjectId: turn.activity.from?.aadObjectId, name: turn.activity.from?.name, locale: turn.activity.locale, timeZone: activityTimeZone(turn.activity) };
     let result;
+    // An error card in the language the conversation speaks (the locale of this activity, else the one it had).
+    const language = from.locale ? languageOfLocale(from.locale) : conversation?.language;
     try {
       const deps: ConversationDeps = {
         ...this.options.conversation,
@@ -326,7 +331,8 @@ export class SupportCore {
     } catch (e) {
       // Never leave the user with silence or a stack trace; the state stays as it was.
       this.options.log?.({ event: 'turn.failed', error: (e as Error).message });
-      await turn.send(cardActivity(errorCard({ message: 'Something went wrong on my side. Nothing was lost; please try again, or say "help".' })));
+      const m = messagesFor(language ?? 'en');
+      await turn.send(cardActivity(errorCard({ message: m.t('errors.edge.turnFailed') }, m)));
       return;
     }
     await state.set('conversation', CONVERSATION_PROPERTY, result.state);
