@@ -3,8 +3,10 @@
 // of emulated Graph latency per request. The same tenant is then exported the old way
 // (--per-user, without latency to save time) and `npm run audit` (its JSON) compared on both.
 // The last line: `export: N Graph requests for 50,000 users, T s, audit identical: yes|no`, where
-// N counts HTTP requests to Graph (a $batch once, as the server's request log does); the line
-// before it gives Graph's own count (each request inside a $batch), which its throttling uses.
+// N counts Graph requests as Graph's throttling does: HTTP requests outside `$batch` plus every
+// request inside a `$batch` (a $batch of 20 is 20 requests; the POST itself adds none). A relay
+// between the export and the server counts them (bench/graph-request-count.ts), independently of
+// the export's own tally; the lines before it give them by kind, and the HTTP requests.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,29 +17,35 @@ import { createGraphClient, StaticTokenCredential } from '../src/graph';
 import { startGraphEmulator } from '../src/graph-emulator';
 import { validateSnapshot, type TenantSnapshot } from '../src/snapshot';
 import { generateTenant } from './generate-tenant';
+import { startCountingRelay, type GraphRequestCount } from './graph-request-count';
 
 const AT = new Date('2026-10-05T14:00:00Z');
 const LATENCY_MS = 100;
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 interface ExportRun {
   snapshot: TenantSnapshot;
-  http: number;
+  count: GraphRequestCount;
   seconds: number;
   summary: string;
 }
 
 async function exportThrough(tenant: TenantSnapshot, dir: string, name: string, latencyMs: number, args: string[]): Promise<ExportRun> {
   const emulator = await startGraphEmulator(tenant, { latencyMs });
+  const relay = await startCountingRelay(emulator.url);
   try {
-    const client = createGraphClient({ credential: new StaticTokenCredential('bench-token'), baseUrl: emulator.baseUrl, timeoutMs: 120_000, maxRetries: 6 });
+    const client = createGraphClient({ credential: new StaticTokenCredential('bench-token'), baseUrl: relay.baseUrl, timeoutMs: 120_000, maxRetries: 6 });
     const file = join(dir, `${name}.json`);
     const err: string[] = [];
     const t0 = performance.now();
     const code = await runExportTenant(['--out', file, ...args], () => {}, (line) => err.push(line), { client, progressEvery: 10_000 });
     const seconds = (performance.now() - t0) / 1000;
     if (code !== 0) throw new Error(`export ${name} failed: ${err.join(' | ')}`);
-    return { snapshot: validateSnapshot(JSON.parse(readFileSync(file, 'utf8'))), http: emulator.requests.length, seconds, summary: err[err.length - 1] };
+    // The relay saw every request the server received (none went around it).
+    if (relay.count.http !== emulator.requests.length) throw new Error(`the relay counted ${relay.count.http} HTTP requests, the server ${emulator.requests.length}`);
+    return { snapshot: validateSnapshot(JSON.parse(readFileSync(file, 'utf8'))), count: relay.count, seconds, summary: err[err.length - 1] };
   } finally {
+    await relay.close();
     await emulator.close();
   }
 }
@@ -51,11 +59,16 @@ export async function exportBench(): Promise<void> {
     console.log(`scalable export (default), ${LATENCY_MS} ms Graph latency, concurrency 8: ${scalable.summary}`);
     const t0 = performance.now();
     const perUser = await exportThrough(tenant, dir, 'per-user', 0, ['--per-user', '--concurrency', '16']);
-    console.log(`per-user export (--per-user), no latency, concurrency 16: ${perUser.http} HTTP requests, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `per-user export (--per-user), no latency, concurrency 16: ${fmt(perUser.count.graph)} Graph requests (${fmt(perUser.count.http)} HTTP), ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const a = JSON.stringify(auditTenant(scalable.snapshot, { at: AT }));
     const b = JSON.stringify(auditTenant(perUser.snapshot, { at: AT }));
-    console.log(`users with a passkey (their methods read one by one by the scalable export): ${passkeys.toLocaleString('en-US')}`);
-    console.log(`export: ${scalable.http.toLocaleString('en-US')} Graph requests for ${tenant.users.length.toLocaleString('en-US')} users, ${scalable.seconds.toFixed(1)} s, audit identical: ${a === b ? 'yes' : 'no'}`);
+    console.log('scalable export, Graph requests by kind (each request inside a $batch counted):');
+    for (const [kind, n] of [...scalable.count.byKind].sort((x, y) => y[1] - x[1])) console.log(`  ${fmt(n).padStart(7)}  ${kind}`);
+    console.log(`users with a passkey (their methods read one by one by the scalable export): ${fmt(passkeys)}`);
+    console.log(`scalable export: ${fmt(scalable.count.http)} HTTP requests`);
+    console.log(`export: ${fmt(scalable.count.graph)} Graph requests for ${fmt(tenant.users.length)} users, ${scalable.seconds.toFixed(1)} s, audit identical: ${a === b ? 'yes' : 'no'}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
