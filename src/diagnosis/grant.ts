@@ -8,8 +8,44 @@ import type { PreparedTenant } from './prepare';
 
 export type ControlKind = 'block' | 'strength' | 'appProtection' | 'compliantDevice' | 'mfa' | 'other';
 
+/** One allowed combination of an authentication strength, as a card names it. */
+export type StrengthPart =
+  /** fido2 restricted to Microsoft Authenticator's AAGUIDs. */
+  | { passkey: 'authenticator' }
+  /** fido2 restricted to other AAGUIDs (lower case; possibly none). */
+  | { passkey: 'aaguids'; aaguids: string[] }
+  /** The combination's factors as Graph names them ("password,sms" → ["password", "sms"]). */
+  | { factors: string[] };
+
+/** An authentication strength's allowed combinations: the first six distinct ones, and how many more. */
+export interface StrengthDescription {
+  parts: StrengthPart[];
+  more: number;
+}
+
+/** A grant control as data: which built-in control, or which strength, terms of use or custom control. */
+export type GrantControlRef =
+  | { control: 'block' | 'mfa' | 'compliantDevice' | 'domainJoinedDevice' | 'approvedApplication' | 'compliantApplication' | 'passwordChange' }
+  | {
+      control: 'authenticationStrength';
+      id: string;
+      /**
+       * tenant: read with the tenant's strengths; inline: only the policy's own copy of it;
+       * unreadable: neither (name and description absent).
+       */
+      source: 'tenant' | 'inline' | 'unreadable';
+      name?: string;
+      /** builtIn or custom, as Graph says. */
+      policyType?: string;
+      description?: StrengthDescription;
+    }
+  | { control: 'termsOfUse' | 'customControl'; id: string }
+  | { control: 'unknown'; name: string };
+
 export interface ControlResult {
   kind: ControlKind;
+  /** The control as data (cards word it). */
+  ref: GrantControlRef;
   /** How the control reads on a card, e.g. 'authentication strength "Phishing-resistant MFA"'. */
   label: string;
   satisfied: Tri;
@@ -62,20 +98,35 @@ function grantControls(policy: ConditionalAccessPolicy, tenant: PreparedTenant, 
     const ref = g.authenticationStrength;
     const strength = tenant.strengthsById.get(ref.id ?? '') ?? (ref.allowedCombinations ? ref : undefined);
     if (!strength) {
-      out.push({ kind: 'strength', label: `authentication strength ${ref.id}`, satisfied: 'unknown', why: 'that authentication strength could not be read' });
+      const unreadable: GrantControlRef = { control: 'authenticationStrength', id: ref.id ?? '', source: 'unreadable' };
+      out.push({ kind: 'strength', ref: unreadable, label: `authentication strength ${ref.id}`, satisfied: 'unknown', why: 'that authentication strength could not be read' });
     } else {
       const s = strengthSatisfied(strength, p);
-      out.push({ kind: 'strength', label: `authentication strength "${strength.displayName}" (${describeStrength(strength)})`, satisfied: s.ok, why: s.why });
+      const control: GrantControlRef = {
+        control: 'authenticationStrength',
+        id: ref.id ?? strength.id ?? '',
+        source: tenant.strengthsById.has(ref.id ?? '') ? 'tenant' : 'inline',
+        ...(strength.displayName != null ? { name: strength.displayName } : {}),
+        ...(strength.policyType != null ? { policyType: strength.policyType } : {}),
+        description: strengthDescription(strength),
+      };
+      out.push({ kind: 'strength', ref: control, label: `authentication strength "${strength.displayName}" (${describeStrength(strength)})`, satisfied: s.ok, why: s.why });
     }
   }
-  for (const t of g.termsOfUse ?? []) out.push({ kind: 'other', label: `terms of use ${t}`, satisfied: true, why: 'the user can accept the terms of use' });
+  for (const t of g.termsOfUse ?? []) out.push({ kind: 'other', ref: { control: 'termsOfUse', id: t }, label: `terms of use ${t}`, satisfied: true, why: 'the user can accept the terms of use' });
   for (const c of g.customAuthenticationFactors ?? []) {
-    out.push({ kind: 'other', label: `custom control ${c}`, satisfied: 'unknown', why: 'the bot cannot tell whether the user can complete a custom control' });
+    out.push({ kind: 'other', ref: { control: 'customControl', id: c }, label: `custom control ${c}`, satisfied: 'unknown', why: 'the bot cannot tell whether the user can complete a custom control' });
   }
   return out;
 }
 
 function builtIn(control: string, p: Presentable): ControlResult {
+  const known = ['block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication', 'passwordChange'] as const;
+  const ref: GrantControlRef = (known as readonly string[]).includes(control) ? { control: control as (typeof known)[number] } : { control: 'unknown', name: control };
+  return { ...builtInResult(control, p), ref };
+}
+
+function builtInResult(control: string, p: Presentable): Omit<ControlResult, 'ref'> {
   switch (control) {
     case 'block':
       return { kind: 'block', label: 'block access', satisfied: false, why: 'the policy blocks access' };
@@ -128,18 +179,36 @@ function fido2AllowList(strength: AuthenticationStrengthPolicy, combination: str
 
 const AUTHENTICATOR_AAGUIDS: string[] = Object.values(AUTHENTICATOR_AAGUID);
 
-export function describeStrength(strength: AuthenticationStrengthPolicy): string {
+/** A strength's allowed combinations as data, distinct, the first six and a count of the rest. */
+export function strengthDescription(strength: AuthenticationStrengthPolicy): StrengthDescription {
   const combos = (strength.allowedCombinations ?? []) as string[];
-  const parts = combos.map((combo) => {
-    if (combo === 'fido2') {
-      const allow = fido2AllowList(strength, combo);
-      if (allow && allow.length > 0 && allow.every((a) => AUTHENTICATOR_AAGUIDS.includes(a))) return 'passkey in Microsoft Authenticator';
-      if (allow) return `passkey with AAGUID ${allow.join(' or ')}`;
-    }
-    return combo.split(',').map((f) => FACTOR_NAMES[f] ?? f).join(' + ');
-  });
-  const unique = [...new Set(parts)];
-  return unique.length > 6 ? `${unique.slice(0, 6).join(', ')} and ${unique.length - 6} more` : unique.join(', ');
+  const parts = new Map<string, StrengthPart>();
+  for (const combo of combos) {
+    const part = strengthPart(strength, combo);
+    parts.set(englishPart(part), part);
+  }
+  const unique = [...parts.values()];
+  return { parts: unique.slice(0, 6), more: Math.max(0, unique.length - 6) };
+}
+
+function strengthPart(strength: AuthenticationStrengthPolicy, combo: string): StrengthPart {
+  if (combo === 'fido2') {
+    const allow = fido2AllowList(strength, combo);
+    if (allow && allow.length > 0 && allow.every((a) => AUTHENTICATOR_AAGUIDS.includes(a))) return { passkey: 'authenticator' };
+    if (allow) return { passkey: 'aaguids', aaguids: allow };
+  }
+  return { factors: combo.split(',') };
+}
+
+function englishPart(part: StrengthPart): string {
+  if ('factors' in part) return part.factors.map((f) => FACTOR_NAMES[f] ?? f).join(' + ');
+  return part.passkey === 'authenticator' ? 'passkey in Microsoft Authenticator' : `passkey with AAGUID ${part.aaguids.join(' or ')}`;
+}
+
+export function describeStrength(strength: AuthenticationStrengthPolicy): string {
+  const { parts, more } = strengthDescription(strength);
+  const words = parts.map(englishPart);
+  return more > 0 ? `${words.join(', ')} and ${more} more` : words.join(', ');
 }
 
 function strengthSatisfied(strength: AuthenticationStrengthPolicy, p: Presentable): { ok: boolean; why: string } {

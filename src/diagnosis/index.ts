@@ -40,7 +40,7 @@ export { BUILT_IN_STRENGTHS, withBuiltInStrengths } from './builtin-strengths';
 // and the guide's split design.
 export { prepareTenant, prepareUser, roleName, type PreparedTenant, type PreparedUser } from './prepare';
 export { isTargeted, presentable, tapStatus, type Presentable } from './credentials';
-export { evaluateGrant, describeStrength, type ControlKind, type GrantResult } from './grant';
+export { evaluateGrant, describeStrength, strengthDescription, type ControlKind, type GrantControlRef, type GrantResult, type StrengthDescription, type StrengthPart } from './grant';
 export type { Tri } from './filter-rule';
 export { methodPolicyIssues, type MethodIssue } from './method-policy';
 export { acceptsTapAndPasskey, isDesktopOnly, isMobileOnly, isSplitMobilePolicy, sameUsers, splitDesigns } from './split-design';

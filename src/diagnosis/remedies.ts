@@ -26,9 +26,22 @@ import {
   type TenantFacts,
   type UserFacts,
 } from './facts';
-import { describeStrength, type ControlResult } from './grant';
+import { describeStrength, type ControlResult, type GrantControlRef } from './grant';
 import { prepareTenant, prepareUser, type PreparedTenant } from './prepare';
-import type { Audience, Finding, FindingCode, PolicyRef, RemainingBlocker, Remedy, RemedyCode, RemedyDetail } from './result';
+import type {
+  Audience,
+  CannotApplyCause,
+  Finding,
+  FindingStayCause,
+  PolicyRef,
+  PolicyStayCause,
+  RemainingBlocker,
+  Remedy,
+  RemedyChange,
+  RemedyCode,
+  RemedyDetail,
+  StayCause,
+} from './result';
 
 /** The facts and options of the diagnosis the remedies start from. */
 export interface RemedyInput {
@@ -49,7 +62,12 @@ interface Change {
   stale?: (policy: ConditionalAccessPolicy) => boolean;
   /** What the engine assumed, in words. */
   applied: string;
+  /** The same as data. */
+  change: RemedyChange;
 }
+
+/** A policy's verdict after a remedy, without the policy (PolicyStayCause). */
+type PolicyStay = PolicyStayCause extends infer C ? (C extends PolicyStayCause ? Omit<C, 'kind' | 'policy'> : never) : never;
 
 /** How the `why` sentence speaks of a remedy. */
 interface Wording {
@@ -59,6 +77,8 @@ interface Wording {
   verb: string;
   /** Why a CA policy still blocks after the remedy (after the policy's name). */
   policyReason(block: PolicyBlock): string;
+  /** The same as data. */
+  policyCause(block: PolicyBlock): PolicyStay;
 }
 
 interface Case {
@@ -102,11 +122,14 @@ function temporaryAccessPass(c: Case): Remedy {
   const configId = config?.id ?? 'TemporaryAccessPass';
   if (user.isGuest) {
     const reason = `${c.userName} is a guest (userType Guest), and a guest cannot be given one`;
-    return notApplicable('temporary-access-pass', 'helpdesk', 'tap-unavailable-for-guest', [], reason, 'A Temporary Access Pass cannot be issued');
+    const cause: CannotApplyCause = { kind: 'cannot-apply', code: 'tap-unavailable-for-guest', user: c.userName };
+    return notApplicable('temporary-access-pass', 'helpdesk', [], reason, cause, 'A Temporary Access Pass cannot be issued');
   }
   if (!isTargeted(config, user)) {
-    const reason = config?.state === 'enabled' ? `the Temporary Access Pass method does not target ${user.upn}` : 'the Temporary Access Pass method is disabled in the authentication methods policy';
-    return notApplicable('temporary-access-pass', 'helpdesk', 'tap-method-disabled', [{ id: configId, name: 'Temporary Access Pass settings' }], reason, 'A Temporary Access Pass cannot be issued');
+    const enabled = config?.state === 'enabled';
+    const reason = enabled ? `the Temporary Access Pass method does not target ${user.upn}` : 'the Temporary Access Pass method is disabled in the authentication methods policy';
+    const cause: CannotApplyCause = { kind: 'cannot-apply', code: 'tap-method-disabled', method: enabled ? 'not-targeted' : 'disabled', upn: user.upn };
+    return notApplicable('temporary-access-pass', 'helpdesk', [{ id: configId, name: 'Temporary Access Pass settings' }], reason, cause, 'A Temporary Access Pass cannot be issued');
   }
   const { lifetime, oneTime } = tapSettings(config);
   const end = new Date(context.at.getTime() + lifetime * 60_000);
@@ -130,6 +153,7 @@ function temporaryAccessPass(c: Case): Remedy {
     userFacts: { ...userFacts, methods },
     context,
     applied: `a ${oneTime ? 'one-time' : 'multi-use'} Temporary Access Pass valid ${fmt(context.at)} to ${fmt(end)} (the tenant's default lifetime, ${lifetime} minutes)`,
+    change: { kind: 'tap', oneTime, start: at, end: end.toISOString(), lifetimeMinutes: lifetime },
   }, {
     subject: `A Temporary Access Pass (${oneTime ? 'one-time' : 'multi-use'}, ${lifetime} minutes)`,
     verb: 'satisfies',
@@ -141,6 +165,13 @@ function temporaryAccessPass(c: Case): Remedy {
           : 'accepts only a one-time Temporary Access Pass (the tenant issues multi-use passes unless asked for a one-time one)';
       }
       return requirement(b, c.tenant);
+    },
+    policyCause: (b) => {
+      const combos = strengthCombinations(b, c.tenant);
+      if (combos.includes(otherKind) && !combos.includes(kind)) {
+        return { verdict: 'tap-kind-mismatch', accepts: oneTime ? 'multi-use' : 'one-time', issued: oneTime ? 'one-time' : 'multi-use' };
+      }
+      return requirementCause(b);
     },
   });
 }
@@ -162,10 +193,15 @@ function temporaryExemption(c: Case, group: ExemptionGroup): Remedy {
     context,
     stale: (policy) => names(policy, 'includeGroups') || names(policy, 'excludeGroups'),
     applied: already ? `${c.userName} is already in ${name}` : `${c.userName} added to ${name}`,
+    change: { kind: 'exemption', user: c.userName, group: group.displayName ?? group.id, already },
   }, {
     subject: already ? `The exemption (${c.userName} is already in ${name})` : `An exemption through ${name}`,
     verb: 'removes',
     policyReason: (b) => (names(b.policy, 'includeGroups') ? 'includes that group' : 'does not exclude that group'),
+    policyCause: (b) =>
+      names(b.policy, 'includeGroups')
+        ? { verdict: 'group-included', condition: 'includeGroups', group: group.displayName ?? group.id }
+        : { verdict: 'group-not-excluded', condition: 'excludeGroups', group: group.displayName ?? group.id },
   });
 }
 
@@ -192,10 +228,17 @@ function requireCompliantDevice(c: Case): Remedy {
       index >= 0
         ? `"${userFacts.managedDevices[index].deviceName ?? userFacts.managedDevices[index].id}" compliant in Intune`
         : `${c.userName}'s ${os} phone enrolled in Intune and compliant`,
+    change: {
+      kind: 'compliant-device',
+      user: c.userName,
+      platform: context.platform,
+      ...(index >= 0 ? { deviceName: userFacts.managedDevices[index].deviceName ?? userFacts.managedDevices[index].id ?? '' } : {}),
+    },
   }, {
     subject: `A compliant, Intune-managed ${os} phone`,
     verb: 'satisfies',
     policyReason: (b) => requirement(b, c.tenant),
+    policyCause: requirementCause,
   });
 }
 
@@ -210,10 +253,16 @@ function registerInEachProfile(c: Case): Remedy {
     userFacts: { ...userFacts, methods },
     context: { ...context, passkeyProfile: context.androidProfile },
     applied: `a passkey registered in Authenticator in the ${context.androidProfile} profile too (the one in the ${context.passkeyProfile} profile stays there)`,
+    change: {
+      kind: 'register-in-profile',
+      ...(context.androidProfile ? { profile: context.androidProfile } : {}),
+      ...(context.passkeyProfile ? { passkeyProfile: context.passkeyProfile } : {}),
+    },
   }, {
     subject: `Registering a passkey in Authenticator in the ${context.androidProfile} profile`,
     verb: 'satisfies',
     policyReason: (b) => requirement(b, c.tenant),
+    policyCause: requirementCause,
   });
 }
 
@@ -226,10 +275,12 @@ function updateOs(c: Case): Remedy {
     userFacts,
     context: { ...context, osVersion: min },
     applied: `the phone updated to ${os}`,
+    change: { kind: 'update-os', platform: context.platform, version: min },
   }, {
     subject: `Updating the phone to ${os}`,
     verb: 'satisfies',
     policyReason: (b) => requirement(b, c.tenant),
+    policyCause: requirementCause,
   });
 }
 
@@ -256,8 +307,9 @@ function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wo
     code: f.code,
     policies: f.policies,
     reasons: reasonsFor(f, after, wording, change.context),
+    causes: causesFor(f, after, wording, change.context),
   }));
-  const detail: RemedyDetail = { applied: change.applied, resolved, resolvedCodes, remaining };
+  const detail: RemedyDetail = { applied: change.applied, change: change.change, resolved, resolvedCodes, remaining };
   return {
     code,
     for: audience,
@@ -269,7 +321,8 @@ function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wo
   };
 }
 
-function notApplicable(code: RemedyCode, audience: Audience, finding: FindingCode, policies: PolicyRef[], reason: string, lead: string): Remedy {
+function notApplicable(code: RemedyCode, audience: Audience, policies: PolicyRef[], reason: string, cause: CannotApplyCause, lead: string): Remedy {
+  const finding = cause.code;
   return {
     code,
     for: audience,
@@ -279,10 +332,11 @@ function notApplicable(code: RemedyCode, audience: Audience, finding: FindingCod
     why: `${lead}: ${reason}.`,
     detail: {
       applied: 'nothing (the remedy cannot be applied)',
-      notApplicable: { code: finding, reason },
+      change: { kind: 'none' },
+      notApplicable: { code: finding, reason, cause },
       resolved: [],
       resolvedCodes: [],
-      remaining: [{ code: finding, policies, reasons: [reason] }],
+      remaining: [{ code: finding, policies, reasons: [reason], causes: [cause] }],
     },
   };
 }
@@ -308,6 +362,35 @@ function reasonsFor(f: Finding, after: Evaluation, w: Wording, context: Registra
     }
   }
   return [findingReason(f, context)];
+}
+
+/** The same as data: one cause per clause of reasonsFor. */
+function causesFor(f: Finding, after: Evaluation, w: Wording, context: RegistrationContext): StayCause[] {
+  if (f.code.startsWith('ca-')) {
+    const blocks = after.blocks.filter((b) => b.blocking && b.code === f.code);
+    if (blocks.length > 0) {
+      return blocks.map((b): PolicyStayCause => ({ kind: 'policy', policy: policyRef(b.policy), ...(b.observed?.unexplained ? { verdict: 'unexplained' } : w.policyCause(b)) }));
+    }
+  }
+  return [findingCause(f, context)];
+}
+
+function findingCause(f: Finding, context: RegistrationContext): FindingStayCause {
+  switch (f.code) {
+    case 'authenticator-aaguid-blocked':
+      return { kind: 'finding', code: f.code, platform: context.platform };
+    case 'android-profile-mismatch':
+      return {
+        kind: 'finding',
+        code: f.code,
+        ...(context.passkeyProfile ? { passkeyProfile: context.passkeyProfile } : {}),
+        ...(context.androidProfile ? { androidProfile: context.androidProfile } : {}),
+      };
+    case 'os-version-unsupported':
+      return { kind: 'finding', code: f.code, platform: context.platform, ...(context.osVersion !== undefined ? { osVersion: context.osVersion } : {}), minVersion: MIN_OS_VERSION[context.platform] };
+    default:
+      return { kind: 'finding', code: f.code, policies: f.policies };
+  }
 }
 
 function findingReason(f: Finding, context: RegistrationContext): string {
@@ -351,6 +434,16 @@ function requirement(b: PolicyBlock, tenant: PreparedTenant): string {
   const labels = [...new Set(failing.map((x) => controlText(x, b, tenant)))];
   const text = b.grant.operator === 'AND' || labels.length === 0 ? `requires ${list(labels)}` : `accepts only ${list(labels, 'or')}`;
   return failing.length > 0 && failing.every((x) => x.kind === 'appProtection') ? `${text}, which Microsoft Authenticator cannot satisfy` : text;
+}
+
+/** The same as data: the failing controls, distinct, and how the grant combines them. */
+function requirementCause(b: PolicyBlock): PolicyStay {
+  const failing = b.grant.failing;
+  if (failing.some((x) => x.kind === 'block')) return { verdict: 'blocks-access' };
+  const controls = new Map<string, GrantControlRef>();
+  for (const x of failing) controls.set(JSON.stringify(x.ref), x.ref);
+  const verdict = b.grant.operator === 'AND' || controls.size === 0 ? 'requires' : 'accepts-only';
+  return { verdict, operator: b.grant.operator, controls: [...controls.values()], authenticatorCannot: failing.length > 0 && failing.every((x) => x.kind === 'appProtection') };
 }
 
 const CONTROL_TEXT: Record<string, string> = {

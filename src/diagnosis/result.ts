@@ -1,6 +1,8 @@
 // What the engine answers (contract: diagnosis.md). The codes are stable identifiers shared by
 // tests, cards, tickets and logs.
 import type { Evidence } from './evidence';
+import type { AndroidProfile, Platform } from './facts';
+import type { GrantControlRef } from './grant';
 import type { Observed } from './sign-ins';
 
 export const FINDING_CODES = [
@@ -78,20 +80,79 @@ export interface PolicyRef {
   name: string;
 }
 
+/**
+ * Why a CA policy still blocks after a remedy, as a policy engine explains a decision: the
+ * policy, the verdict, and the condition or grant control with the value it saw.
+ */
+export type PolicyStayCause = { kind: 'policy'; policy: PolicyRef } & (
+  /** It failed in one of the user's sign-ins although, by the tenant's facts, its grant is met. */
+  | { verdict: 'unexplained' }
+  /** Its grant is "Block access". */
+  | { verdict: 'blocks-access' }
+  /**
+   * Its grant asks for controls the user cannot present after the remedy: all of them
+   * (operator AND, or none listed: "requires") or one of them (OR: "accepts only"). `controls`
+   * are the failing ones, distinct; `authenticatorCannot` when every one is an app control
+   * (approved client app, app protection policy) Microsoft Authenticator can never satisfy.
+   */
+  | { verdict: 'requires' | 'accepts-only'; operator: 'AND' | 'OR'; controls: GrantControlRef[]; authenticatorCannot: boolean }
+  /** Its grant accepts only the other kind of Temporary Access Pass than the one the tenant issues. */
+  | { verdict: 'tap-kind-mismatch'; accepts: TapKind; issued: TapKind }
+  /** The exemption group does not lift it: its users condition includes the group, or does not exclude it. */
+  | { verdict: 'group-included' | 'group-not-excluded'; condition: 'includeGroups' | 'excludeGroups'; group: string }
+);
+
+export type TapKind = 'one-time' | 'multi-use';
+
+/** Why a finding that is not about one CA policy still blocks, with the values its clause names. */
+export type FindingStayCause = { kind: 'finding' } & (
+  | { code: 'authenticator-aaguid-blocked'; platform: Platform }
+  | { code: 'android-profile-mismatch'; passkeyProfile?: AndroidProfile; androidProfile?: AndroidProfile }
+  | { code: 'os-version-unsupported'; platform: Platform; osVersion?: number; minVersion: number }
+  /** Any other code; `policies` name it where the code has no clause of its own. */
+  | { code: Exclude<FindingCode, 'authenticator-aaguid-blocked' | 'android-profile-mismatch' | 'os-version-unsupported'>; policies: PolicyRef[] }
+);
+
+/** Why a remedy cannot be applied at all. */
+export type CannotApplyCause =
+  | { kind: 'cannot-apply'; code: 'tap-unavailable-for-guest'; user: string }
+  /** The TAP method is enabled but does not target the user (`upn`), or is disabled. */
+  | { kind: 'cannot-apply'; code: 'tap-method-disabled'; method: 'not-targeted' | 'disabled'; upn: string };
+
+/** Why a blocker stays after a remedy (cards/remedy-words.ts words it). */
+export type StayCause = PolicyStayCause | FindingStayCause | CannotApplyCause;
+
 /** A blocking finding that stays after a remedy, with its policies and why it stays. */
 export interface RemainingBlocker {
   code: FindingCode;
   policies: PolicyRef[];
   /** Why it stays, one short clause per policy, e.g. "'Pilot' accepts only a passkey in Microsoft Authenticator". */
   reasons: string[];
+  /** The same as data, one per clause of `reasons`. */
+  causes: StayCause[];
 }
+
+/** What a remedy assumed, as data (cards/remedy-words.ts words it). Times are ISO 8601. */
+export type RemedyChange =
+  | { kind: 'tap'; oneTime: boolean; start: string; end: string; lifetimeMinutes: number }
+  /** `user` added to the exemption group `group` (its name), or `already` in it. */
+  | { kind: 'exemption'; user: string; group: string; already: boolean }
+  /** The phone `deviceName` (name or id) made compliant, or, without it, `user`'s new phone of `platform` enrolled and compliant. */
+  | { kind: 'compliant-device'; user: string; platform: Platform; deviceName?: string }
+  /** A passkey registered in Authenticator in `profile` too; the one in `passkeyProfile` stays there. */
+  | { kind: 'register-in-profile'; profile?: AndroidProfile; passkeyProfile?: AndroidProfile }
+  | { kind: 'update-os'; platform: Platform; version: number }
+  /** Nothing: the remedy cannot be applied. */
+  | { kind: 'none' };
 
 /** The structured form of a remedy check, for cards and tickets that word it themselves. */
 export interface RemedyDetail {
   /** What the engine assumed, e.g. "a multi-use Temporary Access Pass valid 2026-10-05 14:00Z to 15:00Z". */
   applied: string;
+  /** The same as data. */
+  change: RemedyChange;
   /** Set when the remedy cannot be applied at all (a guest, the TAP method off for the user). */
-  notApplicable?: { code: FindingCode; reason: string };
+  notApplicable?: { code: FindingCode; reason: string; cause: CannotApplyCause };
   /** Blocking policies of the diagnosis that no longer block after the remedy. */
   resolved: PolicyRef[];
   /** Blocking codes of the diagnosis that are gone after the remedy. */

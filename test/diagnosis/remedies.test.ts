@@ -92,7 +92,24 @@ describe('Remedy: temporary-access-pass', () => {
     const r = remedy(diagnoseWith(tenant()), 'temporary-access-pass');
     expect(r).toMatchObject({ for: 'helpdesk', clears: false, remaining: ['ca-auth-strength-loop'], policyIdsRemaining: [LOOP_POLICY_ID] });
     expect(r.why).toBe("A Temporary Access Pass (multi-use, 60 minutes) will not help: 'Passkeys everywhere' accepts only a passkey in Microsoft Authenticator.");
-    expect(r.detail.remaining).toEqual([{ code: 'ca-auth-strength-loop', policies: [{ id: LOOP_POLICY_ID, name: 'Passkeys everywhere' }], reasons: [expect.stringMatching(/accepts only a passkey/)] }]);
+    expect(r.detail.remaining).toEqual([
+      {
+        code: 'ca-auth-strength-loop',
+        policies: [{ id: LOOP_POLICY_ID, name: 'Passkeys everywhere' }],
+        reasons: [expect.stringMatching(/accepts only a passkey/)],
+        causes: [
+          {
+            kind: 'policy',
+            policy: { id: LOOP_POLICY_ID, name: 'Passkeys everywhere' },
+            verdict: 'accepts-only',
+            operator: 'OR',
+            controls: [expect.objectContaining({ control: 'authenticationStrength', source: 'tenant', description: { parts: [{ passkey: 'authenticator' }], more: 0 } })],
+            authenticatorCannot: false,
+          },
+        ],
+      },
+    ]);
+    expect(r.detail.change).toEqual({ kind: 'tap', oneTime: false, start: AT.toISOString(), end: '2026-10-05T15:00:00.000Z', lifetimeMinutes: 60 });
   });
 
   it('the seed\'s mobile policy (TAP or passkey) → a TAP clears it', () => {
