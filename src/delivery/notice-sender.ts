@@ -4,7 +4,7 @@
 // SDK-free: the sender goes through the edge's messenger.
 import type { AdaptiveCard } from '../cards';
 import { cardActivity } from './outgoing';
-import type { NoticeSender } from '../notices/window-notices';
+import type { NoticeSender, Reader } from '../notices/window-notices';
 import type { ProactiveSender } from './proactive-sender';
 import type { ConversationReferences } from './references';
 
@@ -31,5 +31,11 @@ export class TeamsNoticeSender implements NoticeSender {
 
   async timeZoneOf(userId: string): Promise<string | undefined> {
     return this.references.timeZone(userId);
+  }
+
+  /** The Teams locale and zone kept with the user's conversation reference (one read). */
+  async readerOf(userId: string): Promise<Reader> {
+    const ref = await this.references.user(userId);
+    return { ...(ref?.locale ? { locale: ref.locale } : {}), ...(ref?.timeZone ? { timeZone: ref.timeZone } : {}) };
   }
 }

@@ -4,13 +4,13 @@
 // week and a day before, and report adoption. SDK-free; cards go out through the sender port.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { noticeCard } from '../cards';
-import { formatDate } from '../cards/copy';
 import { GraphReadError, readAll } from '../graph';
 import { graphGet } from '../graph/read';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import { ETagConflictError } from '../storage/file-storage';
 import type { KeyValueStore } from '../storage/key-value';
-import { hasAuthenticatorPasskey, type NoticeSender } from './window-notices';
+import type { Messages } from '../i18n';
+import { hasAuthenticatorPasskey, readerWords, type NoticeSender } from './window-notices';
 
 export interface Campaign {
   id: string;
@@ -193,17 +193,21 @@ export class Campaigns {
     const campaign = await this.forNotice(campaignId);
     if (!campaign) return;
     if (stage !== 'announce' && (await hasAuthenticatorPasskey(this.o.graph, userId))) return; // already done: no nagging
-    const when = formatDate(campaign.enforceOn);
+    // In the employee's language (their Teams locale, kept with the conversation reference).
+    const { m } = await readerWords(this.o.sender, userId);
+    const date = enforcementDate(campaign.enforceOn, m);
+    const button = m.t('noticeCards.campaign.button');
+    const TITLE = { announce: 'noticeCards.campaign.title.announce', week: 'noticeCards.campaign.title.week', day: 'noticeCards.campaign.title.day' } as const;
     // One button, to the diagnosis: it offers a Temporary Access Pass only where one gets this
     // person through (never to a guest), and the help desk otherwise.
-    const card = noticeCard({
-      title: stage === 'announce' ? `Passkeys will be required from ${when}` : stage === 'week' ? `One week left to add your passkey` : `Passkeys are required from tomorrow`,
-      text: [
-        `From ${when}, signing in to work apps needs a passkey in Microsoft Authenticator (${campaign.groupName}).`,
-        'Add yours now: open Microsoft Authenticator on your phone, open your work account, and choose "Create passkey". If Authenticator asks for a passkey you do not have yet, or anything else stops you, tap "I can\'t add it" and I will find out why.',
-      ].join('\n\n'),
-      actions: [{ title: "I can't add it", data: { action: 'start', session: '' } }],
-    });
+    const card = noticeCard(
+      {
+        title: m.t(TITLE[stage], { date }),
+        text: [m.t('noticeCards.campaign.from', { date, group: campaign.groupName }), m.t('noticeCards.campaign.how', { button })].join('\n\n'),
+        actions: [{ title: button, data: { action: 'start', session: '' } }],
+      },
+      m,
+    );
     const outcome = await this.o.sender.toUser(userId, card, job.id);
     if (outcome === 'undeliverable') {
       const set = this.unreachable.get(campaignId) ?? new Set<string>();
@@ -253,3 +257,10 @@ export class Campaigns {
 }
 
 export class CampaignError extends Error {}
+
+/** The enforcement day (YYYY-MM-DD) as the reader writes a date: "31 December 2026", "31. Dezember 2026", "2026年12月31日". */
+export function enforcementDate(day: string, m: Messages): string {
+  const at = Date.parse(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(at)) return day;
+  return new Intl.DateTimeFormat(m.locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at);
+}

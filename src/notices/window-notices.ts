@@ -9,7 +9,8 @@
 // user gets none at all; and a window that does not get the user through (diagnosed with the
 // pass or the exemption in place) is not presented as one — the help desk has their ticket.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { findingCopy, noticeCard, policyPhrase, type AdaptiveCard } from '../cards';
+import { noticeCard, type AdaptiveCard } from '../cards';
+import { blockersInWords } from '../cards/requester-views';
 import { AUTHENTICATOR_AAGUID } from '../diagnosis';
 import { readAll } from '../graph';
 import type { Counters } from '../metrics';
@@ -17,6 +18,7 @@ import type { Job, JobScheduler } from '../scheduler/scheduler';
 import type { KeyValueStore } from '../storage/key-value';
 import { type Blocker, type Ticket } from '../tickets/ticket';
 import { clockTime, timeWindow } from '../cards/time-words';
+import { english, languageOfLocale, messagesFor, type Messages } from '../i18n';
 
 export type NoticeKind = 'tap.start' | 'tap.reminder' | 'tap.end' | 'exemption.reminder';
 
@@ -32,6 +34,22 @@ export interface NoticeSender {
   toUser(userId: string, card: AdaptiveCard, noticeId: string): Promise<'sent' | 'undeliverable'>;
   /** The user's time zone as their Teams client last said (kept with the conversation reference); undefined: UTC. */
   timeZoneOf?(userId: string): Promise<string | undefined>;
+  /** The user's zone and Teams locale (both kept with the conversation reference): the notice's times and language. */
+  readerOf?(userId: string): Promise<Reader>;
+}
+
+/** Whom a notice speaks to: their Teams locale ("de-DE"; undefined: English) and IANA zone (undefined: UTC). */
+export interface Reader {
+  locale?: string;
+  timeZone?: string;
+}
+
+/** The user's messages and zone, as the sender knows them; English and UTC when it cannot say. */
+export async function readerWords(sender: NoticeSender, userId: string): Promise<{ m: Messages; zone?: string }> {
+  const reader: Reader = sender.readerOf
+    ? await sender.readerOf(userId).catch(() => ({}))
+    : { timeZone: await sender.timeZoneOf?.(userId).catch(() => undefined) };
+  return { m: messagesFor(languageOfLocale(reader.locale)), zone: reader.timeZone };
 }
 
 /** What a window notice must know before it speaks (see HelpDesk.windowFacts). */
@@ -170,16 +188,17 @@ export class WindowNotices {
 
   private async run(kind: NoticeKind, job: Job<NoticePayload>): Promise<void> {
     const p = job.payload;
+    // The user's language (their Teams locale) and zone, both kept with the conversation reference.
+    const { m, zone } = await readerWords(this.o.sender, p.userId);
     if (kind !== 'tap.start' && (await hasAuthenticatorPasskey(this.o.graph, p.userId, p.start))) {
-      await this.send(p.userId, `${job.id}:done`, noticeCard({ title: 'Your passkey is ready 🎉', tone: 'success', text: 'Microsoft Authenticator now holds your passkey. You can sign in with it from now on; nothing else to do.' }));
+      await this.send(p.userId, `${job.id}:done`, noticeCard({ title: m.t('noticeCards.done.title'), tone: 'success', text: m.t('noticeCards.done.text') }, m));
       await this.o.scheduler.cancelPrefix(`notice:${p.ticketId}:`);
       await this.o.tickets.resolveByBot(p.ticketId, 'The user registered a passkey in Microsoft Authenticator.');
       return;
     }
-    // Times in the user's own zone, each naming it ("until 11:00 CET"); unknown: UTC, said as such.
-    const zone = await this.o.sender.timeZoneOf?.(p.userId).catch(() => undefined);
-    const span = timeWindow(p.start, p.end, zone);
-    const until = clockTime(p.end, zone);
+    // Times in the user's own zone and locale, each naming the zone and the end ("until 11:00 CET"); unknown zone: UTC, said as such.
+    const window = timeWindow(p.start, p.end, zone, m.locale);
+    const until = clockTime(p.end, zone, m.locale);
     const facts = await this.o.tickets.windowFacts?.(kind, p);
     const quiet = (reason: string) => this.o.log?.({ event: 'notice.withheld', notice: job.id, reason });
     if (facts?.tapValue === 'never' || facts?.tapValue === 'uncertain') return quiet(`the pass's value ${facts.tapValue === 'never' ? 'never reached' : 'may not have reached'} the user`);
@@ -189,26 +208,26 @@ export class WindowNotices {
       // A pass issued elsewhere: said as it is — it does not get them through, or it could not be checked.
       const card =
         facts.through === false
-          ? noticeCard({
-              title: 'Your Temporary Access Pass will not get you through yet',
-              text: `You have a Temporary Access Pass valid until ${until} (${span}), but with it you are still blocked: ${stillBlocking(facts.blocking ?? [])}. The help desk has your ticket; wait for them before you try.`,
-            })
-          : noticeCard({ title: 'You have a Temporary Access Pass', text: `A Temporary Access Pass valid until ${until} (${span}) was issued for you. If you were given it, open Microsoft Authenticator and add your passkey.` });
+          ? noticeCard({ title: m.t('noticeCards.tapBlocked.title'), text: m.t('noticeCards.tapBlocked.text', { until, window, blocking: stillBlocking(facts.blocking ?? [], m) }) }, m)
+          : noticeCard({ title: m.t('noticeCards.tapElsewhere.title'), text: m.t('noticeCards.tapElsewhere.text', { until, window }) }, m);
       await this.send(p.userId, job.id, card);
       return;
     }
     const card =
       kind === 'tap.start'
-        ? noticeCard({ title: 'Your Temporary Access Pass works now', text: `It works now, until ${until} (${span}). Open Microsoft Authenticator and add your passkey now.` })
+        ? noticeCard({ title: m.t('noticeCards.tapStart.title'), text: m.t('noticeCards.tapStart.text', { until, window }) }, m)
         : kind === 'tap.reminder'
-          ? noticeCard({ title: 'Your Temporary Access Pass ends soon', text: `It stops working at ${until}. If you have not added your passkey yet, do it now in Microsoft Authenticator.` })
+          ? noticeCard({ title: m.t('noticeCards.tapReminder.title'), text: m.t('noticeCards.tapReminder.text', { until }) }, m)
           : kind === 'tap.end'
-            ? noticeCard({
-                title: 'You missed the window',
-                text: `Your Temporary Access Pass (${span}) has ended and no passkey was added. Ask for a new pass and the help desk will send one.`,
-                actions: [{ title: 'Ask for a new pass', data: { action: 'ticketReopen', ticketId: p.ticketId, session: '' } }],
-              })
-            : noticeCard({ title: 'Your exemption ends soon', text: `The sign-in rule applies again at ${until}. Add your passkey in Microsoft Authenticator before then.` });
+            ? noticeCard(
+                {
+                  title: m.t('noticeCards.tapEnd.title'),
+                  text: m.t('noticeCards.tapEnd.text', { window }),
+                  actions: [{ title: m.t('noticeCards.tapEnd.button'), data: { action: 'ticketReopen', ticketId: p.ticketId, session: '' } }],
+                },
+                m,
+              )
+            : noticeCard({ title: m.t('noticeCards.exemptionReminder.title'), text: m.t('noticeCards.exemptionReminder.text', { until }) }, m);
     await this.send(p.userId, job.id, card);
   }
 
@@ -226,7 +245,6 @@ export class WindowNotices {
 }
 
 /** What still blocks, in the user's words: 'A sign-in rule does not accept Authenticator (the policy "…")'. */
-export function stillBlocking(blocking: Blocker[]): string {
-  if (blocking.length === 0) return 'something in your organisation';
-  return blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ');
+export function stillBlocking(blocking: Blocker[], m: Messages = english()): string {
+  return blockersInWords(blocking, m);
 }
