@@ -7,23 +7,23 @@
 // help desk takes it. The admin's steps stay consistent with the tenant: no split design proposed
 // where one is in place (the blocking policy already accepts a TAP, or the tenant has the design
 // for other people), a security key first where only security keys are allowed.
-import { WORKAROUND_CODES, type Audience, type Diagnosis, type Finding, type FindingCode, type Remedy, type WorkaroundCode } from '../diagnosis';
+import { WORKAROUND_CODES, type Audience, type Diagnosis, type Finding, type FindingCode, type PasskeySettingsRef, type Remedy, type WorkaroundCode } from '../diagnosis';
+import { english, type Messages } from '../i18n';
 import {
-  HALF_FINISHED_REGISTRATION,
-  HEADINGS,
-  HELP_DESK_FALLBACK,
-  HELP_DESK_ONLY,
-  SECURITY_KEYS_ONLY,
-  SECURITY_KEY_STEPS,
   extendSplitDesign,
   findingCopy,
+  halfFinishedRegistration,
+  headings,
+  helpDeskFallback,
+  helpDeskOnly,
   passkeysOffForGroup,
-  policyPhrase,
   providerSetupSteps,
   securityKeyFirst,
+  securityKeySteps,
+  securityKeysOnlyCopy,
   splitDesignInPlace,
   workaroundSteps,
-  WORKAROUNDS,
+  workaroundTitle,
   type FindingCopy,
   type StepContext,
 } from './copy';
@@ -65,10 +65,6 @@ export interface AdviceOptions {
   /** The reader's time zone (IANA), for times in the steps; UTC when absent. */
   timeZone?: string;
 }
-
-/** The seed page's note under both Conditional Access workarounds. */
-const REGISTER_SECURITY_INFO_NOTE =
-  'With any of these changes, people must still meet any Conditional Access policy that targets Register security information, and any other conditions of the All resources policies.';
 
 const NOTHING_FOUND: Finding = { code: 'no-blocker-found', blocking: false, policies: [], evidence: [] };
 const TAP_STATES: ReadonlySet<FindingCode> = new Set(['tap-expired', 'tap-used', 'tap-not-yet-valid']);
@@ -121,20 +117,23 @@ export function excludingGroup(f: Finding): string | undefined {
   return undefined;
 }
 
-/** Key restrictions that allow only listed keys (not Authenticator): the passkey profile or settings named, when the evidence says so. */
-export function securityKeysOnly(f: Finding): { where: string } | undefined {
+/**
+ * Key restrictions that allow only listed keys (not Authenticator): the passkey profile or settings
+ * named, when the evidence says so (`where` in English, `settings` for the reader's words).
+ */
+export function securityKeysOnly(f: Finding): { where: string; settings: PasskeySettingsRef[] } | undefined {
   if (f.code !== 'authenticator-aaguid-blocked') return undefined;
   const e = f.evidence.find((x) => x.kind === 'method' && x.issue === 'aaguid-not-allowed' && x.restrictions.some((r) => r.enforcementType === 'allow'));
   if (!e || e.kind !== 'method' || e.issue !== 'aaguid-not-allowed') return undefined;
-  return { where: e.settings.map(settingsWords).join(' and ') };
+  return { where: e.settings.map(settingsWords).join(' and '), settings: e.settings };
 }
 
 /** The words for the main finding, made specific where the evidence allows. */
-function copyFor(f: Finding): FindingCopy {
+function copyFor(f: Finding, m: Messages): FindingCopy {
   const group = excludingGroup(f);
-  if (group) return passkeysOffForGroup(group);
-  if (securityKeysOnly(f)) return SECURITY_KEYS_ONLY;
-  return findingCopy(f.code);
+  if (group) return passkeysOffForGroup(group, m);
+  if (securityKeysOnly(f)) return securityKeysOnlyCopy(m);
+  return findingCopy(f.code, m);
 }
 
 /** A blocking CA finding whose policies already accept a Temporary Access Pass (the guide's mobile policy). */
@@ -168,14 +167,14 @@ function offersOf(d: Diagnosis): Offer[] {
   return offers;
 }
 
-export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
+export function adviceFor(d: Diagnosis, options: AdviceOptions, m: Messages = english()): Advice {
   const { tapOffered } = options;
   const main = mainFinding(d);
   // The engine offers the user a TAP with "no blocker found" only when it holds a valid one.
   const tapValidNow = d.workarounds.some((w) => w.code === 'temporary-access-pass' && w.for === 'user' && w.finding === 'no-blocker-found');
   // When it stops working, in the reader's zone: "works now, until 11:00 CET" always names the end.
   const until = d.findings.flatMap((f) => f.evidence).find((e) => e.kind === 'nothing-found' && e.checked === 'tap-valid');
-  const tapValidUntil = tapValidNow && until?.kind === 'nothing-found' && until.checked === 'tap-valid' && until.until ? clockTime(until.until, options.timeZone) : undefined;
+  const tapValidUntil = tapValidNow && until?.kind === 'nothing-found' && until.checked === 'tap-valid' && until.until ? clockTime(until.until, options.timeZone, m.locale) : undefined;
   const clears = tapClears(d);
   const offers = offersOf(d);
   const blockingCaNames = d.findings.filter((f) => f.blocking && isCa(f.code)).flatMap((f) => f.policies.map((p) => p.name));
@@ -184,7 +183,7 @@ export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
     return {
       findings,
       // A TAP or guest finding's workaround is about the CA policy that blocks, not the TAP settings.
-      policies: policyPhrase(own.length > 0 ? own : blockingCaNames),
+      policyNames: own.length > 0 ? own : blockingCaNames,
       platform: d.context.platform,
       tapOffered,
       tapValidNow,
@@ -192,20 +191,20 @@ export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
       ...extra,
     };
   };
-  const stepsOf = (o: Offer) => workaroundSteps(o.code, o.audience, contextOf(o.findings));
+  const stepsOf = (o: Offer) => workaroundSteps(o.code, o.audience, contextOf(o.findings), m);
   const headed = (audience: Audience): StepGroup[] =>
-    offers.filter((o) => o.audience === audience).map((o) => ({ heading: WORKAROUNDS[o.code].title, steps: stepsOf(o) }));
+    offers.filter((o) => o.audience === audience).map((o) => ({ heading: workaroundTitle(o.code, m), steps: stepsOf(o) }));
 
-  const mentioned = new Set<string>([copyFor(main).cause]);
+  const mentioned = new Set<string>([copyFor(main, m).cause]);
   const alsoFound = d.findings
     .filter((f) => f !== main && f.code !== 'no-blocker-found' && (f.blocking || !isPolicy(f.code)))
-    .map((f) => copyFor(f).cause)
+    .map((f) => copyFor(f, m).cause)
     .filter((cause) => !mentioned.has(cause) && mentioned.add(cause));
 
   const blocking = d.findings.filter((f) => f.blocking);
   const selfService = blocking.length === 0 || !d.escalate;
-  const admin = adminSteps(d, offers, stepsOf, contextOf, options.tenant, clears);
-  const copy = copyFor(main);
+  const admin = adminSteps(d, offers, stepsOf, contextOf, options.tenant, clears, m);
+  const copy = copyFor(main, m);
   return {
     main,
     title: copy.title,
@@ -213,11 +212,11 @@ export function adviceFor(d: Diagnosis, options: AdviceOptions): Advice {
     alsoFound,
     tapValidNow,
     steps: {
-      user: userSteps(d, main, offers, contextOf, { ...options, tapClears: clears, selfService, tapValidNow }),
+      user: userSteps(d, main, offers, contextOf, { ...options, tapClears: clears, selfService, tapValidNow }, m),
       admin,
       helpdesk: headed('helpdesk'),
     },
-    adminNote: admin.length > 0 && offers.some((o) => o.audience === 'admin' && o.findings.some(isCa)) && !clears ? REGISTER_SECURITY_INFO_NOTE : '',
+    adminNote: admin.length > 0 && offers.some((o) => o.audience === 'admin' && o.findings.some(isCa)) && !clears ? m.t('diagnosis.admin.note') : '',
     selfService,
     tapClears: clears,
   };
@@ -235,47 +234,56 @@ interface UserStepOptions extends AdviceOptions {
  * blocks, and the help desk — as the fallback when their steps may be enough, as the way through
  * otherwise. No admin vocabulary: the admin's part is in the collapsed section and the ticket.
  */
-function userSteps(d: Diagnosis, main: Finding, offers: Offer[], contextOf: (findings: FindingCode[], extra?: Partial<StepContext>) => StepContext, o: UserStepOptions): StepGroup[] {
+function userSteps(
+  d: Diagnosis,
+  main: Finding,
+  offers: Offer[],
+  contextOf: (findings: FindingCode[], extra?: Partial<StepContext>) => StepContext,
+  o: UserStepOptions,
+  m: Messages,
+): StepGroup[] {
   const first: string[] = [];
   const groups: StepGroup[] = [{ steps: first }];
   const tapOffer = offers.find((x) => x.code === 'temporary-access-pass' && x.audience === 'user');
   const waitingForTap = main.code === 'tap-not-yet-valid';
   const tapPath = o.tapValidNow || waitingForTap || (o.tapClears && (o.tapOffered || tapOffer !== undefined));
   if (tapPath) {
-    first.push(...workaroundSteps('temporary-access-pass', 'user', contextOf(tapOffer?.findings ?? [main.code])));
+    first.push(...workaroundSteps('temporary-access-pass', 'user', contextOf(tapOffer?.findings ?? [main.code]), m));
   }
   for (const offer of offers.filter((x) => x.audience === 'user' && SELF_SERVICE.has(x.code))) {
     if (offer.code === 'register-in-authenticator-app' && o.onPhone) continue; // already on the phone
-    first.push(...workaroundSteps(offer.code, 'user', contextOf(offer.findings)));
+    first.push(...workaroundSteps(offer.code, 'user', contextOf(offer.findings), m));
   }
   const securityKeys = d.findings.some((f) => f.blocking && securityKeysOnly(f));
   const nothingBlocks = main.code === 'no-blocker-found' || !d.findings.some((f) => f.blocking);
-  if (nothingBlocks) groups.push(...phoneChecklist(d, contextOf([main.code]), o.onPhone));
+  if (nothingBlocks) groups.push(...phoneChecklist(d, contextOf([main.code]), m, o.onPhone));
 
-  if (securityKeys) first.push(...SECURITY_KEY_STEPS);
+  if (securityKeys) first.push(...securityKeySteps(m));
   else if (o.selfService) {
-    const last = { heading: HEADINGS.stillStuck, steps: [HELP_DESK_FALLBACK] };
+    const last = { heading: headings(m).stillStuck, steps: [helpDeskFallback(m)] };
     if (nothingBlocks) groups.push(last);
-    else first.push(HELP_DESK_FALLBACK);
+    else first.push(helpDeskFallback(m));
   } else if (!tapPath) {
     // Nothing the employee can do alone gets them through: the help desk will look at it.
-    first.push(...HELP_DESK_ONLY.slice(0, first.length > 0 ? 1 : HELP_DESK_ONLY.length));
+    const helpDesk = helpDeskOnly(m);
+    first.push(...helpDesk.slice(0, first.length > 0 ? 1 : helpDesk.length));
   }
   return groups.filter((g) => g.steps.length > 0);
 }
 
 /** Nothing in the tenant blocks: the usual causes on the phone, most likely first, for this phone only. */
-function phoneChecklist(d: Diagnosis, ctx: StepContext, onPhone?: boolean): StepGroup[] {
+function phoneChecklist(d: Diagnosis, ctx: StepContext, m: Messages, onPhone?: boolean): StepGroup[] {
   const { platform, osVersion, crossDevice } = d.context;
-  const steps = (code: WorkaroundCode) => workaroundSteps(code, 'user', ctx);
+  const steps = (code: WorkaroundCode) => workaroundSteps(code, 'user', ctx, m);
+  const h = headings(m);
   const groups: StepGroup[] = [];
-  if (osVersion === undefined) groups.push({ heading: HEADINGS.updateOs, steps: steps('update-os') });
-  groups.push({ heading: HEADINGS.providerSetup, steps: providerSetupSteps(platform, osVersion) });
-  groups.push({ heading: HEADINGS.halfFinished, steps: [...HALF_FINISHED_REGISTRATION] });
+  if (osVersion === undefined) groups.push({ heading: h.updateOs, steps: steps('update-os') });
+  groups.push({ heading: h.providerSetup, steps: providerSetupSteps(platform, osVersion, m) });
+  groups.push({ heading: h.halfFinished, steps: [...halfFinishedRegistration(m)] });
   if (platform === 'android' && (d.context.androidProfile !== undefined || d.context.passkeyProfile !== undefined || !onPhone)) {
-    groups.push({ heading: HEADINGS.workProfile, steps: steps('register-in-each-profile') });
+    groups.push({ heading: h.workProfile, steps: steps('register-in-each-profile') });
   }
-  if (crossDevice === true || (crossDevice === undefined && !onPhone)) groups.push({ heading: HEADINGS.crossDevice, steps: steps('register-in-authenticator-app') });
+  if (crossDevice === true || (crossDevice === undefined && !onPhone)) groups.push({ heading: h.crossDevice, steps: steps('register-in-authenticator-app') });
   return groups;
 }
 
@@ -291,6 +299,7 @@ function adminSteps(
   contextOf: (findings: FindingCode[]) => StepContext,
   tenant: TenantContext | undefined,
   clears: boolean,
+  m: Messages,
 ): StepGroup[] {
   const groups: StepGroup[] = [];
   const admin = offers.filter((o) => o.audience === 'admin');
@@ -299,12 +308,12 @@ function adminSteps(
     if (offer.code === 'split-mobile-desktop-policies') {
       const caFindings = d.findings.filter((f) => f.blocking && offer.findings.includes(f.code));
       if (caFindings.some((f) => acceptsTap(d, f))) {
-        groups.unshift({ heading: 'The split design is already in place', steps: splitDesignInPlace(ctx.policies, clears, isGuest(d)) });
+        groups.unshift({ heading: m.t('diagnosis.admin.splitInPlace.heading'), steps: splitDesignInPlace(ctx.policyNames ?? [], clears, isGuest(d), m) });
         continue;
       }
       const design = tenant?.splitDesigns[0];
       if (design) {
-        groups.push({ heading: 'Use the split design you already have', steps: extendSplitDesign(ctx.policies, design) });
+        groups.push({ heading: m.t('diagnosis.admin.extendSplit.heading'), steps: extendSplitDesign(ctx.policyNames ?? [], design, m) });
         continue;
       }
     }
@@ -313,20 +322,20 @@ function adminSteps(
     if (offer.code === 'allow-authenticator-aaguids') {
       const keys = d.findings.map(securityKeysOnly).find((x) => x !== undefined);
       if (keys) {
-        const [first, widen] = securityKeyFirst(keys.where);
-        groups.push({ heading: 'Give them a security key', steps: [first] });
-        groups.push({ heading: 'Only if Authenticator should be allowed', steps: [widen, ...stepsOf(offer)] });
+        const [first, widen] = securityKeyFirst(keys.settings, m);
+        groups.push({ heading: m.t('diagnosis.admin.securityKey.heading'), steps: [first] });
+        groups.push({ heading: m.t('diagnosis.admin.securityKey.widenHeading'), steps: [widen, ...stepsOf(offer)] });
         continue;
       }
     }
     if (offer.code === 'enable-passkey-method') {
       const group = d.findings.map(excludingGroup).find((x) => x !== undefined);
       if (group) {
-        groups.push({ heading: WORKAROUNDS[offer.code].title, steps: [`The employee is excluded from passkeys through the group "${group}". If that group should have passkeys, take it out of the excluded groups in Authentication methods > Policies > Passkey (FIDO2).`, ...stepsOf(offer).slice(2)] });
+        groups.push({ heading: workaroundTitle(offer.code, m), steps: [m.t('steps.enable-passkey-method.admin.excludedGroup', { group }), ...stepsOf(offer).slice(2)] });
         continue;
       }
     }
-    groups.push({ heading: WORKAROUNDS[offer.code].title, steps: stepsOf(offer) });
+    groups.push({ heading: workaroundTitle(offer.code, m), steps: stepsOf(offer) });
   }
   return groups.filter((g) => g.steps.length > 0);
 }

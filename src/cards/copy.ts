@@ -2,52 +2,118 @@
 // each workaround for each audience. The fixes follow the Microsoft Learn page "Support passkeys
 // in Microsoft Authenticator in your Microsoft Entra ID tenant"; keep the wording close to it.
 // Employees get no jargon; admins get the setting and policy names they have to change.
-import { AUTHENTICATOR_AAGUID, type Audience, type FindingCode, type Platform, type WorkaroundCode } from '../diagnosis';
+//
+// The sentences live in the message catalogues (locales/<language>/{common,findings,steps,diagnosis}.json).
+// Every word here is a function of the reader's messages `m` (English by default): buttons(m),
+// headings(m), findingCopy(code, m), workaroundSteps(code, audience, ctx, m), providerSetupSteps(…, m),
+// halfFinishedRegistration(m), fixedCopy(m), helpDeskOnly(m), helpDeskFallback(m),
+// securityKeysOnlyCopy(m), securityKeySteps(m), platformLabel(…, m), policyPhrase(names, m),
+// formatDate(iso, m). The UPPER_CASE constants (BUTTONS, HEADINGS, FINDINGS, WORKAROUNDS, FIXED…)
+// are the same words in English, for callers that have no reader yet.
+import { AUTHENTICATOR_AAGUID, type Audience, type FindingCode, type PasskeySettingsRef, type Platform, type WorkaroundCode } from '../diagnosis';
+import { english, type Messages } from '../i18n';
+import type { SplitDesignRef } from './tenant-design';
 
 export const SECURITY_INFO_URL = 'https://mysignins.microsoft.com/security-info';
 
-/** Button titles; steps refer to them by name, so they are defined once here. */
-export const BUTTONS = {
-  requestTap: 'Request a Temporary Access Pass',
-  contactHelpDesk: 'Contact the help desk',
-  fixed: 'That fixed it',
-  startOver: 'Start over',
-  showDetails: 'Show details',
-  /** Opens the collapsed section with the admin's changes and what was checked. */
-  itTeam: 'For your IT team',
-  /** On "I don't see your passkey yet": look in Graph again. */
-  checkAgain: 'Check again',
-} as const;
-
-export const HEADINGS = {
-  user: 'What to do',
-  admin: 'What your admin can change',
-  /** The collapsed section of the employee's card: admin changes and what was checked. */
-  itTeam: 'For your IT team',
-  alsoFoundIt: 'Also found',
-  helpdesk: 'What the help desk can do',
-  alsoFound: 'Also worth knowing',
-  details: 'What was checked',
-  notBlocking: 'Not blocking',
-  providerSetup: 'Turn on Authenticator as a passkey provider',
-  halfFinished: 'If Authenticator says a passkey already exists',
-  updateOs: 'Check the phone is up to date',
-  workProfile: 'If your phone has a work profile',
-  crossDevice: 'If you are signing in on a computer with a QR code',
-  stillStuck: 'Still stuck?',
-} as const;
-
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
-
-/** A date as people write it: "31 December 2026" for "2026-12-31" (anything else is shown as it is). */
-export function formatDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${Number(m[3])} ${MONTH_NAMES[Number(m[2]) - 1] ?? m[2]} ${m[1]}` : iso;
+/** The words built once per reader (messagesFor caches one Messages per language). */
+function perReader<T>(build: (m: Messages) => T): (m?: Messages) => T {
+  const built = new WeakMap<Messages, T>();
+  return (m = english()) => {
+    let words = built.get(m);
+    if (words === undefined) built.set(m, (words = build(m)));
+    return words;
+  };
 }
 
-export const PLATFORM_NAMES: Record<Platform, string> = { android: 'Android', iOS: 'iPhone (iOS)' };
+export interface Buttons {
+  requestTap: string;
+  contactHelpDesk: string;
+  fixed: string;
+  startOver: string;
+  showDetails: string;
+  /** Opens the collapsed section with the admin's changes and what was checked. */
+  itTeam: string;
+  /** On "I don't see your passkey yet": look in Graph again. */
+  checkAgain: string;
+}
 
-export const ERROR_TITLE = 'Something went wrong';
+/** Button titles in the reader's language; steps refer to them by name, so they are defined once here. */
+export const buttons = perReader(
+  (m): Readonly<Buttons> => ({
+    requestTap: m.t('common.button.requestTap'),
+    contactHelpDesk: m.t('common.button.contactHelpDesk'),
+    fixed: m.t('common.button.fixed'),
+    startOver: m.t('common.button.startOver'),
+    showDetails: m.t('common.button.showDetails'),
+    itTeam: m.t('common.button.itTeam'),
+    checkAgain: m.t('common.button.checkAgain'),
+  }),
+);
+
+/** The button titles in English. */
+export const BUTTONS = buttons(english());
+
+export interface Headings {
+  user: string;
+  admin: string;
+  /** The collapsed section of the employee's card: admin changes and what was checked. */
+  itTeam: string;
+  alsoFoundIt: string;
+  helpdesk: string;
+  alsoFound: string;
+  details: string;
+  notBlocking: string;
+  providerSetup: string;
+  halfFinished: string;
+  updateOs: string;
+  workProfile: string;
+  crossDevice: string;
+  stillStuck: string;
+}
+
+export const headings = perReader(
+  (m): Readonly<Headings> => ({
+    user: m.t('diagnosis.heading.user'),
+    admin: m.t('diagnosis.heading.admin'),
+    itTeam: m.t('diagnosis.heading.itTeam'),
+    alsoFoundIt: m.t('diagnosis.heading.alsoFoundIt'),
+    helpdesk: m.t('diagnosis.heading.helpdesk'),
+    alsoFound: m.t('diagnosis.heading.alsoFound'),
+    details: m.t('diagnosis.heading.details'),
+    notBlocking: m.t('diagnosis.heading.notBlocking'),
+    providerSetup: m.t('diagnosis.heading.providerSetup'),
+    halfFinished: m.t('diagnosis.heading.halfFinished'),
+    updateOs: m.t('diagnosis.heading.updateOs'),
+    workProfile: m.t('diagnosis.heading.workProfile'),
+    crossDevice: m.t('diagnosis.heading.crossDevice'),
+    stillStuck: m.t('diagnosis.heading.stillStuck'),
+  }),
+);
+
+/** The headings in English. */
+export const HEADINGS = headings(english());
+
+/** English month names (the campaign command also reads them back from what an admin types). */
+export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** A date as people write it: "31 December 2026" for "2026-12-31", in the reader's locale ("31. Dezember 2026"); anything else is shown as it is. */
+export function formatDate(iso: string, m: Messages = english()): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) return iso;
+  const at = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (Number.isNaN(at.getTime()) || at.getUTCDate() !== Number(match[3])) return iso;
+  let f = dateFormats.get(m.locale);
+  if (!f) dateFormats.set(m.locale, (f = new Intl.DateTimeFormat(m.locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })));
+  return f.format(at);
+}
+
+export const platformNames = perReader((m): Readonly<Record<Platform, string>> => ({ android: m.t('common.platform.android'), iOS: m.t('common.platform.iOS') }));
+export const PLATFORM_NAMES = platformNames(english());
+
+export const errorTitle = (m: Messages = english()): string => m.t('common.errorTitle');
+export const ERROR_TITLE = errorTitle();
 
 export interface FindingCopy {
   /** Card title when this is the main finding. */
@@ -56,145 +122,95 @@ export interface FindingCopy {
   cause: string;
 }
 
-export const FINDINGS: Record<FindingCode, FindingCopy> = {
-  'ca-auth-strength-loop': {
-    title: 'Authenticator asks for the passkey you are creating',
-    cause:
-      'Your organisation requires a passkey to sign in to Microsoft Authenticator itself, so Authenticator asks for the passkey you are trying to create.',
-  },
-  'ca-approved-client-app': {
-    title: 'A sign-in rule does not accept Authenticator',
-    cause:
-      'Your organisation only lets you sign in from apps it protects with its own app rules, and Microsoft Authenticator is not one of them, so it cannot sign you in to add the passkey.',
-  },
-  'ca-register-security-info': {
-    title: 'You cannot add sign-in methods from here',
-    cause:
-      'Your organisation only lets you add sign-in methods such as a passkey from certain places or devices, and where you are now does not qualify.',
-  },
-  'ca-other-conditions': {
-    title: 'A sign-in rule blocks Authenticator on this phone',
-    cause:
-      'A sign-in rule in your organisation blocks Microsoft Authenticator on this phone, or asks for something it cannot provide here, such as a company-managed phone.',
-  },
-  'passkey-method-disabled': {
-    title: 'Passkeys are turned off for you',
-    cause: 'Your organisation has not turned on passkeys for your account, so Authenticator cannot add one.',
-  },
-  'passkey-self-service-disabled': {
-    title: 'You cannot add a passkey yourself',
-    cause: 'Your organisation does not let people add passkeys on their own, so an admin has to allow it first.',
-  },
-  'authenticator-aaguid-blocked': {
-    title: 'Authenticator is not on the allowed list',
-    cause: 'Your organisation only allows passkeys on certain devices, such as security keys, and Microsoft Authenticator is not one of them.',
-  },
+const FINDING_KEYS: Record<FindingCode, { title: string; cause: string }> = {
+  'ca-auth-strength-loop': { title: 'findings.ca-auth-strength-loop.title', cause: 'findings.ca-auth-strength-loop.cause' },
+  'ca-approved-client-app': { title: 'findings.ca-approved-client-app.title', cause: 'findings.ca-approved-client-app.cause' },
+  'ca-register-security-info': { title: 'findings.ca-register-security-info.title', cause: 'findings.ca-register-security-info.cause' },
+  'ca-other-conditions': { title: 'findings.ca-other-conditions.title', cause: 'findings.ca-other-conditions.cause' },
+  'passkey-method-disabled': { title: 'findings.passkey-method-disabled.title', cause: 'findings.passkey-method-disabled.cause' },
+  'passkey-self-service-disabled': { title: 'findings.passkey-self-service-disabled.title', cause: 'findings.passkey-self-service-disabled.cause' },
+  'authenticator-aaguid-blocked': { title: 'findings.authenticator-aaguid-blocked.title', cause: 'findings.authenticator-aaguid-blocked.cause' },
   'passkey-profile-excludes-authenticator': {
-    title: 'Passkeys on phones are not allowed for you',
-    cause: "Your organisation's passkey settings for you do not allow passkeys kept on a phone, which is how Authenticator stores them.",
+    title: 'findings.passkey-profile-excludes-authenticator.title',
+    cause: 'findings.passkey-profile-excludes-authenticator.cause',
   },
-  'tap-method-disabled': {
-    title: 'A Temporary Access Pass cannot be used',
-    cause: 'You need a Temporary Access Pass to get past a sign-in rule, but your organisation has not turned them on for your account.',
-  },
-  'tap-not-yet-valid': {
-    title: 'Your Temporary Access Pass is not valid yet',
-    cause: 'Your Temporary Access Pass only starts working later, so Authenticator cannot use it yet.',
-  },
-  'tap-expired': {
-    title: 'Your Temporary Access Pass has expired',
-    cause: 'Your Temporary Access Pass has expired, so Authenticator cannot use it to sign you in.',
-  },
-  'tap-used': {
-    title: 'Your Temporary Access Pass was already used',
-    cause: 'Your Temporary Access Pass could only be used once, and it has already been used.',
-  },
-  'android-profile-mismatch': {
-    title: 'Your passkey is in your other Android profile',
-    cause: 'A passkey only works in the Android profile where it was created, and yours is in your other profile (work or personal).',
-  },
-  'bluetooth-restricted': {
-    title: 'Bluetooth is restricted',
-    cause: "Signing in on a computer with your phone's passkey needs Bluetooth, and your organisation restricts Bluetooth.",
-  },
-  'attestation-blocks-cross-device': {
-    title: 'Add the passkey in the Authenticator app',
-    cause:
-      'Your organisation checks where passkeys come from, and that only works when you add the passkey in the Authenticator app itself, not by scanning a QR code from a computer.',
-  },
-  'os-version-unsupported': {
-    title: 'Your phone needs an update',
-    cause: 'Passkeys in Authenticator need Android 14 or later (iOS 17 or later on an iPhone), and your phone runs an older version.',
-  },
-  'tap-unavailable-for-guest': {
-    title: 'Guests cannot get a Temporary Access Pass',
-    cause: 'You are signed in as a guest, and a Temporary Access Pass cannot be issued to guest accounts.',
-  },
-  'no-blocker-found': {
-    title: 'Nothing in your organisation blocks you',
-    cause:
-      "Nothing in your organisation's sign-in or passkey settings stops you from adding a passkey, so the cause is most likely on the phone.",
-  },
+  'tap-method-disabled': { title: 'findings.tap-method-disabled.title', cause: 'findings.tap-method-disabled.cause' },
+  'tap-not-yet-valid': { title: 'findings.tap-not-yet-valid.title', cause: 'findings.tap-not-yet-valid.cause' },
+  'tap-expired': { title: 'findings.tap-expired.title', cause: 'findings.tap-expired.cause' },
+  'tap-used': { title: 'findings.tap-used.title', cause: 'findings.tap-used.cause' },
+  'android-profile-mismatch': { title: 'findings.android-profile-mismatch.title', cause: 'findings.android-profile-mismatch.cause' },
+  'bluetooth-restricted': { title: 'findings.bluetooth-restricted.title', cause: 'findings.bluetooth-restricted.cause' },
+  'attestation-blocks-cross-device': { title: 'findings.attestation-blocks-cross-device.title', cause: 'findings.attestation-blocks-cross-device.cause' },
+  'os-version-unsupported': { title: 'findings.os-version-unsupported.title', cause: 'findings.os-version-unsupported.cause' },
+  'tap-unavailable-for-guest': { title: 'findings.tap-unavailable-for-guest.title', cause: 'findings.tap-unavailable-for-guest.cause' },
+  'no-blocker-found': { title: 'findings.no-blocker-found.title', cause: 'findings.no-blocker-found.cause' },
 };
 
-const UNKNOWN_FINDING: FindingCopy = {
-  title: 'Something in your organisation blocks the passkey',
-  cause: 'Something in your organisation stops you from adding a passkey in Microsoft Authenticator; the details below say what.',
-};
+const findingsOf = perReader((m) => ({
+  known: Object.fromEntries(Object.entries(FINDING_KEYS).map(([code, keys]) => [code, { title: m.t(keys.title), cause: m.t(keys.cause) }])) as Record<FindingCode, FindingCopy>,
+  unknown: { title: m.t('findings.unknown.title'), cause: m.t('findings.unknown.cause') } as FindingCopy,
+}));
+
+/** Every finding's title and cause in the reader's language. */
+export const findings = (m: Messages = english()): Readonly<Record<FindingCode, FindingCopy>> => findingsOf(m).known;
+/** The findings in English. */
+export const FINDINGS = findings(english());
 
 /** The words for a finding; a code newer than this module still gets a sensible card. */
-export function findingCopy(code: string): FindingCopy {
-  return Object.hasOwn(FINDINGS, code) ? FINDINGS[code as FindingCode] : UNKNOWN_FINDING;
+export function findingCopy(code: string, m: Messages = english()): FindingCopy {
+  const { known, unknown } = findingsOf(m);
+  return Object.hasOwn(known, code) ? known[code as FindingCode] : unknown;
 }
 
 /** "Android 14", "iPhone, iOS 17", or just the platform when the version is unknown. */
-export function platformLabel(platform: Platform, osVersion?: number): string {
-  if (osVersion === undefined) return PLATFORM_NAMES[platform];
-  return platform === 'iOS' ? `iPhone, iOS ${osVersion}` : `Android ${osVersion}`;
+export function platformLabel(platform: Platform, osVersion?: number, m: Messages = english()): string {
+  if (osVersion === undefined) return platformNames(m)[platform];
+  return platform === 'iOS' ? m.t('common.platform.iOSVersion', { version: String(osVersion) }) : m.t('common.platform.androidVersion', { version: String(osVersion) });
 }
 
-/** Turning Authenticator on as the phone's passkey provider, per platform. */
-export const PROVIDER_SETUP: Record<Platform, readonly string[]> = {
-  iOS: [
-    'Open Settings. On iOS 18 or later, go to General > AutoFill & Passwords; on iOS 17, go to Passwords > Password Options.',
-    'Turn on AutoFill Passwords and Passkeys, and turn on Authenticator in the list of apps.',
-    'Go back to Microsoft Authenticator and add the passkey again.',
-  ],
-  android: [
-    'Open Settings > Passwords, passkeys & accounts (on some phones: Passwords & accounts).',
-    'Under Additional providers, turn on Microsoft Authenticator (on some phones, tap Preferred service or Change and choose Microsoft Authenticator).',
-    'If your phone runs Android 14 and has no such setting, update it to Android 15 and look again.',
-    'Go back to Microsoft Authenticator and add the passkey again.',
-  ],
-};
+/** Turning Authenticator on as the phone's passkey provider, per platform (every version's path). */
+export const providerSetup = perReader(
+  (m): Readonly<Record<Platform, readonly string[]>> => ({
+    iOS: [m.t('steps.provider.iOS.settings'), m.t('steps.provider.iOS.turnOn'), m.t('steps.provider.back')],
+    android: [m.t('steps.provider.android.settings'), m.t('steps.provider.android.providers'), m.t('steps.provider.android.android14'), m.t('steps.provider.back')],
+  }),
+);
+export const PROVIDER_SETUP = providerSetup(english());
 
 /**
  * The provider setup for the phone the user described: no Android 14 advice for someone on
  * Android 15, only the Settings path of their iOS version.
  */
-export function providerSetupSteps(platform: Platform, osVersion?: number): string[] {
+export function providerSetupSteps(platform: Platform, osVersion?: number, m: Messages = english()): string[] {
   if (platform === 'iOS') {
-    if (osVersion === undefined) return [...PROVIDER_SETUP.iOS];
-    const [, ...rest] = PROVIDER_SETUP.iOS;
-    return [osVersion >= 18 ? 'Open Settings and go to General > AutoFill & Passwords.' : 'Open Settings and go to Passwords > Password Options.', ...rest];
+    if (osVersion === undefined) return [...providerSetup(m).iOS];
+    return [osVersion >= 18 ? m.t('steps.provider.iOS.settings18') : m.t('steps.provider.iOS.settings17'), m.t('steps.provider.iOS.turnOn'), m.t('steps.provider.back')];
   }
   // The Android 14 caveat is for Android 14 phones, or phones whose version we do not know.
-  return PROVIDER_SETUP.android.filter((step) => !step.startsWith('If your phone runs Android 14') || osVersion === undefined || osVersion === 14);
+  return [
+    m.t('steps.provider.android.settings'),
+    m.t('steps.provider.android.providers'),
+    ...(osVersion === undefined || osVersion === 14 ? [m.t('steps.provider.android.android14')] : []),
+    m.t('steps.provider.back'),
+  ];
 }
 
 /** "A passkey already exists": an earlier attempt stopped halfway and left a passkey behind. */
-export const HALF_FINISHED_REGISTRATION: readonly string[] = [
-  'In Microsoft Authenticator, open your work account and delete the passkey there.',
-  `Go to Security info (${SECURITY_INFO_URL}), sign in, and delete the passkey for Microsoft Authenticator there too.`,
-  'Add the passkey in Authenticator again.',
-];
+export const halfFinishedRegistration = perReader((m): readonly string[] => [
+  m.t('steps.halfFinished.deleteInApp'),
+  m.t('steps.halfFinished.deleteInSecurityInfo', { url: SECURITY_INFO_URL }),
+  m.t('steps.halfFinished.addAgain'),
+]);
+export const HALF_FINISHED_REGISTRATION = halfFinishedRegistration(english());
 
 /** What a workaround's steps may depend on. */
 export interface StepContext {
   /** The findings this workaround was offered for, most important first. */
   findings: FindingCode[];
-  /** The Conditional Access policies involved, ready for a sentence: “A” and “B”. */
-  policies: string;
+  /** The Conditional Access policies involved, by display name (quoted in the reader's style by the sentence). */
+  policyNames?: readonly string[];
+  /** @deprecated The English phrase of older callers; the steps read `policyNames`. */
+  policies?: string;
   platform: Platform;
   /** The card shows the "Request a Temporary Access Pass" button. */
   tapOffered: boolean;
@@ -206,269 +222,229 @@ export interface StepContext {
   afterOtherSteps?: boolean;
 }
 
-type Steps = (ctx: StepContext) => string[];
+type Steps = (ctx: StepContext, m: Messages) => string[];
 
 export interface WorkaroundCopy {
   /** Heading over the steps (admin and help-desk sections). */
   title: string;
   /** Written for the audiences the engine offers it to; the others are derived (workaroundSteps). */
-  steps: Partial<Record<Audience, Steps>>;
+  steps: Partial<Record<Audience, (ctx: StepContext) => string[]>>;
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const fresh = (ctx: StepContext) => (ctx.findings.some((f) => f === 'tap-expired' || f === 'tap-used') ? 'a new' : 'a');
-const platformName = (ctx: StepContext) => (ctx.platform === 'iOS' ? 'iPhone' : 'Android phone');
+/** The values of a sentence that names policies: `{count, plural, …}` and the quoted `{names}`. */
+function policyValues(names: readonly string[] | undefined, m: Messages): { count: number; names: string } {
+  const unique = [...new Set(names ?? [])].filter((n) => n.trim() !== '');
+  return { count: unique.length, names: m.list(unique.map((name) => m.t('common.quoted', { name }))) };
+}
 
-export const WORKAROUNDS: Record<WorkaroundCode, WorkaroundCopy> = {
+/** “A”, “A” and “B”, “A”, “B” and “C”: policy names quoted for a sentence. */
+export function policyPhrase(names: readonly string[], m: Messages = english()): string {
+  return m.t('common.policies', policyValues(names, m));
+}
+
+const fresh = (ctx: StepContext) => (ctx.findings.some((f) => f === 'tap-expired' || f === 'tap-used') ? 'yes' : 'no');
+
+const STEPS: Record<WorkaroundCode, Partial<Record<Audience, Steps>>> = {
   'filter-for-applications': {
-    title: 'Target specific applications',
-    steps: {
-      admin: (ctx) => [
-        'Review the applications used in your tenant, and tag Microsoft Authenticator and the other applications with filters for applications.',
-        `Change ${ctx.policies} to target those specific applications instead of All resources, so it no longer applies to signing in to Microsoft Authenticator.`,
-      ],
-    },
+    admin: (ctx, m) => [m.t('steps.filter-for-applications.admin.review'), m.t('steps.filter-for-applications.admin.change', policyValues(ctx.policyNames, m))],
   },
   'split-mobile-desktop-policies': {
-    title: 'Use separate policies for mobile and desktop',
-    steps: {
-      admin: (ctx) => [
-        `Replace ${ctx.policies} with two Conditional Access policies that both target All resources: one for desktop and one for mobile operating systems.`,
-        'Desktop ("Require a passkey in Authenticator to access a desktop OS"): exclude Android and iOS devices; grant the authentication strength "Passkey in Microsoft Authenticator".',
-        'Mobile ("Require a TAP, a phishing-resistant credential, or any other specified authentication method to access a mobile OS"): include Android and iOS devices; grant an authentication strength that allows a Temporary Access Pass and a passkey in Microsoft Authenticator, matching your policy for registering security info.',
-        'Enable a Temporary Access Pass (or another method) for the people who still need to register, so they can sign in to Authenticator and add the passkey there.',
-      ],
-    },
+    admin: (ctx, m) => [
+      m.t('steps.split-mobile-desktop-policies.admin.replace', policyValues(ctx.policyNames, m)),
+      m.t('steps.split-mobile-desktop-policies.admin.desktop'),
+      m.t('steps.split-mobile-desktop-policies.admin.mobile'),
+      m.t('steps.split-mobile-desktop-policies.admin.enableTap'),
+    ],
   },
   'temporary-access-pass': {
-    title: 'Use a Temporary Access Pass',
-    steps: {
-      user: (ctx) => {
-        if (ctx.tapValidNow && ctx.tapValidUntil) {
-          return [`You have a Temporary Access Pass that works now, until ${ctx.tapValidUntil}: open Microsoft Authenticator, sign in with it, and add the passkey before then.`];
-        }
-        if (ctx.tapValidNow) {
-          return ['You have a Temporary Access Pass that works right now: open Microsoft Authenticator, sign in with it, and add the passkey before it expires.'];
-        }
-        if (ctx.findings.includes('tap-not-yet-valid')) {
-          return ['Your Temporary Access Pass starts working later, at the time you were given with it. Wait until then, open Microsoft Authenticator, sign in with it, and add the passkey.'];
-        }
-        return [
-          ctx.tapOffered
-            ? `Tap "${BUTTONS.requestTap}" below to get ${fresh(ctx)} Temporary Access Pass.`
-            : `Ask the help desk for ${fresh(ctx)} Temporary Access Pass (tap "${BUTTONS.contactHelpDesk}" below).`,
-          'When you have it, open Microsoft Authenticator, sign in with the Temporary Access Pass, and add the passkey straight away, before it expires.',
-        ];
-      },
-      helpdesk: (ctx) => [
-        'Issue a Temporary Access Pass from the ticket card ("Issue a TAP"), with a lifetime long enough to finish the registration.',
-        `The bot sends the pass to the employee privately, with its validity window; they sign in to Microsoft Authenticator with it on their ${platformName(ctx)} and add the passkey straight away.`,
-      ],
+    user: (ctx, m) => {
+      if (ctx.tapValidNow && ctx.tapValidUntil) return [m.t('steps.temporary-access-pass.user.validUntil', { until: ctx.tapValidUntil })];
+      if (ctx.tapValidNow) return [m.t('steps.temporary-access-pass.user.validNow')];
+      if (ctx.findings.includes('tap-not-yet-valid')) return [m.t('steps.temporary-access-pass.user.notYetValid')];
+      const b = buttons(m);
+      return [
+        ctx.tapOffered
+          ? m.t('steps.temporary-access-pass.user.request', { button: b.requestTap, fresh: fresh(ctx) })
+          : m.t('steps.temporary-access-pass.user.ask', { button: b.contactHelpDesk, fresh: fresh(ctx) }),
+        m.t('steps.temporary-access-pass.user.signIn'),
+      ];
     },
+    helpdesk: (ctx, m) => [m.t('steps.temporary-access-pass.helpdesk.issue'), m.t('steps.temporary-access-pass.helpdesk.send', { platform: ctx.platform })],
   },
   'require-compliant-device': {
-    title: 'Accept a compliant device',
-    steps: {
-      admin: (ctx) =>
-        ctx.findings.includes('ca-approved-client-app')
-          ? [
-              "Manage the employee's phone with mobile device management (MDM) so it can be marked as compliant.",
-              `In ${ctx.policies}, add "Require device to be marked as compliant" as an alternative to "Require approved client app" or "Require app protection policy" (require one of the selected controls): Microsoft Authenticator meets it on a fully managed, compliant phone.`,
-            ]
-          : [`${capitalise(ctx.policies)} requires a compliant device: enrol the employee's phone in mobile device management (MDM) and make sure it is marked as compliant.`],
-    },
+    admin: (ctx, m) =>
+      ctx.findings.includes('ca-approved-client-app')
+        ? [m.t('steps.require-compliant-device.admin.manage'), m.t('steps.require-compliant-device.admin.alternative', policyValues(ctx.policyNames, m))]
+        : [m.t('steps.require-compliant-device.admin.enrol', policyValues(ctx.policyNames, m))],
   },
   'temporary-exemption': {
-    title: 'Grant a temporary exemption',
-    steps: {
-      admin: (ctx) => [
-        `Exclude the employee from ${ctx.policies} for a limited time only (for example through an exclusion group), and tell them when they can register the passkey.`,
-        'Add a compensating control: another Conditional Access policy so that they can register only from a specific network location or a compliant device.',
-        'Remove the exemption when the time is up; anyone who missed it calls the help desk.',
-      ],
-      helpdesk: (ctx) => [
-        `Ask an identity administrator for a time-limited exclusion from ${ctx.policies}, in a fixed window agreed with the employee.`,
-        'Tell the employee when the window opens and where they may register from (a specific location or a compliant device), then check the exclusion is removed afterwards.',
-      ],
-    },
+    admin: (ctx, m) => [
+      m.t('steps.temporary-exemption.admin.exclude', policyValues(ctx.policyNames, m)),
+      m.t('steps.temporary-exemption.admin.compensate'),
+      m.t('steps.temporary-exemption.admin.remove'),
+    ],
+    helpdesk: (ctx, m) => [m.t('steps.temporary-exemption.helpdesk.ask', policyValues(ctx.policyNames, m)), m.t('steps.temporary-exemption.helpdesk.tell')],
   },
   'satisfy-register-security-info': {
-    title: 'Register from an allowed place or device',
-    steps: {
-      user: (ctx) => [
-        `Your organisation only lets you add sign-in methods such as a passkey from places or devices it trusts (set in ${ctx.policies}).`,
-        'Add the passkey from there, for example on your company-managed phone or on the office network, in Microsoft Authenticator.',
-      ],
-    },
+    user: (ctx, m) => [m.t('steps.satisfy-register-security-info.user.trusted', policyValues(ctx.policyNames, m)), m.t('steps.satisfy-register-security-info.user.there')],
   },
   'enable-passkey-method': {
-    title: 'Turn on passkeys for this person',
-    steps: {
-      admin: (ctx) => [
-        'In the Microsoft Entra admin center, open Authentication methods > Policies > Passkey (FIDO2).',
-        ...(ctx.findings.includes('passkey-method-disabled')
-          ? ['Enable it, include the employee (or a group they are in), and take them out of any excluded group that should not apply.']
-          : []),
-        ...(ctx.findings.includes('passkey-self-service-disabled') ? ['On the Configure tab, set "Allow self-service set up" to Yes.'] : []),
-        ...(ctx.findings.includes('passkey-profile-excludes-authenticator')
-          ? ['Make sure a passkey profile that applies to the employee allows device-bound passkeys, which is how Microsoft Authenticator stores them.']
-          : []),
-      ],
-    },
+    admin: (ctx, m) => [
+      m.t('steps.enable-passkey-method.admin.open'),
+      ...(ctx.findings.includes('passkey-method-disabled') ? [m.t('steps.enable-passkey-method.admin.enable')] : []),
+      ...(ctx.findings.includes('passkey-self-service-disabled') ? [m.t('steps.enable-passkey-method.admin.selfService')] : []),
+      ...(ctx.findings.includes('passkey-profile-excludes-authenticator') ? [m.t('steps.enable-passkey-method.admin.deviceBound')] : []),
+    ],
   },
   'allow-authenticator-aaguids': {
-    title: 'Allow Microsoft Authenticator',
-    steps: {
-      admin: () => [
-        'In Authentication methods > Policies > Passkey (FIDO2) > Configure, open the key restrictions (in the passkey profile that applies to the employee, or the tenant-wide settings).',
-        `Add the Microsoft Authenticator AAGUIDs to the allow list: ${AUTHENTICATOR_AAGUID.android} (Android) and ${AUTHENTICATOR_AAGUID.iOS} (iOS).`,
-      ],
-    },
+    admin: (_ctx, m) => [
+      m.t('steps.allow-authenticator-aaguids.admin.open'),
+      m.t('steps.allow-authenticator-aaguids.admin.add', { android: AUTHENTICATOR_AAGUID.android, ios: AUTHENTICATOR_AAGUID.iOS }),
+    ],
   },
   'register-in-each-profile': {
-    title: 'Create a passkey in each Android profile',
-    steps: {
-      user: () => [
-        'Open Microsoft Authenticator in the Android profile you are signing in from (work apps have a briefcase badge).',
-        'Add a passkey there as well: a passkey only works in the profile where it was created, so you need one in each profile you use.',
-      ],
-    },
+    user: (_ctx, m) => [m.t('steps.register-in-each-profile.user.open'), m.t('steps.register-in-each-profile.user.add')],
   },
   'allow-bluetooth-for-passkeys': {
-    title: 'Allow Bluetooth for passkeys',
-    steps: {
-      admin: () => [
-        'Instead of blocking Bluetooth entirely, allow Bluetooth pairing only for passkey-enabled FIDO2 authenticators (see "Passkeys in Bluetooth-restricted environments" in the Windows passkeys documentation).',
-      ],
-    },
+    admin: (_ctx, m) => [m.t('steps.allow-bluetooth-for-passkeys.admin.pairing')],
   },
   'register-in-authenticator-app': {
-    title: 'Add the passkey in the Authenticator app',
-    steps: {
-      user: () => [
-        'Add the passkey directly in the Microsoft Authenticator app on your phone, not by scanning a QR code from a computer.',
-        'Open Authenticator, tap your work account, and follow the steps to create a passkey.',
-      ],
-    },
+    user: (_ctx, m) => [m.t('steps.register-in-authenticator-app.user.direct'), m.t('steps.register-in-authenticator-app.user.open')],
   },
   'update-os': {
-    title: 'Update the phone',
-    steps: {
-      user: (ctx) =>
-        ctx.platform === 'iOS'
-          ? ['Make sure your iPhone runs iOS 17 or later (Settings > General > Software Update).', 'Then add the passkey in Microsoft Authenticator again.']
-          : [
-              'Make sure your phone runs Android 14 or later (Settings > System > Software update). If Android 14 on your phone has no setting for passkey providers, update to Android 15.',
-              'Then add the passkey in Microsoft Authenticator again.',
-            ],
-    },
+    user: (ctx, m) => [ctx.platform === 'iOS' ? m.t('steps.update-os.user.iOS') : m.t('steps.update-os.user.android'), m.t('steps.update-os.user.then')],
   },
   'contact-help-desk': {
-    title: 'Contact the help desk',
-    steps: {
-      user: (ctx) => [
-        ctx.afterOtherSteps
-          ? `If that does not solve it, tap "${BUTTONS.contactHelpDesk}" below and they will take it from here.`
-          : `Tap "${BUTTONS.contactHelpDesk}" below: this needs a change that only the help desk or an admin can make.`,
-      ],
-      helpdesk: () => [
-        'Read the diagnosis and its evidence (Details), carry out the help-desk steps for each finding, and pass tenant changes to an identity administrator.',
-      ],
-    },
+    user: (ctx, m) => [
+      ctx.afterOtherSteps
+        ? m.t('steps.contact-help-desk.user.fallback', { button: buttons(m).contactHelpDesk })
+        : m.t('steps.contact-help-desk.user.only', { button: buttons(m).contactHelpDesk }),
+    ],
+    helpdesk: (_ctx, m) => [m.t('steps.contact-help-desk.helpdesk.read')],
   },
 };
 
-const contactHelpDesk: Steps = (ctx) => WORKAROUNDS['contact-help-desk'].steps.user!(ctx);
+const TITLE_KEYS: Record<WorkaroundCode, string> = {
+  'filter-for-applications': 'steps.filter-for-applications.title',
+  'split-mobile-desktop-policies': 'steps.split-mobile-desktop-policies.title',
+  'temporary-access-pass': 'steps.temporary-access-pass.title',
+  'require-compliant-device': 'steps.require-compliant-device.title',
+  'temporary-exemption': 'steps.temporary-exemption.title',
+  'satisfy-register-security-info': 'steps.satisfy-register-security-info.title',
+  'enable-passkey-method': 'steps.enable-passkey-method.title',
+  'allow-authenticator-aaguids': 'steps.allow-authenticator-aaguids.title',
+  'register-in-each-profile': 'steps.register-in-each-profile.title',
+  'allow-bluetooth-for-passkeys': 'steps.allow-bluetooth-for-passkeys.title',
+  'register-in-authenticator-app': 'steps.register-in-authenticator-app.title',
+  'update-os': 'steps.update-os.title',
+  'contact-help-desk': 'steps.contact-help-desk.title',
+};
+
+/** A workaround's heading in the reader's language. */
+export const workaroundTitle = (code: WorkaroundCode, m: Messages = english()): string => m.t(TITLE_KEYS[code]);
+
+/** Every workaround with its title and its steps, in the reader's language. */
+export const workarounds = perReader(
+  (m): Readonly<Record<WorkaroundCode, WorkaroundCopy>> =>
+    Object.fromEntries(
+      (Object.keys(STEPS) as WorkaroundCode[]).map((code) => [
+        code,
+        {
+          title: workaroundTitle(code, m),
+          steps: Object.fromEntries(Object.entries(STEPS[code]).map(([audience, steps]) => [audience, (ctx: StepContext) => steps(ctx, m)])),
+        },
+      ]),
+    ) as Record<WorkaroundCode, WorkaroundCopy>,
+);
+/** The workarounds in English. */
+export const WORKAROUNDS = workarounds(english());
+
+const contactHelpDesk: Steps = (ctx, m) => STEPS['contact-help-desk'].user!(ctx, m);
 
 /**
  * The steps of a workaround for one audience. Audiences a workaround was not written for get
  * derived steps (the admin's steps handed on, or the employee's steps walked through), so every
  * code has words for every audience without writing any of them twice.
  */
-export function workaroundSteps(code: WorkaroundCode, audience: Audience, ctx: StepContext): string[] {
-  const { user, admin, helpdesk } = WORKAROUNDS[code].steps;
-  const own = WORKAROUNDS[code].steps[audience];
-  if (own) return own(ctx);
+export function workaroundSteps(code: WorkaroundCode, audience: Audience, ctx: StepContext, m: Messages = english()): string[] {
+  const { user, admin, helpdesk } = STEPS[code];
+  const own = STEPS[code][audience];
+  if (own) return own(ctx, m);
   switch (audience) {
     case 'helpdesk':
-      if (admin) return ['Pass this to an identity administrator:', ...admin(ctx)];
-      return ['Walk the employee through these steps:', ...(user ?? contactHelpDesk)(ctx)];
+      if (admin) return [m.t('steps.derived.passToAdmin'), ...admin(ctx, m)];
+      return [m.t('steps.derived.walkThrough'), ...(user ?? contactHelpDesk)(ctx, m)];
     case 'admin':
-      if (helpdesk) return helpdesk(ctx);
-      return ['No tenant change is needed; the employee can do this:', ...(user ?? contactHelpDesk)(ctx)];
+      if (helpdesk) return helpdesk(ctx, m);
+      return [m.t('steps.derived.noTenantChange'), ...(user ?? contactHelpDesk)(ctx, m)];
     case 'user':
-      return contactHelpDesk(ctx);
+      return contactHelpDesk(ctx, m);
   }
-}
-
-/** “A”, “A” and “B”, “A”, “B” and “C”: policy names quoted for a sentence. */
-export function policyPhrase(names: readonly string[]): string {
-  const quoted = [...new Set(names)].filter((n) => n.trim() !== '').map((n) => `"${n}"`);
-  if (quoted.length === 0) return 'the Conditional Access policy';
-  if (quoted.length === 1) return `the policy ${quoted[0]}`;
-  return `the policies ${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 // ---- The employee's card: their words, their steps ----------------------------------------------
 
 /** The employee's steps when nothing but the help desk (or an admin) can get them through. */
-export const HELP_DESK_ONLY: readonly string[] = [
-  `Tap "${BUTTONS.contactHelpDesk}" below. The help desk will look at it: this needs a change that only they or your IT team can make.`,
-  'When they tell you it is ready, open Microsoft Authenticator and add the passkey again.',
-];
+export const helpDeskOnly = perReader((m): readonly string[] => [m.t('steps.helpDesk.only', { button: buttons(m).contactHelpDesk }), m.t('steps.helpDesk.whenReady')]);
+export const HELP_DESK_ONLY = helpDeskOnly(english());
 
 /** After the employee's own steps, when those may be enough. */
-export const HELP_DESK_FALLBACK = `If that does not solve it, tap "${BUTTONS.contactHelpDesk}" below and the help desk will take it from here.`;
+export const helpDeskFallback = (m: Messages = english()): string => m.t('steps.helpDesk.fallback', { button: buttons(m).contactHelpDesk });
+export const HELP_DESK_FALLBACK = helpDeskFallback();
 
 /** Passkeys are off for a group the employee is in (the group's name from the engine's evidence). */
-export const passkeysOffForGroup = (group: string): FindingCopy => ({
-  title: 'Passkeys are turned off for you',
-  cause: `Your organisation has turned passkeys off for the group "${group}", which you are in, so Authenticator cannot add one.`,
+export const passkeysOffForGroup = (group: string, m: Messages = english()): FindingCopy => ({
+  title: m.t('findings.groupOff.title'),
+  cause: m.t('findings.groupOff.cause', { group }),
 });
 
 /** Key restrictions that allow only listed keys: on purpose, and a security key is the way in. */
-export const SECURITY_KEYS_ONLY: FindingCopy = {
-  title: 'Only security keys are allowed for you',
-  cause:
-    'Your organisation allows only security keys (a small key you plug in or tap on your phone) for your account, so Microsoft Authenticator cannot hold your passkey.',
-};
+export const securityKeysOnlyCopy = perReader((m): FindingCopy => ({ title: m.t('findings.securityKeysOnly.title'), cause: m.t('findings.securityKeysOnly.cause') }));
+export const SECURITY_KEYS_ONLY = securityKeysOnlyCopy(english());
 
-export const SECURITY_KEY_STEPS: readonly string[] = [
-  `If you have a security key from your organisation, add it at Security info (${SECURITY_INFO_URL}): Add sign-in method > Security key.`,
-  `If you do not have one, tap "${BUTTONS.contactHelpDesk}" below and ask for a security key.`,
-];
+export const securityKeySteps = perReader((m): readonly string[] => [
+  m.t('steps.securityKey.add', { url: SECURITY_INFO_URL }),
+  m.t('steps.securityKey.ask', { button: buttons(m).contactHelpDesk }),
+]);
+export const SECURITY_KEY_STEPS = securityKeySteps(english());
+
+interface Notice {
+  title: string;
+  text: string;
+}
 
 /** What "That fixed it" answers, after looking in Graph for the passkey. */
-export const FIXED = {
-  ready: { title: 'Your passkey is ready', text: 'Microsoft Authenticator holds your passkey now: you can sign in with it from now on. If something else goes wrong, just say "help".' },
-  notYet: {
-    title: "I don't see your passkey yet",
-    text: `I just checked your account, and Microsoft Authenticator has not added a passkey to it yet. If Authenticator showed an error, tell me what it said. Otherwise tap "${BUTTONS.contactHelpDesk}" and the help desk will look at it with you.`,
-  },
-  unchecked: {
-    title: 'I could not check your passkey',
-    text: `I could not look at your account just now, so I cannot tell whether the passkey is there. Open Security info (${SECURITY_INFO_URL}): if "Passkey in Microsoft Authenticator" is listed, you are done. If not, tap "${BUTTONS.contactHelpDesk}".`,
-  },
-} as const;
+export const fixedCopy = perReader((m): Readonly<{ ready: Notice; notYet: Notice; unchecked: Notice }> => {
+  const button = buttons(m).contactHelpDesk;
+  return {
+    ready: { title: m.t('steps.fixed.ready.title'), text: m.t('steps.fixed.ready.text') },
+    notYet: { title: m.t('steps.fixed.notYet.title'), text: m.t('steps.fixed.notYet.text', { button }) },
+    unchecked: { title: m.t('steps.fixed.unchecked.title'), text: m.t('steps.fixed.unchecked.text', { button, url: SECURITY_INFO_URL }) },
+  };
+});
+export const FIXED = fixedCopy(english());
 
 // ---- For the IT team (the collapsed section and the ticket) -------------------------------------
 
 /** A blocking policy that already accepts a TAP is the guide's mobile policy: no new design. */
-export const splitDesignInPlace = (policies: string, tapClears: boolean, guest: boolean): string[] =>
-  tapClears
-    ? [`No change is needed: ${policies} already accepts a Temporary Access Pass on phones (the guide's split design). A new pass from the help desk gets this person through.`]
-    : guest
-      ? [`${capitalise(policies)} already accepts a Temporary Access Pass on phones (the guide's split design), but a guest cannot be given one: the help desk can grant a time-limited exemption instead, or you can target specific applications.`]
-      : [`${capitalise(policies)} already accepts a Temporary Access Pass on phones (the guide's split design); what still blocks is listed under "What was checked".`];
+export const splitDesignInPlace = (policyNames: readonly string[], tapClears: boolean, guest: boolean, m: Messages = english()): string[] => {
+  const values = policyValues(policyNames, m);
+  if (tapClears) return [m.t('diagnosis.admin.splitInPlace.tapClears', values)];
+  if (guest) return [m.t('diagnosis.admin.splitInPlace.guest', values)];
+  return [m.t('diagnosis.admin.splitInPlace.blocked', { ...values, details: headings(m).details })];
+};
 
 /** The tenant has the split design for other people: extend it rather than build another. */
-export const extendSplitDesign = (policies: string, design: { mobile: string; desktop?: string }): string[] => [
-  `Your tenant already uses the guide's split design: "${design.mobile}"${design.desktop ? ` (mobile) and "${design.desktop}" (desktop)` : ' on phones'}.`,
-  `Cover these people the same way: add them to the users of ${design.desktop ? 'those policies' : 'that policy'}, and take them out of ${policies} (or exclude Android and iOS from it).`,
-];
+export const extendSplitDesign = (policyNames: readonly string[], design: SplitDesignRef, m: Messages = english()): string[] => {
+  const split = design.desktop ? 'pair' : 'mobile';
+  return [
+    m.t('diagnosis.admin.extendSplit.inUse', { split, mobile: design.mobile, desktop: design.desktop ?? '' }),
+    m.t('diagnosis.admin.extendSplit.cover', { split, ...policyValues(policyNames, m) }),
+  ];
+};
 
-/** Key restrictions that allow only listed keys look deliberate: a security key first. */
-export const securityKeyFirst = (where: string): string[] => [
-  `${capitalise(where)} allows only the security keys on its allow list, which looks deliberate. Give the employee one of those security keys; they add it at Security info.`,
-  'Widen the allow list only if Microsoft Authenticator should be allowed for these accounts:',
-];
+/** Key restrictions that allow only listed keys look deliberate: a security key first, widening the list last. */
+export const securityKeyFirst = (settings: readonly PasskeySettingsRef[], m: Messages = english()): [string, string] => {
+  const where = m.list(settings.map((s) => ('legacy' in s ? m.t('diagnosis.admin.securityKey.legacy') : m.t('diagnosis.admin.securityKey.profile', { name: s.profile }))));
+  return [m.t('diagnosis.admin.securityKey.first', { where }), m.t('diagnosis.admin.securityKey.widen')];
+};

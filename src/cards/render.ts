@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Template } from 'adaptivecards-templating';
+import { english, type Messages } from '../i18n';
 
 export const CARD_NAMES = [
   'welcome',
@@ -61,17 +62,19 @@ function template(name: CardName): Template {
 
 /** Teams refuses cards over 28 KB; this leaves room for the activity around the card. */
 export const CARD_BYTE_BUDGET = 26 * 1024;
-/** Appended where a long text was cut to fit. */
-export const TRIMMED_MARK = '… (trimmed)';
+/** Appended where a long text was cut to fit (in English; RenderOptions.messages gives the reader's). */
+export const TRIMMED_MARK = english().t('common.trimmed.mark');
 /** Shown at the end of a card whose texts were trimmed, unless the caller says otherwise. */
-export const TRIMMED_NOTE = 'Some long text was trimmed to fit in Teams.';
+export const TRIMMED_NOTE = english().t('common.trimmed.note');
 /** For cards about a ticket: the ticket store keeps every character. */
-export const TRIMMED_NOTE_TICKET = 'Some long text was trimmed — full text in the ticket.';
+export const TRIMMED_NOTE_TICKET = english().t('common.trimmed.noteTicket');
 const TICKET_CARDS: ReadonlySet<CardName> = new Set(['ticket', 'ticket-confirmation', 'ticket-update', 'ticket-resolved']);
 
 export interface RenderOptions {
   /** The note added when texts had to be trimmed to fit CARD_BYTE_BUDGET. */
   trimmedNote?: string;
+  /** The reader's messages: the trimmed mark and note in their language (English by default). */
+  messages?: Messages;
 }
 
 /**
@@ -91,7 +94,9 @@ export function renderCard(name: CardName, data: object, options: RenderOptions 
   const size = byteSize(card);
   if (size <= CARD_BYTE_BUDGET) return card;
 
-  const note = options.trimmedNote ?? (TICKET_CARDS.has(name) ? TRIMMED_NOTE_TICKET : TRIMMED_NOTE);
+  const m = options.messages ?? english();
+  const note = options.trimmedNote ?? (TICKET_CARDS.has(name) ? m.t('common.trimmed.noteTicket') : m.t('common.trimmed.note'));
+  const mark = m.t('common.trimmed.mark');
   const noted = (c: AdaptiveCard): AdaptiveCard => ({
     ...c,
     body: [...(c.body ?? []), { type: 'TextBlock', text: markdownText(note), isSubtle: true, size: 'Small', spacing: 'Medium', wrap: true }],
@@ -102,7 +107,7 @@ export function renderCard(name: CardName, data: object, options: RenderOptions 
   let cap = Math.max(SOFT_CAP, capFor(stringLengths(data), size - CARD_BYTE_BUDGET + 512));
   let halvings = 0;
   for (let round = 0; round < 60; round++) {
-    let shortened = capStrings(data, cap);
+    let shortened = capStrings(data, cap, mark);
     let halved = true;
     for (let i = 0; i < halvings && halved; i++) [shortened, halved] = halveLongestList(shortened);
     const attempt = noted(expand(name, shortened as object));
@@ -192,19 +197,19 @@ function capFor(lengths: number[], excess: number): number {
 }
 
 /** A copy of `value` with every string longer than `cap` cut to it and marked. */
-function capStrings(value: unknown, cap: number): unknown {
-  if (typeof value === 'string') return value.length > cap ? trimText(value, cap) : value;
-  if (Array.isArray(value)) return value.map((v) => capStrings(v, cap));
+function capStrings(value: unknown, cap: number, mark: string): unknown {
+  if (typeof value === 'string') return value.length > cap ? trimText(value, cap, mark) : value;
+  if (Array.isArray(value)) return value.map((v) => capStrings(v, cap, mark));
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capStrings(v, cap)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capStrings(v, cap, mark)]));
 }
 
-/** The first `max` characters (not splitting a surrogate pair) and the trimmed mark. */
-export function trimText(text: string, max: number): string {
-  let end = Math.max(0, max - TRIMMED_MARK.length);
+/** The first `max` characters (not splitting a surrogate pair) and the trimmed mark (`mark`: in the reader's language). */
+export function trimText(text: string, max: number, mark: string = TRIMMED_MARK): string {
+  let end = Math.max(0, max - mark.length);
   const code = text.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${text.slice(0, end).trimEnd()}${TRIMMED_MARK}`;
+  return `${text.slice(0, end).trimEnd()}${mark}`;
 }
 
 /** The list with the most text keeps its first half (the most important come first); false when no list has two items. */

@@ -5,7 +5,7 @@ import { english, type Messages } from '../i18n';
 import type { Submit } from './actions';
 import type { Diagnosis, Finding } from '../diagnosis';
 import { adviceFor, type StepGroup } from './advice';
-import { BUTTONS, ERROR_TITLE, HEADINGS, findingCopy, platformLabel } from './copy';
+import { buttons, errorTitle, findingCopy, headings, platformLabel } from './copy';
 import { evidenceWords } from './evidence-words';
 import { renderCard, type AdaptiveCard } from './render';
 import type { TenantContext } from './tenant-design';
@@ -47,7 +47,9 @@ export interface QuestionInput {
   choices: { title: string; value: string }[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+// The caller words the question (title, text, choices) in the reader's language; `m` is kept for
+// the builders' common shape.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- no words of its own
 export function questionCard(input: QuestionInput, m: Messages = english()): AdaptiveCard {
   if (input.choices.length === 0 || input.choices.length > MAX_ACTIONS) {
     throw new Error(`Question "${input.questionId}" has ${input.choices.length} choices; a card shows 1 to ${MAX_ACTIONS}`);
@@ -82,55 +84,59 @@ type CardAction = { title: string; style: 'positive' | 'default'; data: CardSubm
  * admin's changes, other findings and the evidence are in a collapsed "For your IT team" section
  * (they also go to the ticket). "That fixed it" only where the employee's own steps may be enough.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOptions, m: Messages = english()): AdaptiveCard {
-  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered, tenant: options.tenant, onPhone: options.onPhone, timeZone: options.timeZone });
+  const advice = adviceFor(diagnosis, { tapOffered: options.tapOffered, tenant: options.tenant, onPhone: options.onPhone, timeZone: options.timeZone }, m);
   const { context } = diagnosis;
-  const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion);
+  const phone = options.platformLabel ?? platformLabel(context.platform, context.osVersion, m);
+  const button = buttons(m);
+  const heading = headings(m);
   const submit = (action: 'requestTap' | 'contactHelpDesk' | 'fixed'): CardSubmit => ({ action, session: options.session });
   const actions: CardAction[] =
     // A pass that starts later is waited for, not replaced.
     options.tapOffered && advice.tapClears && advice.main.code !== 'tap-not-yet-valid'
-      ? [{ title: BUTTONS.requestTap, style: 'positive', data: submit('requestTap') }]
+      ? [{ title: button.requestTap, style: 'positive', data: submit('requestTap') }]
       : advice.selfService
         ? [
-            { title: BUTTONS.fixed, style: 'positive', data: submit('fixed') },
-            { title: BUTTONS.contactHelpDesk, style: 'default', data: submit('contactHelpDesk') },
+            { title: button.fixed, style: 'positive', data: submit('fixed') },
+            { title: button.contactHelpDesk, style: 'default', data: submit('contactHelpDesk') },
           ]
-        : [{ title: BUTTONS.contactHelpDesk, style: 'positive', data: submit('contactHelpDesk') }];
-  const sections = advice.steps.admin.length > 0 ? [{ heading: HEADINGS.admin, note: advice.adminNote, groups: numbered(advice.steps.admin) }] : [];
+        : [{ title: button.contactHelpDesk, style: 'positive', data: submit('contactHelpDesk') }];
+  const sections = advice.steps.admin.length > 0 ? [{ heading: heading.admin, note: advice.adminNote, groups: numbered(advice.steps.admin) }] : [];
   return renderCard('diagnosis', {
     title: advice.title,
     subtitle: [diagnosis.user.displayName, phone].filter(Boolean).join(' · '),
     cause: advice.cause,
-    stepsHeading: HEADINGS.user,
+    stepsHeading: heading.user,
     groups: numbered(advice.steps.user),
-    itTeamHeading: HEADINGS.itTeam,
+    itTeamHeading: heading.itTeam,
     sections,
-    alsoFoundHeading: HEADINGS.alsoFoundIt,
+    alsoFoundHeading: heading.alsoFoundIt,
     alsoFound: advice.alsoFound.map((text) => ({ text })),
-    detailsHeading: HEADINGS.details,
+    detailsHeading: heading.details,
     facts: [
-      { title: 'Phone', value: phone },
-      ...(context.androidProfile ? [{ title: 'Android profile', value: context.androidProfile }] : []),
-      { title: 'Checked', value: formatTime(context.at, options.timeZone) },
+      { title: m.t('diagnosis.fact.phone'), value: phone },
+      ...(context.androidProfile ? [{ title: m.t('diagnosis.fact.androidProfile'), value: m.t('diagnosis.profile', { profile: context.androidProfile }) }] : []),
+      { title: m.t('diagnosis.fact.checked'), value: formatTime(context.at, options.timeZone, m) },
     ],
     // Evidence stays verbatim: the engine already wrote it for people.
-    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f), evidence: evidenceWords(f).map((text) => ({ text })) })),
+    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f, m), evidence: evidenceWords(f).map((text) => ({ text })) })),
     actions,
-    itTeamButton: BUTTONS.itTeam,
-  });
+    itTeamButton: button.itTeam,
+  }, { messages: m });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
 export function errorCard(input: { title?: string; message: string; session?: string }, m: Messages = english()): AdaptiveCard {
-  return renderCard('error', {
-    title: input.title ?? ERROR_TITLE,
-    message: input.message,
-    session: input.session ?? '',
-    canStartOver: Boolean(input.session),
-    startOverButton: BUTTONS.startOver,
-  });
+  return renderCard(
+    'error',
+    {
+      title: input.title ?? errorTitle(m),
+      message: input.message,
+      session: input.session ?? '',
+      canStartOver: Boolean(input.session),
+      startOverButton: buttons(m).startOver,
+    },
+    { messages: m },
+  );
 }
 
 export interface NoticeInput {
@@ -149,19 +155,23 @@ export interface NoticeInput {
   tone?: 'info' | 'success';
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+/** A notice: the caller words title, text, facts and buttons in the reader's language. */
 export function noticeCard(input: NoticeInput, m: Messages = english()): AdaptiveCard {
   const actions = input.actions ?? [];
   if (actions.length > MAX_ACTIONS) throw new Error(`A notice card shows at most ${MAX_ACTIONS} actions, got ${actions.length}`);
-  return renderCard('notice', {
-    title: input.title,
-    titleColor: input.tone === 'success' ? 'Good' : 'Default',
-    text: input.text,
-    commands: (input.commands ?? []).map(({ command, note }) => ({ command, note: note ? ` — ${note}` : '' })),
-    after: input.after ?? '',
-    facts: (input.facts ?? []).map(({ title, value }) => ({ title, value })),
-    actions: actions.map(({ title, data }) => ({ title, data })),
-  });
+  return renderCard(
+    'notice',
+    {
+      title: input.title,
+      titleColor: input.tone === 'success' ? 'Good' : 'Default',
+      text: input.text,
+      commands: (input.commands ?? []).map(({ command, note }) => ({ command, note: note ? m.t('common.commandNote', { note }) : '' })),
+      after: input.after ?? '',
+      facts: (input.facts ?? []).map(({ title, value }) => ({ title, value })),
+      actions: actions.map(({ title, data }) => ({ title, data })),
+    },
+    { messages: m },
+  );
 }
 
 /**
@@ -173,13 +183,13 @@ function numbered(groups: StepGroup[]) {
   return groups.map((g) => ({ heading: g.heading ?? '', steps: g.steps.map((text, i) => ({ number: `${i + 1}.`, text })) }));
 }
 
-function detailsHeading(f: Finding): string {
-  if (f.blocking || f.code === 'no-blocker-found') return findingCopy(f.code).title;
-  const what = f.code.startsWith('ca-') && f.policies.length > 0 ? f.policies.map((p) => p.name).join(', ') : findingCopy(f.code).title;
-  return `${HEADINGS.notBlocking}: ${what}`;
+function detailsHeading(f: Finding, m: Messages): string {
+  if (f.blocking || f.code === 'no-blocker-found') return findingCopy(f.code, m).title;
+  const what = f.code.startsWith('ca-') && f.policies.length > 0 ? f.policies.map((p) => p.name).join(', ') : findingCopy(f.code, m).title;
+  return m.t('diagnosis.notBlocking', { what });
 }
 
-/** "5 Oct, 14:00 UTC" (or in the employee's zone); the diagnosis carries an ISO time. */
-function formatTime(iso: string, zone: string | undefined): string {
-  return Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso, zone);
+/** "5 Oct, 14:00 UTC" (or in the employee's zone and language); the diagnosis carries an ISO time. */
+function formatTime(iso: string, zone: string | undefined, m: Messages): string {
+  return Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso, zone, {}, m.locale);
 }

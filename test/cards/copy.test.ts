@@ -33,7 +33,7 @@ describe('findings', () => {
 describe('workarounds', () => {
   const ctx = (over: Partial<StepContext> = {}): StepContext => ({
     findings: ['ca-auth-strength-loop'],
-    policies: policyPhrase(['Passkey pilot']),
+    policyNames: ['Passkey pilot'],
     platform: 'android',
     tapOffered: false,
     tapValidNow: false,
