@@ -8,7 +8,9 @@
 // Windows Hello for Business. It does not tell:
 //  - a passkey's AAGUID and name: passKeyDeviceBoundAuthenticator is a passkey in Authenticator
 //    but not on which platform (iOS and Android have different AAGUIDs, and a passkey is usable
-//    only on its own platform); passKeyDeviceBound / fido2SecurityKey / passKeySynced / the
+//    only on its own platform: the engine counts it on that platform only, so the platform decides
+//    the audit wherever a grant accepts a passkey, and no Graph list gives AAGUIDs in bulk — see
+//    docs/admin/export-tenant.md, "Why passkeys in Authenticator are read one by one"); passKeyDeviceBound / fido2SecurityKey / passKeySynced / the
 //    Windows Hello passkey could be any make, and authentication strengths allow AAGUIDs;
 //  - a Temporary Access Pass's window (start, lifetime, one-time, used);
 //  - a phone's SMS sign-in state, which matters only where a strength allows SMS sign-in alone;
