@@ -65,6 +65,18 @@ describe('the requester cards in the requester\'s language', () => {
     expect(words(ticketResolvedCard({ ticketId: ticket.id, note: '', by: HANA }, de))).toContain('Hana Kim vom Helpdesk hat es als gelöst markiert.');
   });
 
+  it('a Japanese requester (ja-JP, Asia/Tokyo) reads the pass in Japanese, the window in JST', () => {
+    const card = tap('ja', 'Asia/Tokyo');
+    const text = words(card);
+    expect(text).toContain('一時アクセス パス');
+    expect(text).toContain('有効期間: 18:00–19:00 JST。');
+    expect(text).toContain('iPhone で Microsoft Authenticator を開きます。');
+    expect(text).toContain(SECRET);
+    expect(cardProblems(card, null)).toEqual([]);
+    const ja = messagesFor('ja');
+    expect(words(ticketUpdateCard(ticketUpdateFor(ticket, 'signInSeen', 'Asia/Tokyo', ja), ja))).toContain('サインイン ルール (ポリシー 「Require compliant device」)');
+  });
+
   it.each(LANGUAGES)('%s: every requester card passes the checker and carries its ticket id', (language) => {
     const m = messagesFor(language);
     const cards = [

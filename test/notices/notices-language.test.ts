@@ -96,6 +96,16 @@ describe('notices in the employee\'s language and time', () => {
     expect(text).toContain('„Require approved app“');
   });
 
+  it('a Japanese employee (ja-JP, Asia/Tokyo): in Japanese, "19:00 JST" as the end', async () => {
+    const r = await rig('ja-JP', 'Asia/Tokyo');
+    const start = words(await r.fire('tap.start'));
+    expect(start).toContain('一時アクセス パス');
+    expect(start).toContain('19:00 JST');
+    expect(start).toContain('18:00–19:00 JST');
+    expect(words(await r.fire('tap.reminder'))).toContain('19:00 JST');
+    expect(words(await r.campaign('announce'))).toContain('2026年12月31日');
+  });
+
   it('the campaign notice in German: the date as a German reader writes it, the group as the tenant named it', async () => {
     const r = await rig('de-DE', 'Europe/Berlin');
     const text = words(await r.campaign('announce'));
