@@ -8,7 +8,7 @@ import { tapLive } from '../tickets/ticket';
 import { clockTime, dateTime, timeWindow } from './time-words';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
-import { BUTTONS, HEADINGS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
+import { BUTTONS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
 import { evidenceWords } from './evidence-words';
 import { renderCard, type AdaptiveCard } from './render';
 
@@ -93,77 +93,72 @@ export interface TicketCardOptions {
 const TRANSCRIPT_LINES = 10;
 const HISTORY_LINES = 10;
 
-const STATUS = {
-  open: { text: 'Open', color: 'Warning' },
-  taken: { text: 'Taken', color: 'Accent' },
-  resolved: { text: 'Resolved', color: 'Good' },
-} as const;
+const STATUS_COLOR = { open: 'Warning', taken: 'Accent', resolved: 'Good' } as const;
 
-/** The help-desk channel's card for a ticket, showing its current state. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the catalogue work (issue 15) is threading `m` in
+/** The help-desk channel's card for a ticket, showing its current state, in the help desk's language (`m`, from HELPDESK_LOCALE). */
 export function ticketCard(ticket: Ticket, options: TicketCardOptions, m: Messages = english()): AdaptiveCard {
   const { diagnosis, status } = ticket;
   const resolved = status === 'resolved';
   const now = options.now ? Date.parse(options.now) : NaN;
-  const zone = options.timeZone;
+  const w = words(options.timeZone, m);
   const past = (iso: string) => !Number.isNaN(now) && now >= Date.parse(iso);
   const exemptionActive = Boolean(ticket.exemption && !ticket.exemption.removedAt);
   // A pass whose window has ended (or that the bot deleted, undeliverable) can be replaced by a new one.
   const tapActive = !!ticket.tap && (!options.now ? !ticket.tap.revokedAt && ticket.tap.delivery !== 'failed' : tapLive(ticket.tap, Date.parse(options.now)));
   const tapRefusal = !resolved && !tapActive ? (options.tap.refusal?.trim() ?? '') : '';
   const exemptionRefusal = !resolved && !exemptionActive ? (options.exemption?.refusal?.trim() ?? '') : '';
-  const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true, ...(options.tenant ? { tenant: options.tenant } : {}) }) : undefined;
+  const advice = diagnosis ? adviceFor(diagnosis, { tapOffered: true, ...(options.tenant ? { tenant: options.tenant } : {}) }, m) : undefined;
   // What the bot checked for this requester (remedies applied and diagnosed again) replaces the
   // generic help-desk steps: the card then says what works, and what to do when nothing it can apply does.
-  const checked = resolved ? undefined : checkSection(ticket, zone);
+  const checked = resolved ? undefined : checkSection(ticket, w);
 
   const canIssueTap = !resolved && !tapActive && tapRefusal === '';
   const canExempt = !resolved && !exemptionActive && options.exemption !== undefined && exemptionRefusal === '';
-  const tap = canIssueTap ? tapForm(ticket, options.tap) : undefined;
-  const exemption = canExempt && options.exemption ? exemptionForm(ticket, options.exemption) : undefined;
+  const tap = canIssueTap ? tapForm(ticket, options.tap, m) : undefined;
+  const exemption = canExempt && options.exemption ? exemptionForm(ticket, options.exemption, w) : undefined;
 
   return renderCard('ticket', {
     ticketId: ticket.id,
-    title: `Passkey ticket ${ticket.id}`,
+    title: m.t('ticketCard.title', { id: ticket.id }),
     status: {
-      text: status === 'taken' && ticket.assignee ? `Taken by ${ticket.assignee.name}` : STATUS[status].text,
-      color: STATUS[status].color,
+      text: status === 'taken' && ticket.assignee ? m.t('ticketCard.status.takenBy', { name: ticket.assignee.name }) : statusText(status, m),
+      color: STATUS_COLOR[status],
     },
-    created: `Created ${formatTime(ticket.createdAt, zone)}`,
+    created: m.t('ticketCard.created', { time: w.time(ticket.createdAt) }),
     // The UPN is what an agent searches Entra for; the diagnosis has it when Teams did not give it.
     requester: personLine({ ...ticket.requester, userPrincipalName: ticket.requester.userPrincipalName ?? diagnosis?.user.userPrincipalName ?? undefined }),
-    context: contextLine(ticket),
-    diagnosisTitle: advice?.title ?? 'Not diagnosed',
-    cause: advice?.cause ?? 'The bot could not check this person’s settings. Ask them what they see, and look up the sign-in logs with the ids below.',
+    context: contextLine(ticket, m),
+    diagnosisTitle: advice?.title ?? m.t('ticketCard.notDiagnosed'),
+    cause: advice?.cause ?? m.t('ticketCard.notDiagnosedCause'),
     // Words, not the engine's codes: the agent reads the finding's title and its policy.
-    findings: (diagnosis?.findings ?? []).map((f) => ({ code: findingCopy(f.code).title, text: findingLine(f) })),
-    errorIds: errorIdFacts(ticket, zone),
-    ...signInSection(ticket, zone),
-    stateLines: stateLines(ticket, options, past),
-    alerts: alerts(ticket, options, past),
-    helpdeskHeading: HEADINGS.helpdesk,
-    helpdeskGroups: numbered(diagnosis && !checked ? helpdeskSteps(diagnosis) : []),
+    findings: (diagnosis?.findings ?? []).map((f) => ({ code: findingCopy(f.code, m).title, text: findingLine(f, w) })),
+    errorIds: errorIdFacts(ticket, w),
+    ...signInSection(ticket, w),
+    stateLines: stateLines(ticket, options, past, w),
+    alerts: alerts(ticket, options, past, w),
+    helpdeskHeading: m.t('ticketCard.heading.helpdesk'),
+    helpdeskGroups: numbered(diagnosis && !checked ? helpdeskSteps(diagnosis, m) : []),
     remedyHeading: checked?.heading ?? '',
     remedyLines: checked?.lines ?? [],
     instead: checked?.instead ?? [],
     refusals: [tapRefusal, exemptionRefusal].filter(Boolean).map((text) => ({ text })),
-    detailsHeading: HEADINGS.details,
-    facts: diagnosis ? diagnosisFacts(diagnosis, zone) : [],
+    detailsHeading: m.t('ticketCard.heading.details'),
+    facts: diagnosis ? diagnosisFacts(diagnosis, w) : [],
     details: (diagnosis?.findings ?? [])
       .filter((f) => f.evidence.length > 0)
-      .map((f) => ({ heading: detailsHeading(f), evidence: evidenceWords(f).map((text) => ({ text })) })),
+      .map((f) => ({ heading: detailsHeading(f, m), evidence: evidenceWords(f, m).map((text) => ({ text })) })),
     lists: [
       ...(advice && advice.steps.admin.length > 0
-        ? [{ heading: 'What an identity administrator can change', note: advice.adminNote, lines: adminLines(advice.steps.admin) }]
+        ? [{ heading: m.t('ticketCard.heading.admin'), note: advice.adminNote, lines: adminLines(advice.steps.admin, m) }]
         : []),
       ...(ticket.transcript.length > 0
-        ? [{ heading: 'What the user tried', note: '', lines: ticket.transcript.slice(-TRANSCRIPT_LINES).map((text) => ({ text })) }]
+        ? [{ heading: m.t('ticketCard.heading.tried'), note: '', lines: ticket.transcript.slice(-TRANSCRIPT_LINES).map((text) => ({ text })) }]
         : []),
       ...(ticket.history.length > 0
-        ? [{ heading: 'History', note: '', lines: ticket.history.slice(-HISTORY_LINES).map((e) => ({ text: `${formatTime(e.at, zone)}: ${e.text}` })) }]
+        ? [{ heading: m.t('ticketCard.heading.history'), note: '', lines: ticket.history.slice(-HISTORY_LINES).map((e) => ({ text: m.t('ticketCard.historyLine', { time: w.time(e.at), text: e.text }) })) }]
         : []),
     ],
-    updated: options.now ? `Updated ${formatTime(options.now, zone)}` : '',
+    updated: options.now ? m.t('ticketCard.updated', { time: w.time(options.now) }) : '',
     canTake: status === 'open',
     canIssueTap,
     canExempt,
@@ -171,49 +166,89 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions, m: Messag
     canReopen: resolved,
     tap: tap ?? EMPTY_TAP_FORM,
     exemption: exemption ?? EMPTY_EXEMPTION_FORM,
-    resolveNoteLabel: 'Resolution note',
-    resolveNotePlaceholder: 'What fixed it?',
-    buttons: TICKET_BUTTONS,
+    resolveNoteLabel: m.t('ticketCard.resolveNoteLabel'),
+    resolveNotePlaceholder: m.t('ticketCard.resolveNotePlaceholder'),
+    buttons: ticketButtons(m),
   });
 }
 
-
 // ---- the ticket card's parts ----
+
+/** The reader's words and clock: the help desk's messages and time zone. */
+interface Words {
+  m: Messages;
+  zone: string | undefined;
+  /** "5 Oct, 16:00 CEST" (anything not a time as it is). */
+  time(iso: string): string;
+  /** "16:00 CEST". */
+  clock(iso: string): string;
+  window(start: string, end: string): string;
+  /** the policy "A", the policies "A" and "B" — names exactly as the tenant wrote them. */
+  policies(names: readonly string[]): string;
+}
+
+function words(zone: string | undefined, m: Messages): Words {
+  return {
+    m,
+    zone,
+    time: (iso) => (Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso, zone, {}, m.locale)),
+    clock: (iso) => clockTime(iso, zone, m.locale),
+    window: (start, end) => timeWindow(start, end, zone, m.locale),
+    policies: (names) => policyPhrase(names, m),
+  };
+}
+
+function statusText(status: Ticket['status'], m: Messages): string {
+  if (status === 'open') return m.t('ticketCard.status.open');
+  if (status === 'taken') return m.t('ticketCard.status.taken');
+  return m.t('ticketCard.status.resolved');
+}
+
+/** The ticket card's button titles in the reader's language (TICKET_BUTTONS are the English ones). */
+export function ticketButtons(m: Messages): Record<'take' | 'resolve' | 'reopen' | 'showDetails', string> {
+  return { take: m.t('ticketCard.button.take'), resolve: m.t('ticketCard.button.resolve'), reopen: m.t('ticketCard.button.reopen'), showDetails: m.t('ticketCard.button.showDetails') };
+}
 
 const EMPTY_TAP_FORM = { title: '', style: 'default', submit: '', warning: '', notes: [], lifetimes: [], defaultLifetime: '', lifetimeLabel: '', lifetimeError: '', oneTimeChoice: false, oneTimeLabel: '', oneTimeTitle: '' };
 const EMPTY_EXEMPTION_FORM = { title: '', style: 'default', submit: '', warning: '', notes: [], hours: [], defaultHours: '', hoursLabel: '', hoursError: '' };
 
 /** How a form's button reads: the fix, a warned "will not clear", or plain (not checked). */
-function button(option: { warning?: string; fix?: boolean }, plain: { show: string; submit: string }, warned: { show: string; submit: string }) {
+function button(option: { warning?: string; fix?: boolean }, plain: { show: string; submit: string }, warned: { show: string; submit: string }, m: Messages) {
   const warning = option.warning?.trim() ?? '';
   return warning
-    ? { title: warned.show, style: 'default', submit: warned.submit, warning: `Will not clear the block. ${warning}` }
+    ? { title: warned.show, style: 'default', submit: warned.submit, warning: m.t('ticketCard.willNotClear', { warning }) }
     : { title: plain.show, style: option.fix ? 'positive' : 'default', submit: plain.submit, warning: '' };
 }
 
-function tapForm(ticket: Ticket, tap: TicketCardOptions['tap']) {
+function tapForm(ticket: Ticket, tap: TicketCardOptions['tap'], m: Messages) {
   if (tap.lifetimes.length === 0) throw new Error('TicketCardOptions.tap.lifetimes is empty: offer at least one lifetime');
   if (!tap.lifetimes.includes(tap.defaultLifetime)) {
     throw new Error(`TicketCardOptions.tap.defaultLifetime ${tap.defaultLifetime} is not one of the lifetimes ${tap.lifetimes.join(', ')}`);
   }
   const choice = tap.oneTimeChoice && !tap.forcedOneTime;
   return {
-    ...button(tap, { show: TICKET_BUTTONS.tapShow, submit: TICKET_BUTTONS.issueTap }, { show: TICKET_BUTTONS.tapShowWarned, submit: TICKET_BUTTONS.issueTapWarned }),
+    ...button(
+      tap,
+      { show: m.t('ticketCard.button.tapShow'), submit: m.t('ticketCard.button.issueTap') },
+      { show: m.t('ticketCard.button.tapShowWarned'), submit: m.t('ticketCard.button.issueTapWarned') },
+      m,
+    ),
     notes: [
-      { text: `Creates a Temporary Access Pass for ${ticket.requester.name}. The bot sends it to them privately in their chat; it is never shown here.` },
-      ...(tap.forcedOneTime ? [{ text: 'Your organisation’s Temporary Access Pass policy makes every pass one-time use.' }] : []),
+      { text: m.t('ticketCard.tap.note', { name: ticket.requester.name }) },
+      ...(tap.forcedOneTime ? [{ text: m.t('ticketCard.tap.forcedOneTime') }] : []),
     ],
-    lifetimes: tap.lifetimes.map((m) => ({ title: minutes(m), value: String(m) })),
+    lifetimes: tap.lifetimes.map((n) => ({ title: minutes(n, m), value: String(n) })),
     defaultLifetime: String(tap.defaultLifetime),
-    lifetimeLabel: 'Valid for',
-    lifetimeError: 'Choose how long the pass is valid.',
+    lifetimeLabel: m.t('ticketCard.tap.lifetimeLabel'),
+    lifetimeError: m.t('ticketCard.tap.lifetimeError'),
     oneTimeChoice: choice,
-    oneTimeLabel: 'Use',
-    oneTimeTitle: 'One-time use (recommended)',
+    oneTimeLabel: m.t('ticketCard.tap.oneTimeLabel'),
+    oneTimeTitle: m.t('ticketCard.tap.oneTimeTitle'),
   };
 }
 
-function exemptionForm(ticket: Ticket, exemption: NonNullable<TicketCardOptions['exemption']>) {
+function exemptionForm(ticket: Ticket, exemption: NonNullable<TicketCardOptions['exemption']>, w: Words) {
+  const { m } = w;
   if (exemption.hours.length === 0) throw new Error('TicketCardOptions.exemption.hours is empty: offer at least one duration');
   const blocking = ticket.diagnosis?.findings.filter((f) => f.blocking && f.code.startsWith('ca-')).flatMap((f) => f.policies.map((p) => p.name)) ?? [];
   // Checked, the form says what the exemption does (a warned form says it under its warning);
@@ -222,73 +257,99 @@ function exemptionForm(ticket: Ticket, exemption: NonNullable<TicketCardOptions[
   const effect = checked
     ? exemption.warning
       ? []
-      : [{ text: checked.why }]
-    : [
-        {
-          text:
-            blocking.length > 0
-              ? `It helps only if ${policyPhrase(blocking)} excludes that group.`
-              : 'The diagnosis found no Conditional Access policy blocking this person, so an exemption may not help.',
-        },
-      ];
+      : [{ text: remedyWhy(checked, w) }]
+    : [{ text: blocking.length > 0 ? m.t('ticketCard.exemption.helpsIf', { policies: w.policies(blocking) }) : m.t('ticketCard.exemption.noBlocker') }];
   return {
-    ...button(exemption, { show: TICKET_BUTTONS.exemptShow, submit: TICKET_BUTTONS.grantExemption }, { show: TICKET_BUTTONS.exemptShowWarned, submit: TICKET_BUTTONS.grantExemptionWarned }),
+    ...button(
+      exemption,
+      { show: m.t('ticketCard.button.exemptShow'), submit: m.t('ticketCard.button.grantExemption') },
+      { show: m.t('ticketCard.button.exemptShowWarned'), submit: m.t('ticketCard.button.grantExemptionWarned') },
+      m,
+    ),
     notes: [
-      { text: `Adds ${ticket.requester.name} to the exclusion group "${exemption.groupName}" from now, for the time you choose only.` },
+      { text: m.t('ticketCard.exemption.adds', { name: ticket.requester.name, group: exemption.groupName }) },
       ...effect,
-      { text: 'The bot tells them the window and removes the exemption when it ends; if they miss it, they contact the help desk again.' },
-      { text: 'Compensating control: they can still register only from a trusted location or a compliant device.' },
+      { text: m.t('ticketCard.exemption.window') },
+      { text: m.t('ticketCard.exemption.control') },
     ],
-    hours: exemption.hours.map((h) => ({ title: h === 1 ? '1 hour' : `${h} hours`, value: String(h) })),
+    hours: exemption.hours.map((h) => ({ title: m.t('ticketCard.duration.hours', { n: h }), value: String(h) })),
     defaultHours: String(exemption.hours[0]),
-    hoursLabel: 'For how long',
-    hoursError: 'Choose how long the exemption lasts.',
+    hoursLabel: m.t('ticketCard.exemption.hoursLabel'),
+    hoursError: m.t('ticketCard.exemption.hoursError'),
   };
 }
 
 const REMEDY_LABEL: Record<Remedy['code'], string> = {
-  'temporary-access-pass': 'Issue a TAP',
-  'temporary-exemption': 'Exempt temporarily',
-  'require-compliant-device': 'A compliant phone (Intune, by an admin)',
-  'register-in-each-profile': 'A passkey in this Android profile (the user)',
-  'update-os': 'Update the phone (the user)',
+  'temporary-access-pass': 'ticketCard.remedy.temporary-access-pass',
+  'temporary-exemption': 'ticketCard.remedy.temporary-exemption',
+  'require-compliant-device': 'ticketCard.remedy.require-compliant-device',
+  'register-in-each-profile': 'ticketCard.remedy.register-in-each-profile',
+  'update-os': 'ticketCard.remedy.update-os',
 };
 const HELP_DESK_REMEDIES = new Set<Remedy['code']>(['temporary-access-pass', 'temporary-exemption']);
+
+/**
+ * What a checked remedy does, for the agent. English: the engine's own sentence (Remedy.why).
+ * Other languages: the same from the remedy's structured fields (clears, the policies it lifts,
+ * the findings that remain with their policies); the engine's reasons for what remains exist only
+ * in English and are quoted as they are.
+ */
+function remedyWhy(r: Remedy, w: Words): string {
+  const { m } = w;
+  if (m.language === 'en') return r.why;
+  if (r.clears) {
+    return r.detail.resolved.length > 0 ? m.t('ticketCard.remedy.clearsLifting', { policies: w.policies(r.detail.resolved.map((p) => p.name)) }) : m.t('ticketCard.remedy.clears');
+  }
+  const blockers = blockerWords(
+    r.detail.remaining.map((b) => ({ code: b.code, policyNames: b.policies.map((p) => p.name) })),
+    w,
+  );
+  const reasons = [...new Set(r.detail.remaining.flatMap((b) => b.reasons))].join('; ');
+  return r.detail.notApplicable ? m.t('ticketCard.remedy.notApplicable', { blockers, reasons }) : m.t('ticketCard.remedy.stillBlocked', { blockers, reasons });
+}
+
+/** "Title (the policy "A")"; "Title" — the findings that block, in the reader's words. */
+function blockerWords(blocking: Pick<Blocker, 'code' | 'policyNames'>[], w: Words): string {
+  return blocking
+    .map((b) => (b.policyNames.length > 0 ? w.m.t('ticketCard.blockerPolicies', { title: findingCopy(b.code, w.m).title, policies: w.policies(b.policyNames) }) : findingCopy(b.code, w.m).title))
+    .join('; ');
+}
 
 /**
  * The remedies the bot checked for the requester, one line each with its effect ("✗ Issue a TAP —
  * … will not help: 'Pilot' accepts only a passkey in Microsoft Authenticator"), and, when neither
  * a TAP nor an exemption clears the block, what does instead (the admin change, with the policy).
  */
-function checkSection(ticket: Ticket, zone: string | undefined): { heading: string; lines: { mark: string; color: string; text: string }[]; instead: { text: string }[] } | undefined {
+function checkSection(ticket: Ticket, w: Words): { heading: string; lines: { mark: string; color: string; text: string }[]; instead: { text: string }[] } | undefined {
+  const { m } = w;
   const check = ticket.check;
   const name = ticket.requester.name;
   if (!check) {
-    return ticket.checkError
-      ? { heading: `What works could not be checked at ${clockTime(ticket.checkError.at, zone)} (${ticket.checkError.error}); it is checked again when you act.`, lines: [], instead: [] }
-      : undefined;
+    return ticket.checkError ? { heading: m.t('ticketCard.check.failed', { time: w.clock(ticket.checkError.at), error: ticket.checkError.error }), lines: [], instead: [] } : undefined;
   }
-  const when = `checked ${clockTime(check.at, zone)}${check.contextAssumed ? ` for an Android phone: ${name} did not say which` : `, ${platformLabel(check.context.platform, check.context.osVersion)}`}`;
-  if (check.blocking.length === 0) return { heading: `Nothing blocks ${name} now (${when}).`, lines: [], instead: [] };
-  const lines = check.remedies.map((r) => ({ mark: r.clears ? '✓' : '✗', color: r.clears ? 'Good' : 'Attention', text: `${REMEDY_LABEL[r.code]} — ${r.why}` }));
+  const when = check.contextAssumed
+    ? m.t('ticketCard.check.whenAssumed', { time: w.clock(check.at), name })
+    : m.t('ticketCard.check.when', { time: w.clock(check.at), platform: platformLabel(check.context.platform, check.context.osVersion, m) });
+  if (check.blocking.length === 0) return { heading: m.t('ticketCard.check.nothingBlocks', { name, when }), lines: [], instead: [] };
+  const lines = check.remedies.map((r) => ({ mark: r.clears ? '✓' : '✗', color: r.clears ? 'Good' : 'Attention', text: m.t('ticketCard.remedy.line', { label: m.t(REMEDY_LABEL[r.code]), why: remedyWhy(r, w) }) }));
   const instead: { text: string }[] = [];
   const own = check.remedies.filter((r) => HELP_DESK_REMEDIES.has(r.code));
   if (!own.some((r) => r.clears)) {
     const others = check.remedies.filter((r) => !HELP_DESK_REMEDIES.has(r.code) && r.clears);
-    instead.push({ text: `Neither a TAP nor an exemption clears the block. Instead:` });
-    for (const r of others) instead.push({ text: `• ${REMEDY_LABEL[r.code]}: ${r.why}` });
+    instead.push({ text: m.t('ticketCard.check.neither') });
+    for (const r of others) instead.push({ text: m.t('ticketCard.remedy.insteadLine', { label: m.t(REMEDY_LABEL[r.code]), why: remedyWhy(r, w) }) });
     const exemption = check.remedies.find((r) => r.code === 'temporary-exemption');
     const ca = exemption?.detail.remaining ?? [];
     if (check.exemptionGroup && exemption && !exemption.clears && ca.length > 0 && ca.every((b) => b.code.startsWith('ca-') && b.policies.length > 0)) {
       const names = ca.flatMap((b) => b.policies.map((p) => p.name));
-      instead.push({ text: `• An identity administrator excludes the group "${check.exemptionGroup.name}" from ${policyPhrase(names)}; then "${TICKET_BUTTONS.exemptShow}" clears it.` });
+      instead.push({ text: m.t('ticketCard.check.excludeGroup', { group: check.exemptionGroup.name, policies: w.policies(names), button: m.t('ticketCard.button.exemptShow') }) });
     }
     if (others.length === 0) {
       const names = [...new Set(check.blocking.flatMap((b) => b.policyNames))];
-      instead.push({ text: `• An identity administrator must change ${policyPhrase(names)}: see "What an identity administrator can change" under ${BUTTONS.showDetails}.` });
+      instead.push({ text: m.t('ticketCard.check.adminMustChange', { policies: w.policies(names), heading: m.t('ticketCard.heading.admin'), button: m.t('ticketCard.button.showDetails') }) });
     }
   }
-  return { heading: `What works for ${name} (${when})`, lines, instead };
+  return { heading: m.t('ticketCard.check.heading', { name, when }), lines, instead };
 }
 
 /** "A sign-in rule does not accept Authenticator (the policy "Passkey pilot: …")", for the requester. */
@@ -298,203 +359,203 @@ export function blockedInWords(blocking: Blocker[]): string {
 }
 
 /** The card's words for a check made with a remedy in place. */
-function afterText(after: AfterCheck | undefined, what: string): string {
+function afterText(after: AfterCheck | undefined, w: Words): string {
   if (!after) return '';
-  if (after.clears === undefined) return `; could not be checked with ${what} in place`;
-  if (after.clears) return `; checked with ${what} in place: nothing blocks any more`;
-  return `; checked with ${what} in place: still blocked — ${after.blocking.map((b) => `${findingCopy(b.code).title}${b.policyNames.length > 0 ? ` (${policyPhrase(b.policyNames)})` : ''}`).join('; ')}`;
+  if (after.clears === undefined) return w.m.t('ticketCard.after.unknown');
+  if (after.clears) return w.m.t('ticketCard.after.clears');
+  return w.m.t('ticketCard.after.blocked', { blockers: blockerWords(after.blocking, w) });
 }
 
-function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string; color: string }[] {
-  const zone = options.timeZone;
+function stateLines(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean, w: Words): { text: string; color: string }[] {
+  const { m } = w;
   const lines: { text: string; color: string }[] = [];
   const { tap, exemption, resolution } = ticket;
   if (tap) {
-    const use = tap.oneTime ? 'one-time use' : 'reusable';
+    const error = tap.deliveryError ?? m.t('ticketCard.state.error');
     const delivery =
       tap.delivery === 'failed'
         ? tap.revokedAt
-          ? `; it could not be delivered (${tap.deliveryError ?? 'error'}) and was deleted at ${clockTime(tap.revokedAt, zone)}`
-          : `; it could not be delivered (${tap.deliveryError ?? 'error'}) and deleting it failed (${tap.revokeError ?? 'error'}): the bot keeps trying`
+          ? m.t('ticketCard.state.deliveryDeleted', { error, time: w.clock(tap.revokedAt) })
+          : m.t('ticketCard.state.deliveryDeleteFailed', { error, revokeError: tap.revokeError ?? m.t('ticketCard.state.error') })
         : tap.delivery === 'unconfirmed'
-          ? '; delivery not confirmed (the bot stopped while sending it)'
+          ? m.t('ticketCard.state.deliveryUnconfirmed')
           : '';
-    const after = tap.delivery === 'failed' ? '' : afterText(tap.after, 'it');
+    const after = tap.delivery === 'failed' ? '' : afterText(tap.after, w);
     lines.push({
-      text: `TAP issued ${timeWindow(tap.start, tap.end, zone)} by ${tap.by.name}, ${use}${past(tap.end) ? ' (expired)' : ''}${delivery}${after}`,
+      text: m.t('ticketCard.state.tap', { window: w.window(tap.start, tap.end), name: tap.by.name, oneTime: tap.oneTime, expired: past(tap.end), delivery, after }),
       color: tap.delivery === 'failed' || tap.delivery === 'unconfirmed' || tap.after?.clears === false ? 'Attention' : 'Default',
     });
   }
   if (exemption) {
     const group = options.exemption?.groupName ?? exemption.groupId;
     lines.push({
-      text: `Exempted ${timeWindow(exemption.start, exemption.end, zone)} (group "${group}") by ${exemption.by.name}${exemption.removedAt ? '' : afterText(exemption.after, 'it')}`,
+      text: m.t('ticketCard.state.exempted', { window: w.window(exemption.start, exemption.end), group, name: exemption.by.name, after: exemption.removedAt ? '' : afterText(exemption.after, w) }),
       color: !exemption.removedAt && exemption.after?.clears === false ? 'Attention' : 'Default',
     });
-    if (exemption.removedAt) lines.push({ text: `Exemption removed at ${clockTime(exemption.removedAt, zone)}`, color: 'Good' });
+    if (exemption.removedAt) lines.push({ text: m.t('ticketCard.state.exemptionRemoved', { time: w.clock(exemption.removedAt) }), color: 'Good' });
     else if (exemption.removalError) {
       // Also an alert at the top of the card, with the failures and the next attempt (see alerts).
-      lines.push({ text: `The exemption could not be removed: ${exemption.removalError}. Remove ${ticket.requester.name} from the group "${group}" by hand.`, color: 'Attention' });
+      lines.push({ text: m.t('ticketCard.state.removalFailed', { error: exemption.removalError, name: ticket.requester.name, group }), color: 'Attention' });
     } else if (past(exemption.end)) {
-      lines.push({ text: `The exemption window ended at ${clockTime(exemption.end, zone)}, but it has not been removed yet.`, color: 'Attention' });
+      lines.push({ text: m.t('ticketCard.state.windowEnded', { time: w.clock(exemption.end) }), color: 'Attention' });
     }
   }
   if (ticket.status === 'resolved' && resolution) {
-    lines.push({ text: `Resolved by ${resolution.by.name}${resolution.note.trim() ? `: ${resolution.note.trim()}` : ''}`, color: 'Good' });
+    const note = resolution.note.trim();
+    lines.push({ text: note ? m.t('ticketCard.state.resolvedNote', { name: resolution.by.name, note }) : m.t('ticketCard.state.resolved', { name: resolution.by.name }), color: 'Good' });
   }
   return lines;
 }
 
 /** What needs a person now, shown at the top of the card: an overdue removal, a pass the ticket did not issue, an unwritten audit line. */
-function alerts(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean): { text: string }[] {
-  const zone = options.timeZone;
+function alerts(ticket: Ticket, options: TicketCardOptions, past: (iso: string) => boolean, w: Words): { text: string }[] {
+  const { m } = w;
   const out: { text: string }[] = [];
   const { exemption, unknownTap, auditPending } = ticket;
   const name = ticket.requester.name;
   if (exemption && !exemption.removedAt && exemption.removalError) {
     const group = options.exemption?.groupName ?? exemption.groupId;
-    const failures = exemption.removalFailures ?? 1;
     out.push({
-      text:
-        `Overdue: ${name} is still in the exemption group "${group}" — the exemption ended at ${clockTime(exemption.end, zone)}. ` +
-        `Removing them failed ${failures === 1 ? 'once' : `${failures} times`} (last at ${clockTime(exemption.lastRemovalAttemptAt ?? exemption.end, zone)}: ${exemption.removalError}). ` +
-        `The bot tries again${exemption.nextRemovalAt ? ` at ${clockTime(exemption.nextRemovalAt, zone)}` : ''} until it succeeds; to end it now, remove ${name} from "${group}" in the Entra admin center.`,
+      text: m.t('ticketCard.alert.overdueFailing', {
+        name,
+        group,
+        end: w.clock(exemption.end),
+        failures: exemption.removalFailures ?? 1,
+        last: w.clock(exemption.lastRemovalAttemptAt ?? exemption.end),
+        error: exemption.removalError,
+        next: exemption.nextRemovalAt ? w.clock(exemption.nextRemovalAt) : 'none',
+      }),
     });
   } else if (exemption && !exemption.removedAt && past(exemption.end) && options.now && Date.parse(options.now) - Date.parse(exemption.end) > 5 * 60_000) {
-    out.push({ text: `Overdue: the exemption ended at ${clockTime(exemption.end, zone)} but ${name} has not been removed from the exemption group yet.` });
+    out.push({ text: m.t('ticketCard.alert.overdue', { end: w.clock(exemption.end), name }) });
   }
   if (unknownTap && !(ticket.tap && ticket.tap.methodId === unknownTap.methodId)) {
     out.push({
-      text:
-        `Graph holds a Temporary Access Pass for ${name} that this ticket did not issue (created ${clockTime(unknownTap.createdAt ?? unknownTap.start, zone)}, valid until ${clockTime(unknownTap.end, zone)})` +
-        `${unknownTap.afterCrash ? ', probably the one the bot was creating when it stopped; its value never reached them' : ''}. It was not replaced. ` +
-        `If ${name} does not have it, delete it in the Entra admin center (Users › ${name} › Authentication methods), then issue a new one.`,
+      text: m.t('ticketCard.alert.unknownTap', { name, created: w.clock(unknownTap.createdAt ?? unknownTap.start), end: w.clock(unknownTap.end), afterCrash: Boolean(unknownTap.afterCrash) }),
     });
   }
   if (auditPending) {
-    out.push({ text: `Not in the audit log yet (it failed at ${clockTime(auditPending.since, zone)}: ${auditPending.error}): ${auditPending.lines.join('; ')}. The bot writes it with the next entry.` });
+    out.push({ text: m.t('ticketCard.alert.auditPending', { time: w.clock(auditPending.since), error: auditPending.error, lines: auditPending.lines.join('; ') }) });
   }
   if (ticket.channelPostPending) {
-    out.push({ text: `This card was posted late: the first post failed at ${clockTime(ticket.channelPostPending.since, zone)} (${ticket.channelPostPending.error}).` });
+    out.push({ text: m.t('ticketCard.alert.postedLate', { time: w.clock(ticket.channelPostPending.since), error: ticket.channelPostPending.error }) });
   }
   return out;
 }
 
 /** The help desk's steps; the generic "read the diagnosis" step when the engine offered none. */
-function helpdeskSteps(d: Diagnosis): StepGroup[] {
-  const own = adviceFor(d, { tapOffered: true }).steps.helpdesk;
+function helpdeskSteps(d: Diagnosis, m: Messages): StepGroup[] {
+  const own = adviceFor(d, { tapOffered: true }, m).steps.helpdesk;
   if (own.length > 0) return own;
   const main = mainFinding(d);
-  const ctx = { findings: [main.code], policies: policyPhrase(main.policies.map((p) => p.name)), platform: d.context.platform, tapOffered: true, tapValidNow: false };
-  return [{ steps: workaroundSteps('contact-help-desk', 'helpdesk', ctx) }];
+  const ctx = { findings: [main.code], policyNames: main.policies.map((p) => p.name), platform: d.context.platform, tapOffered: true, tapValidNow: false };
+  return [{ steps: workaroundSteps('contact-help-desk', 'helpdesk', ctx, m) }];
 }
 
 function numbered(groups: StepGroup[]) {
   return groups.map((g) => ({ heading: g.heading ?? '', steps: g.steps.map((text, i) => ({ number: `${i + 1}.`, text })) }));
 }
 
-function adminLines(groups: StepGroup[]) {
-  return groups.flatMap((g) => [...(g.heading ? [{ text: `${g.heading}:` }] : []), ...g.steps.map((text, i) => ({ text: `${i + 1}. ${text}` }))]);
+function adminLines(groups: StepGroup[], m: Messages) {
+  return groups.flatMap((g) => [...(g.heading ? [{ text: m.t('ticketCard.adminGroupHeading', { heading: g.heading }) }] : []), ...g.steps.map((text, i) => ({ text: `${i + 1}. ${text}` }))]);
 }
 
-function findingLine(f: Finding): string {
-  const parts = [f.blocking ? '' : 'not blocking', f.policies.length > 0 ? policyPhrase(f.policies.map((p) => p.name)) : ''].filter(Boolean);
-  return parts.length > 0 ? ` – ${parts.join(', ')}` : '';
+function findingLine(f: Finding, w: Words): string {
+  const policies = f.policies.length > 0 ? w.policies(f.policies.map((p) => p.name)) : '';
+  if (!f.blocking) return policies ? w.m.t('ticketCard.findingLine.notBlockingPolicies', { policies }) : w.m.t('ticketCard.findingLine.notBlocking');
+  return policies ? w.m.t('ticketCard.findingLine.policies', { policies }) : '';
 }
 
-function detailsHeading(f: Finding): string {
-  return f.blocking || f.code === 'no-blocker-found' ? findingCopy(f.code).title : `${HEADINGS.notBlocking}: ${findingCopy(f.code).title}`;
+function detailsHeading(f: Finding, m: Messages): string {
+  return f.blocking || f.code === 'no-blocker-found' ? findingCopy(f.code, m).title : m.t('ticketCard.notBlockingHeading', { title: findingCopy(f.code, m).title });
 }
 
 function personLine(p: Person): string {
   return p.userPrincipalName ? `${p.name} · ${p.userPrincipalName}` : p.name;
 }
 
-function contextLine(ticket: Ticket): string {
+function contextLine(ticket: Ticket, m: Messages): string {
   const c = ticket.diagnosis?.context;
-  if (c && ticket.check?.contextAssumed) return ['phone not said (checked as Android)', ticket.reason === 'requestTap' ? 'asked for a Temporary Access Pass' : 'asked for the help desk'].join(' · ');
+  const asked = ticket.reason === 'requestTap' ? m.t('ticketCard.context.requestTap') : m.t('ticketCard.context.helpDesk');
+  if (c && ticket.check?.contextAssumed) return [m.t('ticketCard.context.assumed'), asked].join(' · ');
   return [
     ...(c
       ? [
-          platformLabel(c.platform, c.osVersion),
-          ...(c.androidProfile ? [`${c.androidProfile} profile`] : []),
-          ...(c.passkeyProfile && c.passkeyProfile !== c.androidProfile ? [`passkey in ${c.passkeyProfile} profile`] : []),
-          ...(c.crossDevice ? ['signing in on a computer (QR code)'] : []),
-          ...(c.bluetoothRestricted ? ['Bluetooth restricted'] : []),
+          platformLabel(c.platform, c.osVersion, m),
+          ...(c.androidProfile ? [m.t('ticketCard.context.profile', { profile: c.androidProfile })] : []),
+          ...(c.passkeyProfile && c.passkeyProfile !== c.androidProfile ? [m.t('ticketCard.context.passkeyProfile', { profile: c.passkeyProfile })] : []),
+          ...(c.crossDevice ? [m.t('ticketCard.context.crossDevice')] : []),
+          ...(c.bluetoothRestricted ? [m.t('ticketCard.context.bluetooth')] : []),
         ]
       : []),
-    ticket.reason === 'requestTap' ? 'asked for a Temporary Access Pass' : 'asked for the help desk',
+    asked,
   ].join(' · ');
 }
 
-function diagnosisFacts(d: Diagnosis, zone: string | undefined) {
-  return [{ title: 'Checked', value: formatTime(d.context.at, zone) }, { title: 'User id', value: d.user.id }];
+function diagnosisFacts(d: Diagnosis, w: Words) {
+  return [
+    { title: w.m.t('ticketCard.fact.checked'), value: w.time(d.context.at) },
+    { title: w.m.t('ticketCard.fact.userId'), value: d.user.id },
+  ];
 }
 
 /** What a sign-in error code means, for the agent (the codes this registration meets). */
 const SIGN_IN_ERRORS: Record<number, string> = {
-  53003: 'blocked by Conditional Access',
-  53000: 'device not compliant (or not managed)',
-  53001: 'device not domain-joined',
-  53002: 'approved client app required',
-  53004: 'proof-up blocked: Register security information is not allowed here',
-  53010: 'policy requires a managed app or compliant device for registration',
-  50074: 'strong authentication (MFA) required',
-  50076: 'strong authentication (MFA) required',
-  50079: 'the user must register for strong authentication',
-  50158: 'an external security challenge was not satisfied',
-  530003: 'device must be managed',
+  53003: 'ticketCard.signIn.meaning.53003',
+  53000: 'ticketCard.signIn.meaning.53000',
+  53001: 'ticketCard.signIn.meaning.53001',
+  53002: 'ticketCard.signIn.meaning.53002',
+  53004: 'ticketCard.signIn.meaning.53004',
+  53010: 'ticketCard.signIn.meaning.53010',
+  50074: 'ticketCard.signIn.meaning.50074',
+  50076: 'ticketCard.signIn.meaning.50076',
+  50079: 'ticketCard.signIn.meaning.50079',
+  50158: 'ticketCard.signIn.meaning.50158',
+  530003: 'ticketCard.signIn.meaning.530003',
 };
 
 /** The card's "Observed sign-in": the failed sign-in the log shows, or that the bot is still looking for it. */
-function signInSection(ticket: Ticket, zone: string | undefined): { signInHeading: string; signInNote: string; signInFacts: { title: string; value: string }[] } {
+function signInSection(ticket: Ticket, w: Words): { signInHeading: string; signInNote: string; signInFacts: { title: string; value: string }[] } {
+  const { m } = w;
   const s = ticket.signIn;
   const relook = ticket.signInRelook;
   if (!s) {
     if (!relook) return { signInHeading: '', signInNote: '', signInFacts: [] };
     return {
-      signInHeading: 'Observed sign-in',
-      signInNote:
-        relook.done || !relook.nextAt
-          ? 'The failed sign-in did not reach the sign-in log in the minutes after the report; look it up in the sign-in logs with the ids above.'
-          : `Not in the sign-in log yet (sign-ins arrive after a few minutes); the bot looks again at ${clockTime(relook.nextAt, zone)} and updates this card.`,
+      signInHeading: m.t('ticketCard.signIn.heading'),
+      signInNote: relook.done || !relook.nextAt ? m.t('ticketCard.signIn.notFound') : m.t('ticketCard.signIn.notYet', { time: w.clock(relook.nextAt) }),
       signInFacts: [],
     };
   }
-  const meaning = SIGN_IN_ERRORS[s.errorCode];
+  const meaning = Object.hasOwn(SIGN_IN_ERRORS, s.errorCode) ? m.t(SIGN_IN_ERRORS[s.errorCode]) : '';
   return {
-    signInHeading: 'Observed sign-in (from the sign-in log)',
+    signInHeading: m.t('ticketCard.signIn.headingLog'),
     signInNote: '',
     signInFacts: [
-      { title: 'Time', value: dateTime(s.at, zone, { seconds: true }) },
-      { title: 'App', value: s.app },
-      { title: 'Error', value: `${s.errorCode}${meaning ? ` — ${meaning}` : ''}` },
-      ...(s.failedPolicies.length > 0 ? [{ title: s.failedPolicies.length === 1 ? 'Failed policy' : 'Failed policies', value: s.failedPolicies.join('; ') }] : []),
-      { title: 'Request ID', value: s.requestId },
-      ...(s.correlationId ? [{ title: 'Correlation ID', value: s.correlationId }] : []),
+      { title: m.t('ticketCard.signIn.time'), value: dateTime(s.at, w.zone, { seconds: true }, m.locale) },
+      { title: m.t('ticketCard.signIn.app'), value: s.app },
+      { title: m.t('ticketCard.signIn.error'), value: meaning ? m.t('ticketCard.signIn.errorMeaning', { code: String(s.errorCode), meaning }) : String(s.errorCode) },
+      ...(s.failedPolicies.length > 0 ? [{ title: m.t('ticketCard.signIn.failedPolicies', { count: s.failedPolicies.length }), value: s.failedPolicies.join('; ') }] : []),
+      { title: m.t('ticketCard.signIn.requestId'), value: s.requestId },
+      ...(s.correlationId ? [{ title: m.t('ticketCard.signIn.correlationId'), value: s.correlationId }] : []),
     ],
   };
 }
 
-function errorIdFacts(ticket: Ticket, zone: string | undefined) {
+function errorIdFacts(ticket: Ticket, w: Words) {
   const { requestId, correlationId, timestamp } = ticket.errorIds;
   return [
-    ...(requestId ? [{ title: 'Request Id', value: requestId }] : []),
-    ...(correlationId ? [{ title: 'Correlation Id', value: correlationId }] : []),
-    ...(timestamp ? [{ title: 'Timestamp', value: Number.isNaN(Date.parse(timestamp)) ? timestamp : dateTime(timestamp, zone, { seconds: true }) }] : []),
+    ...(requestId ? [{ title: w.m.t('ticketCard.fact.requestId'), value: requestId }] : []),
+    ...(correlationId ? [{ title: w.m.t('ticketCard.fact.correlationId'), value: correlationId }] : []),
+    ...(timestamp ? [{ title: w.m.t('ticketCard.fact.timestamp'), value: Number.isNaN(Date.parse(timestamp)) ? timestamp : dateTime(timestamp, w.zone, { seconds: true }, w.m.locale) }] : []),
   ];
 }
 
 /** "30 minutes", "1 hour", "1 h 30 min", "8 hours". */
-function minutes(m: number): string {
-  if (m < 60) return m === 1 ? '1 minute' : `${m} minutes`;
-  if (m % 60 === 0) return m === 60 ? '1 hour' : `${m / 60} hours`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-/** "5 Oct, 16:00 CEST" in the help desk's zone. */
-function formatTime(iso: string, zone: string | undefined): string {
-  return Number.isNaN(Date.parse(iso)) ? iso : dateTime(iso, zone);
+function minutes(n: number, m: Messages): string {
+  if (n < 60) return m.t('ticketCard.duration.minutes', { n });
+  if (n % 60 === 0) return m.t('ticketCard.duration.hours', { n: n / 60 });
+  return m.t('ticketCard.duration.hoursMinutes', { h: Math.floor(n / 60), min: n % 60 });
 }
 
 /** Teams' date formatting wants RFC 3339 without fractions: 2026-10-05T10:00:00Z. */
