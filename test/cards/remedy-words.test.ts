@@ -3,7 +3,7 @@
 // are exactly the sentences the engine wrote (compared over every remedy of the demo tenant's
 // personas, of the fixture tenants and of the cases below); in German and Japanese no English
 // clause is left, and the tenant's policy and group names are kept as written.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { remedyApplied, remedyWhy, stayReasons } from '../../src/cards/remedy-words';
 import { diagnose, type DiagnoseOptions, type Diagnosis, type ExemptionGroup, type RegistrationContext, type Remedy } from '../../src/diagnosis';
@@ -31,6 +31,7 @@ import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 
 const ROOT = join(__dirname, '..', '..');
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const RECORDED = join(ROOT, 'test', 'fixtures', 'remedy-english.json');
 
 interface Case {
   name: string;
@@ -187,6 +188,18 @@ describe('remedies in English: exactly what the engine writes', () => {
     );
     expect(differ).toEqual([]);
     for (const { r } of remedies.filter(({ r }) => r.detail.notApplicable)) expect(stayReasons(r.detail.remaining[0], english())).toEqual([r.detail.notApplicable!.reason]);
+  });
+
+  // Recorded from the engine's own sentences (Remedy.why, detail.applied, remaining[].reasons)
+  // while it still wrote them, keyed by case and remedy: the proof that the words stay the same
+  // after the engine stops writing English. A changed tenant or wording shows here as a diff to
+  // review; RECORD_REMEDY_ENGLISH=1 writes the file again from remedy-words.
+  it('every remedy reads as recorded from the engine (test/fixtures/remedy-english.json)', () => {
+    const now = Object.fromEntries(
+      remedies.map(({ name, r }) => [name, { why: remedyWhy(r, english()), applied: remedyApplied(r, english()), reasons: r.detail.remaining.map((b) => stayReasons(b, english())) }]),
+    );
+    if (process.env.RECORD_REMEDY_ENGLISH === '1') writeFileSync(RECORDED, `${JSON.stringify(now, null, 1)}\n`);
+    expect(now).toEqual(json(RECORDED));
   });
 
   it('the cases reach every change, verdict, control and clause the words have', () => {
