@@ -21,6 +21,7 @@ import type { EdgeMessenger, SupportBotOptions } from '../teams/edge';
 import { TeamsHelpDeskNotifier } from '../teams/helpdesk-notifier';
 import type { ConversationReferences } from '../delivery/references';
 import type { Ticket } from '../tickets/ticket';
+import { languageOfLocale, messagesFor, type Messages } from '../i18n';
 
 type Log = (event: Record<string, unknown>) => void;
 
@@ -54,8 +55,10 @@ export async function startHelpDesk(d: HelpDeskDeps): Promise<RunningHelpDesk | 
   if (!groupId) return undefined;
   // The notifier renders ticket cards from the desk it posts for, and the desk tells the notices
   // (built on the desk) what it granted: each closure runs only once both exist (constructor order).
-  const ticketCard = (ticket: Ticket) => ticketCardFor(desk, ticket, now);
-  const notifier = new TeamsHelpDeskNotifier({ messenger: d.messenger, tenantId: config.tenantId, references: d.references, channelId: settings.channelId, webhookUrl: settings.webhookUrl, ticketCard, log });
+  // The help desk reads its cards and replies in one language (HELPDESK_LOCALE), built once here.
+  const deskMessages: Messages = messagesFor(languageOfLocale(config.helpDesk.locale));
+  const ticketCard = (ticket: Ticket, m: Messages = deskMessages) => ticketCardFor(desk, ticket, now, m);
+  const notifier = new TeamsHelpDeskNotifier({ messenger: d.messenger, tenantId: config.tenantId, references: d.references, channelId: settings.channelId, webhookUrl: settings.webhookUrl, ticketCard, deskMessages, log });
   const desk: HelpDesk = new HelpDesk({
     events: { tapIssued: (t) => notices.tapIssued(t), exemptionGranted: (t) => notices.exemptionGranted(t) },
     userChanged: (id) => {

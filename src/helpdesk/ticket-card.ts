@@ -4,18 +4,20 @@
 // instead of the button, a remedy that does not clear the block is offered only on its warned
 // form ("will not clear"), and exemptions show only with a group configured.
 import { ticketCard, type AdaptiveCard, type TicketCardOptions } from '../cards';
+import { english, type Messages } from '../i18n';
 import { splitDesignsOf } from '../cards/tenant-design';
 import { decideAll, type Decision, type TapPolicy } from './decide';
 import { HelpDesk } from './helpdesk';
 import type { Ticket } from '../tickets/ticket';
 
-export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => Date): Promise<AdaptiveCard> {
+/** The card in the help desk's words (`m`, from HELPDESK_LOCALE) and time zone. */
+export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => Date, m: Messages = english()): Promise<AdaptiveCard> {
   const hours = desk.exemptionHours;
   const exemption = hours ? { hours, groupName: (await desk.exemptionGroupName()) ?? 'exemption group' } : undefined;
   // The admin's part follows the tenant's own split design where it has one; unreadable: left out.
   const splitDesigns = await desk.tenantFacts().then(splitDesignsOf, () => undefined);
   const options = ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now() });
-  return ticketCard(ticket, { ...options, ...(desk.timeZone ? { timeZone: desk.timeZone } : {}), ...(splitDesigns ? { tenant: { splitDesigns } } : {}) });
+  return ticketCard(ticket, { ...options, ...(desk.timeZone ? { timeZone: desk.timeZone } : {}), ...(splitDesigns ? { tenant: { splitDesigns } } : {}) }, m);
 }
 
 /** The card's options for this ticket: the decisions for every verb, as the card shows them. Pure. */
