@@ -151,6 +151,32 @@ describe('a German reader', () => {
   });
 });
 
+describe('a Japanese reader', () => {
+  const ja = messagesFor('ja');
+  const lena = personaDiagnosis('Lena');
+  const c = card(lena, ja, { tapOffered: true });
+
+  it('reads the registration loop in Japanese, with the blocking policy named exactly as the tenant wrote it', () => {
+    expect(c.body?.[0]).toMatchObject({ text: findingCopy('ca-auth-strength-loop', ja).title });
+    expect(String((c.body?.[0] as { text: string }).text)).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    expect(words(byId(c, 'itTeam'))).toContain(`「${LOOP_POLICY}」`);
+    expect(words(byId(c, 'steps'))).toContain(`「${buttons(ja).contactHelpDesk}」`);
+  });
+
+  it('carries no English sentence (the tenant’s names and the engine’s evidence aside)', () => {
+    const text = withoutNames(ownWords(c), lena);
+    expect(text).not.toMatch(ENGLISH);
+    for (const sentence of englishSentences) expect(text).not.toContain(sentence);
+  });
+
+  it('reads every persona’s card without an English sentence of ours', () => {
+    for (const { name, diagnosis } of diagnoses) {
+      const text = withoutNames(ownWords(card(diagnosis, ja)), diagnosis);
+      expect({ name, english: ENGLISH.exec(text)?.[0] }).toEqual({ name, english: undefined });
+    }
+  });
+});
+
 describe('the pseudo-locale (40 % longer than English)', () => {
   const xa = messagesFor(PSEUDO_LANGUAGE);
   const bytes = (c: AdaptiveCard) => Buffer.byteLength(JSON.stringify(c), 'utf8');
