@@ -2,9 +2,9 @@
 // employee only by their Entra object id and reads their facts through the diagnoser; it never
 // asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
 import { randomUUID } from 'node:crypto';
-import { BUTTONS, diagnosisCard, type AdaptiveCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard, HALF_FINISHED_REGISTRATION } from '../cards';
+import { BUTTONS, diagnosisCard, type AdaptiveCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard } from '../cards';
 import { tapClears } from '../cards/advice';
-import { SECURITY_INFO_URL, providerSetupSteps } from '../cards/copy';
+import { buttons, fixedCopy, halfFinishedRegistration, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
 import { followUpUpdate, ticketUpdateCard } from '../cards/requester-views';
 import type { Person, Ticket } from '../tickets/ticket';
@@ -292,10 +292,10 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
   const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];
   if (symptoms.includes('passkey-already-exists')) {
-    cards.push(noticeCard({ title: m.t('chat.alreadyExists.title'), text: HALF_FINISHED_REGISTRATION.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }, m));
+    cards.push(noticeCard({ title: m.t('chat.alreadyExists.title'), text: halfFinishedRegistration(m).map((step, i) => `${i + 1}. ${step}`).join('\n\n') }, m));
   }
   if (symptoms.includes('not-allowed-error') || symptoms.includes('provider-setup')) {
-    const steps = providerSetupSteps(diagnosis.context.platform, diagnosis.context.osVersion);
+    const steps = providerSetupSteps(diagnosis.context.platform, diagnosis.context.osVersion, m);
     cards.push(noticeCard({ title: m.t('chat.providerSetup.title'), text: steps.map((step, i) => `${i + 1}. ${step}`).join('\n\n') }, m));
   }
   return { state: s, cards };
@@ -363,10 +363,9 @@ async function cardFor(deps: ConversationDeps, s: ConversationState, diagnosis: 
 async function fixed(deps: ConversationDeps, s: ConversationState, userId: string, m: Messages): Promise<TurnResult> {
   deps.forgetUser?.(userId);
   const session = s.intake.session;
-  const help = { title: BUTTONS.contactHelpDesk, data: { action: 'contactHelpDesk' as const, session } };
-  const checkAgain = { title: BUTTONS.checkAgain, data: { action: 'fixed' as const, session } };
-  const unchecked = { title: m.t('chat.fixed.unchecked.title'), text: m.t('chat.fixed.unchecked.text', { url: SECURITY_INFO_URL, button: help.title }) };
-  const notYet = { title: m.t('chat.fixed.notYet.title'), text: m.t('chat.fixed.notYet.text', { button: help.title }) };
+  const help = { title: buttons(m).contactHelpDesk, data: { action: 'contactHelpDesk' as const, session } };
+  const checkAgain = { title: buttons(m).checkAgain, data: { action: 'fixed' as const, session } };
+  const { unchecked, notYet, ready } = fixedCopy(m);
   if (!deps.passkeyRegistered) return { state: s, cards: [noticeCard({ ...unchecked, actions: [help] }, m)] };
   const at = s.lastDiagnosis ? Date.parse(s.lastDiagnosis.context.at) : NaN;
   const since = Number.isNaN(at) ? undefined : new Date(at - FIXED_GRACE_MS).toISOString();
@@ -382,7 +381,7 @@ async function fixed(deps: ConversationDeps, s: ConversationState, userId: strin
     return { state: s, cards: [noticeCard({ ...notYet, actions: [checkAgain, help] }, m)] };
   }
   s = { ...s, intake: newIntake((deps.newSession ?? randomUUID)()), lastDiagnosis: undefined };
-  return { state: s, cards: [noticeCard({ title: m.t('chat.fixed.ready.title'), text: m.t('chat.fixed.ready.text'), tone: 'success' }, m)] };
+  return { state: s, cards: [noticeCard({ ...ready, tone: 'success' }, m)] };
 }
 
 /** The requester closed their ticket: "your passkey is ready" only when Graph shows it. */
@@ -390,7 +389,7 @@ async function ticketClosedCard(deps: ConversationDeps, userId: string, ticketId
   deps.forgetUser?.(userId);
   const registered = deps.passkeyRegistered ? await deps.passkeyRegistered(userId).catch(() => undefined) : undefined;
   return registered
-    ? noticeCard({ title: m.t('chat.fixed.ready.title'), tone: 'success', text: m.t('chat.ticketClosed.ready', { ticket: ticketId }) }, m)
+    ? noticeCard({ title: fixedCopy(m).ready.title, tone: 'success', text: m.t('chat.ticketClosed.ready', { ticket: ticketId }) }, m)
     : noticeCard({ title: m.t('chat.ticketClosed.title', { ticket: ticketId }), text: m.t('chat.ticketClosed.text') }, m);
 }
 

@@ -55,7 +55,8 @@ export function addText(state: IntakeState, text: string, trimmedFrom?: number, 
   const pending = nextQuestion(state, m);
   let next: IntakeState = { ...state, report: mergeReports(state.report, readReport(input.text)), transcript: [...state.transcript, line].slice(-TRANSCRIPT_LINES) };
   if (pending && needed(next, pending.id)) {
-    const typed = typedAnswer(pending, input.text, platformOf(next)) ?? buttonTitle(input.text, pending, nextQuestion(state));
+    // A button's title typed back is that button (exact, so it goes first); otherwise the reply's words.
+    const typed = buttonTitle(input.text, pending, nextQuestion(state)) ?? typedAnswer(pending, input.text, platformOf(next));
     if (typed?.osVersion !== undefined) next = { ...next, report: { ...next.report, osVersion: typed.osVersion } };
     else if (typed?.value !== undefined) next = { ...next, answers: { ...next.answers, [pending.id]: typed.value } };
   }
