@@ -118,8 +118,8 @@ export function diagnosisCard(diagnosis: Diagnosis, options: DiagnosisCardOption
       ...(context.androidProfile ? [{ title: m.t('diagnosis.fact.androidProfile'), value: m.t('diagnosis.profile', { profile: context.androidProfile }) }] : []),
       { title: m.t('diagnosis.fact.checked'), value: formatTime(context.at, options.timeZone, m) },
     ],
-    // Evidence stays verbatim: the engine already wrote it for people.
-    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f, m), evidence: evidenceWords(f).map((text) => ({ text })) })),
+    // The engine's evidence, worded for the reader by evidence-words.
+    details: diagnosis.findings.map((f) => ({ heading: detailsHeading(f, m), evidence: evidenceWords(f, m).map((text) => ({ text })) })),
     actions,
     itTeamButton: button.itTeam,
   }, { messages: m });

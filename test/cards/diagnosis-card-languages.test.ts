@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { diagnosisCard, errorCard, noticeCard, type AdaptiveCard } from '../../src/cards';
 import { tapClears } from '../../src/cards/advice';
 import { buttons, findingCopy, formatDate, headings, platformLabel, policyPhrase, workaroundSteps } from '../../src/cards/copy';
+import { evidenceWords } from '../../src/cards/evidence-words';
 import { CARD_BYTE_BUDGET } from '../../src/cards/render';
 import { splitDesignsOf } from '../../src/cards/tenant-design';
 import { diagnose, type Diagnosis, type Evidence, type RegistrationContext } from '../../src/diagnosis';
@@ -106,6 +107,8 @@ describe('a German reader', () => {
     expect(c.body?.[0]).toMatchObject({ text: findingCopy('ca-auth-strength-loop', de).title });
     expect(c.body?.[0]).not.toMatchObject({ text: findingCopy('ca-auth-strength-loop').title });
     expect(words(byId(c, 'itTeam'))).toContain(`„${LOOP_POLICY}“`);
+    // The engine's evidence, as evidence-words words it for a German reader.
+    for (const line of lena.findings.flatMap((f) => evidenceWords(f, de))) expect(words(byId(c, 'itTeam'))).toContain(line);
     expect(words(byId(c, 'steps'))).toContain('„Helpdesk kontaktieren“');
     expect(submits(c).map((x) => x.action)).toEqual(['contactHelpDesk']);
     expect((c.actions ?? [])[0]).toMatchObject({ title: 'Helpdesk kontaktieren' });
