@@ -10,6 +10,7 @@ import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
 import { BUTTONS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
 import { evidenceWords } from './evidence-words';
+import { remedyWhy as remedyWords } from './remedy-words';
 import { renderCard, type AdaptiveCard } from './render';
 
 /** The verbs of the ticket card's Action.Execute buttons (and its refresh action). */
@@ -288,25 +289,8 @@ const REMEDY_LABEL: Record<Remedy['code'], string> = {
 };
 const HELP_DESK_REMEDIES = new Set<Remedy['code']>(['temporary-access-pass', 'temporary-exemption']);
 
-/**
- * What a checked remedy does, for the agent. English: the engine's own sentence (Remedy.why).
- * Other languages: the same from the remedy's structured fields (clears, the policies it lifts,
- * the findings that remain with their policies); the engine's reasons for what remains exist only
- * in English and are quoted as they are.
- */
-function remedyWhy(r: Remedy, w: Words): string {
-  const { m } = w;
-  if (m.language === 'en') return r.why;
-  if (r.clears) {
-    return r.detail.resolved.length > 0 ? m.t('ticketCard.remedy.clearsLifting', { policies: w.policies(r.detail.resolved.map((p) => p.name)) }) : m.t('ticketCard.remedy.clears');
-  }
-  const blockers = blockerWords(
-    r.detail.remaining.map((b) => ({ code: b.code, policyNames: b.policies.map((p) => p.name) })),
-    w,
-  );
-  const reasons = [...new Set(r.detail.remaining.flatMap((b) => b.reasons))].join('; ');
-  return r.detail.notApplicable ? m.t('ticketCard.remedy.notApplicable', { blockers, reasons }) : m.t('ticketCard.remedy.stillBlocked', { blockers, reasons });
-}
+/** What a checked remedy does, for the agent, in the desk's words (English: the engine's own sentence). */
+const remedyWhy = (r: Remedy, w: Words): string => remedyWords(r, w.m);
 
 /** "Title (the policy "A")"; "Title" — the findings that block, in the reader's words. */
 function blockerWords(blocking: Pick<Blocker, 'code' | 'policyNames'>[], w: Words): string {

@@ -93,30 +93,29 @@ describe('the ticket card with HELPDESK_LOCALE=de-DE', () => {
     expect(text).toContain(`„${blockingPolicy}“`);
   });
 
-  it('says when a checked remedy does not clear the block, in German, with the policy verbatim', () => {
+  it('says what each checked remedy does in German, with the policy verbatim', () => {
     const ticket = ticketOf(blocked);
+    const d = ticket.diagnosis!;
     const check = {
       at: '2026-10-05T09:56:00.000Z',
-      context: { platform: 'android' as const, osVersion: 14 },
-      blocking: [{ code: 'ca-auth-strength-loop' as const, policyNames: [blockingPolicy] }],
-      remedies: [
-        {
-          code: 'temporary-access-pass' as const,
-          for: 'helpdesk' as const,
-          clears: false,
-          remaining: ['ca-auth-strength-loop' as const],
-          policyIdsRemaining: ['p1'],
-          why: 'A Temporary Access Pass will not help: it accepts only a passkey.',
-          detail: { applied: 'x', resolved: [], resolvedCodes: [], remaining: [{ code: 'ca-auth-strength-loop' as const, policies: [{ id: 'p1', name: blockingPolicy }], reasons: ['it accepts only a passkey'] }] },
-        },
-      ],
-    } as unknown as NonNullable<Ticket['check']>;
-    const text = textOf(ticketCard({ ...ticket, check }, OPTIONS, m));
-    expect(text).toContain('Was für');
-    expect(text).toContain('TAP ausstellen — hebt die Blockierung nicht auf');
-    expect(text).toContain(`„${blockingPolicy}“`);
-    expect(text).toContain('Weder ein TAP noch eine Ausnahme hebt die Blockierung auf. Stattdessen:');
-    expect(textOf(ticketCard({ ...ticket, check }, OPTIONS))).toContain('Issue a TAP — A Temporary Access Pass will not help: it accepts only a passkey.');
+      context: d.context,
+      guest: false,
+      tapTargeted: true,
+      blocking: d.findings.filter((f) => f.blocking).map((f) => ({ code: f.code, policyNames: f.policies.map((p) => p.name) })),
+      remedies: d.remedies,
+    };
+    expect(check.remedies.length).toBeGreaterThan(0);
+    const german = textOf(ticketCard({ ...ticket, check }, OPTIONS, m));
+    const english = textOf(ticketCard({ ...ticket, check }, OPTIONS));
+    expect(german).toContain(`Was für ${blocked.displayName} hilft (geprüft 11:56 MESZ, Android)`);
+    expect(english).toContain(`What works for ${blocked.displayName} (checked 11:56 CEST, Android)`);
+    // Each remedy's line: its German label, then the engine's check in German (never its English sentence).
+    for (const r of check.remedies) {
+      expect(english).toContain(r.why);
+      expect(german).not.toContain(r.why);
+    }
+    expect(german).toMatch(/(✓|✗)/);
+    expect(german).toContain(`„${blockingPolicy}“`);
   });
 });
 
