@@ -34,7 +34,7 @@ const SENTENCE: Record<Exclude<Language, 'en'>, string> = {
 /** The Teams client's locale for each language. */
 const LOCALE: Record<Exclude<Language, 'en'>, string> = { de: 'de-DE', fr: 'fr-FR', es: 'es-ES', ja: 'ja-JP', 'pt-BR': 'pt-BR' };
 /** The languages this test drives (each has the conversation's catalogues). */
-const DRIVEN: Exclude<Language, 'en'>[] = ['de'];
+const DRIVEN: Exclude<Language, 'en'>[] = ['de', 'fr', 'es', 'ja', 'pt-BR'];
 
 const english = loadCatalog('en');
 
