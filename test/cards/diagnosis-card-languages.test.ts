@@ -10,7 +10,7 @@ import { buttons, findingCopy, formatDate, headings, platformLabel, policyPhrase
 import { evidenceWords } from '../../src/cards/evidence-words';
 import { CARD_BYTE_BUDGET } from '../../src/cards/render';
 import { splitDesignsOf } from '../../src/cards/tenant-design';
-import { diagnose, type Diagnosis, type Evidence, type RegistrationContext } from '../../src/diagnosis';
+import { FINDING_CODES, WORKAROUND_CODES, diagnose, type Diagnosis, type Evidence, type RegistrationContext } from '../../src/diagnosis';
 import { LANGUAGES, PSEUDO_LANGUAGE, english, loadCatalog, messagesFor, type Messages, type MessagesLanguage } from '../../src/i18n';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
 import { byId, cardProblems, submits, words } from './check-card';
@@ -95,6 +95,33 @@ describe.each([...LANGUAGES, PSEUDO_LANGUAGE] as MessagesLanguage[])('the diagno
     expect(cardProblems(errorCard({ message: 'x', session: SESSION }, m), SESSION)).toEqual([]);
     expect(words(errorCard({ message: 'x', session: SESSION }, m))).toContain(buttons(m).startOver);
     expect(cardProblems(noticeCard({ title: 't', text: 'x', commands: [{ command: 'help', note: 'n' }] }, m), SESSION)).toEqual([]);
+  });
+});
+
+describe.each(LANGUAGES.filter((l) => l !== 'en'))('the words in %s', (language) => {
+  const m = messagesFor(language);
+  const en = english();
+  const ctx = { findings: ['tap-expired' as const], policyNames: ['Pilot'], tapOffered: true, tapValidNow: false };
+
+  it('translate every finding, and keep the employee’s cause free of admin jargon', () => {
+    for (const code of FINDING_CODES) {
+      const words = findingCopy(code, m);
+      expect({ code, title: words.title === findingCopy(code, en).title, cause: words.cause === findingCopy(code, en).cause }).toEqual({ code, title: false, cause: false });
+      expect(words.cause).not.toMatch(/AAGUID|FIDO2|Entra|\{|\}/);
+    }
+  });
+
+  it('give every workaround steps for every audience and phone, translated and with every placeholder filled', () => {
+    for (const code of WORKAROUND_CODES) {
+      for (const audience of ['user', 'admin', 'helpdesk'] as const) {
+        for (const platform of ['android', 'iOS'] as const) {
+          const steps = workaroundSteps(code, audience, { ...ctx, platform }, m);
+          expect(steps.length).toBeGreaterThan(0);
+          for (const step of steps) expect(step).not.toMatch(/[{}]|^\s*$/);
+          expect(steps.join(' ')).not.toBe(workaroundSteps(code, audience, { ...ctx, platform }, en).join(' '));
+        }
+      }
+    }
   });
 });
 
