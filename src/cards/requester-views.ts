@@ -22,7 +22,7 @@ export function blockersInWords(blocking: readonly Blocker[], m: Messages = engl
   if (blocking.length === 0) return m.t('requesterCards.nothingNamed');
   return blocking
     .map((b) => {
-      const finding = findingCopy(b.code).title;
+      const finding = findingCopy(b.code, m).title;
       return b.policyNames.some((n) => n.trim() !== '') ? m.t('requesterCards.blocker', { finding, policies: policiesInWords(b.policyNames, m) }) : finding;
     })
     .join('; ');
@@ -33,7 +33,7 @@ const numbered = (texts: string[]) => texts.map((text, i) => ({ number: `${i + 1
 /** The requester's card right after the ticket is created. */
 export function ticketConfirmationCard(ticket: Ticket, m: Messages = english()): AdaptiveCard {
   const id = ticket.id;
-  const advice = ticket.diagnosis ? adviceFor(ticket.diagnosis, { tapOffered: false }) : undefined;
+  const advice = ticket.diagnosis ? adviceFor(ticket.diagnosis, { tapOffered: false }, m) : undefined;
   // Said only when it is true: a ticket whose channel post failed is saved, not seen yet.
   const unseen = ticket.channelPostPending !== undefined;
   const nextAt = ticket.channelPostPending?.nextAttemptAt;

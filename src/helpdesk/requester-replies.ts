@@ -6,6 +6,7 @@
 //   requester checked again, so the card and the line say what blocks them now;
 // - history and ticket first, then the audit line (one that cannot be written is said on the
 //   ticket), then the thread.
+import { english, type Messages } from '../i18n';
 import type { KeyedMutex } from '../storage/key-value';
 import type { Person } from '../tickets/ticket';
 import { blockerList } from './after-check-lines';
@@ -48,19 +49,22 @@ export class RequesterReplies {
     this.log = log;
   }
 
-  /** The requester answers "Did this fix it?". */
-  async answer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
+  /**
+   * The requester answers "Did this fix it?". `m`: the requester's messages — a refusal is said
+   * to them in their language; the ticket's line is the help desk's.
+   */
+  async answer(ticketId: string, requester: Person, fixed: boolean, m: Messages = english()): Promise<ActionOutcome> {
     const action = fixed ? 'confirmFixed' : 'reopen';
     if (!TICKET_ID.test(ticketId)) {
       await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
-      return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
+      return { outcome: 'refused', message: m.t('requesterCards.reply.notYours') };
     }
     return this.mutex.run(ticketId, async () => {
       const ticket = await this.tickets.get(ticketId);
       const at = this.now().toISOString();
       if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) {
         await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
-        return { outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' };
+        return { outcome: 'refused', message: m.t('requesterCards.reply.notYours') };
       }
       const line = fixed ? `${requester.name} confirmed it works` : `${requester.name} reopened the ticket: it still does not work`;
       if (!fixed) {
@@ -81,17 +85,18 @@ export class RequesterReplies {
    * The requester wrote again ("it still asks for a passkey"), or pressed "Contact the help desk"
    * again, while their ticket is open: added to it — transcript, history, a thread line, the
    * card — with the requester checked again, so the card and the line say what blocks them now.
+   * `m`: the requester's messages (a refusal is said in their language).
    */
-  async followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
+  async followUp(ticketId: string, requester: Person, text: string, m: Messages = english()): Promise<ActionOutcome> {
     const refused = async (detail: string, message: string): Promise<ActionOutcome> => {
       await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
       return { outcome: 'refused', message };
     };
-    if (!TICKET_ID.test(ticketId)) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
+    if (!TICKET_ID.test(ticketId)) return refused('not the requester', m.t('requesterCards.reply.notYours'));
     return this.mutex.run(ticketId, async () => {
       const ticket = await this.tickets.get(ticketId);
-      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', 'That ticket is not yours, so I did not change it.');
-      if (ticket.status === 'resolved') return refused('resolved', `Ticket ${ticketId} is resolved.`);
+      if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', m.t('requesterCards.reply.notYours'));
+      if (ticket.status === 'resolved') return refused('resolved', m.t('requesterCards.reply.resolved', { id: ticketId }));
       const at = this.now();
       const said = cut(text.trim(), FOLLOW_UP_CHARS);
       ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);

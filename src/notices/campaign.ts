@@ -4,12 +4,12 @@
 // week and a day before, and report adoption. SDK-free; cards go out through the sender port.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { noticeCard } from '../cards';
+import { formatDate } from '../cards/copy';
 import { GraphReadError, readAll } from '../graph';
 import { graphGet } from '../graph/read';
 import type { Job, JobScheduler } from '../scheduler/scheduler';
 import { ETagConflictError } from '../storage/file-storage';
 import type { KeyValueStore } from '../storage/key-value';
-import type { Messages } from '../i18n';
 import { hasAuthenticatorPasskey, readerWords, type NoticeSender } from './window-notices';
 
 export interface Campaign {
@@ -195,7 +195,7 @@ export class Campaigns {
     if (stage !== 'announce' && (await hasAuthenticatorPasskey(this.o.graph, userId))) return; // already done: no nagging
     // In the employee's language (their Teams locale, kept with the conversation reference).
     const { m } = await readerWords(this.o.sender, userId);
-    const date = enforcementDate(campaign.enforceOn, m);
+    const date = formatDate(campaign.enforceOn, m);
     const button = m.t('noticeCards.campaign.button');
     const TITLE = { announce: 'noticeCards.campaign.title.announce', week: 'noticeCards.campaign.title.week', day: 'noticeCards.campaign.title.day' } as const;
     // One button, to the diagnosis: it offers a Temporary Access Pass only where one gets this
@@ -257,10 +257,3 @@ export class Campaigns {
 }
 
 export class CampaignError extends Error {}
-
-/** The enforcement day (YYYY-MM-DD) as the reader writes a date: "31 December 2026", "31. Dezember 2026", "2026年12月31日". */
-export function enforcementDate(day: string, m: Messages): string {
-  const at = Date.parse(`${day}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(at)) return day;
-  return new Intl.DateTimeFormat(m.locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at);
-}

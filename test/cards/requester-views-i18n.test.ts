@@ -44,6 +44,7 @@ describe('the requester cards in the requester\'s language', () => {
     expect(words(ticketConfirmationCard(ticket))).toContain('Your ticket PK-7Q3D is with the help desk');
     expect(words(ticketUpdateCard(ticketUpdateFor(ticket, 'taken')))).toContain('Hana Kim from the help desk is looking at your ticket.');
     expect(policiesInWords(['A', 'B', 'C'])).toBe('the policies "A", "B" and "C"');
+    expect(blockersInWords([{ code: 'ca-approved-client-app', policyNames: ['Require approved app'] }])).toBe('A sign-in rule does not accept Authenticator (the policy "Require approved app")');
     expect(blockersInWords([])).toBe('something in your organisation');
   });
 
@@ -63,6 +64,8 @@ describe('the requester cards in the requester\'s language', () => {
     expect(words(ticketUpdateCard(ticketUpdateFor(ticket, 'tapIssued', 'Europe/Berlin', de), de))).toContain('10:00–11:00 MEZ');
     expect(words(ticketUpdateCard(ticketUpdateFor(ticket, 'signInSeen', 'Europe/Berlin', de), de))).toContain('durch die Richtlinie „Require compliant device“ blockiert');
     expect(words(ticketResolvedCard({ ticketId: ticket.id, note: '', by: HANA }, de))).toContain('Hana Kim vom Helpdesk hat es als gelöst markiert.');
+    // What still blocks: the finding in German, the policy as the tenant named it, in German quotes.
+    expect(blockersInWords([{ code: 'ca-approved-client-app', policyNames: ['Require approved app'] }], de)).toBe('Eine Anmelderegel lässt Authenticator nicht zu (die Richtlinie „Require approved app“)');
   });
 
   it('a Japanese requester (ja-JP, Asia/Tokyo) reads the pass in Japanese, the window in JST', () => {

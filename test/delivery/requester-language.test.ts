@@ -3,6 +3,7 @@
 // delivery says its window as start–end with the zone in the reader's locale ("10:00–11:00 MEZ"),
 // and its value travels only in that one card (never in the channel, a thread line or the log).
 // The help desk's ticket card gets the desk's messages (deskMessages, English by default).
+import { RequesterReplies, type RequesterRepliesDeps } from '../../src/helpdesk/requester-replies';
 import { TeamsHelpDeskNotifier } from '../../src/teams/helpdesk-notifier';
 import { ConversationReferences, type ConversationRef } from '../../src/delivery/references';
 import type { EdgeMessenger, OutgoingActivity } from '../../src/delivery/outgoing';
@@ -111,5 +112,16 @@ describe('the requester reads the help desk\'s news in their own language', () =
     const german = await rig('ja-JP', 'Asia/Tokyo', messagesFor('de'));
     await german.notifier.ticketChanged(ticket, 'Hana Kim took the ticket');
     expect(german.deskLanguages).toEqual(['de']);
+  });
+
+  it('a refusal on someone else\'s ticket is said to the requester in their language, and audited', async () => {
+    const audited: unknown[] = [];
+    const deps = { auditWriter: { write: async (e: unknown) => (audited.push(e), { written: true }) }, now: () => new Date(END) } as unknown as RequesterRepliesDeps;
+    const replies = new RequesterReplies(deps);
+    const lena: Person = { aadObjectId: 'lena-id', name: 'Lena Vogel', userPrincipalName: 'lena@contoso.com' };
+    expect(await replies.answer('not-a-ticket', lena, true, messagesFor('de'))).toEqual({ outcome: 'refused', message: 'Dieses Ticket gehört nicht Ihnen, deshalb habe ich es nicht geändert.' });
+    expect(await replies.followUp('not-a-ticket', lena, 'still broken', messagesFor('ja'))).toEqual({ outcome: 'refused', message: 'このチケットはあなたのものではないため、変更していません。' });
+    expect(await replies.answer('not-a-ticket', lena, false)).toEqual({ outcome: 'refused', message: 'That ticket is not yours, so I did not change it.' });
+    expect(audited).toHaveLength(3);
   });
 });

@@ -93,7 +93,7 @@ describe('notices in the employee\'s language and time', () => {
     const r = await rig('de-DE', 'Europe/Berlin', { facts: { tapValue: 'elsewhere', through: false, blocking: [{ code: 'ca-approved-client-app', policyNames: ['Require approved app'] }] } });
     const text = words(await r.fire('tap.start'));
     expect(text).toContain('bis 11:00 MEZ (10:00–11:00 MEZ)');
-    expect(text).toContain('„Require approved app“');
+    expect(text).toContain('Eine Anmelderegel lässt Authenticator nicht zu (die Richtlinie „Require approved app“)');
   });
 
   it('a Japanese employee (ja-JP, Asia/Tokyo): in Japanese, "19:00 JST" as the end', async () => {
