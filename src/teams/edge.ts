@@ -18,7 +18,7 @@ import type { Diagnoser } from '../support/diagnoser';
 import { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity } from '../delivery/outgoing';
 import { conversationKind, type ConversationRef, type ConversationReferences, type RefAccount } from '../delivery/references';
 import { activityTimeZone } from '../cards/time-words';
-import { languageOfLocale, messagesFor } from '../i18n';
+import { languageOfLocale, messagesFor, type Messages } from '../i18n';
 
 export { cardActivity, textActivity, typingActivity, type EdgeMessenger, type OutgoingActivity };
 
@@ -260,21 +260,23 @@ export class SupportCore {
 
   private async agentAction(turn: EdgeTurn, verb: string, data: Record<string, unknown>): Promise<{ message: string; card?: AdaptiveCard }> {
     const { desk } = this.options.helpDesk!;
+    // The edge's own refusals speak the language of whoever pressed (their Teams locale); the desk's outcomes are the desk's.
+    const m = messagesFor(languageOfLocale(turn.activity.locale));
     const action = AGENT_VERBS[verb];
-    if (!action && verb !== 'ticket.refresh') return { message: 'That button is not one I know.' };
+    if (!action && verb !== 'ticket.refresh') return { message: m.t('errors.edge.unknownButton') };
     // Checked before anything is looked up, written or audited: a 900 KB "id" goes nowhere.
     const ticketId = data.ticketId;
     if (typeof ticketId !== 'string' || !TICKET_ID.test(ticketId)) {
       this.options.log?.({ event: 'ticket.refused', reason: 'malformed ticket id', verb, length: typeof ticketId === 'string' ? ticketId.length : typeof ticketId });
-      return { message: 'That is not a ticket id (they look like PK-7Q3D), so I did nothing.' };
+      return { message: m.t('errors.edge.notATicketId') };
     }
     // Demo personas exist only offline; in production the actor is who Teams says.
     const persona = await this.persona(turn);
     const personaName = persona ? this.options.conversation.personas?.find((p) => p.id === persona)?.name : undefined;
     const from = turn.activity.from;
     const agent = { aadObjectId: persona ?? from?.aadObjectId ?? '', name: personaName ?? from?.name ?? 'Agent' };
-    if (!agent.aadObjectId) return { message: 'I could not tell who you are, so I did not act.' };
-    if (!action) return this.refresh(ticketId, agent);
+    if (!agent.aadObjectId) return { message: m.t('errors.edge.whoAreYou') };
+    if (!action) return this.refresh(ticketId, agent, m);
     const number = (v: unknown) => (v === undefined || v === '' ? undefined : Number(v));
     const outcome = await desk.act(ticketId, agent, action, {
       tapLifetime: number(data.tapLifetime),
@@ -291,7 +293,7 @@ export class SupportCore {
    * The current ticket card, for help-desk members and the requester only. Anyone else gets the
    * same short answer whether the ticket exists or not, so guessing ids reveals nothing.
    */
-  private async refresh(ticketId: string, viewer: Person): Promise<{ message: string; card?: AdaptiveCard }> {
+  private async refresh(ticketId: string, viewer: Person, m: Messages): Promise<{ message: string; card?: AdaptiveCard }> {
     const { desk, ticketCard } = this.options.helpDesk!;
     const ticket = await desk.ticket(ticketId);
     if (ticket && ticket.requester.aadObjectId === viewer.aadObjectId) return { message: '', card: await ticketCard(ticket) };
@@ -299,11 +301,11 @@ export class SupportCore {
     try {
       isAgent = await desk.isAgent(viewer.aadObjectId);
     } catch {
-      return { message: 'I could not check your help-desk membership right now. Please try again.' };
+      return { message: m.t('errors.edge.membershipUnknown') };
     }
     if (isAgent) return ticket ? { message: '', card: await ticketCard(ticket) } : { message: `There is no ticket ${ticketId}.` };
     this.options.log?.({ event: 'ticket.refresh.refused', ticket: ticketId });
-    return { message: 'Tickets are shown only to the help desk and to the person who asked for help.' };
+    return { message: m.t('errors.edge.ticketNotShown') };
   }
 
   private async turn(turn: EdgeTurn, input: Turn): Promise<void> {

@@ -8,6 +8,7 @@ import { parseSubmit } from '../../src/conversation/submit';
 import { EMPTY_REPORT, type Report } from '../../src/conversation/symptoms';
 import { messagesFor, namespaces, type Language } from '../../src/i18n';
 import { SupportBot } from '../../src/teams/bot';
+import { SupportCore, type EdgeTurn } from '../../src/teams/edge';
 import { cardText } from '../http/helpers';
 
 /** The languages with the conversation's catalogues (intake, chat, errors). */
@@ -137,5 +138,18 @@ describe('the edge', () => {
     };
     await adapter.send(activity).assertReply((a) => expect(a.text).toBe(messagesFor('de').t('errors.edge.notServed', { organisation: 'Contoso' })));
     expect(messagesFor('de').t('errors.edge.notServed', { organisation: 'Contoso' })).toContain('Contoso');
+  });
+
+  it('answers a button it does not know, or a ticket id that is not one, in the language of whoever pressed', async () => {
+    const turn = (locale: string) => ({ activity: { locale, from: { id: 'x', aadObjectId: 'x', name: 'X' } } }) as unknown as EdgeTurn;
+    const options = { storage: new MemoryStorage(), tenantId: 'ours', diagnoser: { diagnoseTeamsUser: () => Promise.reject(new Error('no')) }, conversation: { now: () => new Date() } };
+    const plain = new SupportCore(options as never);
+    for (const [locale, language] of [['fr-FR', 'fr'], ['ja-JP', 'ja'], ['en-US', 'en']] as const) {
+      expect(await plain.cardAction(turn(locale), 'explode', {})).toEqual({ kind: 'message', text: messagesFor(language).t('errors.edge.unknownButton') });
+    }
+    expect(messagesFor('en').t('errors.edge.unknownButton')).toBe('That button is not one I know.');
+    const withDesk = new SupportCore({ ...options, helpDesk: { desk: {}, ticketCard: () => Promise.reject(new Error('no')) } } as never);
+    expect(await withDesk.cardAction(turn('de-DE'), 'ticket.take', { ticketId: 'x'.repeat(900) })).toEqual({ kind: 'message', text: messagesFor('de').t('errors.edge.notATicketId') });
+    expect(messagesFor('de').t('errors.edge.notATicketId')).toContain('PK-7Q3D');
   });
 });
