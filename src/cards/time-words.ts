@@ -96,8 +96,14 @@ export function clockTime(at: string | Date, zone?: string, locale = ENGLISH_LOC
 /** "27 Nov, 09:56 CET"; with seconds (to look a sign-in up): "27 Nov, 09:56:29 CET". */
 export function dateTime(at: string | Date, zone?: string, options: { seconds?: boolean } = {}, locale = ENGLISH_LOCALE): string {
   const p = parts(at, zone, locale);
-  return p ? `${p.date}, ${options.seconds ? p.seconds : p.clock} ${p.zone}` : String(at);
+  if (!p) return String(at);
+  // Other languages put date and time together their own way ("5. Okt., 16:00", "10月5日 16:00").
+  const joint = locale === ENGLISH_LOCALE ? ', ' : (JOINTS[locale.slice(0, 2)] ?? ', ');
+  return `${p.date}${joint}${options.seconds ? p.seconds : p.clock} ${p.zone}`;
 }
+
+/** Between the date and the time, as Intl writes a date with a time in that language. */
+const JOINTS: Record<string, string> = { ja: ' ' };
 
 /** "10:00–11:00 CET"; across a date: "27 Nov, 23:00 – 28 Nov, 01:00 CET"; across a zone change both zones are named. */
 export function timeWindow(start: string | Date, end: string | Date, zone?: string, locale = ENGLISH_LOCALE): string {
