@@ -43,8 +43,8 @@ const english = loadCatalog('en');
  * namespace translated into it, long enough to be a sentence, whose translation differs. A
  * message with placeholders is checked by its longest literal part.
  */
-function englishSentences(language: Language): string[] {
-  const translated = new Set(namespaces(language));
+function englishSentences(language: Language, except: readonly string[] = []): string[] {
+  const translated = new Set(namespaces(language).filter((ns) => !except.includes(ns)));
   const catalog = loadCatalog(language);
   const out: string[] = [];
   for (const [key, source] of english) {
@@ -114,14 +114,21 @@ function question(card: any): { title: string; choices: Record<string, string> }
   return { title: card.body.find((b: any) => b.type === 'TextBlock')?.text, choices: titles };
 }
 
+/** Whether the evidence sentences have no catalogue in the language yet (see expectNoEnglish). */
+const EVIDENCE_PENDING = (language: Language) => !namespaces(language).includes('evidence');
+
 /**
- * No English sentence on what the employee sees of the card. (The collapsed details keep the
- * engine's evidence sentences, in English until their catalogue lands: see evidence-words.ts.)
+ * No English sentence on the card: none on what the employee sees, and none in the collapsed
+ * sections (the IT team's, what was checked). Until the evidence sentences have their catalogue
+ * in the language (src/cards/evidence-words.ts), the collapsed "what was checked" keeps them in
+ * English, and they share words with the remedies' English ('authentication strength "…"'), so
+ * the collapsed sections are checked without the remedies' messages until then.
  */
 function expectNoEnglish(card: any, language: Language) {
-  const text = cardText(withoutDetails(card));
-  const found = englishSentences(language).filter((sentence) => text.includes(sentence));
-  expect(found).toEqual([]);
+  const visible = cardText(withoutDetails(card));
+  expect(englishSentences(language).filter((sentence) => visible.includes(sentence))).toEqual([]);
+  const whole = cardText(card);
+  expect(englishSentences(language, EVIDENCE_PENDING(language) ? ['remedies'] : []).filter((sentence) => whole.includes(sentence))).toEqual([]);
 }
 
 describe.each(DRIVEN)('%s: the registration loop, told and answered in the language', (language) => {
