@@ -2,12 +2,16 @@
 // the conversation, every button title typed back understood (in that language, and in English),
 // the conversation's own replies and errors in the language, English word for word as before.
 import { ActivityTypes, MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { handleTurn, type ConversationDeps } from '../../src/conversation/controller';
 import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState, type QuestionId } from '../../src/conversation/intake';
 import { parseSubmit } from '../../src/conversation/submit';
 import { EMPTY_REPORT, type Report } from '../../src/conversation/symptoms';
+import { buttons, fixedCopy } from '../../src/cards/copy';
 import { messagesFor, namespaces, type Language } from '../../src/i18n';
 import { SupportBot } from '../../src/teams/bot';
+import { connectGraph, type GraphConnection } from '../../src/support/graph-connection';
 import { SupportCore, type EdgeTurn } from '../../src/teams/edge';
 import { cardText } from '../http/helpers';
 
@@ -121,6 +125,54 @@ describe('the conversation\'s own replies', () => {
     const r = await handleTurn(deps, undefined, { kind: 'text', text: 'Wenn ich einen Passkey hinzufügen will, fragt Authenticator immer wieder nach einem Passkey. Android 15, auf dem Handy.' }, from('de-DE'));
     expect(cardText(r.cards.at(-1))).toContain(de.t('errors.checkFailed'));
     expect(cardText(r.cards.at(-1))).toContain(de.t('errors.graph.internal'));
+  });
+});
+
+describe('after the diagnosis, in German (Lena in the demo tenant, blocked by the pilot policy)', () => {
+  const de = messagesFor('de');
+  const DEMO = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'demo-tenant.json'), 'utf8'));
+  const lena = DEMO.users.find((u: { mail: string }) => u.mail.startsWith('lena@'));
+  const policy = 'Passkey pilot: passkey in Authenticator everywhere';
+  let graph: GraphConnection;
+  let registered = false;
+  let deps: ConversationDeps;
+  beforeAll(async () => {
+    graph = await connectGraph({ snapshot: DEMO, emulatorNow: () => AT, tenantId: DEMO.tenant.id, retryDelaySeconds: 0 });
+    deps = {
+      diagnose: (userId, context, call) => graph.diagnoser.diagnose(userId, context, call),
+      passkeyRegistered: () => Promise.resolve(registered),
+      now: () => AT,
+      newSession: () => 'session-1',
+    };
+  });
+  afterAll(async () => {
+    await graph.close();
+  });
+  const from = () => ({ aadObjectId: lena.id as string, name: 'Lena', locale: 'de-DE' });
+  const LOOP_ALL_SAID = 'Wenn ich einen Passkey hinzufügen will, fragt Authenticator immer wieder nach einem Passkey. Android 15, auf dem Handy.';
+
+  it('"That fixed it" without a passkey yet, then with it: German notices, German buttons', async () => {
+    let r = await handleTurn(deps, undefined, { kind: 'text', text: LOOP_ALL_SAID }, from());
+    expect(cardText(r.cards[0])).toContain(policy);
+    r = await handleTurn(deps, r.state, { kind: 'submit', value: { action: 'fixed', session: r.state.intake.session } }, from());
+    const copy = fixedCopy(de);
+    expect(cardText(r.cards[0])).toContain(copy.notYet.title);
+    expect(cardText(r.cards[0])).toContain(`„${buttons(de).contactHelpDesk}“`);
+    expect(r.cards[0].actions?.map((a: any) => a.title)).toEqual([buttons(de).checkAgain, buttons(de).contactHelpDesk]);
+    registered = true;
+    r = await handleTurn(deps, r.state, { kind: 'submit', value: { action: 'fixed', session: r.state.intake.session } }, from());
+    expect(cardText(r.cards[0])).toContain(copy.ready.title);
+    expect(copy.ready.title).not.toBe(fixedCopy(messagesFor('en')).ready.title);
+  });
+
+  it('"Contact the help desk" without a help desk: the details to share, in German, with the policy as written', async () => {
+    let r = await handleTurn(deps, undefined, { kind: 'text', text: LOOP_ALL_SAID }, from());
+    r = await handleTurn(deps, r.state, { kind: 'submit', value: { action: 'contactHelpDesk', session: r.state.intake.session } }, from());
+    const text = cardText(r.cards[0]);
+    expect(text).toContain(de.t('chat.helpDesk.title', { tap: 'no' }));
+    expect(text).toContain(de.t('chat.helpDesk.text', { tap: 'no' }));
+    expect(text).toContain(de.t('chat.helpDesk.policies'));
+    expect(text).toContain(policy);
   });
 });
 
