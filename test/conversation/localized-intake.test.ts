@@ -8,6 +8,7 @@ import { handleTurn, type ConversationDeps } from '../../src/conversation/contro
 import { addText, answer, newIntake, nextQuestion, registrationContext, type IntakeState, type QuestionId } from '../../src/conversation/intake';
 import { parseSubmit } from '../../src/conversation/submit';
 import { EMPTY_REPORT, type Report } from '../../src/conversation/symptoms';
+import { isGreeting } from '../../src/conversation/text';
 import { buttons, fixedCopy } from '../../src/cards/copy';
 import { messagesFor, namespaces, type Language } from '../../src/i18n';
 import { SupportBot } from '../../src/teams/bot';
@@ -77,6 +78,13 @@ describe.each(LANGS)('%s', (language) => {
     expect('error' in refused && refused.error).not.toContain('is not one of the answers');
     const ok = answer(s, 'platform', 'android', m);
     expect('state' in ok && ok.state.transcript.at(-1)).toBe('answered Which phone are you adding the passkey on? → Android');
+  });
+
+  it('the word its replies tell the employee to type ("help") is one the bot understands in the language', () => {
+    const quoted = /[„«“「]\s*([^“”»」]+?)\s*[“”»」]/u.exec(m.t('chat.noTicket.text'))?.[1];
+    expect(quoted).toBeDefined();
+    expect(isGreeting(quoted!)).toBe(true);
+    for (const key of ['chat.ticketClosed.text', 'errors.nothingChanged', 'errors.graph.busy', 'errors.edge.turnFailed']) expect(m.t(key, { reason: '' })).toContain(quoted);
   });
 
   it('a card submit it cannot read is refused in the language', () => {
