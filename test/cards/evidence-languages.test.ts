@@ -16,7 +16,7 @@ const loop: PolicyEvidence = {
   verdict: 'may-apply',
   conditions: [
     { condition: 'users', verdict: 'match', clause: 'users: all users' },
-    { condition: 'locations', verdict: 'unknown', clause: 'it depends on where the user is' },
+    { condition: 'location', verdict: 'unknown', clause: 'it depends on where the user is' },
   ],
   whatIf: { condition: 'what-if', analysisReasons: 'location', reasons: ['location'] },
   grant: { operator: 'AND', satisfied: 'unknown', controls: [{ kind: 'mfa', label: 'multifactor authentication' }, { kind: 'compliantDevice', label: 'device marked as compliant' }], failing: [] },
