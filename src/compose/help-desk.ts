@@ -76,6 +76,7 @@ export async function startHelpDesk(d: HelpDeskDeps): Promise<RunningHelpDesk | 
     exemptionGroupId: settings.exemptionGroupId,
     exemptionHours: config.helpDesk.exemptionHours,
     timeZone: config.helpDesk.timeZone,
+    messages: deskMessages,
     // Tickets see what the conversation sees; and the conversation's diagnoses check the
     // exemption remedy against the same group.
     diagnoser: graph.diagnoser,

@@ -15,7 +15,8 @@ import { helpDeskSpan } from '../telemetry';
 import type { Person, Ticket } from '../tickets/ticket';
 import { cut } from './audit-trail';
 import type { AuditWriter } from './audit-writer';
-import { decide, type AgentInputs, type AgentVerb, type DecisionFacts, type TapPolicy } from './decide';
+import { english, type Messages } from '../i18n';
+import { attemptRecorded, decide, type AgentInputs, type AgentVerb, type DecisionFacts, type TapPolicy } from './decide';
 import { BOT, checkNow, TICKET_ID, type Audit, type Log } from './desk-kit';
 import type { Exemptions } from './exemptions';
 import type { ActionOutcome, HelpDeskNotifier } from './ports';
@@ -26,9 +27,6 @@ import type { TicketChanges } from './ticket-changes';
 import type { TicketStore } from './ticket-store';
 
 const MEMBERSHIP_TTL_MS = 120_000;
-/** The ticket card's buttons, as agents know them (thread lines quote them). */
-const TAP_BUTTON = 'Issue a TAP';
-const EXEMPT_BUTTON = 'Exempt temporarily';
 
 export interface AgentActionsDeps {
   graph: Client;
@@ -47,6 +45,8 @@ export interface AgentActionsDeps {
   taps: TapIssuance;
   signIns: SignInRelooks;
   log: Log;
+  /** The help desk's words (HELPDESK_LOCALE) for replies and thread lines; English by default. */
+  m?: Messages;
 }
 
 export class AgentActions {
@@ -65,8 +65,10 @@ export class AgentActions {
   private readonly taps: TapIssuance;
   private readonly signIns: SignInRelooks;
   private readonly log: Log;
+  private readonly m: Messages;
 
   constructor(deps: AgentActionsDeps) {
+    this.m = deps.m ?? english();
     this.graph = deps.graph;
     this.tickets = deps.tickets;
     this.notifier = deps.notifier;
@@ -105,11 +107,12 @@ export class AgentActions {
 
   private async noSuchTicket(ticketId: string, agent: Person, verb: string): Promise<ActionOutcome> {
     await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome: 'refused', detail: 'no such ticket' });
-    return { outcome: 'refused', message: `There is no ticket ${cut(ticketId, 40)}.` };
+    return { outcome: 'refused', message: this.m.t('desk.noSuchTicket', { id: cut(ticketId, 40) }) };
   }
 
   private async actNow(ticketId: string, agent: Person, verb: AgentVerb, inputs: AgentInputs): Promise<ActionOutcome> {
     const at = this.now();
+    const m = this.m;
     const audit: Audit = (outcome, detail) =>
       this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: agent.aadObjectId, name: agent.name }, action: verb, ticketId, outcome, detail });
 
@@ -120,11 +123,11 @@ export class AgentActions {
       allowed = await this.isAgent(agent.aadObjectId);
     } catch (e) {
       await audit('failed', `membership check: ${(e as Error).message}`);
-      return { outcome: 'failed', ticket, message: 'I could not check your help-desk membership right now (Microsoft Graph did not answer). Please try again.' };
+      return { outcome: 'failed', ticket, message: m.t('desk.membershipFailed') };
     }
     if (!allowed) {
       await audit('refused', 'not a member of the help-desk group');
-      return { outcome: 'refused', ticket, message: 'Only members of the help-desk group can act on tickets. Your attempt was recorded.' };
+      return { outcome: 'refused', ticket, message: `${m.t('desk.notAgent')} ${attemptRecorded(m)}` };
     }
     // What this agent may do, decided in one place (decide.ts): first on the ticket's state
     // alone; a TAP or an exemption then again, against the requester read from Graph just now.
@@ -135,13 +138,14 @@ export class AgentActions {
       ...(this.exemptions.hours ? { exemption: { hours: this.exemptions.hours } } : {}),
       agent,
       inputs,
+      m,
     };
     let decision = decide(verb, facts);
     if (decision.allowed && (verb === 'issueTap' || verb === 'grantExemption')) {
       const fresh = await checkNow(this.checks, this.log, ticket, at);
       if ('error' in fresh) {
         await audit('failed', `checking the requester: ${fresh.error}`);
-        return { outcome: 'failed', ticket, message: `I could not read ${ticket.requester.name} from Microsoft Graph just now (${fresh.error}), so I did nothing. Please try again.` };
+        return { outcome: 'failed', ticket, message: m.t('desk.readFailed', { name: ticket.requester.name, error: fresh.error }) };
       }
       // What the card showed (it is drawn from the stored check), then the check of now.
       const shown = decide(verb, { ...facts, check: ticket.check, agent: undefined, inputs: undefined });
@@ -152,7 +156,9 @@ export class AgentActions {
       decision = decide(verb, { ...facts, check: fresh.check, shown: shown.allowed ? shown.effect : undefined });
       if (!decision.allowed && decision.outcome === 'refused' && changed) {
         // The card said otherwise: redraw it with what the check found (and say so in the thread).
-        const line = `${agent.name}'s "${verb === 'issueTap' ? TAP_BUTTON : EXEMPT_BUTTON}" was not carried out: ${decision.reason.replace(/ Your attempt was recorded\.$/, '')}`;
+        const reason = decision.reason.endsWith(` ${attemptRecorded(m)}`) ? decision.reason.slice(0, -` ${attemptRecorded(m)}`.length) : decision.reason;
+        const button = verb === 'issueTap' ? m.t('ticketCard.button.tapShow') : m.t('ticketCard.button.exemptShow');
+        const line = m.t('desk.line.notCarriedOut', { agent: agent.name, button, reason });
         ticket.history.push({ at: at.toISOString(), by: BOT.name, text: cut(line, 600) });
         await this.tickets.put(ticket);
         await this.notifier.ticketChanged(ticket, cut(line, 600)).catch((e: Error) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: e.message }));
@@ -168,7 +174,7 @@ export class AgentActions {
       case 'take':
         ticket.assignee = agent;
         ticket.status = 'taken';
-        return this.changes.record(ticket, at, audit, agent, `${agent.name} took the ticket`, { kind: 'taken' });
+        return this.changes.record(ticket, at, audit, agent, m.t('desk.line.took', { name: agent.name }), { kind: 'taken' });
 
       case 'issueTap':
         return this.taps.issue(ticket, agent, at, audit, decision.lifetime!, decision.oneTime === true, decision);
@@ -177,17 +183,17 @@ export class AgentActions {
         return this.exemptions.grant(ticket, agent, at, audit, decision.hours!, decision);
 
       case 'resolve': {
-        const note = (inputs.note ?? '').trim().slice(0, 500) || 'Resolved';
+        const note = (inputs.note ?? '').trim().slice(0, 500) || m.t('desk.resolvedNote');
         ticket.status = 'resolved';
         ticket.resolution = { by: agent, at: at.toISOString(), note };
         await this.signIns.stop(ticket);
-        return this.changes.record(ticket, at, audit, agent, `${agent.name} resolved the ticket: ${note}`, { kind: 'resolved' });
+        return this.changes.record(ticket, at, audit, agent, m.t('desk.line.resolved', { name: agent.name, note }), { kind: 'resolved' });
       }
 
       case 'reopen':
         ticket.status = ticket.assignee ? 'taken' : 'open';
         ticket.resolution = undefined;
-        return this.changes.record(ticket, at, audit, agent, `${agent.name} reopened the ticket`, { kind: 'reopened' });
+        return this.changes.record(ticket, at, audit, agent, m.t('desk.line.reopened', { name: agent.name }), { kind: 'reopened' });
     }
   }
 

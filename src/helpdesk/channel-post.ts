@@ -6,6 +6,7 @@
 //   requester's confirmation says it has not reached the help desk yet;
 // - once posted: history line and ticket first, then the audit line, then the requester is told
 //   (the card posted just now already shows the line, so no thread line).
+import { english, type Messages } from '../i18n';
 import { retryDelayMs, type Job, type JobScheduler } from '../scheduler/scheduler';
 import type { KeyedMutex } from '../storage/key-value';
 import { type Ticket } from '../tickets/ticket';
@@ -28,6 +29,8 @@ export interface ChannelPostDeps {
   mutex: KeyedMutex;
   auditWriter: AuditWriter;
   log: Log;
+  /** The help desk's words (HELPDESK_LOCALE) for thread lines; English by default. */
+  m?: Messages;
 }
 
 export class ChannelPost {
@@ -40,9 +43,11 @@ export class ChannelPost {
   private readonly log: Log;
 
   private readonly zone: string | undefined;
+  private readonly m: Messages;
 
-  constructor({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone }: ChannelPostDeps) {
+  constructor({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone, m }: ChannelPostDeps) {
     this.zone = timeZone;
+    this.m = m ?? english();
     this.tickets = tickets;
     this.notifier = notifier;
     this.scheduler = scheduler;
@@ -67,7 +72,7 @@ export class ChannelPost {
       const error = reasonOf(e);
       const nextAttemptAt = new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString();
       ticket.channelPostPending = { since: now, attempts: 1, error, nextAttemptAt };
-      ticket.history.push({ at: now, by: BOT.name, text: `Posting the ticket to the help-desk channel failed at ${clockTime(now, this.zone)} (${error}); retrying at ${clockTime(nextAttemptAt, this.zone)}` });
+      ticket.history.push({ at: now, by: BOT.name, text: this.m.t('desk.line.postFailed', { time: clockTime(now, this.zone, this.m.locale), error, next: clockTime(nextAttemptAt, this.zone, this.m.locale) }) });
       this.log({ event: 'ticket.post.failed', ticket: ticket.id, error });
       await this.scheduler
         .schedule({ id: postJobId(ticket.id), kind: POST_TICKET, dueAt: nextAttemptAt, payload: { ticketId: ticket.id } })
@@ -94,7 +99,7 @@ export class ChannelPost {
         throw e;
       }
       ticket.channelPostPending = undefined;
-      const line = `The ticket reached the help-desk channel at ${clockTime(at, this.zone)}, after ${pending.attempts} failed attempt${pending.attempts === 1 ? '' : 's'} since ${clockTime(pending.since, this.zone)}`;
+      const line = this.m.t('desk.line.postedLate', { time: clockTime(at, this.zone, this.m.locale), attempts: pending.attempts, since: clockTime(pending.since, this.zone, this.m.locale) });
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'postTicket', ticketId, outcome: 'done', detail: line });

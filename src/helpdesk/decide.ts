@@ -5,6 +5,8 @@
 // method's targets) and each remedy's checked effect. At action time `check` is the requester
 // read from Graph just now; for the card, the ticket's last check. No I/O, no clock.
 import type { Remedy } from '../diagnosis';
+import { remedyWhy } from '../cards/remedy-words';
+import { english, type Messages } from '../i18n';
 import { tapLive, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
 
 export type AgentVerb = 'take' | 'issueTap' | 'grantExemption' | 'resolve' | 'reopen';
@@ -44,6 +46,8 @@ export interface DecisionFacts {
    * not clear the block is carried out only when the card said so — on its warned form.
    */
   shown?: Effect;
+  /** The help desk's words (HELPDESK_LOCALE) for reasons and effects; English by default. */
+  m?: Messages;
 }
 
 /**
@@ -79,31 +83,41 @@ export type Decision =
     };
 
 const refused = (reason: string, standing = false): Decision => ({ allowed: false, outcome: 'refused', reason, standing });
-const already = (what: string, by: string, at: string): Decision => ({ allowed: false, outcome: 'already-done', reason: `${what} already done by ${by} at ${at.slice(11, 16)}.`, standing: false });
-const OWN: Partial<Record<AgentVerb, string>> = { issueTap: 'issue your Temporary Access Pass', grantExemption: 'grant your exemption', take: 'take it' };
+type Done = 'take' | 'issueTap' | 'grantExemption' | 'resolve';
+const already = (m: Messages, what: Done, by: string, at: string): Decision => ({
+  allowed: false,
+  outcome: 'already-done',
+  reason: m.t('desk.already', { what, by, time: at.slice(11, 16) }),
+  standing: false,
+});
+const OWN = new Set<AgentVerb>(['issueTap', 'grantExemption', 'take']);
+
+/** "Your attempt was recorded." in the desk's words: the end of a refusal that was audited. */
+export const attemptRecorded = (m: Messages = english()): string => m.t('desk.attemptRecorded');
 
 /** What `verb` may do on this ticket now, and what it would achieve. */
 export function decide(verb: AgentVerb, f: DecisionFacts): Decision {
   const { ticket, agent } = f;
+  const m = f.m ?? english();
   // Separation of duties: an agent's own ticket is handled by another agent (closing or
   // reopening it stays possible, as for any requester).
-  if (agent && agent.aadObjectId === ticket.requester.aadObjectId && OWN[verb]) {
-    return refused(`This is your own ticket: another help-desk agent must ${OWN[verb]}. Your attempt was recorded.`);
+  if (agent && agent.aadObjectId === ticket.requester.aadObjectId && OWN.has(verb)) {
+    return refused(`${m.t('desk.refuse.own', { verb: verb === 'issueTap' ? 'issueTap' : verb === 'grantExemption' ? 'grantExemption' : 'take' })} ${attemptRecorded(m)}`);
   }
   switch (verb) {
     case 'take':
-      if (ticket.status === 'resolved') return refused('This ticket is resolved; reopen it first.');
-      if (ticket.assignee) return already('Taking this ticket was', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took'))?.at ?? ticket.createdAt);
+      if (ticket.status === 'resolved') return refused(m.t('desk.refuse.resolved'));
+      if (ticket.assignee) return already(m, 'take', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took') || h.text === m.t('desk.line.took', { name: ticket.assignee?.name ?? '' }))?.at ?? ticket.createdAt);
       return plain();
     case 'issueTap':
       return issueTap(f);
     case 'grantExemption':
       return grantExemption(f);
     case 'resolve':
-      if (ticket.status === 'resolved') return already('Resolving', ticket.resolution?.by.name ?? 'someone', ticket.resolution?.at ?? ticket.createdAt);
+      if (ticket.status === 'resolved') return already(m, 'resolve', ticket.resolution?.by.name ?? m.t('desk.someone'), ticket.resolution?.at ?? ticket.createdAt);
       return plain();
     case 'reopen':
-      if (ticket.status !== 'resolved') return already('Reopening', 'nobody — it is still open', f.now.toISOString());
+      if (ticket.status !== 'resolved') return { allowed: false, outcome: 'already-done', reason: m.t('desk.stillOpen', { time: f.now.toISOString().slice(11, 16) }), standing: false };
       return plain();
   }
 }
@@ -120,50 +134,52 @@ function plain(): Decision {
 
 function issueTap(f: DecisionFacts): Decision {
   const { ticket, tapPolicy: policy, check, inputs } = f;
+  const m = f.m ?? english();
   const name = ticket.requester.name;
-  if (ticket.status === 'resolved') return refused('This ticket is resolved; reopen it first.');
+  if (ticket.status === 'resolved') return refused(m.t('desk.refuse.resolved'));
   // One pass per window: a second click is "already done"; after the window, a new one may be issued.
-  if (tapLive(ticket.tap, f.now)) return already('Issuing a Temporary Access Pass was', ticket.tap.by.name, ticket.tap.at);
-  if (!policy?.enabled) return refused('A TAP cannot be issued: the Temporary Access Pass method is disabled in the authentication methods policy.', true);
-  if (check?.guest) return refused(`A TAP cannot be issued: ${name} is a guest, and a Temporary Access Pass cannot be issued to a guest.`, true);
-  if (check && !check.tapTargeted) return refused(`A TAP cannot be issued: the Temporary Access Pass method does not include ${name}.`, true);
+  if (tapLive(ticket.tap, f.now)) return already(m, 'issueTap', ticket.tap.by.name, ticket.tap.at);
+  if (!policy?.enabled) return refused(m.t('desk.refuse.tapDisabled'), true);
+  if (check?.guest) return refused(m.t('desk.refuse.tapGuest', { name }), true);
+  if (check && !check.tapTargeted) return refused(m.t('desk.refuse.tapNotTargeted', { name }), true);
   let lifetime: number | undefined;
   let oneTime: boolean | undefined;
   if (inputs) {
     lifetime = inputs.tapLifetime ?? policy.defaultLifetime;
     if (!Number.isInteger(lifetime) || lifetime < policy.minLifetime || lifetime > policy.maxLifetime) {
-      return refused(`The lifetime must be between ${policy.minLifetime} and ${policy.maxLifetime} minutes (the tenant's TAP policy).`);
+      return refused(m.t('desk.refuse.lifetime', { min: String(policy.minLifetime), max: String(policy.maxLifetime) }));
     }
     oneTime = policy.forcedOneTime || inputs.tapOneTime === true;
   }
-  return withEffect(f, effectOf(check, 'temporary-access-pass', name), { lifetime, oneTime });
+  return withEffect(f, effectOf(check, 'temporary-access-pass', name, m), { lifetime, oneTime });
 }
 
 function grantExemption(f: DecisionFacts): Decision {
   const { ticket, check, inputs } = f;
-  if (!f.exemption) return refused('No exemption group is configured (EXEMPTION_GROUP_ID).', true);
-  if (ticket.status === 'resolved') return refused('This ticket is resolved; reopen it first.');
-  if (ticket.exemption && !ticket.exemption.removedAt) return already('Granting an exemption was', ticket.exemption.by.name, ticket.exemption.at);
+  const m = f.m ?? english();
+  if (!f.exemption) return refused(m.t('desk.refuse.noExemptionGroup'), true);
+  if (ticket.status === 'resolved') return refused(m.t('desk.refuse.resolved'));
+  if (ticket.exemption && !ticket.exemption.removedAt) return already(m, 'grantExemption', ticket.exemption.by.name, ticket.exemption.at);
   let hours: number | undefined;
   if (inputs) {
     hours = inputs.exemptionHours ?? 1;
-    if (!f.exemption.hours.includes(hours)) return refused(`Choose one of the offered windows: ${f.exemption.hours.join(', ')} hours.`);
+    if (!f.exemption.hours.includes(hours)) return refused(m.t('desk.refuse.hours', { hours: f.exemption.hours.join(', ') }));
   }
-  let effect = effectOf(check, 'temporary-exemption', ticket.requester.name);
+  let effect = effectOf(check, 'temporary-exemption', ticket.requester.name, m);
   if (effect.effect === 'unchecked' && check?.exemptionGroup && check.blocking.length > 0) {
     // The engine checks an exemption only against Conditional Access: nothing else is lifted by it.
     const what = check.blocking.map((b) => b.code).join(', ');
-    effect = { effect: 'does-not-clear', why: `An exemption will not help: no Conditional Access policy blocks ${ticket.requester.name}; what blocks is ${what}.` };
+    effect = { effect: 'does-not-clear', why: m.t('desk.exemptionNoCa', { name: ticket.requester.name, what }) };
   }
   return withEffect(f, effect, { hours });
 }
 
-function effectOf(check: TicketCheck | undefined, code: Remedy['code'], name: string): { effect: Effect; why: string; remedy?: Remedy } {
+function effectOf(check: TicketCheck | undefined, code: Remedy['code'], name: string, m: Messages): { effect: Effect; why: string; remedy?: Remedy } {
   if (!check) return { effect: 'unchecked', why: '' };
-  if (check.blocking.length === 0) return { effect: 'not-needed', why: `Nothing blocks ${name}'s registration now (checked ${check.at.slice(11, 16)} UTC).` };
+  if (check.blocking.length === 0) return { effect: 'not-needed', why: m.t('desk.nothingBlocks', { name, time: check.at.slice(11, 16) }) };
   const remedy = check.remedies.find((r) => r.code === code);
   if (!remedy) return { effect: 'unchecked', why: '' };
-  return { effect: remedy.clears ? 'clears' : 'does-not-clear', why: remedy.why, remedy };
+  return { effect: remedy.clears ? 'clears' : 'does-not-clear', why: remedyWhy(remedy, m), remedy };
 }
 
 function withEffect(f: DecisionFacts, e: { effect: Effect; why: string; remedy?: Remedy }, chosen: { lifetime?: number; oneTime?: boolean; hours?: number }): Decision {
@@ -172,7 +188,7 @@ function withEffect(f: DecisionFacts, e: { effect: Effect; why: string; remedy?:
     // The card the agent pressed did not say so (the requester changed since, or it was drawn
     // before the check): nothing is done, they are told what the check found, and the card is
     // redrawn with it — its warned form is there if they still want to go ahead.
-    return refused(`Not done. Checked just now: ${e.why} ${f.ticket.requester.name} would still be blocked. The card shows what works now; its "will not clear" form is there if you still want to go ahead.`);
+    return refused((f.m ?? english()).t('desk.refuse.changed', { why: e.why, name: f.ticket.requester.name }));
   }
   return {
     allowed: true,

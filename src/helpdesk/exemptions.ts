@@ -10,6 +10,7 @@
 //   message they get (the exemption's notice) says what that found; they hear that it ended only
 //   if it was a way through for them;
 // - every change is on the ticket before the audit line, and both before the card and the requester.
+import { english, type Messages } from '../i18n';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { ExemptionGroup } from '../diagnosis';
 import { addGroupMember, removeGroupMember } from '../graph';
@@ -57,6 +58,8 @@ export interface ExemptionDeps {
   userChanged: (aadObjectId: string) => void;
   log: Log;
   metrics: Counters;
+  /** The help desk's words (HELPDESK_LOCALE) for replies and thread lines; English by default. */
+  m?: Messages;
 }
 
 export class Exemptions {
@@ -80,9 +83,11 @@ export class Exemptions {
   private readonly metrics: Counters;
 
   private readonly zone: string | undefined;
+  private readonly m: Messages;
 
   constructor(deps: ExemptionDeps) {
     this.zone = deps.timeZone;
+    this.m = deps.m ?? english();
     this.graph = deps.graph;
     this.metrics = deps.metrics;
     this.tickets = deps.tickets;
@@ -184,7 +189,7 @@ export class Exemptions {
       await addGroupMember(this.graph, groupId, userId);
     } catch (e) {
       await audit('failed', (e as Error).message);
-      return { outcome: 'failed', ticket, message: `Microsoft Graph refused to add the user to the exemption group: ${(e as Error).message}` };
+      return { outcome: 'failed', ticket, message: this.m.t('desk.exemption.addFailed', { error: (e as Error).message }) };
     } finally {
       this.userChanged(userId);
     }
@@ -201,8 +206,12 @@ export class Exemptions {
     // Before the requester is told anything: diagnosed again with the exemption in place.
     const after = await checkAfter(this.checks, userId, contextOf(ticket, at).context);
     ticket.exemption.after = after;
-    const warned = decision.allowed && decision.warned ? ' — warned that it will not clear the block' : '';
-    const line = `${agent.name} granted a temporary exemption (${timeWindow(start, end, this.zone)})${warned}. ${afterSentence(ticket.requester.name, 'the exemption', after)}`;
+    const line = this.m.t('desk.line.exemptionGranted', {
+      agent: agent.name,
+      window: timeWindow(start, end, this.zone, this.m.locale),
+      warned: decision.allowed && decision.warned ? 'yes' : 'no',
+      after: afterSentence(ticket.requester.name, 'exemption', after, this.m),
+    });
     // One message to the requester: the exemption's notice, saying what the check found.
     const result = await this.changes.record(ticket, at, audit, agent, line, { kind: 'exemptionGranted' });
     await this.events?.exemptionGranted?.(ticket).catch((e) => this.log({ event: 'notices.schedule.failed', ticket: ticket.id, error: (e as Error).message }));
@@ -229,7 +238,7 @@ export class Exemptions {
         ex.lastRemovalAttemptAt = at;
         ex.nextRemovalAt = nextAt;
         if (ex.removalFailures >= 2) {
-          const line = `Removing ${name} from the exemption group failed again at ${clockTime(at, this.zone)} (${error}); retrying at ${clockTime(nextAt, this.zone)}`;
+          const line = this.m.t('desk.line.removalFailedAgain', { name, time: clockTime(at, this.zone, this.m.locale), error, next: clockTime(nextAt, this.zone, this.m.locale) });
           ticket.history.push({ at, by: BOT.name, text: line });
           await this.tickets.put(ticket);
           await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'removeExemption', ticketId, outcome: 'failed', detail: line });
@@ -249,8 +258,8 @@ export class Exemptions {
       ex.nextRemovalAt = undefined;
       const line =
         failures > 0
-          ? `${name} was removed from the exemption group at ${clockTime(at, this.zone)}, after ${failures} failed attempt${failures === 1 ? '' : 's'} (the exemption ended at ${clockTime(ex.end, this.zone)})`
-          : `The temporary exemption ended at ${clockTime(at, this.zone)} and was removed`;
+          ? this.m.t('desk.line.removedAfterFailures', { name, time: clockTime(at, this.zone, this.m.locale), failures, end: clockTime(ex.end, this.zone, this.m.locale) })
+          : this.m.t('desk.line.exemptionEnded', { time: clockTime(at, this.zone, this.m.locale) });
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       const audited = await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'removeExemption', ticketId, outcome: 'done', detail: line });

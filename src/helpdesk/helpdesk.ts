@@ -28,6 +28,7 @@
 // This class is the public face: it opens tickets, answers what the cards and notices ask, and
 // wires the parts above and agent-actions.ts (each gets what it needs, by name). The stored jobs
 // keep their kinds and ids, so jobs stored by earlier versions still run.
+import { english, type Messages } from '../i18n';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Diagnosis, ExemptionGroup, TenantFacts } from '../diagnosis';
 import { odataType } from '../diagnosis';
@@ -86,6 +87,8 @@ export interface HelpDeskOptions {
   metrics?: Counters;
   /** The help desk's time zone (HELPDESK_TIMEZONE): thread and history lines show times in it; default UTC. */
   timeZone?: string;
+  /** The help desk's words (HELPDESK_LOCALE): agents' replies, refusals and thread lines; English by default. */
+  messages?: Messages;
 }
 
 
@@ -110,11 +113,14 @@ export class HelpDesk {
 
   /** The help desk's time zone (HELPDESK_TIMEZONE): the ticket card and thread lines show times in it. */
   readonly timeZone: string | undefined;
+  /** The help desk's words (HELPDESK_LOCALE). */
+  readonly messages: Messages;
 
   /** Each part registers its stored jobs with the scheduler (kinds and ids as before: stored jobs still run). */
   constructor(o: HelpDeskOptions) {
     this.timeZone = o.timeZone;
     const { graph, tenantFacts, tickets, scheduler, notifier, now, events, timeZone } = o;
+    const m = (this.messages = o.messages ?? english());
     const log: Log = o.log ?? (() => undefined);
     const userChanged = o.userChanged ?? (() => undefined);
     const metrics: Counters = (this.metrics = o.metrics ?? { inc: () => undefined, set: () => undefined });
@@ -128,12 +134,12 @@ export class HelpDesk {
     const checks = this.checks;
     const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log, timeZone }));
     const changes = (this.changes = new TicketChanges({ tickets, notifier, auditWriter, log }));
-    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics, timeZone });
-    this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone });
-    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log, metrics, timeZone });
+    this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics, timeZone, m });
+    this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone, m });
+    this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log, metrics, timeZone, m });
     this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log });
-    this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone });
-    this.agents = new AgentActions({ graph, tickets, notifier, now, mutex, auditWriter, changes, checks, helpDeskGroupId: o.helpDeskGroupId, tapPolicy: () => this.tapPolicy(), exemptions: this.exemptions, taps: this.taps, signIns: this.signIns, log });
+    this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone, m });
+    this.agents = new AgentActions({ graph, tickets, notifier, now, mutex, auditWriter, changes, checks, helpDeskGroupId: o.helpDeskGroupId, tapPolicy: () => this.tapPolicy(), exemptions: this.exemptions, taps: this.taps, signIns: this.signIns, log, m });
   }
 
   /** Display name of the exemption group, for the ticket card. */
@@ -184,7 +190,7 @@ export class HelpDesk {
       diagnosis: input.diagnosis,
       errorIds: input.errorIds,
       transcript: input.transcript.slice(-30),
-      history: [{ at: now, by: input.requester.name, text: `${input.requester.name} asked for help${input.reason === 'requestTap' ? ' (a Temporary Access Pass)' : ''}` }],
+      history: [{ at: now, by: input.requester.name, text: this.messages.t('desk.line.asked', { name: input.requester.name, tap: input.reason === 'requestTap' ? 'yes' : 'no' }) }],
     };
     // What works for this requester, checked before anyone sees the ticket (facts read in the
     // last minute will do here; an agent's action reads them afresh). A ticket opened without a

@@ -7,6 +7,7 @@
 // - after the last look without it, the ticket's history says so (no thread line: nothing
 //   happened) and the bot stops; a resolved ticket is not looked at again (its jobs are cancelled);
 // - the ticket is stored before the thread and the requester hear of it.
+import { english, type Messages } from '../i18n';
 import type { TenantFactsCache } from '../graph';
 import { AUTHENTICATOR_APP_ID, MY_SIGN_INS_APP_ID } from '../diagnosis/facts';
 import { SIGN_IN_RELOOK_MINUTES, signInRelook, type Observed, type SignInRelook } from '../diagnosis/sign-ins';
@@ -36,6 +37,8 @@ export interface SignInRelookDeps {
   /** How the requester is diagnosed. */
   checks: CheckDeps;
   log: Log;
+  /** The help desk's words (HELPDESK_LOCALE) for thread lines; English by default. */
+  m?: Messages;
 }
 
 export class SignInRelooks {
@@ -49,9 +52,11 @@ export class SignInRelooks {
   private readonly log: Log;
 
   private readonly zone: string | undefined;
+  private readonly m: Messages;
 
-  constructor({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone }: SignInRelookDeps) {
+  constructor({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone, m }: SignInRelookDeps) {
     this.zone = timeZone;
+    this.m = m ?? english();
     this.tickets = tickets;
     this.notifier = notifier;
     this.scheduler = scheduler;
@@ -151,8 +156,8 @@ export class SignInRelooks {
         ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
         const minutes = Math.max(...SIGN_IN_RELOOK_MINUTES);
         const line = checked?.diagnosis.observed
-          ? `No failed sign-in of ${name} reached the sign-in log in the ${minutes} minutes after the report (looked last at ${clockTime(now, this.zone)}); the bot stopped looking`
-          : `The sign-in log could not be read at ${clockTime(now, this.zone)}; the bot stopped looking for ${name}'s failed sign-in`;
+          ? this.m.t('desk.line.signInNotFound', { name, minutes: String(minutes), time: clockTime(now, this.zone, this.m.locale) })
+          : this.m.t('desk.line.signInUnreadable', { name, time: clockTime(now, this.zone, this.m.locale) });
         // On the ticket (its card shows it when next drawn), not in the thread: nothing new happened.
         ticket.history.push({ at: now, by: BOT.name, text: line });
         await this.tickets.put(ticket);
@@ -168,10 +173,16 @@ export class SignInRelooks {
       ticket.checkError = undefined;
       ticket.signInRelook = { ...relook, done: true, nextAt: undefined };
       await this.scheduler.cancelPrefix(relookJobPrefix(ticketId)).catch(() => undefined);
-      const policies = signIn.failedPolicies.map((p) => `"${p}"`).join(', ');
+      const quoted = (names: string[]) => names.map((p) => this.m.t('desk.quoted', { name: p })).join(', ');
       const line = cut(
-        `The sign-in log now shows ${name}'s failed sign-in at ${clockTime(signIn.at, this.zone)} (${signIn.app}, error ${signIn.errorCode}${policies ? `, failed: ${policies}` : ''})` +
-          (newly.length > 0 ? `; the first check said ${newly.map((p) => `"${p}"`).join(', ')} only may apply — it blocks ${name}, and ${name} was told` : '; it confirms what the ticket says'),
+        this.m.t('desk.line.signInSeen', {
+          name,
+          time: clockTime(signIn.at, this.zone, this.m.locale),
+          app: signIn.app,
+          code: String(signIn.errorCode),
+          policies: signIn.failedPolicies.length > 0 ? quoted(signIn.failedPolicies) : 'none',
+          newly: newly.length > 0 ? quoted(newly) : 'none',
+        }),
         600,
       );
       ticket.history.push({ at: now, by: BOT.name, text: line });

@@ -13,6 +13,7 @@
 // - a pass that cannot be delivered is deleted (nobody may hold a pass nobody was given); a
 //   deletion that fails is retried by a stored job (kind 'revokeTap', id 'tap-revoke-<ticket>')
 //   until done. Jobs stored by earlier versions run unchanged.
+import { english, type Messages } from '../i18n';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createTemporaryAccessPass, deleteTemporaryAccessPass, GraphReadError, readAll } from '../graph';
 import type { Counters } from '../metrics';
@@ -60,6 +61,8 @@ export interface TapIssuanceDeps {
   events?: { tapIssued?(ticket: Ticket): Promise<void> };
   userChanged: (aadObjectId: string) => void;
   log: Log;
+  /** The help desk's words (HELPDESK_LOCALE) for replies and thread lines; English by default. */
+  m?: Messages;
   metrics: Counters;
 }
 
@@ -80,9 +83,11 @@ export class TapIssuance {
   private readonly metrics: Counters;
 
   private readonly zone: string | undefined;
+  private readonly m: Messages;
 
   constructor(deps: TapIssuanceDeps) {
     this.zone = deps.timeZone;
+    this.m = deps.m ?? english();
     this.graph = deps.graph;
     this.metrics = deps.metrics;
     this.tickets = deps.tickets;
@@ -110,7 +115,7 @@ export class TapIssuance {
       existing = await this.listTaps(userId);
     } catch (e) {
       await audit('failed', `reading the existing passes: ${reasonOf(e)}`);
-      return { outcome: 'failed', ticket, message: `I could not check ${name}'s existing Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
+      return { outcome: 'failed', ticket, message: this.m.t('desk.tap.checkFailed', { name, error: reasonOf(e) }) };
     }
     const known = new Set([ticket.tap?.methodId].filter(Boolean));
     const unknown = existing.find((m) => !known.has(m.id) && tapInUse(m, at));
@@ -121,7 +126,7 @@ export class TapIssuance {
       for (const old of existing) await deleteTemporaryAccessPass(this.graph, userId, old.id);
     } catch (e) {
       await audit('failed', `deleting the old pass: ${reasonOf(e)}`);
-      return { outcome: 'failed', ticket, message: `I could not delete ${name}'s old Temporary Access Pass (${reasonOf(e)}), so I issued none. Please try again.` };
+      return { outcome: 'failed', ticket, message: this.m.t('desk.tap.deleteOldFailed', { name, error: reasonOf(e) }) };
     }
 
     // Stored before Graph is asked: should the bot stop before the answer is recorded, the stored
@@ -150,7 +155,7 @@ export class TapIssuance {
         ticket.tapRequest = undefined;
         await this.tickets.put(ticket);
         await audit('failed', reasonOf(e));
-        return { outcome: 'failed', ticket, message: `Microsoft Graph refused the Temporary Access Pass: ${reasonOf(e)}` };
+        return { outcome: 'failed', ticket, message: this.m.t('desk.tap.refused', { error: reasonOf(e) }) };
       }
       return this.settleUncertainCreate(ticket, at, audit, e);
     }
@@ -167,9 +172,13 @@ export class TapIssuance {
       ticket.status = 'taken';
     }
     // Recorded — ticket and audit, with the window, never the value — before the value goes anywhere.
-    const warned = decision.allowed && decision.warned ? ` — warned that it will not clear the block` : '';
-    const line = `${agent.name} issued a Temporary Access Pass (${timeWindow(start, end, this.zone)}${ticket.tap.oneTime ? ', one-time' : ''})${warned}`;
-    const afterLine = afterSentence(ticket.requester.name, 'the pass', after);
+    const line = this.m.t('desk.line.tapIssued', {
+      agent: agent.name,
+      window: timeWindow(start, end, this.zone, this.m.locale),
+      oneTime: ticket.tap.oneTime ? 'yes' : 'no',
+      warned: decision.allowed && decision.warned ? 'yes' : 'no',
+    });
+    const afterLine = afterSentence(ticket.requester.name, 'pass', after, this.m);
     ticket.history.push({ at: at.toISOString(), by: agent.name, text: line }, { at: at.toISOString(), by: BOT.name, text: afterLine });
     await this.tickets.put(ticket);
     const audited = await audit('done', line);
@@ -200,10 +209,10 @@ export class TapIssuance {
     try {
       await deleteTemporaryAccessPass(this.graph, ticket.requester.aadObjectId, tap.methodId);
       tap.revokedAt = this.now().toISOString();
-      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), so the bot deleted it: nobody holds it`;
+      line = this.m.t('desk.line.undeliveredDeleted', { name, error });
     } catch (e) {
       tap.revokeError = reasonOf(e);
-      line = `The Temporary Access Pass could not be delivered to ${name} (${error}), and deleting it failed (${tap.revokeError}); the bot keeps trying`;
+      line = this.m.t('desk.line.undeliveredDeleteFailed', { name, error, revokeError: tap.revokeError });
       await this.scheduler
         .schedule({ id: revokeJobId(ticket.id), kind: REVOKE_TAP, dueAt: new Date(at.getTime() + retryDelayMs(1, UNTIL_DONE)).toISOString(), payload: { ticketId: ticket.id, methodId: tap.methodId } })
         .catch((se: Error) => this.log({ event: 'tap.revoke.not-stored', ticket: ticket.id, error: se.message }));
@@ -220,7 +229,7 @@ export class TapIssuance {
     return {
       outcome: 'failed',
       ticket,
-      message: `${line}.${gap} Ask ${name} to open the passkey help bot in Teams (add it again if they removed it), then issue a new pass.`,
+      message: `${line}.${gap} ${this.m.t('desk.tap.askReopen', { name })}`,
     };
   }
 
@@ -237,23 +246,23 @@ export class TapIssuance {
       return {
         outcome: 'failed',
         ticket,
-        message: `Microsoft Graph did not answer (${reasonOf(error)}), and I could not check whether it created the pass. Do not issue another one yet: the ticket will show what Graph holds within a few minutes.`,
+        message: this.m.t('desk.tap.noAnswer', { error: reasonOf(error) }),
       };
     }
     ticket.tapRequest = undefined;
     let line: string;
     if (landed.length === 0) {
-      line = `Issuing a Temporary Access Pass failed (${reasonOf(error)}); Graph holds none, so nothing was issued`;
+      line = this.m.t('desk.line.issueFailedNone', { error: reasonOf(error) });
     } else {
       // Created, but its value never reached the bot: no one can be given it. Delete it.
       try {
         for (const m of landed) await deleteTemporaryAccessPass(this.graph, userId, m.id);
-        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}); the bot never had its value, so it deleted it: nothing was issued`;
+        line = this.m.t('desk.line.createdDeleted', { error: reasonOf(error) });
       } catch (e) {
         const m = landed[0];
         const w = graphTapWindow(m);
         ticket.unknownTap = { methodId: m.id, createdAt: m.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: true };
-        line = `Graph created a Temporary Access Pass but its answer never arrived (${reasonOf(error)}), and deleting it failed (${reasonOf(e)}): delete it in the Entra admin center before issuing another`;
+        line = this.m.t('desk.line.createdDeleteFailed', { error: reasonOf(error), deleteError: reasonOf(e) });
       } finally {
         this.userChanged(userId);
       }
@@ -264,7 +273,7 @@ export class TapIssuance {
     const gap = audited.written ? '' : ` ${this.auditWriter.noteGap(ticket, at.toISOString(), line, audited.error)}.`;
     if (gap) await this.tickets.put(ticket);
     await this.notifier.ticketChanged(ticket, `${line}.${gap}`).catch((e) => this.log({ event: 'ticket.update.failed', ticket: ticket.id, error: (e as Error).message }));
-    return { outcome: 'failed', ticket, message: `${line}.${gap}${ticket.unknownTap ? '' : ` You can press "Issue a TAP" again for ${name}.`}` };
+    return { outcome: 'failed', ticket, message: `${line}.${gap}${ticket.unknownTap ? '' : ` ${this.m.t('desk.tap.pressAgain', { name, button: this.m.t('ticketCard.button.tapShow') })}`}` };
   }
 
   private async reportUnknownTap(ticket: Ticket, at: Date, audit: Audit, found: GraphTap, afterCrash: boolean): Promise<ActionOutcome> {
@@ -275,9 +284,9 @@ export class TapIssuance {
       (!first && ticket.unknownTap!.afterCrash) ||
       (!!ticket.tapRequest && Date.parse(found.createdDateTime ?? w.start) >= Date.parse(ticket.tapRequest.at) - 60_000);
     ticket.unknownTap = { methodId: found.id, createdAt: found.createdDateTime, start: w.start, end: w.end, foundAt: at.toISOString(), afterCrash: crashed };
-    const message = unknownTapMessage(ticket, this.zone);
+    const message = unknownTapMessage(ticket, this.zone, this.m);
     if (first) {
-      const line = unknownTapLine(ticket, this.zone);
+      const line = unknownTapLine(ticket, this.zone, this.m);
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await audit('refused', line);
@@ -303,7 +312,7 @@ export class TapIssuance {
       if (ticket.tap?.delivery === 'sending' && ticket.tap.at === job.payload.requestedAt) {
         // Recorded, then the bot stopped while sending it: it may or may not have arrived.
         ticket.tap.delivery = 'unconfirmed';
-        const line = `The bot stopped while sending the Temporary Access Pass to ${ticket.requester.name}; it may not have arrived. Ask them; if they do not have it, delete it in the Entra admin center and issue a new one`;
+        const line = this.m.t('desk.line.stoppedSending', { name: ticket.requester.name });
         ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
         await this.tickets.put(ticket);
         await audit('failed', line);
@@ -319,7 +328,7 @@ export class TapIssuance {
         return;
       }
       ticket.tapRequest = undefined;
-      const line = `The bot stopped while issuing a Temporary Access Pass at ${clockTime(job.payload.requestedAt as string, this.zone)}; Graph holds none, so nothing was issued`;
+      const line = this.m.t('desk.line.stoppedIssuing', { time: clockTime(job.payload.requestedAt as string, this.zone, this.m.locale) });
       ticket.history.push({ at: at.toISOString(), by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await audit('failed', line);
@@ -339,7 +348,7 @@ export class TapIssuance {
       const at = this.now().toISOString();
       tap.revokedAt = at;
       tap.revokeError = undefined;
-      const line = `The undeliverable Temporary Access Pass was deleted at ${clockTime(at, this.zone)}: nobody holds it`;
+      const line = this.m.t('desk.line.revoked', { time: clockTime(at, this.zone, this.m.locale) });
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       await this.auditWriter.write({ at, actor: BOT_ACTOR, action: 'revokeTap', ticketId, outcome: 'done', detail: line });
@@ -373,16 +382,16 @@ function tapInUse(m: GraphTap, now: Date): boolean {
   return !['Expired', 'OneTimeUsed', 'DisabledByPolicy'].includes(m.methodUsabilityReason ?? '');
 }
 
-function unknownTapLine(ticket: Ticket, zone: string | undefined): string {
+function unknownTapLine(ticket: Ticket, zone: string | undefined, m: Messages): string {
   const u = ticket.unknownTap!;
-  return `Graph already holds a Temporary Access Pass for ${ticket.requester.name} that this ticket did not issue (created ${clockTime(u.createdAt ?? u.start, zone)}, valid until ${clockTime(u.end, zone)})${u.afterCrash ? ', probably the one the bot was creating when it stopped' : ''}; it was not replaced`;
+  return m.t('desk.line.unknownTap', { name: ticket.requester.name, created: clockTime(u.createdAt ?? u.start, zone, m.locale), end: clockTime(u.end, zone, m.locale), afterCrash: u.afterCrash ? 'yes' : 'no' });
 }
 
-function unknownTapMessage(ticket: Ticket, zone: string | undefined): string {
+function unknownTapMessage(ticket: Ticket, zone: string | undefined, m: Messages): string {
   const u = ticket.unknownTap!;
   const name = ticket.requester.name;
   return [
-    `${name} already has a Temporary Access Pass (created ${clockTime(u.createdAt ?? u.start, zone)}, valid until ${clockTime(u.end, zone)}) that this ticket did not issue${u.afterCrash ? ' — probably the one the bot was creating when it stopped, whose value never reached them' : ''}. I did not replace it.`,
-    `If ${name} has that pass, they can use it. If not, delete it in the Entra admin center (Users › ${name} › Authentication methods), then press "Issue a TAP" again.`,
+    m.t('desk.tap.unknown', { name, created: clockTime(u.createdAt ?? u.start, zone, m.locale), end: clockTime(u.end, zone, m.locale), afterCrash: u.afterCrash ? 'yes' : 'no' }),
+    m.t('desk.tap.unknownWhatToDo', { name, button: m.t('ticketCard.button.tapShow') }),
   ].join(' ');
 }

@@ -13,17 +13,17 @@ import type { Ticket } from '../tickets/ticket';
 /** The card in the help desk's words (`m`, from HELPDESK_LOCALE) and time zone. */
 export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => Date, m: Messages = english()): Promise<AdaptiveCard> {
   const hours = desk.exemptionHours;
-  const exemption = hours ? { hours, groupName: (await desk.exemptionGroupName()) ?? 'exemption group' } : undefined;
+  const exemption = hours ? { hours, groupName: (await desk.exemptionGroupName()) ?? m.t('desk.exemptionGroup') } : undefined;
   // The admin's part follows the tenant's own split design where it has one; unreadable: left out.
   const splitDesigns = await desk.tenantFacts().then(splitDesignsOf, () => undefined);
-  const options = ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now() });
+  const options = ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now(), m });
   return ticketCard(ticket, { ...options, ...(desk.timeZone ? { timeZone: desk.timeZone } : {}), ...(splitDesigns ? { tenant: { splitDesigns } } : {}) }, m);
 }
 
 /** The card's options for this ticket: the decisions for every verb, as the card shows them. Pure. */
-export function ticketCardOptions(ticket: Ticket, input: { tapPolicy: TapPolicy; exemption?: { hours: number[]; groupName: string }; now: Date }): TicketCardOptions {
+export function ticketCardOptions(ticket: Ticket, input: { tapPolicy: TapPolicy; exemption?: { hours: number[]; groupName: string }; now: Date; m?: Messages }): TicketCardOptions {
   const { tapPolicy: policy, exemption, now } = input;
-  const d = decideAll({ ticket, now, tapPolicy: policy, ...(exemption ? { exemption: { hours: exemption.hours } } : {}), check: ticket.check });
+  const d = decideAll({ ticket, now, tapPolicy: policy, ...(exemption ? { exemption: { hours: exemption.hours } } : {}), check: ticket.check, m: input.m ?? english() });
   return {
     tap: {
       lifetimes: HelpDesk.lifetimes(policy),
