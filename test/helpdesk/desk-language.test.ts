@@ -4,7 +4,7 @@
 import { decide, decideAll, type DecisionFacts, type TapPolicy } from '../../src/helpdesk/decide';
 import { afterSentence, blockerList } from '../../src/helpdesk/after-check-lines';
 import { ticketCardOptions } from '../../src/helpdesk/ticket-card';
-import { messagesFor } from '../../src/i18n';
+import { LANGUAGES, messagesFor } from '../../src/i18n';
 import type { Person, Ticket } from '../../src/tickets/ticket';
 import { AT, demoCheck as checkOf, demoTicket } from './demo-checks';
 
@@ -65,5 +65,23 @@ describe('the lines after a remedy was applied, in German', () => {
     expect(afterSentence('Lena Fischer', 'exemption', { at: AT.toISOString(), clears: true, blocking: [] })).toBe('Checked with the exemption in place: nothing blocks Lena Fischer any more');
     expect(afterSentence('Lena Fischer', 'pass', { at: AT.toISOString(), clears: undefined, blocking: [], error: 'Graph: 503' })).toBe('Lena Fischer could not be checked with the pass in place (Graph: 503)');
     expect(blockerList(blocking)).toMatch(/ \("Passkey pilot"\)$/);
+  });
+});
+
+describe.each([...LANGUAGES])('the help desk’s decisions in %s', (language) => {
+  const m = messagesFor(language);
+  it('say every refusal and warning in words, never a catalogue key, with the names kept', () => {
+    for (const persona of ['uma', 'lena', 'omid', 'tom']) {
+      for (const d of Object.values(decideAll(facts(persona, { m })))) {
+        const text = d.allowed ? d.why : d.reason;
+        expect(text).not.toMatch(/desk\.|ticketCard\.|\{[a-zA-Z]+\}/);
+      }
+    }
+    const lines = [
+      afterSentence('Lena Fischer', 'pass', { at: AT.toISOString(), clears: false, blocking: [{ code: 'ca-auth-strength-loop', policyNames: ['Passkey pilot'] }] }, m),
+      afterSentence('Lena Fischer', 'exemption', { at: AT.toISOString(), clears: undefined, blocking: [], error: 'Graph: 503' }, m),
+    ];
+    for (const line of lines) expect(line).toContain('Lena Fischer');
+    expect(lines[0]).toContain('Passkey pilot');
   });
 });
