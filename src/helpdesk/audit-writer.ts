@@ -12,6 +12,7 @@ import { BOT, TICKET_ID, type Log } from './desk-kit';
 import type { HelpDeskNotifier } from './ports';
 import type { TicketStore } from './ticket-store';
 import { clockTime } from '../cards/time-words';
+import { english, type Messages } from '../i18n';
 
 export interface AuditWriterDeps {
   /** The help desk's time zone (HELPDESK_TIMEZONE): times in thread lines are shown in it; default UTC. */
@@ -22,6 +23,8 @@ export interface AuditWriterDeps {
   now: () => Date;
   mutex: KeyedMutex;
   events: Log;
+  /** The help desk's words (HELPDESK_LOCALE) for the lines it adds to tickets; English by default. */
+  m?: Messages;
 }
 
 export class AuditWriter {
@@ -33,9 +36,11 @@ export class AuditWriter {
   private readonly events: Log;
 
   private readonly zone: string | undefined;
+  private readonly m: Messages;
 
-  constructor({ log, tickets, notifier, now, mutex, events, timeZone }: AuditWriterDeps) {
+  constructor({ log, tickets, notifier, now, mutex, events, timeZone, m }: AuditWriterDeps) {
     this.zone = timeZone;
+    this.m = m ?? english();
     this.trail = new AuditTrail({ log, now, backlog: tickets, onEvent: (e) => events(e) });
     this.tickets = tickets;
     this.notifier = notifier;
@@ -62,7 +67,7 @@ export class AuditWriter {
 
   /** Says on the ticket that its audit line is not written yet; returns the sentence (for the thread and the agent). */
   noteGap(ticket: Ticket, at: string, line: string, error?: string): string {
-    const text = `The audit log could not record this at ${clockTime(at, this.zone)} (${cut(error ?? 'unknown error', 160)}); the bot keeps the entry and writes it with the next one`;
+    const text = this.m.t('desk.line.auditGap', { time: clockTime(at, this.zone, this.m.locale), error: cut(error ?? this.m.t('desk.unknownError'), 160) });
     ticket.auditPending = { since: ticket.auditPending?.since ?? at, error: cut(error ?? 'unknown error', 160), lines: [...(ticket.auditPending?.lines ?? []), cut(line, 200)].slice(-5) };
     ticket.history.push({ at, by: BOT.name, text });
     return text;
@@ -73,7 +78,7 @@ export class AuditWriter {
     const ticket = await this.tickets.get(ticketId);
     if (!ticket?.auditPending) return;
     const at = this.now().toISOString();
-    const line = `The audit log caught up at ${clockTime(at, this.zone)}: the entries it could not write since ${clockTime(ticket.auditPending.since, this.zone)} are recorded now`;
+    const line = this.m.t('desk.line.auditCaughtUp', { time: clockTime(at, this.zone, this.m.locale), since: clockTime(ticket.auditPending.since, this.zone, this.m.locale) });
     ticket.auditPending = undefined;
     ticket.history.push({ at, by: BOT.name, text: line });
     await this.tickets.put(ticket);

@@ -132,7 +132,7 @@ export class HelpDesk {
     this.log = log;
     this.checks = { graph, tenantFacts, diagnoser: o.diagnoser, exemptionGroup: () => this.exemptions.group(), ...(o.whatIf !== undefined ? { whatIf: o.whatIf } : {}) };
     const checks = this.checks;
-    const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log, timeZone }));
+    const auditWriter = (this.auditWriter = new AuditWriter({ log: o.audit, tickets, notifier, now, mutex, events: log, timeZone, m }));
     const changes = (this.changes = new TicketChanges({ tickets, notifier, auditWriter, log }));
     this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics, timeZone, m });
     this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone, m });
