@@ -52,7 +52,8 @@ function shape(source: string): string[] {
   return [...out].sort();
 }
 
-const translated = LANGUAGES.filter((l) => l !== 'en' && namespaces(l).length > 0);
+// Every language the bot answers in has a complete catalogue (a missing folder fails below).
+const translated = LANGUAGES.filter((l) => l !== 'en');
 
 describe('the message catalogues', () => {
   it('have every key the code uses, in English', () => {
