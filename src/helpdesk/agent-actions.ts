@@ -47,6 +47,8 @@ export interface AgentActionsDeps {
   log: Log;
   /** The help desk's words (HELPDESK_LOCALE) for replies and thread lines; English by default. */
   m?: Messages;
+  /** The help desk's zone (HELPDESK_TIMEZONE): times in replies are on its clock. */
+  timeZone?: string;
 }
 
 export class AgentActions {
@@ -66,9 +68,11 @@ export class AgentActions {
   private readonly signIns: SignInRelooks;
   private readonly log: Log;
   private readonly m: Messages;
+  private readonly zone: string | undefined;
 
   constructor(deps: AgentActionsDeps) {
     this.m = deps.m ?? english();
+    this.zone = deps.timeZone;
     this.graph = deps.graph;
     this.tickets = deps.tickets;
     this.notifier = deps.notifier;
@@ -139,6 +143,7 @@ export class AgentActions {
       agent,
       inputs,
       m,
+      ...(this.zone ? { timeZone: this.zone } : {}),
     };
     let decision = decide(verb, facts);
     if (decision.allowed && (verb === 'issueTap' || verb === 'grantExemption')) {

@@ -6,6 +6,7 @@
 // read from Graph just now; for the card, the ticket's last check. No I/O, no clock.
 import type { Remedy } from '../diagnosis';
 import { remedyWhy } from '../cards/remedy-words';
+import { clockTime } from '../cards/time-words';
 import { english, type Messages } from '../i18n';
 import { tapLive, type Person, type Ticket, type TicketCheck } from '../tickets/ticket';
 
@@ -48,6 +49,8 @@ export interface DecisionFacts {
   shown?: Effect;
   /** The help desk's words (HELPDESK_LOCALE) for reasons and effects; English by default. */
   m?: Messages;
+  /** The help desk's zone (HELPDESK_TIMEZONE): times in replies are on its clock, named; absent: UTC hours and minutes. */
+  timeZone?: string;
 }
 
 /**
@@ -84,10 +87,12 @@ export type Decision =
 
 const refused = (reason: string, standing = false): Decision => ({ allowed: false, outcome: 'refused', reason, standing });
 type Done = 'take' | 'issueTap' | 'grantExemption' | 'resolve';
-const already = (m: Messages, what: Done, by: string, at: string): Decision => ({
+/** "10:00 CEST" on the desk's clock; without a zone, UTC's "10:00" (as replies always said). */
+const hhmm = (at: string, m: Messages, zone: string | undefined): string => (zone ? clockTime(at, zone, m.locale) : at.slice(11, 16));
+const already = (m: Messages, what: Done, by: string, at: string, zone?: string): Decision => ({
   allowed: false,
   outcome: 'already-done',
-  reason: m.t('desk.already', { what, by, time: at.slice(11, 16) }),
+  reason: m.t('desk.already', { what, by, time: hhmm(at, m, zone) }),
   standing: false,
 });
 const OWN = new Set<AgentVerb>(['issueTap', 'grantExemption', 'take']);
@@ -107,17 +112,17 @@ export function decide(verb: AgentVerb, f: DecisionFacts): Decision {
   switch (verb) {
     case 'take':
       if (ticket.status === 'resolved') return refused(m.t('desk.refuse.resolved'));
-      if (ticket.assignee) return already(m, 'take', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took') || h.text === m.t('desk.line.took', { name: ticket.assignee?.name ?? '' }))?.at ?? ticket.createdAt);
+      if (ticket.assignee) return already(m, 'take', ticket.assignee.name, ticket.history.find((h) => h.text.includes('took') || h.text === m.t('desk.line.took', { name: ticket.assignee?.name ?? '' }))?.at ?? ticket.createdAt, f.timeZone);
       return plain();
     case 'issueTap':
       return issueTap(f);
     case 'grantExemption':
       return grantExemption(f);
     case 'resolve':
-      if (ticket.status === 'resolved') return already(m, 'resolve', ticket.resolution?.by.name ?? m.t('desk.someone'), ticket.resolution?.at ?? ticket.createdAt);
+      if (ticket.status === 'resolved') return already(m, 'resolve', ticket.resolution?.by.name ?? m.t('desk.someone'), ticket.resolution?.at ?? ticket.createdAt, f.timeZone);
       return plain();
     case 'reopen':
-      if (ticket.status !== 'resolved') return { allowed: false, outcome: 'already-done', reason: m.t('desk.stillOpen', { time: f.now.toISOString().slice(11, 16) }), standing: false };
+      if (ticket.status !== 'resolved') return { allowed: false, outcome: 'already-done', reason: m.t('desk.stillOpen', { time: hhmm(f.now.toISOString(), m, f.timeZone) }), standing: false };
       return plain();
   }
 }
@@ -138,7 +143,7 @@ function issueTap(f: DecisionFacts): Decision {
   const name = ticket.requester.name;
   if (ticket.status === 'resolved') return refused(m.t('desk.refuse.resolved'));
   // One pass per window: a second click is "already done"; after the window, a new one may be issued.
-  if (tapLive(ticket.tap, f.now)) return already(m, 'issueTap', ticket.tap.by.name, ticket.tap.at);
+  if (tapLive(ticket.tap, f.now)) return already(m, 'issueTap', ticket.tap.by.name, ticket.tap.at, f.timeZone);
   if (!policy?.enabled) return refused(m.t('desk.refuse.tapDisabled'), true);
   if (check?.guest) return refused(m.t('desk.refuse.tapGuest', { name }), true);
   if (check && !check.tapTargeted) return refused(m.t('desk.refuse.tapNotTargeted', { name }), true);
@@ -151,7 +156,7 @@ function issueTap(f: DecisionFacts): Decision {
     }
     oneTime = policy.forcedOneTime || inputs.tapOneTime === true;
   }
-  return withEffect(f, effectOf(check, 'temporary-access-pass', name, m), { lifetime, oneTime });
+  return withEffect(f, effectOf(check, 'temporary-access-pass', name, m, f.timeZone), { lifetime, oneTime });
 }
 
 function grantExemption(f: DecisionFacts): Decision {
@@ -159,13 +164,13 @@ function grantExemption(f: DecisionFacts): Decision {
   const m = f.m ?? english();
   if (!f.exemption) return refused(m.t('desk.refuse.noExemptionGroup'), true);
   if (ticket.status === 'resolved') return refused(m.t('desk.refuse.resolved'));
-  if (ticket.exemption && !ticket.exemption.removedAt) return already(m, 'grantExemption', ticket.exemption.by.name, ticket.exemption.at);
+  if (ticket.exemption && !ticket.exemption.removedAt) return already(m, 'grantExemption', ticket.exemption.by.name, ticket.exemption.at, f.timeZone);
   let hours: number | undefined;
   if (inputs) {
     hours = inputs.exemptionHours ?? 1;
     if (!f.exemption.hours.includes(hours)) return refused(m.t('desk.refuse.hours', { hours: f.exemption.hours.join(', ') }));
   }
-  let effect = effectOf(check, 'temporary-exemption', ticket.requester.name, m);
+  let effect = effectOf(check, 'temporary-exemption', ticket.requester.name, m, f.timeZone);
   if (effect.effect === 'unchecked' && check?.exemptionGroup && check.blocking.length > 0) {
     // The engine checks an exemption only against Conditional Access: nothing else is lifted by it.
     const what = check.blocking.map((b) => b.code).join(', ');
@@ -174,9 +179,9 @@ function grantExemption(f: DecisionFacts): Decision {
   return withEffect(f, effect, { hours });
 }
 
-function effectOf(check: TicketCheck | undefined, code: Remedy['code'], name: string, m: Messages): { effect: Effect; why: string; remedy?: Remedy } {
+function effectOf(check: TicketCheck | undefined, code: Remedy['code'], name: string, m: Messages, zone: string | undefined): { effect: Effect; why: string; remedy?: Remedy } {
   if (!check) return { effect: 'unchecked', why: '' };
-  if (check.blocking.length === 0) return { effect: 'not-needed', why: m.t('desk.nothingBlocks', { name, time: check.at.slice(11, 16) }) };
+  if (check.blocking.length === 0) return { effect: 'not-needed', why: m.t('desk.nothingBlocks', { name, time: zone ? clockTime(check.at, zone, m.locale) : `${check.at.slice(11, 16)} UTC` }) };
   const remedy = check.remedies.find((r) => r.code === code);
   if (!remedy) return { effect: 'unchecked', why: '' };
   return { effect: remedy.clears ? 'clears' : 'does-not-clear', why: remedyWhy(remedy, m), remedy };

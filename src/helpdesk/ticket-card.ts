@@ -16,14 +16,14 @@ export async function ticketCardFor(desk: HelpDesk, ticket: Ticket, now: () => D
   const exemption = hours ? { hours, groupName: (await desk.exemptionGroupName()) ?? m.t('desk.exemptionGroup') } : undefined;
   // The admin's part follows the tenant's own split design where it has one; unreadable: left out.
   const splitDesigns = await desk.tenantFacts().then(splitDesignsOf, () => undefined);
-  const options = ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now(), m });
+  const options = ticketCardOptions(ticket, { tapPolicy: await desk.tapPolicy(), ...(exemption ? { exemption } : {}), now: now(), m, ...(desk.timeZone ? { timeZone: desk.timeZone } : {}) });
   return ticketCard(ticket, { ...options, ...(desk.timeZone ? { timeZone: desk.timeZone } : {}), ...(splitDesigns ? { tenant: { splitDesigns } } : {}) }, m);
 }
 
 /** The card's options for this ticket: the decisions for every verb, as the card shows them. Pure. */
-export function ticketCardOptions(ticket: Ticket, input: { tapPolicy: TapPolicy; exemption?: { hours: number[]; groupName: string }; now: Date; m?: Messages }): TicketCardOptions {
+export function ticketCardOptions(ticket: Ticket, input: { tapPolicy: TapPolicy; exemption?: { hours: number[]; groupName: string }; now: Date; m?: Messages; timeZone?: string }): TicketCardOptions {
   const { tapPolicy: policy, exemption, now } = input;
-  const d = decideAll({ ticket, now, tapPolicy: policy, ...(exemption ? { exemption: { hours: exemption.hours } } : {}), check: ticket.check, m: input.m ?? english() });
+  const d = decideAll({ ticket, now, tapPolicy: policy, ...(exemption ? { exemption: { hours: exemption.hours } } : {}), check: ticket.check, m: input.m ?? english(), ...(input.timeZone ? { timeZone: input.timeZone } : {}) });
   return {
     tap: {
       lifetimes: HelpDesk.lifetimes(policy),

@@ -72,7 +72,7 @@ describe('a help desk with HELPDESK_LOCALE=de-DE', () => {
     expect((await desk.act(ticket.id, hana, 'take')).outcome).toBe('done');
     expect(notifier.lines.map((l) => l.line)).toContain(`${hana.name} hat das Ticket übernommen`);
     const again = await desk.act(ticket.id, hana, 'take');
-    expect(again).toMatchObject({ outcome: 'already-done', message: `Die Übernahme dieses Tickets wurde bereits von ${hana.name} um 10:00 erledigt.` });
+    expect(again).toMatchObject({ outcome: 'already-done', message: `Die Übernahme dieses Tickets wurde bereits von ${hana.name} um 12:00 MESZ erledigt.` });
 
     const issued = await desk.act(ticket.id, hana, 'issueTap', { tapLifetime: 60, tapOneTime: true });
     expect(issued.outcome).toBe('done');
@@ -95,5 +95,7 @@ describe('a help desk with HELPDESK_LOCALE=de-DE', () => {
     expect((await desk.act(ticket.id, person('lena'), 'take')).message).toBe('Only members of the help-desk group can act on tickets. Your attempt was recorded.');
     await desk.act(ticket.id, person('hana'), 'take');
     expect(notifier.lines.map((l) => l.line)).toContain('Hana Kim took the ticket');
+    // The reply's time is on the desk's clock, named.
+    expect((await desk.act(ticket.id, person('hana'), 'take')).message).toBe('Taking this ticket was already done by Hana Kim at 12:00 CEST.');
   });
 });
