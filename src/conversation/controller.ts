@@ -83,9 +83,10 @@ export interface ConversationDeps {
 export interface HelpDeskPort {
   open(input: { requester: Person; reason: 'contactHelpDesk' | 'requestTap'; diagnosis: Diagnosis | null; errorIds: Ticket['errorIds']; transcript: string[] }): Promise<Ticket>;
   openTicketOf(aadObjectId: string): Promise<Ticket | undefined>;
-  requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<{ outcome: string; message: string }>;
+  /** `m`: the requester's messages (a refusal is said to them in their language). */
+  requesterAnswer(ticketId: string, requester: Person, fixed: boolean, m?: Messages): Promise<{ outcome: string; message: string }>;
   /** Something the requester said or pressed about their open ticket: added to it (history, transcript, thread). */
-  followUp?(ticketId: string, requester: Person, text: string): Promise<{ outcome: string; message: string; ticket?: Ticket }>;
+  followUp?(ticketId: string, requester: Person, text: string, m?: Messages): Promise<{ outcome: string; message: string; ticket?: Ticket }>;
 }
 
 export interface TurnResult {
@@ -229,7 +230,7 @@ export async function handleTurn(
     case 'ticketReopen': {
       if (!deps.helpDesk) return { state: s, cards: [errorCard({ message: m.t('errors.ticketsDisabled') }, m)] };
       const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
-      const r = await deps.helpDesk.requesterAnswer(submit.ticketId, requester, submit.action === 'ticketFixed');
+      const r = await deps.helpDesk.requesterAnswer(submit.ticketId, requester, submit.action === 'ticketFixed', m);
       if (r.outcome !== 'done') return { state: s, cards: [errorCard({ message: r.message }, m)] };
       return {
         state: s,
@@ -321,7 +322,7 @@ async function followUp(deps: ConversationDeps, userId: string, requester: Perso
   try {
     const open = await desk.openTicketOf(userId);
     if (!open) return undefined;
-    const r = await desk.followUp(open.id, requester, text);
+    const r = await desk.followUp(open.id, requester, text, m);
     return r.outcome === 'done' && r.ticket ? ticketUpdateCard(followUpUpdate(r.ticket, m), m) : undefined;
   } catch (e) {
     deps.log?.({ event: 'ticket.followUp.failed', error: (e as Error).message });

@@ -137,7 +137,7 @@ export class HelpDesk {
     this.exemptions = new Exemptions({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, groupId: o.exemptionGroupId, hours: o.exemptionHours, diagnoser: o.diagnoser, events, userChanged, log, metrics, timeZone, m });
     this.channelPost = new ChannelPost({ tickets, notifier, scheduler, now, mutex, auditWriter, log, timeZone, m });
     this.taps = new TapIssuance({ graph, tickets, notifier, scheduler, now, mutex, auditWriter, changes, checks, events, userChanged, log, metrics, timeZone, m });
-    this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log });
+    this.replies = new RequesterReplies({ tickets, notifier, now, mutex, auditWriter, checks, log, desk: m });
     this.signIns = new SignInRelooks({ tickets, notifier, scheduler, now, mutex, tenantFacts, checks, log, timeZone, m });
     this.agents = new AgentActions({ graph, tickets, notifier, now, mutex, auditWriter, changes, checks, helpDeskGroupId: o.helpDeskGroupId, tapPolicy: () => this.tapPolicy(), exemptions: this.exemptions, taps: this.taps, signIns: this.signIns, log, m, timeZone });
   }
@@ -269,8 +269,8 @@ export class HelpDesk {
 
   // ---- the rest -----------------------------------------------------------------------------
 
-  /** The bot saw the passkey registered: close the ticket and say so in the channel. */
-  async resolveByBot(ticketId: string, note: string): Promise<void> {
+  /** The bot saw the passkey registered: close the ticket and say so in the channel (`note`: the help desk's words by default). */
+  async resolveByBot(ticketId: string, note = this.messages.t('desk.resolution.passkeyRegistered')): Promise<void> {
     await this.mutex.run(ticketId, async () => {
       const ticket = await this.tickets.get(ticketId);
       if (!ticket || ticket.status === 'resolved') return;
@@ -278,7 +278,7 @@ export class HelpDesk {
       ticket.status = 'resolved';
       ticket.resolution = { by: BOT, at, note };
       await this.signIns.stop(ticket);
-      const line = `Resolved automatically: ${note}`;
+      const line = this.messages.t('desk.line.resolvedByBot', { note });
       ticket.history.push({ at, by: BOT.name, text: line });
       await this.tickets.put(ticket);
       const audited = await this.auditWriter.write({ at, actor: { aadObjectId: BOT.aadObjectId, name: BOT.name }, action: 'resolve', ticketId, outcome: 'done', detail: note });
@@ -289,13 +289,13 @@ export class HelpDesk {
   }
 
   /** The requester answers "Did this fix it?". */
-  requesterAnswer(ticketId: string, requester: Person, fixed: boolean): Promise<ActionOutcome> {
-    return this.replies.answer(ticketId, requester, fixed);
+  requesterAnswer(ticketId: string, requester: Person, fixed: boolean, m?: Messages): Promise<ActionOutcome> {
+    return this.replies.answer(ticketId, requester, fixed, m);
   }
 
   /** The requester wrote again while their ticket is open: added to it, with the requester checked again. */
-  followUp(ticketId: string, requester: Person, text: string): Promise<ActionOutcome> {
-    return this.replies.followUp(ticketId, requester, text);
+  followUp(ticketId: string, requester: Person, text: string, m?: Messages): Promise<ActionOutcome> {
+    return this.replies.followUp(ticketId, requester, text, m);
   }
 
   /**

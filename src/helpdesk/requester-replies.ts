@@ -28,6 +28,8 @@ export interface RequesterRepliesDeps {
   auditWriter: AuditWriter;
   checks: CheckDeps;
   log: Log;
+  /** The help desk's messages (HELPDESK_LOCALE): the lines in the ticket's history and thread. */
+  desk?: Messages;
 }
 
 export class RequesterReplies {
@@ -38,8 +40,10 @@ export class RequesterReplies {
   private readonly auditWriter: AuditWriter;
   private readonly checks: CheckDeps;
   private readonly log: Log;
+  private readonly desk: Messages;
 
-  constructor({ tickets, notifier, now, mutex, auditWriter, checks, log }: RequesterRepliesDeps) {
+  constructor({ tickets, notifier, now, mutex, auditWriter, checks, log, desk }: RequesterRepliesDeps) {
+    this.desk = desk ?? english();
     this.tickets = tickets;
     this.notifier = notifier;
     this.now = now;
@@ -66,7 +70,7 @@ export class RequesterReplies {
         await this.auditWriter.write({ at, actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action, ticketId, outcome: 'refused', detail: 'not the requester' });
         return { outcome: 'refused', message: m.t('requesterCards.reply.notYours') };
       }
-      const line = fixed ? `${requester.name} confirmed it works` : `${requester.name} reopened the ticket: it still does not work`;
+      const line = fixed ? this.desk.t('desk.line.requesterConfirmed', { name: requester.name }) : this.desk.t('desk.line.requesterReopened', { name: requester.name });
       if (!fixed) {
         ticket.status = ticket.assignee ? 'taken' : 'open';
         ticket.resolution = undefined;
@@ -101,13 +105,15 @@ export class RequesterReplies {
       const said = cut(text.trim(), FOLLOW_UP_CHARS);
       ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);
       const fresh = await checkNow(this.checks, this.log, ticket, at);
-      let now = '';
+      let check: 'blocked' | 'clear' | 'unchecked' = 'unchecked';
+      let blockers = '';
       if ('check' in fresh) {
         ticket.check = fresh.check;
         ticket.checkError = undefined;
-        now = fresh.check.blocking.length > 0 ? `checked now: still blocked — ${blockerList(fresh.check.blocking)}` : `checked now: nothing blocks ${requester.name} any more`;
+        check = fresh.check.blocking.length > 0 ? 'blocked' : 'clear';
+        blockers = blockerList(fresh.check.blocking, this.desk);
       }
-      const line = `${requester.name} wrote: "${cut(said, 300)}"${now ? ` (${now})` : ''}`;
+      const line = this.desk.t('desk.line.requesterWrote', { name: requester.name, text: cut(said, 300), check, blockers });
       ticket.history.push({ at: at.toISOString(), by: requester.name, text: line });
       await this.tickets.put(ticket);
       const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });

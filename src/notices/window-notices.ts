@@ -67,7 +67,8 @@ export interface WindowFacts {
 }
 
 export interface TicketCloser {
-  resolveByBot(ticketId: string, note: string): Promise<void>;
+  /** Closes the ticket as resolved by the bot, noted in the help desk's words. */
+  resolveByBot(ticketId: string): Promise<void>;
   /** What the notice may say (absent: every notice is sent as worded, unchecked). */
   windowFacts?(kind: NoticeKind, payload: NoticePayload): Promise<WindowFacts>;
 }
@@ -193,7 +194,7 @@ export class WindowNotices {
     if (kind !== 'tap.start' && (await hasAuthenticatorPasskey(this.o.graph, p.userId, p.start))) {
       await this.send(p.userId, `${job.id}:done`, noticeCard({ title: m.t('noticeCards.done.title'), tone: 'success', text: m.t('noticeCards.done.text') }, m));
       await this.o.scheduler.cancelPrefix(`notice:${p.ticketId}:`);
-      await this.o.tickets.resolveByBot(p.ticketId, 'The user registered a passkey in Microsoft Authenticator.');
+      await this.o.tickets.resolveByBot(p.ticketId);
       return;
     }
     // Times in the user's own zone and locale, each naming the zone and the end ("until 11:00 CET"); unknown zone: UTC, said as such.

@@ -87,6 +87,29 @@ describe('a help desk with HELPDESK_LOCALE=de-DE', () => {
     expect(text).toContain('Verlauf');
   });
 
+  it('writes what the requester says back in German, and refuses a stranger in the stranger’s language', async () => {
+    const de = messagesFor('de');
+    const { desk, notifier, person } = await deskIn(de);
+    const lena = person('lena');
+    const ticket = await desk.open({ requester: lena, reason: 'contactHelpDesk', diagnosis: null, errorIds: {}, transcript: [] });
+    const wrote = await desk.followUp(ticket.id, lena, 'Es fragt immer noch nach einem Passkey');
+    expect(wrote.outcome).toBe('done');
+    // Checked again on the emulator: Lena is still blocked by the pilot policy, named as written.
+    expect(wrote.message).toMatch(/^Lena Fischer schrieb: „Es fragt immer noch nach einem Passkey“ \(gerade geprüft: weiterhin blockiert – .*„Passkey pilot: passkey in Authenticator everywhere“.*\)$/);
+    expect((await desk.requesterAnswer(ticket.id, lena, false)).message).toBe('Lena Fischer hat das Ticket wieder geöffnet: Es funktioniert immer noch nicht');
+    expect((await desk.requesterAnswer(ticket.id, lena, true)).message).toBe('Lena Fischer hat bestätigt, dass es funktioniert');
+    expect(notifier.lines.map((l) => l.line)).toContain('Lena Fischer hat bestätigt, dass es funktioniert');
+    // Someone else answering on Lena's ticket is refused in their own language (French here).
+    const refused = await desk.requesterAnswer(ticket.id, person('tom'), true, messagesFor('fr'));
+    expect(refused.outcome).toBe('refused');
+    expect(refused.message).toBe(messagesFor('fr').t('requesterCards.reply.notYours'));
+    expect(refused.message).not.toBe(messagesFor('en').t('requesterCards.reply.notYours'));
+    // The bot closing it when the passkey shows up says so in German too.
+    await desk.requesterAnswer(ticket.id, lena, false);
+    await desk.resolveByBot(ticket.id);
+    expect(notifier.lines.map((l) => l.line)).toContain('Automatisch gelöst: Die Person hat einen Passkey in Microsoft Authenticator registriert.');
+  });
+
   it('stays English without a language, word for word', async () => {
     const { desk, notifier, person } = await deskIn();
     const tom = person('tom');
