@@ -50,7 +50,7 @@ export function ticketConfirmationCard(ticket: Ticket, m: Messages = english()):
     next: numbered([m.t('requesterCards.confirmation.next.look'), m.t('requesterCards.confirmation.next.message'), m.t('requesterCards.confirmation.next.tap')]),
     facts: [{ title: m.t('requesterCards.fact.ticket'), value: id }, ...(advice ? [{ title: m.t('requesterCards.fact.problem'), value: advice.title }] : [])],
     quote: m.t('requesterCards.confirmation.quote', { id }),
-  });
+  }, { messages: m });
 }
 
 export interface TapDelivery {
@@ -100,7 +100,7 @@ export function tapDeliveryCard(input: TapDelivery, m: Messages = english()): Ad
     alreadyAdded: m.t('requesterCards.tap.alreadyAdded'),
     dontShare: m.t('requesterCards.tap.dontShare'),
     ticketLine: m.t('requesterCards.tap.ticketLine', { id }),
-  });
+  }, { messages: m });
 }
 
 export interface TicketUpdateInput {
@@ -124,7 +124,7 @@ export function ticketUpdateCard(input: TicketUpdateInput, m: Messages = english
       .filter(Boolean)
       .map((text) => ({ text })),
     facts: [...(input.facts ?? []).map(({ title, value }) => ({ title, value })), { title: m.t('requesterCards.fact.ticket'), value: input.ticketId }],
-  });
+  }, { messages: m });
 }
 
 export type TicketUpdateKind = 'taken' | 'tapIssued' | 'exemptionGranted' | 'exemptionEnded' | 'resolved' | 'reopened' | 'posted' | 'signInSeen';
@@ -236,5 +236,5 @@ export function ticketResolvedCard(input: TicketResolvedInput, m: Messages = eng
     question: m.t('requesterCards.resolvedCard.question'),
     hint: m.t('requesterCards.resolvedCard.hint'),
     buttons: { fixed: m.t('requesterCards.resolvedCard.button.fixed'), reopen: m.t('requesterCards.resolvedCard.button.reopen') },
-  });
+  }, { messages: m });
 }

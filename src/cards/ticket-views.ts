@@ -170,7 +170,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions, m: Messag
     resolveNoteLabel: m.t('ticketCard.resolveNoteLabel'),
     resolveNotePlaceholder: m.t('ticketCard.resolveNotePlaceholder'),
     buttons: ticketButtons(m),
-  });
+  }, { messages: m });
 }
 
 // ---- the ticket card's parts ----

@@ -146,3 +146,14 @@ describe('the ticket card in every language', () => {
     expect(textOf(ticketCard(ticketOf(blocked), OPTIONS))).toContain('Taken by Hana Kim');
   });
 });
+
+describe('a ticket card too long for Teams', () => {
+  it('is trimmed with the mark and the note in the help desk’s language', () => {
+    const long = { ...ticketOf(users[0]), transcript: Array.from({ length: 30 }, (_, i) => `said: ${i} ${'Es fragt immer noch nach einem Passkey. '.repeat(100)}`) };
+    const de = messagesFor('de');
+    const text = words(ticketCard(long, OPTIONS, de));
+    expect(text).toContain(de.t('common.trimmed.noteTicket'));
+    expect(text).toContain(de.t('common.trimmed.mark'));
+    expect(text).not.toContain(english().t('common.trimmed.noteTicket'));
+  });
+});
