@@ -37,7 +37,7 @@ export function stages(text: string): Stage[] {
 }
 
 /** What the final stage may copy from the build context. */
-const CONTEXT_FILES = ['package.json', 'cards', 'fixtures'];
+const CONTEXT_FILES = ['package.json', 'cards', 'locales', 'fixtures'];
 
 const npmInstalls = (stage: Stage) => stage.instructions.filter((i) => i.op === 'RUN' && /\bnpm (ci|install|i)\b/.test(i.args));
 const installsDevDependencies = (stage: Stage) => npmInstalls(stage).some((i) => !/--omit[= ]dev\b/.test(i.args));
@@ -96,7 +96,7 @@ export function imageProblems(text: string): string[] {
 }
 
 describe('Dockerfile', () => {
-  it('the final stage ships the built code, production dependencies, cards and the demo snapshot only, as user node', () => {
+  it('the final stage ships the built code, production dependencies, cards, message catalogues and the demo snapshot only, as user node', () => {
     expect(imageProblems(DOCKERFILE)).toEqual([]);
     const final = stages(DOCKERFILE).pop()!;
     expect(final.instructions.filter((i) => i.op === 'USER').map((i) => i.args)).toEqual(['node']);
@@ -125,7 +125,7 @@ describe('Dockerfile', () => {
     });
 
     it('dev-only content copied into the final stage', () => {
-      expect(mutate(/^COPY cards \.\/cards$/m, 'COPY . .')).toEqual([expect.stringMatching(/^COPY \.: the final stage takes only package\.json, cards, fixtures/)]);
+      expect(mutate(/^COPY cards \.\/cards$/m, 'COPY . .')).toEqual([expect.stringMatching(/^COPY \.: the final stage takes only package\.json, cards, locales, fixtures/)]);
       expect(mutate(/^COPY cards \.\/cards$/m, 'COPY cards tools ./')).toEqual([expect.stringMatching(/^COPY tools:/)]);
       expect(mutate(/^COPY --from=deps \/app\/node_modules/m, 'COPY --from=build /app/node_modules')).toEqual([
         'COPY --from=build /app/node_modules: that stage\'s node_modules has devDependencies',
