@@ -38,7 +38,47 @@ export interface ConditionEvidence {
   verdict: 'match' | 'unknown';
   /** The condition's clause, as `matched`/`unknowns` state it (shared with the tenant audit). */
   clause: string;
+  /** What the clause states, as data (cards word it in the reader's language); absent in evidence stored before it. */
+  detail?: ConditionDetail;
 }
+
+/** A location a location condition names. */
+export type LocationRef = { location: 'all' } | { location: 'allTrusted' } | { location: 'named'; name: string };
+
+/** Where a phone's device attributes come from: the user's Intune-managed phones of this platform (none: no attributes). */
+export interface DeviceOrigin {
+  os: 'iOS' | 'Android';
+  /** The managed phones' names (empty: the user has none). */
+  phones: string[];
+  /** The attribute values the phones agree on, as filters see them ('unknown' where they do not). */
+  isCompliant: 'true' | 'false' | 'unknown';
+  deviceOwnership: 'Company' | 'Personal' | 'unknown';
+}
+
+/**
+ * What a condition's clause states, as data. `match` conditions state why the policy applies,
+ * `unknown` ones what the bot cannot tell.
+ */
+export type ConditionDetail =
+  | { is: 'users'; via: 'all' | 'guests' | 'guestType' }
+  | { is: 'users'; via: 'user'; upn: string }
+  | { is: 'users'; via: 'group'; name: string; nested: boolean }
+  | { is: 'users'; via: 'role'; name: string }
+  | { is: 'userAction' }
+  | { is: 'resources'; via: 'all' | 'authenticator' }
+  /** Included through a filter for applications: it matches Authenticator, or may (attributes unreadable). */
+  | { is: 'resources'; via: 'filter'; mode: string; rule: string; match: true | 'unknown' }
+  /** A filter for applications that may exclude or include Authenticator (its attributes are not readable). */
+  | { is: 'resourceFilter'; mode: string; rule: string; may: 'exclude' | 'include' }
+  | { is: 'platforms'; include: string[]; exclude: string[] }
+  /** depends: the bot cannot tell where the user is. */
+  | { is: 'locations'; include: LocationRef[]; exclude: LocationRef[]; depends: boolean }
+  /** depends: the filter needs attributes of the phone the bot cannot see; device: where the phone's attributes came from. */
+  | { is: 'deviceFilter'; mode: string; rule: string; depends: boolean; device?: DeviceOrigin }
+  /** given: the level supplied (match); without it the bot cannot see the risk (unknown). */
+  | { is: 'risk'; risk: 'user' | 'signIn' | 'insider'; levels: string[]; given?: string }
+  /** given: the flow supplied (match); without it the bot cannot tell the flow (unknown). */
+  | { is: 'authenticationFlow'; transfers: string[]; given?: string };
 
 export interface Applicability {
   applies: Tri;
@@ -63,6 +103,8 @@ export interface DeviceAttributes {
   lookup: AttributeLookup;
   /** Where the attributes come from, for evidence. */
   source: string;
+  /** The same as data, when they come from the user's managed phones. */
+  origin?: DeviceOrigin;
 }
 
 /**
@@ -96,25 +138,25 @@ export function applicability(
   const unknowns: string[] = [];
   const undecided: ConditionName[] = [];
   const conditions: ConditionEvidence[] = [];
-  const unknown = (condition: ConditionName, text: string) => {
+  const unknown = (condition: ConditionName, text: string, detail?: ConditionDetail) => {
     unknowns.push(text);
-    conditions.push({ condition, verdict: 'unknown', clause: text });
+    conditions.push({ condition, verdict: 'unknown', clause: text, ...(detail ? { detail } : {}) });
     if (!undecided.includes(condition)) undecided.push(condition);
   };
-  const match = (condition: ConditionName, text: string) => {
+  const match = (condition: ConditionName, text: string, detail?: ConditionDetail) => {
     matched.push(text);
-    conditions.push({ condition, verdict: 'match', clause: text });
+    conditions.push({ condition, verdict: 'match', clause: text, ...(detail ? { detail } : {}) });
   };
 
   const users = usersClause(policy, user);
   if (!users) return not('users');
-  match('users', users);
+  match('users', users.text, users.detail);
 
-  const resourceUnknowns: string[] = [];
+  const resourceUnknowns: Clause[] = [];
   const resources = resourcesClause(policy, event, tenant, resourceUnknowns);
   if (resources === false) return not(event === 'register-security-info' ? 'userActions' : 'application');
-  match(event === 'register-security-info' ? 'userActions' : 'application', resources);
-  for (const text of resourceUnknowns) unknown('application', text);
+  match(event === 'register-security-info' ? 'userActions' : 'application', resources.text, resources.detail);
+  for (const u of resourceUnknowns) unknown('application', u.text, u.detail);
 
   const platforms = c.platforms;
   if (platforms) {
@@ -124,7 +166,7 @@ export function applicability(
     const has = (list: string[]) => list.some((x) => x.toLowerCase() === p || x === 'all');
     if (include.length > 0 && !has(include)) return not('devicePlatform');
     if (exclude.some((x) => x.toLowerCase() === p || x === 'all')) return not('devicePlatform');
-    match('devicePlatform', `platforms: ${include.join(', ') || 'any'}${exclude.length ? ` (excluding ${exclude.join(', ')})` : ''}`);
+    match('devicePlatform', `platforms: ${include.join(', ') || 'any'}${exclude.length ? ` (excluding ${exclude.join(', ')})` : ''}`, { is: 'platforms', include, exclude });
   }
 
   const clientApps = (c.clientAppTypes ?? []) as string[];
@@ -132,23 +174,23 @@ export function applicability(
 
   const location = locationClause(policy, tenant.namedLocationsById, context);
   if (location.applies === false) return not('location');
-  if (location.applies === 'unknown') unknown('location', location.text);
-  else if (location.text) match('location', location.text);
+  if (location.applies === 'unknown') unknown('location', location.text, location.detail);
+  else if (location.text) match('location', location.text, location.detail);
 
   const devices = deviceFilterClause(policy, context, device);
   if (devices.applies === false) return not('devices');
-  if (devices.applies === 'unknown') unknown('devices', devices.text);
-  else if (devices.text) match('devices', devices.text);
+  if (devices.applies === 'unknown') unknown('devices', devices.text, devices.detail);
+  else if (devices.text) match('devices', devices.text, devices.detail);
 
-  const risks: [ConditionName, string, string[], string | undefined][] = [
-    ['userRisk', 'user risk', (c.userRiskLevels ?? []) as string[], supplied.userRiskLevel],
-    ['signInRisk', 'sign-in risk', (c.signInRiskLevels ?? []) as string[], supplied.signInRiskLevel],
-    ['insiderRisk', 'insider risk', c.insiderRiskLevels ? String(c.insiderRiskLevels).split(',').map((x) => x.trim()) : [], supplied.insiderRiskLevel],
+  const risks: [ConditionName, 'user' | 'signIn' | 'insider', string, string[], string | undefined][] = [
+    ['userRisk', 'user', 'user risk', (c.userRiskLevels ?? []) as string[], supplied.userRiskLevel],
+    ['signInRisk', 'signIn', 'sign-in risk', (c.signInRiskLevels ?? []) as string[], supplied.signInRiskLevel],
+    ['insiderRisk', 'insider', 'insider risk', c.insiderRiskLevels ? String(c.insiderRiskLevels).split(',').map((x) => x.trim()) : [], supplied.insiderRiskLevel],
   ];
-  for (const [condition, label, levels, given] of risks) {
+  for (const [condition, risk, label, levels, given] of risks) {
     if (levels.length === 0) continue;
-    if (given === undefined) unknown(condition, `it only applies at ${label} ${levels.join('/')}, which the bot cannot see`);
-    else if (levels.some((l) => l.toLowerCase() === given.toLowerCase())) match(condition, `${label}: ${given}`);
+    if (given === undefined) unknown(condition, `it only applies at ${label} ${levels.join('/')}, which the bot cannot see`, { is: 'risk', risk, levels });
+    else if (levels.some((l) => l.toLowerCase() === given.toLowerCase())) match(condition, `${label}: ${given}`, { is: 'risk', risk, levels, given });
     else return not(condition);
   }
 
@@ -158,31 +200,45 @@ export function applicability(
     .map((x) => x.trim())
     .filter((x) => x && x !== 'none' && x !== 'unknownFutureValue');
   if (transfer.length > 0) {
-    if (supplied.authenticationFlow === undefined) unknown('authenticationFlow', `it only applies to sign-ins through ${transfer.join(' or ')}, which the bot cannot tell`);
-    else if (transfer.some((t) => t.toLowerCase() === supplied.authenticationFlow!.toLowerCase())) match('authenticationFlow', `authentication flow: ${supplied.authenticationFlow}`);
+    if (supplied.authenticationFlow === undefined) {
+      unknown('authenticationFlow', `it only applies to sign-ins through ${transfer.join(' or ')}, which the bot cannot tell`, { is: 'authenticationFlow', transfers: transfer });
+    } else if (transfer.some((t) => t.toLowerCase() === supplied.authenticationFlow!.toLowerCase())) {
+      match('authenticationFlow', `authentication flow: ${supplied.authenticationFlow}`, { is: 'authenticationFlow', transfers: transfer, given: supplied.authenticationFlow });
+    }
     else return not('authenticationFlow');
   }
 
   return unknowns.length > 0 ? { applies: 'unknown', matched, unknowns, undecided, conditions } : { applies: true, matched, unknowns, conditions };
 }
 
-function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): string | null {
+/** A clause in English and what it states as data. */
+interface Clause {
+  text: string;
+  detail?: ConditionDetail;
+}
+
+function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): Clause | null {
   const u = policy.conditions?.users;
   if (!u) return null;
   const include = u.includeUsers ?? [];
   let why: string | null = null;
-  if (include.includes('All')) why = 'all users';
-  else if (include.includes(user.id)) why = `the user ${user.upn} by name`;
-  else if (include.includes('GuestsOrExternalUsers') && user.guestType) why = 'guests and external users';
+  let detail: ConditionDetail | undefined;
+  if (include.includes('All')) [why, detail] = ['all users', { is: 'users', via: 'all' }];
+  else if (include.includes(user.id)) [why, detail] = [`the user ${user.upn} by name`, { is: 'users', via: 'user', upn: user.upn }];
+  else if (include.includes('GuestsOrExternalUsers') && user.guestType) [why, detail] = ['guests and external users', { is: 'users', via: 'guests' }];
   if (!why) {
     const g = (u.includeGroups ?? []).find((id) => user.groupIds.has(id));
-    if (g) why = `group ${user.groupName(g)}${user.isDirectMember(g) ? '' : ' (through a nested group)'}`;
+    if (g) {
+      const name = user.groupName(g);
+      const nested = !user.isDirectMember(g);
+      [why, detail] = [`group ${name}${nested ? ' (through a nested group)' : ''}`, { is: 'users', via: 'group', name, nested }];
+    }
   }
   if (!why) {
     const r = (u.includeRoles ?? []).find((id) => user.roleTemplateIds.has(id));
-    if (r) why = `directory role ${roleName(r)}`;
+    if (r) [why, detail] = [`directory role ${roleName(r)}`, { is: 'users', via: 'role', name: roleName(r) }];
   }
-  if (!why && guestTypesMatch(u.includeGuestsOrExternalUsers?.guestOrExternalUserTypes, user)) why = 'guest or external user type';
+  if (!why && guestTypesMatch(u.includeGuestsOrExternalUsers?.guestOrExternalUserTypes, user)) [why, detail] = ['guest or external user type', { is: 'users', via: 'guestType' }];
   if (!why) return null;
 
   // Exclusions always win over inclusions.
@@ -191,7 +247,7 @@ function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): strin
   if ((u.excludeGroups ?? []).some((id) => user.groupIds.has(id))) return null;
   if ((u.excludeRoles ?? []).some((id) => user.roleTemplateIds.has(id))) return null;
   if (guestTypesMatch(u.excludeGuestsOrExternalUsers?.guestOrExternalUserTypes, user)) return null;
-  return `users: ${why}`;
+  return { text: `users: ${why}`, ...(detail ? { detail } : {}) };
 }
 
 function guestTypesMatch(types: string | undefined, user: PreparedUser): boolean {
@@ -203,20 +259,21 @@ function resourcesClause(
   policy: ConditionalAccessPolicy,
   event: SignInEvent,
   tenant: PreparedTenant,
-  unknowns: string[],
-): string | false {
+  unknowns: Clause[],
+): Clause | false {
   const a = policy.conditions?.applications;
   if (!a) return false;
   if (event === 'register-security-info') {
     return (a.includeUserActions ?? []).some((x) => x.toLowerCase() === REGISTER_SECURITY_INFO_ACTION)
-      ? 'user action: Register security information'
+      ? { text: 'user action: Register security information', detail: { is: 'userAction' } }
       : false;
   }
   const include = a.includeApplications ?? [];
   if ((a.excludeApplications ?? []).includes(AUTHENTICATOR_APP_ID)) return false;
   let why: string | false = false;
-  if (include.includes('All')) why = 'All resources';
-  else if (include.includes(AUTHENTICATOR_APP_ID)) why = 'the Microsoft Authenticator app by id';
+  let detail: ConditionDetail | undefined;
+  if (include.includes('All')) [why, detail] = ['All resources', { is: 'resources', via: 'all' }];
+  else if (include.includes(AUTHENTICATOR_APP_ID)) [why, detail] = ['the Microsoft Authenticator app by id', { is: 'resources', via: 'authenticator' }];
 
   const filter = a.applicationFilter;
   if (filter?.rule) {
@@ -234,25 +291,28 @@ function resourcesClause(
       match = 'unknown';
     }
     const rule = `filter for applications (${filter.mode}) "${filter.rule}"`;
+    const mode = String(filter.mode);
     if (filter.mode === 'exclude') {
       if (match === true) return false;
-      if (match === 'unknown' && why) unknowns.push(`${rule} may exclude Microsoft Authenticator (its attributes are not readable)`);
+      if (match === 'unknown' && why) {
+        unknowns.push({ text: `${rule} may exclude Microsoft Authenticator (its attributes are not readable)`, detail: { is: 'resourceFilter', mode, rule: filter.rule, may: 'exclude' } });
+      }
     } else if (filter.mode === 'include') {
-      if (match === true) why = `${rule} matches Microsoft Authenticator`;
+      if (match === true) [why, detail] = [`${rule} matches Microsoft Authenticator`, { is: 'resources', via: 'filter', mode, rule: filter.rule, match: true }];
       else if (match === 'unknown' && !why) {
-        unknowns.push(`${rule} may include Microsoft Authenticator (its attributes are not readable)`);
-        why = rule;
+        unknowns.push({ text: `${rule} may include Microsoft Authenticator (its attributes are not readable)`, detail: { is: 'resourceFilter', mode, rule: filter.rule, may: 'include' } });
+        [why, detail] = [rule, { is: 'resources', via: 'filter', mode, rule: filter.rule, match: 'unknown' }];
       }
     }
   }
-  return why ? `resources: ${why}` : false;
+  return why ? { text: `resources: ${why}`, ...(detail ? { detail } : {}) } : false;
 }
 
 function locationClause(
   policy: ConditionalAccessPolicy,
   locations: Map<string, NamedLocation>,
   context: RegistrationContext,
-): { applies: Tri; text: string } {
+): { applies: Tri; text: string; detail?: ConditionDetail } {
   const l = policy.conditions?.locations;
   if (!l) return { applies: true, text: '' };
   const include = l.includeLocations ?? [];
@@ -281,16 +341,19 @@ function locationClause(
   const inc = include.length === 0 ? true : anyOf(include);
   const exc = anyOf(exclude);
   const text = `locations: ${include.map(name).join(', ') || 'any'}${exclude.length ? ` excluding ${exclude.map(name).join(', ')}` : ''}`;
+  const ref = (id: string): LocationRef =>
+    id === 'All' ? { location: 'all' } : id === 'AllTrusted' ? { location: 'allTrusted' } : { location: 'named', name: locations.get(id)?.displayName ?? id };
+  const detail = (depends: boolean): ConditionDetail => ({ is: 'locations', include: include.map(ref), exclude: exclude.map(ref), depends });
   if (inc === false || exc === true) return { applies: false, text };
-  if (inc === 'unknown' || exc === 'unknown') return { applies: 'unknown', text: `it depends on where the user is (${text})` };
-  return { applies: true, text: include.length || exclude.length ? text : '' };
+  if (inc === 'unknown' || exc === 'unknown') return { applies: 'unknown', text: `it depends on where the user is (${text})`, detail: detail(true) };
+  return { applies: true, text: include.length || exclude.length ? text : '', detail: detail(false) };
 }
 
 function deviceFilterClause(
   policy: ConditionalAccessPolicy,
   context: RegistrationContext,
   device: DeviceAttributes | undefined,
-): { applies: Tri; text: string } {
+): { applies: Tri; text: string; detail?: ConditionDetail } {
   const filter = policy.conditions?.devices?.deviceFilter;
   if (!filter?.rule) return { applies: true, text: '' };
   const os = context.platform === 'iOS' ? 'iOS' : 'Android';
@@ -312,7 +375,14 @@ function deviceFilterClause(
   }
   const applies: Tri = match === 'unknown' ? 'unknown' : filter.mode === 'exclude' ? !match : match;
   const text = `device filter (${filter.mode}) "${filter.rule}"${device && applies !== 'unknown' ? ` (${device.source})` : ''}`;
-  return { applies, text: applies === 'unknown' ? `${text} depends on attributes of the phone the bot cannot see${device ? ` (${device.source})` : ''}` : text };
+  // Attributes from elsewhere (the audit's device classes) have no origin as data: the clause stays as written.
+  const detail: ConditionDetail | undefined =
+    device && !device.origin ? undefined : { is: 'deviceFilter', mode: String(filter.mode), rule: filter.rule, depends: applies === 'unknown', ...(device?.origin ? { device: device.origin } : {}) };
+  return {
+    applies,
+    text: applies === 'unknown' ? `${text} depends on attributes of the phone the bot cannot see${device ? ` (${device.source})` : ''}` : text,
+    ...(detail ? { detail } : {}),
+  };
 }
 
 /**
@@ -327,7 +397,11 @@ export function phoneAttributes(managedDevices: readonly ManagedDevice[], platfo
   const phones = managedDevices.filter((d) => pattern.test(d.operatingSystem ?? ''));
   const os = platform === 'iOS' ? 'iOS' : 'Android';
   if (phones.length === 0) {
-    return { lookup: () => null, source: `${os}: the user has no Intune-managed ${os} phone, so the phone has no device attributes` };
+    return {
+      lookup: () => null,
+      source: `${os}: the user has no Intune-managed ${os} phone, so the phone has no device attributes`,
+      origin: { os, phones: [], isCompliant: 'unknown', deviceOwnership: 'unknown' },
+    };
   }
   // Several managed phones of this platform: an attribute is known only where they all agree.
   const agreed = (values: (string | boolean | undefined)[]): string | boolean | undefined =>
@@ -342,6 +416,12 @@ export function phoneAttributes(managedDevices: readonly ManagedDevice[], platfo
   return {
     lookup: (name) => attributes[name.toLowerCase().replace(/^device\./, '')],
     source: `the Intune-managed ${os} phone${phones.length > 1 ? 's' : ''} ${names}: ${shown}`,
+    origin: {
+      os,
+      phones: phones.map((d) => d.deviceName ?? d.id ?? 'managed phone'),
+      isCompliant: attributes.iscompliant === undefined ? 'unknown' : attributes.iscompliant ? 'true' : 'false',
+      deviceOwnership: attributes.deviceownership === 'Company' || attributes.deviceownership === 'Personal' ? attributes.deviceownership : 'unknown',
+    },
   };
 }
 

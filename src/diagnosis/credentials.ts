@@ -36,7 +36,24 @@ export interface Presentable {
   methodLabels: string[];
   /** Fido2 methods that exist but cannot be used here, with the reason. */
   unusableFido2: string[];
+  /** The user's methods as data (`methodLabels` in the same order); absent where a caller builds its own. */
+  methods?: MethodFact[];
+  /** The passkeys that cannot be used here as data (`unusableFido2` in the same order). */
+  unusable?: UnusablePasskey[];
 }
+
+/** A registered method as evidence names it. */
+export type MethodFact =
+  | { method: 'password' | 'authenticator' | 'softwareOath' | 'hardwareOath' | 'email' | 'windowsHello' }
+  | { method: 'phone'; phoneType: string }
+  | { method: 'passkey'; name: string }
+  /** start and end as ISO strings (null when unknown). */
+  | { method: 'tap'; state: TapState; start: string | null; end: string | null; oneTime: boolean };
+
+/** A passkey that exists but cannot be used on this phone. */
+export type UnusablePasskey =
+  | { name: string; reason: 'other-platform'; platform: 'iOS' | 'Android' }
+  | { name: string; reason: 'android-profile'; passkeyProfile: string; androidProfile: string };
 
 
 /** The part of a method configuration that says who may use the method. */
@@ -75,6 +92,8 @@ export function presentable(tenant: PreparedTenant, user: PreparedUser, context:
   const fido2: UsableFido2[] = [];
   const unusableFido2: string[] = [];
   const labels: string[] = [];
+  const methods: MethodFact[] = [];
+  const unusable: UnusablePasskey[] = [];
   const ownAaguid = AUTHENTICATOR_AAGUID[context.platform];
   const otherAaguid = context.platform === 'iOS' ? AUTHENTICATOR_AAGUID.android : AUTHENTICATOR_AAGUID.iOS;
 
@@ -83,6 +102,7 @@ export function presentable(tenant: PreparedTenant, user: PreparedUser, context:
       case 'passwordAuthenticationMethod':
         factors.add('password');
         labels.push('password');
+        methods.push({ method: 'password' });
         break;
       case 'phoneAuthenticationMethod': {
         const phone = m as PhoneAuthenticationMethod;
@@ -90,33 +110,42 @@ export function presentable(tenant: PreparedTenant, user: PreparedUser, context:
         if (phone.phoneType === 'mobile') factors.add('sms');
         if (phone.smsSignInState === 'ready') factors.add('smsSignIn');
         labels.push(`phone (${phone.phoneType ?? 'mobile'})`);
+        methods.push({ method: 'phone', phoneType: String(phone.phoneType ?? 'mobile') });
         break;
       }
       case 'microsoftAuthenticatorAuthenticationMethod':
         factors.add('microsoftAuthenticatorPush');
         labels.push('Microsoft Authenticator (notifications)');
+        methods.push({ method: 'authenticator' });
         break;
       case 'softwareOathAuthenticationMethod':
         factors.add('softwareOath');
         labels.push('software OATH token');
+        methods.push({ method: 'softwareOath' });
         break;
       case 'hardwareOathAuthenticationMethod':
         factors.add('hardwareOath');
         labels.push('hardware OATH token');
+        methods.push({ method: 'hardwareOath' });
         break;
       case 'emailAuthenticationMethod':
         labels.push('email');
+        methods.push({ method: 'email' });
         break;
       case 'windowsHelloForBusinessAuthenticationMethod':
         labels.push('Windows Hello for Business (not usable on a phone)');
+        methods.push({ method: 'windowsHello' });
         break;
       case 'fido2AuthenticationMethod': {
         const key = m as Fido2AuthenticationMethod;
         const aaGuid = (key.aaGuid ?? '').toLowerCase();
         const label = key.displayName ?? key.model ?? 'passkey';
         labels.push(`passkey "${label}"`);
+        methods.push({ method: 'passkey', name: label });
         if (aaGuid === otherAaguid) {
-          unusableFido2.push(`"${label}" lives in Authenticator on ${context.platform === 'iOS' ? 'Android' : 'iOS'}, not on this phone`);
+          const other = context.platform === 'iOS' ? 'Android' : 'iOS';
+          unusableFido2.push(`"${label}" lives in Authenticator on ${other}, not on this phone`);
+          unusable.push({ name: label, reason: 'other-platform', platform: other });
         } else if (
           aaGuid === ownAaguid &&
           context.platform === 'android' &&
@@ -125,6 +154,7 @@ export function presentable(tenant: PreparedTenant, user: PreparedUser, context:
           context.androidProfile !== context.passkeyProfile
         ) {
           unusableFido2.push(`"${label}" is in the ${context.passkeyProfile} Android profile; the user is in the ${context.androidProfile} profile`);
+          unusable.push({ name: label, reason: 'android-profile', passkeyProfile: context.passkeyProfile, androidProfile: context.androidProfile });
         } else {
           fido2.push({ aaGuid, label });
           factors.add('fido2');
@@ -142,14 +172,17 @@ export function presentable(tenant: PreparedTenant, user: PreparedUser, context:
   }
   if (tap.method) {
     labels.push(`Temporary Access Pass (${tap.state}, ${fmt(tap.start)}–${fmt(tap.end)}${tap.oneTime ? ', one-time' : ''})`);
+    methods.push({ method: 'tap', state: tap.state, start: isoOf(tap.start), end: isoOf(tap.end), oneTime: tap.oneTime });
   }
 
   const os = context.platform === 'iOS' ? /^(ios|ipados)$/i : /^android/i;
   // Conditional Access treats a device in its compliance grace period as compliant.
   const device = user.facts.managedDevices.find((d) => os.test(d.operatingSystem ?? '') && (d.complianceState === 'compliant' || d.complianceState === 'inGracePeriod'));
 
-  return { factors, fido2, tap, compliantDeviceName: device ? (device.deviceName ?? device.id ?? 'managed device') : null, methodLabels: labels, unusableFido2 };
+  return { factors, fido2, tap, compliantDeviceName: device ? (device.deviceName ?? device.id ?? 'managed device') : null, methodLabels: labels, unusableFido2, methods, unusable };
 }
+
+const isoOf = (d: Date | null): string | null => (d && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
 
 export function fmt(d: Date | null): string {
   return d ? d.toISOString().replace(/:00\.000Z$/, 'Z').replace('T', ' ') : '?';

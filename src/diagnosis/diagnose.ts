@@ -350,8 +350,8 @@ function grantEvidence(grant: GrantResult): GrantEvidence {
   return {
     operator: grant.operator,
     satisfied: grant.satisfied,
-    controls: grant.controls.map((c) => ({ kind: c.kind, label: c.label })),
-    failing: grant.failing.map((c) => ({ kind: c.kind, label: c.label, why: c.why })),
+    controls: grant.controls.map((c) => ({ kind: c.kind, label: c.label, ref: c.ref })),
+    failing: grant.failing.map((c) => ({ kind: c.kind, label: c.label, why: c.why, ref: c.ref, ...(c.fact ? { fact: c.fact } : {}) })),
   };
 }
 

@@ -2,12 +2,14 @@
 // event, each condition with its verdict, the grant and what fails in it, where the verdict came
 // from. The engine emits only this; the card layer (cards/evidence-words.ts) words it.
 import type { ConditionEvidence, SignInEvent } from './applicability';
-import type { ControlKind } from './grant';
+import type { ControlFact, ControlKind, GrantControlRef } from './grant';
 import type { TapState } from './credentials';
 import type { Platform } from './facts';
 import type { PolicyRef } from './result';
 
-export type { ConditionEvidence } from './applicability';
+export type { ConditionDetail, ConditionEvidence, DeviceOrigin, LocationRef } from './applicability';
+export type { ControlFact } from './grant';
+export type { MethodFact, TapState, UnusablePasskey } from './credentials';
 
 /** Conditional Access What If answered "not applied" only for conditions the bot did not supply. */
 export interface WhatIfUnknown {
@@ -23,9 +25,10 @@ export interface WhatIfUnknown {
 export interface GrantEvidence {
   operator: 'AND' | 'OR';
   satisfied: boolean | 'unknown';
-  controls: { kind: ControlKind; label: string }[];
-  /** The failing controls with the fact about the user that decides each. */
-  failing: { kind: ControlKind; label: string; why: string }[];
+  /** ref: the control as data (absent in evidence stored before it). */
+  controls: { kind: ControlKind; label: string; ref?: GrantControlRef }[];
+  /** The failing controls with the fact about the user that decides each (ref, fact: as data; absent in evidence stored before them). */
+  failing: { kind: ControlKind; label: string; why: string; ref?: GrantControlRef; fact?: ControlFact }[];
 }
 
 /** Where applicability came from: What If, the local evaluator, or the local one because What If was not usable. */

@@ -1,7 +1,7 @@
 // Can the user satisfy a policy's grant controls on this phone, for this sign-in event?
 import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy, Fido2CombinationConfiguration } from '@microsoft/microsoft-graph-types';
 import { BUILT_IN_STRENGTHS } from './builtin-strengths';
-import type { Presentable } from './credentials';
+import type { MethodFact, Presentable, TapState, UnusablePasskey } from './credentials';
 import { AUTHENTICATOR_AAGUID, odataType } from './facts';
 import type { Tri } from './filter-rule';
 import type { PreparedTenant } from './prepare';
@@ -42,6 +42,24 @@ export type GrantControlRef =
   | { control: 'termsOfUse' | 'customControl'; id: string }
   | { control: 'unknown'; name: string };
 
+/** The fact about the user (or the control) that decides a grant control, as data. */
+export type ControlFact =
+  | { is: 'blocked' }
+  /** Can present one allowed combination (its factors as Graph names them). */
+  | { is: 'can-present'; factors: string[] }
+  /** Cannot present any allowed combination: what the user has registered, passkeys unusable here, and the TAP's state. */
+  | { is: 'cannot-present'; methods: MethodFact[]; unusable: UnusablePasskey[]; tap: TapState }
+  | { is: 'compliant-phone'; name: string }
+  | { is: 'no-compliant-phone' }
+  | { is: 'hybrid-join-impossible' }
+  | { is: 'not-approved-app' }
+  | { is: 'no-app-protection' }
+  | { is: 'can-change-password' }
+  | { is: 'can-accept-terms' }
+  | { is: 'custom-control-unknown' }
+  | { is: 'unknown-control'; name: string }
+  | { is: 'strength-unreadable' };
+
 export interface ControlResult {
   kind: ControlKind;
   /** The control as data (cards word it). */
@@ -51,6 +69,8 @@ export interface ControlResult {
   satisfied: Tri;
   /** The fact about the user that decides it. */
   why: string;
+  /** The same as data (cards word it); absent only when the caller's presentable has no methods as data. */
+  fact?: ControlFact;
 }
 
 export interface GrantResult {
@@ -99,7 +119,14 @@ function grantControls(policy: ConditionalAccessPolicy, tenant: PreparedTenant, 
     const strength = tenant.strengthsById.get(ref.id ?? '') ?? (ref.allowedCombinations ? ref : undefined);
     if (!strength) {
       const unreadable: GrantControlRef = { control: 'authenticationStrength', id: ref.id ?? '', source: 'unreadable' };
-      out.push({ kind: 'strength', ref: unreadable, label: `authentication strength ${ref.id}`, satisfied: 'unknown', why: 'that authentication strength could not be read' });
+      out.push({
+        kind: 'strength',
+        ref: unreadable,
+        label: `authentication strength ${ref.id}`,
+        satisfied: 'unknown',
+        why: 'that authentication strength could not be read',
+        fact: { is: 'strength-unreadable' },
+      });
     } else {
       const s = strengthSatisfied(strength, p);
       const control: GrantControlRef = {
@@ -110,12 +137,12 @@ function grantControls(policy: ConditionalAccessPolicy, tenant: PreparedTenant, 
         ...(strength.policyType != null ? { policyType: strength.policyType } : {}),
         description: strengthDescription(strength),
       };
-      out.push({ kind: 'strength', ref: control, label: `authentication strength "${strength.displayName}" (${describeStrength(strength)})`, satisfied: s.ok, why: s.why });
+      out.push({ kind: 'strength', ref: control, label: `authentication strength "${strength.displayName}" (${describeStrength(strength)})`, satisfied: s.ok, why: s.why, fact: s.fact });
     }
   }
-  for (const t of g.termsOfUse ?? []) out.push({ kind: 'other', ref: { control: 'termsOfUse', id: t }, label: `terms of use ${t}`, satisfied: true, why: 'the user can accept the terms of use' });
+  for (const t of g.termsOfUse ?? []) out.push({ kind: 'other', ref: { control: 'termsOfUse', id: t }, label: `terms of use ${t}`, satisfied: true, why: 'the user can accept the terms of use', fact: { is: 'can-accept-terms' } });
   for (const c of g.customAuthenticationFactors ?? []) {
-    out.push({ kind: 'other', ref: { control: 'customControl', id: c }, label: `custom control ${c}`, satisfied: 'unknown', why: 'the bot cannot tell whether the user can complete a custom control' });
+    out.push({ kind: 'other', ref: { control: 'customControl', id: c }, label: `custom control ${c}`, satisfied: 'unknown', why: 'the bot cannot tell whether the user can complete a custom control', fact: { is: 'custom-control-unknown' } });
   }
   return out;
 }
@@ -129,25 +156,37 @@ function builtIn(control: string, p: Presentable): ControlResult {
 function builtInResult(control: string, p: Presentable): Omit<ControlResult, 'ref'> {
   switch (control) {
     case 'block':
-      return { kind: 'block', label: 'block access', satisfied: false, why: 'the policy blocks access' };
+      return { kind: 'block', label: 'block access', satisfied: false, why: 'the policy blocks access', fact: { is: 'blocked' } };
     case 'mfa': {
       const s = strengthSatisfied(MFA, p);
-      return { kind: 'mfa', label: 'multifactor authentication', satisfied: s.ok, why: s.why };
+      return { kind: 'mfa', label: 'multifactor authentication', satisfied: s.ok, why: s.why, fact: s.fact };
     }
     case 'compliantDevice':
       return p.compliantDeviceName
-        ? { kind: 'compliantDevice', label: 'device marked as compliant', satisfied: true, why: `the user's phone "${p.compliantDeviceName}" is managed and compliant` }
-        : { kind: 'compliantDevice', label: 'device marked as compliant', satisfied: false, why: 'the user has no compliant managed phone of this platform' };
+        ? {
+            kind: 'compliantDevice',
+            label: 'device marked as compliant',
+            satisfied: true,
+            why: `the user's phone "${p.compliantDeviceName}" is managed and compliant`,
+            fact: { is: 'compliant-phone', name: p.compliantDeviceName },
+          }
+        : { kind: 'compliantDevice', label: 'device marked as compliant', satisfied: false, why: 'the user has no compliant managed phone of this platform', fact: { is: 'no-compliant-phone' } };
     case 'domainJoinedDevice':
-      return { kind: 'compliantDevice', label: 'Microsoft Entra hybrid joined device', satisfied: false, why: 'a phone cannot be hybrid joined' };
+      return { kind: 'compliantDevice', label: 'Microsoft Entra hybrid joined device', satisfied: false, why: 'a phone cannot be hybrid joined', fact: { is: 'hybrid-join-impossible' } };
     case 'approvedApplication':
-      return { kind: 'appProtection', label: 'approved client app', satisfied: false, why: 'Microsoft Authenticator is not an approved client app' };
+      return { kind: 'appProtection', label: 'approved client app', satisfied: false, why: 'Microsoft Authenticator is not an approved client app', fact: { is: 'not-approved-app' } };
     case 'compliantApplication':
-      return { kind: 'appProtection', label: 'app protection policy', satisfied: false, why: 'Microsoft Authenticator does not support Intune app protection policies' };
+      return {
+        kind: 'appProtection',
+        label: 'app protection policy',
+        satisfied: false,
+        why: 'Microsoft Authenticator does not support Intune app protection policies',
+        fact: { is: 'no-app-protection' },
+      };
     case 'passwordChange':
-      return { kind: 'other', label: 'password change', satisfied: true, why: 'the user can change their password when asked' };
+      return { kind: 'other', label: 'password change', satisfied: true, why: 'the user can change their password when asked', fact: { is: 'can-change-password' } };
     default:
-      return { kind: 'other', label: control, satisfied: 'unknown', why: `the bot does not know the control "${control}"` };
+      return { kind: 'other', label: control, satisfied: 'unknown', why: `the bot does not know the control "${control}"`, fact: { is: 'unknown-control', name: control } };
   }
 }
 
@@ -211,7 +250,7 @@ export function describeStrength(strength: AuthenticationStrengthPolicy): string
   return more > 0 ? `${words.join(', ')} and ${more} more` : words.join(', ');
 }
 
-function strengthSatisfied(strength: AuthenticationStrengthPolicy, p: Presentable): { ok: boolean; why: string } {
+function strengthSatisfied(strength: AuthenticationStrengthPolicy, p: Presentable): { ok: boolean; why: string; fact?: ControlFact } {
   for (const combo of (strength.allowedCombinations ?? []) as string[]) {
     const factors = combo.split(',');
     const ok = factors.every((f) => {
@@ -222,10 +261,14 @@ function strengthSatisfied(strength: AuthenticationStrengthPolicy, p: Presentabl
       if (combo === 'sms') return p.factors.has('smsSignIn');
       return p.factors.has(f);
     });
-    if (ok) return { ok: true, why: `the user can present ${factors.map((f) => FACTOR_NAMES[f] ?? f).join(' + ')}` };
+    if (ok) return { ok: true, why: `the user can present ${factors.map((f) => FACTOR_NAMES[f] ?? f).join(' + ')}`, fact: { is: 'can-present', factors } };
   }
   const have = p.methodLabels.length > 0 ? p.methodLabels.join(', ') : 'no methods';
   const unusable = p.unusableFido2.length > 0 ? `; ${p.unusableFido2.join('; ')}` : '';
   const tap = p.tap.state === 'none' ? '; no Temporary Access Pass' : p.tap.state === 'valid' ? '' : `; the Temporary Access Pass is ${p.tap.state.replace(/-/g, ' ')}`;
-  return { ok: false, why: `the user cannot present any allowed combination here (registered: ${have}${unusable}${tap})` };
+  return {
+    ok: false,
+    why: `the user cannot present any allowed combination here (registered: ${have}${unusable}${tap})`,
+    ...(p.methods && p.unusable ? { fact: { is: 'cannot-present', methods: p.methods, unusable: p.unusable, tap: p.tap.state } as const } : {}),
+  };
 }

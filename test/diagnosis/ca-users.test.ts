@@ -43,7 +43,7 @@ describe('CA users: inclusion', () => {
     blockedByLoop(d);
     const [e] = policyEvidence(finding(d, 'ca-auth-strength-loop'));
     expect(e).toMatchObject({ policy: { id: LOOP_POLICY_ID, name: 'Passkeys everywhere' }, verdict: 'applies' });
-    expect(e.conditions[0]).toEqual({ condition: 'users', verdict: 'match', clause: 'users: all users' });
+    expect(e.conditions[0]).toEqual({ condition: 'users', verdict: 'match', clause: 'users: all users', detail: { is: 'users', via: 'all' } });
   });
 
   it('includes the user by id, and nobody else', () => {
