@@ -1,16 +1,17 @@
 // The engine's remedy checks in words: what a remedy assumed (RemedyDetail.change), why it helps
 // or not (Remedy.why) and why a blocker stays (RemainingBlocker.causes), worded in the reader's
 // language through the `remedies` catalogue. The engine keeps them as data (diagnosis/result.ts);
-// in English the words are exactly the engine's former sentences. A remedy stored before its
-// change was data (an old ticket) is shown with the English it was stored with.
-import type { FindingCode, GrantControlRef, Platform, RemainingBlocker, Remedy, RemedyChange, StayCause, StrengthDescription, StrengthPart } from '../diagnosis';
+// in English the words are exactly the engine's former sentences. A remedy stored before it was
+// data (an old ticket, upgraded on read: diagnosis/evidence.ts) is shown with the English it was
+// stored with.
+import { upgradeStoredRemedies, type FindingCode, type GrantControlRef, type Platform, type RemainingBlocker, type Remedy, type RemedyChange, type StayCause, type StrengthDescription, type StrengthPart } from '../diagnosis';
 import { english, type Messages } from '../i18n';
 import { dateTime } from './time-words';
 
 /** Why the remedy helps or not, one sentence for an agent. */
 export function remedyWhy(remedy: Remedy, m: Messages = english()): string {
-  const d = remedy.detail;
-  if (!d?.change) return remedy.why;
+  const d = upgraded(remedy).detail;
+  if (d.change.kind === 'stored-text') return d.change.why;
   if (d.notApplicable) return m.t('remedies.why.cannotIssueTap', { reason: causeWords(d.notApplicable.cause, m) });
   const reasons = d.remaining.flatMap((r) => stayReasons(r, m));
   const subject = subjectWords(d.change, m);
@@ -28,9 +29,7 @@ export function remedyWhy(remedy: Remedy, m: Messages = english()): string {
  * ("5 Oct, 16:00 CEST"; UTC, said as such, without a zone).
  */
 export function remedyApplied(remedy: Remedy, m: Messages = english(), timeZone?: string): string {
-  const d = remedy.detail;
-  if (!d?.change) return d?.applied ?? '';
-  const c = d.change;
+  const c = upgraded(remedy).detail.change;
   switch (c.kind) {
     case 'tap': {
       const at = (iso: string) => (timeZone === undefined && m.language === 'en' ? isoWords(iso) : dateTime(iso, timeZone, {}, m.locale));
@@ -46,14 +45,20 @@ export function remedyApplied(remedy: Remedy, m: Messages = english(), timeZone?
       return m.t('remedies.applied.updateOs', { platform: platformWord(c.platform), version: String(c.version) });
     case 'none':
       return m.t('remedies.applied.nothing');
+    case 'stored-text':
+      return c.applied;
   }
 }
 
 /** Why a blocker stays after the remedy: one clause per policy, or one for the finding. */
 export function stayReasons(blocker: RemainingBlocker, m: Messages = english()): string[] {
-  if (!blocker.causes) return blocker.reasons;
+  // A blocker stored in words that did not come through the store's upgrade: its reasons as written.
+  if (!Array.isArray(blocker.causes)) return (blocker as { reasons?: string[] }).reasons ?? [];
   return blocker.causes.map((c) => causeWords(c, m));
 }
+
+/** A remedy in today's shape: one stored in words that did not come through the store's upgrade is read as stored text. */
+const upgraded = (r: Remedy): Remedy => (r.detail?.change ? r : upgradeStoredRemedies([r])[0]);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -80,6 +85,7 @@ function subjectWords(c: RemedyChange, m: Messages): string {
     case 'update-os':
       return m.t('remedies.subject.updateOs', { platform: platformWord(c.platform), version: String(c.version) });
     case 'none':
+    case 'stored-text':
       return m.t('remedies.applied.nothing');
   }
 }
@@ -103,6 +109,8 @@ const FINDING: Partial<Record<FindingCode, string>> = {
 
 function causeWords(c: StayCause, m: Messages): string {
   switch (c.kind) {
+    case 'stored-text':
+      return c.text;
     case 'cannot-apply':
       if (c.code === 'tap-unavailable-for-guest') return m.t('remedies.cause.guest', { user: c.user });
       return c.method === 'not-targeted' ? m.t('remedies.cause.tapNotTargeted', { upn: c.upn }) : m.t('remedies.cause.tapDisabled');

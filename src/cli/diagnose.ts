@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { diagnosisJson, type DiagnosisJson } from '../cards/diagnosis-json';
 import { evidenceWords } from '../cards/evidence-words';
+import { remedyWhy } from '../cards/remedy-words';
 import type { Diagnosis, RegistrationContext } from '../diagnosis';
 import { GraphReadError } from '../graph';
 import { loadSnapshotFile, SnapshotError } from '../snapshot';
@@ -125,7 +126,7 @@ export function formatText(d: Diagnosis): string {
   if (d.remedies.length === 0) lines.push('  none: nothing blocks');
   for (const r of d.remedies) {
     lines.push(`  ${r.for.padEnd(8)} ${r.code}  ${r.clears ? 'CLEARS' : `does not clear (remaining: ${r.remaining.join(', ')})`}`);
-    lines.push(`           - ${r.why}`);
+    lines.push(`           - ${remedyWhy(r)}`);
   }
   if (d.observed) {
     lines.push('', `Sign-ins (${d.observed.agreement}):`);

@@ -34,6 +34,7 @@ export * from './result';
 // The evidence of a finding as data (the card layer words it).
 export type * from './evidence';
 export { upgradeStoredDiagnosis } from './evidence';
+export { upgradeStoredRemedies } from './stored-remedies';
 export { BUILT_IN_STRENGTHS, withBuiltInStrengths } from './builtin-strengths';
 // The engine's steps, for callers that answer for many users at once (the tenant audit): the
 // tenant and users prepared once, what a user can present, a grant, the passkey method settings,

@@ -14,7 +14,7 @@
 // remedy); the failures themselves are not (sign-ins before the remedy say nothing about after it).
 import type { AuthenticationMethod, ConditionalAccessPolicy, Fido2AuthenticationMethod, ManagedDevice } from '@microsoft/microsoft-graph-types';
 import type { SignInEvent } from './applicability';
-import { fmt, isTargeted } from './credentials';
+import { isTargeted } from './credentials';
 import type { DiagnoseOptions, Evaluation, PolicyBlock, WhatIfVerdicts } from './diagnose';
 import {
   AUTHENTICATOR_AAGUID,
@@ -26,7 +26,7 @@ import {
   type TenantFacts,
   type UserFacts,
 } from './facts';
-import { describeStrength, type ControlResult, type GrantControlRef } from './grant';
+import type { GrantControlRef } from './grant';
 import { prepareTenant, prepareUser, type PreparedTenant } from './prepare';
 import type {
   Audience,
@@ -60,26 +60,15 @@ interface Change {
   context: RegistrationContext;
   /** Policies whose What If verdict the change may make wrong: evaluated locally instead. */
   stale?: (policy: ConditionalAccessPolicy) => boolean;
-  /** What the engine assumed, in words. */
-  applied: string;
-  /** The same as data. */
+  /** What the engine assumed. */
   change: RemedyChange;
 }
 
 /** A policy's verdict after a remedy, without the policy (PolicyStayCause). */
 type PolicyStay = PolicyStayCause extends infer C ? (C extends PolicyStayCause ? Omit<C, 'kind' | 'policy'> : never) : never;
 
-/** How the `why` sentence speaks of a remedy. */
-interface Wording {
-  /** "A Temporary Access Pass" */
-  subject: string;
-  /** What it does to a policy it lifts: "satisfies", "removes". */
-  verb: string;
-  /** Why a CA policy still blocks after the remedy (after the policy's name). */
-  policyReason(block: PolicyBlock): string;
-  /** The same as data. */
-  policyCause(block: PolicyBlock): PolicyStay;
-}
+/** Why a CA policy still blocks after the remedy. */
+type PolicyCause = (block: PolicyBlock) => PolicyStay;
 
 interface Case {
   base: Evaluation;
@@ -121,15 +110,12 @@ function temporaryAccessPass(c: Case): Remedy {
   const config = c.tenant.tap;
   const configId = config?.id ?? 'TemporaryAccessPass';
   if (user.isGuest) {
-    const reason = `${c.userName} is a guest (userType Guest), and a guest cannot be given one`;
     const cause: CannotApplyCause = { kind: 'cannot-apply', code: 'tap-unavailable-for-guest', user: c.userName };
-    return notApplicable('temporary-access-pass', 'helpdesk', [], reason, cause, 'A Temporary Access Pass cannot be issued');
+    return notApplicable('temporary-access-pass', 'helpdesk', [], cause);
   }
   if (!isTargeted(config, user)) {
-    const enabled = config?.state === 'enabled';
-    const reason = enabled ? `the Temporary Access Pass method does not target ${user.upn}` : 'the Temporary Access Pass method is disabled in the authentication methods policy';
-    const cause: CannotApplyCause = { kind: 'cannot-apply', code: 'tap-method-disabled', method: enabled ? 'not-targeted' : 'disabled', upn: user.upn };
-    return notApplicable('temporary-access-pass', 'helpdesk', [{ id: configId, name: 'Temporary Access Pass settings' }], reason, cause, 'A Temporary Access Pass cannot be issued');
+    const cause: CannotApplyCause = { kind: 'cannot-apply', code: 'tap-method-disabled', method: config?.state === 'enabled' ? 'not-targeted' : 'disabled', upn: user.upn };
+    return notApplicable('temporary-access-pass', 'helpdesk', [{ id: configId, name: 'Temporary Access Pass settings' }], cause);
   }
   const { lifetime, oneTime } = tapSettings(config);
   const end = new Date(context.at.getTime() + lifetime * 60_000);
@@ -152,27 +138,13 @@ function temporaryAccessPass(c: Case): Remedy {
   return check(c, 'temporary-access-pass', 'helpdesk', {
     userFacts: { ...userFacts, methods },
     context,
-    applied: `a ${oneTime ? 'one-time' : 'multi-use'} Temporary Access Pass valid ${fmt(context.at)} to ${fmt(end)} (the tenant's default lifetime, ${lifetime} minutes)`,
     change: { kind: 'tap', oneTime, start: at, end: end.toISOString(), lifetimeMinutes: lifetime },
-  }, {
-    subject: `A Temporary Access Pass (${oneTime ? 'one-time' : 'multi-use'}, ${lifetime} minutes)`,
-    verb: 'satisfies',
-    policyReason: (b) => {
-      const combos = strengthCombinations(b, c.tenant);
-      if (combos.includes(otherKind) && !combos.includes(kind)) {
-        return oneTime
-          ? 'accepts only a multi-use Temporary Access Pass, and the tenant allows one-time passes only'
-          : 'accepts only a one-time Temporary Access Pass (the tenant issues multi-use passes unless asked for a one-time one)';
-      }
-      return requirement(b, c.tenant);
-    },
-    policyCause: (b) => {
-      const combos = strengthCombinations(b, c.tenant);
-      if (combos.includes(otherKind) && !combos.includes(kind)) {
-        return { verdict: 'tap-kind-mismatch', accepts: oneTime ? 'multi-use' : 'one-time', issued: oneTime ? 'one-time' : 'multi-use' };
-      }
-      return requirementCause(b);
-    },
+  }, (b) => {
+    const combos = strengthCombinations(b, c.tenant);
+    if (combos.includes(otherKind) && !combos.includes(kind)) {
+      return { verdict: 'tap-kind-mismatch', accepts: oneTime ? 'multi-use' : 'one-time', issued: oneTime ? 'one-time' : 'multi-use' };
+    }
+    return requirementCause(b);
   });
 }
 
@@ -180,7 +152,6 @@ function temporaryAccessPass(c: Case): Remedy {
 function temporaryExemption(c: Case, group: ExemptionGroup): Remedy {
   const { userFacts, context } = c.input;
   const added = new Set([group.id, ...(group.memberOfGroupIds ?? [])]);
-  const name = `'${group.displayName ?? group.id}'`;
   const already = userFacts.groupIds.includes(group.id);
   const names = (policy: ConditionalAccessPolicy, key: 'includeGroups' | 'excludeGroups') => (policy.conditions?.users?.[key] ?? []).some((id) => added.has(id));
   return check(c, 'temporary-exemption', 'helpdesk', {
@@ -192,17 +163,12 @@ function temporaryExemption(c: Case, group: ExemptionGroup): Remedy {
     },
     context,
     stale: (policy) => names(policy, 'includeGroups') || names(policy, 'excludeGroups'),
-    applied: already ? `${c.userName} is already in ${name}` : `${c.userName} added to ${name}`,
     change: { kind: 'exemption', user: c.userName, group: group.displayName ?? group.id, already },
-  }, {
-    subject: already ? `The exemption (${c.userName} is already in ${name})` : `An exemption through ${name}`,
-    verb: 'removes',
-    policyReason: (b) => (names(b.policy, 'includeGroups') ? 'includes that group' : 'does not exclude that group'),
-    policyCause: (b) =>
-      names(b.policy, 'includeGroups')
-        ? { verdict: 'group-included', condition: 'includeGroups', group: group.displayName ?? group.id }
-        : { verdict: 'group-not-excluded', condition: 'excludeGroups', group: group.displayName ?? group.id },
-  });
+  }, (b) =>
+    names(b.policy, 'includeGroups')
+      ? { verdict: 'group-included', condition: 'includeGroups', group: group.displayName ?? group.id }
+      : { verdict: 'group-not-excluded', condition: 'excludeGroups', group: group.displayName ?? group.id },
+  );
 }
 
 /** The user's phone on this platform Intune-managed and compliant. */
@@ -224,22 +190,13 @@ function requireCompliantDevice(c: Case): Remedy {
     userFacts: { ...userFacts, managedDevices },
     context,
     stale: (policy) => !!policy.conditions?.devices?.deviceFilter,
-    applied:
-      index >= 0
-        ? `"${userFacts.managedDevices[index].deviceName ?? userFacts.managedDevices[index].id}" compliant in Intune`
-        : `${c.userName}'s ${os} phone enrolled in Intune and compliant`,
     change: {
       kind: 'compliant-device',
       user: c.userName,
       platform: context.platform,
       ...(index >= 0 ? { deviceName: userFacts.managedDevices[index].deviceName ?? userFacts.managedDevices[index].id ?? '' } : {}),
     },
-  }, {
-    subject: `A compliant, Intune-managed ${os} phone`,
-    verb: 'satisfies',
-    policyReason: (b) => requirement(b, c.tenant),
-    policyCause: requirementCause,
-  });
+  }, requirementCause);
 }
 
 /** A passkey registered in Authenticator in the Android profile the user is in now. */
@@ -252,42 +209,29 @@ function registerInEachProfile(c: Case): Remedy {
   return check(c, 'register-in-each-profile', 'user', {
     userFacts: { ...userFacts, methods },
     context: { ...context, passkeyProfile: context.androidProfile },
-    applied: `a passkey registered in Authenticator in the ${context.androidProfile} profile too (the one in the ${context.passkeyProfile} profile stays there)`,
     change: {
       kind: 'register-in-profile',
       ...(context.androidProfile ? { profile: context.androidProfile } : {}),
       ...(context.passkeyProfile ? { passkeyProfile: context.passkeyProfile } : {}),
     },
-  }, {
-    subject: `Registering a passkey in Authenticator in the ${context.androidProfile} profile`,
-    verb: 'satisfies',
-    policyReason: (b) => requirement(b, c.tenant),
-    policyCause: requirementCause,
-  });
+  }, requirementCause);
 }
 
 /** The phone updated to the oldest OS with passkeys in Authenticator. */
 function updateOs(c: Case): Remedy {
   const { userFacts, context } = c.input;
   const min = MIN_OS_VERSION[context.platform];
-  const os = `${context.platform === 'iOS' ? 'iOS' : 'Android'} ${min}`;
   return check(c, 'update-os', 'user', {
     userFacts,
     context: { ...context, osVersion: min },
-    applied: `the phone updated to ${os}`,
     change: { kind: 'update-os', platform: context.platform, version: min },
-  }, {
-    subject: `Updating the phone to ${os}`,
-    verb: 'satisfies',
-    policyReason: (b) => requirement(b, c.tenant),
-    policyCause: requirementCause,
-  });
+  }, requirementCause);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Applying a change and reading the result
 
-function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wording: Wording): Remedy {
+function check(c: Case, code: RemedyCode, audience: Audience, change: Change, policyCause: PolicyCause): Remedy {
   const { input, base } = c;
   const observedApplications = base.observedApplications.filter((o) => !change.stale?.(o.policy));
   const options: DiagnoseOptions = {
@@ -306,22 +250,20 @@ function check(c: Case, code: RemedyCode, audience: Audience, change: Change, wo
   const remaining: RemainingBlocker[] = still.map((f) => ({
     code: f.code,
     policies: f.policies,
-    reasons: reasonsFor(f, after, wording, change.context),
-    causes: causesFor(f, after, wording, change.context),
+    causes: causesFor(f, after, policyCause, change.context),
   }));
-  const detail: RemedyDetail = { applied: change.applied, change: change.change, resolved, resolvedCodes, remaining };
+  const detail: RemedyDetail = { change: change.change, resolved, resolvedCodes, remaining };
   return {
     code,
     for: audience,
     clears: remaining.length === 0,
     remaining: remaining.map((r) => r.code),
     policyIdsRemaining: [...new Set(remaining.flatMap((r) => r.policies.map((p) => p.id)))],
-    why: whySentence(wording, detail),
     detail,
   };
 }
 
-function notApplicable(code: RemedyCode, audience: Audience, policies: PolicyRef[], reason: string, cause: CannotApplyCause, lead: string): Remedy {
+function notApplicable(code: RemedyCode, audience: Audience, policies: PolicyRef[], cause: CannotApplyCause): Remedy {
   const finding = cause.code;
   return {
     code,
@@ -329,47 +271,22 @@ function notApplicable(code: RemedyCode, audience: Audience, policies: PolicyRef
     clears: false,
     remaining: [finding],
     policyIdsRemaining: policies.map((p) => p.id),
-    why: `${lead}: ${reason}.`,
     detail: {
-      applied: 'nothing (the remedy cannot be applied)',
       change: { kind: 'none' },
-      notApplicable: { code: finding, reason, cause },
+      notApplicable: { code: finding, cause },
       resolved: [],
       resolvedCodes: [],
-      remaining: [{ code: finding, policies, reasons: [reason], causes: [cause] }],
+      remaining: [{ code: finding, policies, causes: [cause] }],
     },
   };
 }
 
-function whySentence(w: Wording, d: RemedyDetail): string {
-  const reasons = d.remaining.flatMap((r) => r.reasons);
-  const lifted = d.resolved.length > 0 ? `${w.subject} ${w.verb} ${list(d.resolved.map((p) => `'${p.name}'`))}` : '';
-  if (reasons.length === 0) return lifted ? `${lifted}; nothing else blocks the registration.` : `${w.subject} is enough: nothing else blocks the registration.`;
-  if (lifted) return `${lifted}, but ${list(reasons)}.`;
-  return `${w.subject} ${d.resolvedCodes.length > 0 ? 'is not enough' : 'will not help'}: ${reasons.join('; ')}.`;
-}
-
-/** Why a finding still blocks: one clause per CA policy, or one for the finding. */
-function reasonsFor(f: Finding, after: Evaluation, w: Wording, context: RegistrationContext): string[] {
+/** Why a finding still blocks: one cause per CA policy, or one for the finding. */
+function causesFor(f: Finding, after: Evaluation, policyCause: PolicyCause, context: RegistrationContext): StayCause[] {
   if (f.code.startsWith('ca-')) {
     const blocks = after.blocks.filter((b) => b.blocking && b.code === f.code);
     if (blocks.length > 0) {
-      return blocks.map((b) =>
-        b.observed?.unexplained
-          ? `'${b.policy.displayName ?? b.policy.id}' failed in the user's sign-in for a reason the bot cannot see`
-          : `'${b.policy.displayName ?? b.policy.id}' ${w.policyReason(b)}`,
-      );
-    }
-  }
-  return [findingReason(f, context)];
-}
-
-/** The same as data: one cause per clause of reasonsFor. */
-function causesFor(f: Finding, after: Evaluation, w: Wording, context: RegistrationContext): StayCause[] {
-  if (f.code.startsWith('ca-')) {
-    const blocks = after.blocks.filter((b) => b.blocking && b.code === f.code);
-    if (blocks.length > 0) {
-      return blocks.map((b): PolicyStayCause => ({ kind: 'policy', policy: policyRef(b.policy), ...(b.observed?.unexplained ? { verdict: 'unexplained' } : w.policyCause(b)) }));
+      return blocks.map((b): PolicyStayCause => ({ kind: 'policy', policy: policyRef(b.policy), ...(b.observed?.unexplained ? { verdict: 'unexplained' } : policyCause(b)) }));
     }
   }
   return [findingCause(f, context)];
@@ -393,50 +310,7 @@ function findingCause(f: Finding, context: RegistrationContext): FindingStayCaus
   }
 }
 
-function findingReason(f: Finding, context: RegistrationContext): string {
-  const platform = context.platform === 'iOS' ? 'iOS' : 'Android';
-  switch (f.code) {
-    case 'passkey-method-disabled':
-      return 'passkeys (FIDO2) are not enabled for the user in the authentication methods policy';
-    case 'passkey-self-service-disabled':
-      return 'self-service registration of passkeys is not allowed';
-    case 'authenticator-aaguid-blocked':
-      return `key restrictions do not allow Microsoft Authenticator on ${platform}`;
-    case 'passkey-profile-excludes-authenticator':
-      return 'no passkey profile the user is in allows device-bound passkeys';
-    case 'tap-method-disabled':
-      return 'the Temporary Access Pass method does not target the user';
-    case 'tap-not-yet-valid':
-      return "the user's Temporary Access Pass is not valid yet";
-    case 'tap-expired':
-      return "the user's Temporary Access Pass has expired";
-    case 'tap-used':
-      return "the user's one-time Temporary Access Pass has been used";
-    case 'android-profile-mismatch':
-      return `the passkey is in the ${context.passkeyProfile} Android profile and the user in the ${context.androidProfile} one`;
-    case 'bluetooth-restricted':
-      return 'cross-device sign-in needs Bluetooth, which the organisation restricts';
-    case 'attestation-blocks-cross-device':
-      return 'attestation is enforced, so the passkey can only be registered directly in the Authenticator app';
-    case 'os-version-unsupported':
-      return `the phone runs ${platform} ${context.osVersion}; passkeys in Authenticator need ${platform} ${MIN_OS_VERSION[context.platform]} or later`;
-    case 'tap-unavailable-for-guest':
-      return 'the user is a guest';
-    default:
-      return `${list(f.policies.map((p) => `'${p.name}'`)) || f.code} still blocks`;
-  }
-}
-
-/** What a blocking policy's grant still asks for, e.g. "accepts only a passkey in Microsoft Authenticator". */
-function requirement(b: PolicyBlock, tenant: PreparedTenant): string {
-  const failing = b.grant.failing;
-  if (failing.some((x) => x.kind === 'block')) return 'blocks access';
-  const labels = [...new Set(failing.map((x) => controlText(x, b, tenant)))];
-  const text = b.grant.operator === 'AND' || labels.length === 0 ? `requires ${list(labels)}` : `accepts only ${list(labels, 'or')}`;
-  return failing.length > 0 && failing.every((x) => x.kind === 'appProtection') ? `${text}, which Microsoft Authenticator cannot satisfy` : text;
-}
-
-/** The same as data: the failing controls, distinct, and how the grant combines them. */
+/** What a blocking policy's grant still asks for: the failing controls, distinct, and how the grant combines them. */
 function requirementCause(b: PolicyBlock): PolicyStay {
   const failing = b.grant.failing;
   if (failing.some((x) => x.kind === 'block')) return { verdict: 'blocks-access' };
@@ -444,23 +318,6 @@ function requirementCause(b: PolicyBlock): PolicyStay {
   for (const x of failing) controls.set(JSON.stringify(x.ref), x.ref);
   const verdict = b.grant.operator === 'AND' || controls.size === 0 ? 'requires' : 'accepts-only';
   return { verdict, operator: b.grant.operator, controls: [...controls.values()], authenticatorCannot: failing.length > 0 && failing.every((x) => x.kind === 'appProtection') };
-}
-
-const CONTROL_TEXT: Record<string, string> = {
-  'device marked as compliant': 'a device marked as compliant',
-  'Microsoft Entra hybrid joined device': 'a Microsoft Entra hybrid joined device',
-  'approved client app': 'an approved client app',
-  'app protection policy': 'an app protection policy',
-};
-
-function controlText(x: ControlResult, b: PolicyBlock, tenant: PreparedTenant): string {
-  if (x.kind === 'strength') {
-    const strength = tenant.strengthsById.get(b.policy.grantControls?.authenticationStrength?.id ?? '');
-    if (!strength) return x.label;
-    const text = describeStrength(strength);
-    return /^passkey/.test(text) ? `a ${text}` : text;
-  }
-  return CONTROL_TEXT[x.label] ?? x.label;
 }
 
 function strengthCombinations(b: PolicyBlock, tenant: PreparedTenant): string[] {
@@ -505,6 +362,3 @@ function uniqueRefs(refs: PolicyRef[]): PolicyRef[] {
   return refs.filter((r) => !seen.has(r.id) && !!seen.add(r.id));
 }
 
-function list(items: string[], last = 'and'): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
-}

@@ -119,16 +119,23 @@ export type CannotApplyCause =
   /** The TAP method is enabled but does not target the user (`upn`), or is disabled. */
   | { kind: 'cannot-apply'; code: 'tap-method-disabled'; method: 'not-targeted' | 'disabled'; upn: string };
 
+/**
+ * A clause stored in words by a version before remedies were data (a ticket's check in the
+ * store): shown as it was written. The engine never emits it.
+ */
+export interface StoredTextCause {
+  kind: 'stored-text';
+  text: string;
+}
+
 /** Why a blocker stays after a remedy (cards/remedy-words.ts words it). */
-export type StayCause = PolicyStayCause | FindingStayCause | CannotApplyCause;
+export type StayCause = PolicyStayCause | FindingStayCause | CannotApplyCause | StoredTextCause;
 
 /** A blocking finding that stays after a remedy, with its policies and why it stays. */
 export interface RemainingBlocker {
   code: FindingCode;
   policies: PolicyRef[];
-  /** Why it stays, one short clause per policy, e.g. "'Pilot' accepts only a passkey in Microsoft Authenticator". */
-  reasons: string[];
-  /** The same as data, one per clause of `reasons`. */
+  /** Why it stays: one cause per policy, or one for the finding ("'Pilot' accepts only a passkey in Microsoft Authenticator"). */
   causes: StayCause[];
 }
 
@@ -143,16 +150,16 @@ export type RemedyChange =
   | { kind: 'register-in-profile'; profile?: AndroidProfile; passkeyProfile?: AndroidProfile }
   | { kind: 'update-os'; platform: Platform; version: number }
   /** Nothing: the remedy cannot be applied. */
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** A remedy stored in words before remedies were data: what it assumed and its sentence, as written. */
+  | { kind: 'stored-text'; applied: string; why: string };
 
 /** The structured form of a remedy check, for cards and tickets that word it themselves. */
 export interface RemedyDetail {
-  /** What the engine assumed, e.g. "a multi-use Temporary Access Pass valid 2026-10-05 14:00Z to 15:00Z". */
-  applied: string;
-  /** The same as data. */
+  /** What the engine assumed ("a multi-use Temporary Access Pass valid 2026-10-05 14:00Z to 15:00Z"). */
   change: RemedyChange;
   /** Set when the remedy cannot be applied at all (a guest, the TAP method off for the user). */
-  notApplicable?: { code: FindingCode; reason: string; cause: CannotApplyCause };
+  notApplicable?: { code: FindingCode; cause: CannotApplyCause | StoredTextCause };
   /** Blocking policies of the diagnosis that no longer block after the remedy. */
   resolved: PolicyRef[];
   /** Blocking codes of the diagnosis that are gone after the remedy. */
@@ -175,9 +182,11 @@ export interface Remedy {
   remaining: FindingCode[];
   /** Their policies (CA policy ids, or method configuration ids such as "TemporaryAccessPass"). */
   policyIdsRemaining: string[];
-  /** One short sentence for an agent, e.g. "A Temporary Access Pass will not help: 'Pilot' accepts only a passkey in Microsoft Authenticator." */
-  why: string;
-  /** The same, structured (not part of the CLI's JSON). */
+  /**
+   * What was assumed and why it helps or not, as data (not part of the CLI's JSON, whose `why`
+   * sentence cards/remedy-words.ts writes from it: "A Temporary Access Pass will not help:
+   * 'Pilot' accepts only a passkey in Microsoft Authenticator.").
+   */
   detail: RemedyDetail;
 }
 

@@ -2,7 +2,7 @@
 // the tickets whose exemption has not been removed yet (so start-up finds every overdue removal
 // without reading every ticket); each requester's open ticket (so a follow-up in the chat finds
 // it with one read); and the audit lines waiting to be written (see AuditTrail).
-import { upgradeStoredDiagnosis } from '../diagnosis';
+import { upgradeStoredDiagnosis, upgradeStoredRemedies } from '../diagnosis';
 import type { KeyValueStore } from '../storage/key-value';
 import { KeyedMutex } from '../storage/key-value';
 import type { AuditBacklogStore, AuditEntry } from './audit-trail';
@@ -29,8 +29,11 @@ export class TicketStore implements AuditBacklogStore {
     if (!item) return undefined;
     const { eTag: _eTag, ...stored } = item;
     const ticket = stored as unknown as Ticket;
-    // A ticket stored before evidence was data: its diagnosis in today's shape.
-    return ticket.diagnosis ? { ...ticket, diagnosis: upgradeStoredDiagnosis(ticket.diagnosis) } : ticket;
+    // A ticket stored before evidence and remedies were data: its diagnosis and check in today's shape.
+    const check = ticket.check ? { check: { ...ticket.check, remedies: upgradeStoredRemedies(ticket.check.remedies) } } : {};
+    if (!ticket.diagnosis) return { ...ticket, ...check };
+    const diagnosis = upgradeStoredDiagnosis(ticket.diagnosis);
+    return { ...ticket, ...check, diagnosis: { ...diagnosis, remedies: upgradeStoredRemedies(diagnosis.remedies ?? []) } };
   }
 
   async create(ticket: Ticket): Promise<void> {

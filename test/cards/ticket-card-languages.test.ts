@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ticketCard, type AdaptiveCard, type TicketCardOptions } from '../../src/cards';
+import { remedyWhy } from '../../src/cards/remedy-words';
 import { diagnose, type Diagnosis } from '../../src/diagnosis';
 import { LANGUAGES, PSEUDO_LANGUAGE, english, languageOfLocale, messagesFor, type MessagesLanguage } from '../../src/i18n';
 import type { Person, Ticket } from '../../src/tickets/ticket';
@@ -111,8 +112,8 @@ describe('the ticket card with HELPDESK_LOCALE=de-DE', () => {
     expect(english).toContain(`What works for ${blocked.displayName} (checked 11:56 CEST, Android)`);
     // Each remedy's line: its German label, then the engine's check in German (never its English sentence).
     for (const r of check.remedies) {
-      expect(english).toContain(r.why);
-      expect(german).not.toContain(r.why);
+      expect(english).toContain(remedyWhy(r));
+      expect(german).not.toContain(remedyWhy(r));
     }
     expect(german).toMatch(/(✓|✗)/);
     expect(german).toContain(`„${blockingPolicy}“`);

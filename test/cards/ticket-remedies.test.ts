@@ -3,6 +3,7 @@
 // line per checked remedy, a TAP or an exemption offered as the fix only when it clears — otherwise
 // on a form that says it will not clear, and why — and what works instead when neither clears.
 // The requester's cards say what the check with the remedy in place found.
+import { remedyWhy } from '../../src/cards/remedy-words';
 import { TICKET_BUTTONS, tapDeliveryCard, ticketUpdateCard, ticketUpdateFor, type AdaptiveCard } from '../../src/cards';
 import { ticketCard } from '../../src/cards';
 import { followUpUpdate } from '../../src/cards/requester-views';
@@ -47,7 +48,7 @@ describe.each(names)('%s', (name) => {
       if (b.style === 'positive') expect(clears).toBe(true);
       if (remedies.some((r) => r.code === code && !r.clears)) expect(b.title).toMatch(/\(will not clear\)$/);
     }
-    for (const r of remedies) expect(words(withoutDetails(card))).toContain(r.why);
+    for (const r of remedies) expect(words(withoutDetails(card))).toContain(remedyWhy(r));
   });
 });
 

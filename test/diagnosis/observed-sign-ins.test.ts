@@ -2,6 +2,7 @@
 // the user's relevant sign-ins blocks, with the sign-in as evidence, even where the prediction
 // said it only may apply; report-only failures are mentioned; `agreement` compares the two;
 // sign-ins that cannot be read leave `observed` out and change nothing else.
+import { remedyWhy } from '../../src/cards/remedy-words';
 import { diagnose, signInRelook, type Diagnosis, type Observed, type WhatIfVerdicts } from '../../src/diagnosis';
 import type { SignInFact } from '../../src/diagnosis/facts';
 import { parseSignIn } from '../../src/graph/sign-ins';
@@ -223,7 +224,7 @@ describe('remedies after an observed failure', () => {
     const tap = d.remedies.find((r) => r.code === 'temporary-access-pass')!;
     expect(tap.clears).toBe(false);
     expect(tap.policyIdsRemaining).toContain(OFFSITE);
-    expect(tap.why).toMatch(/'Block outside trusted locations' blocks access/);
+    expect(remedyWhy(tap)).toMatch(/'Block outside trusted locations' blocks access/);
     // The loop policy (example 01) does not exclude the group, so the exemption lifts only the location block.
     const exemption = d.remedies.find((r) => r.code === 'temporary-exemption')!;
     expect(exemption.policyIdsRemaining).toEqual([LOOP_POLICY]);
@@ -233,7 +234,7 @@ describe('remedies after an observed failure', () => {
     const d = run([{ id: id(1), policies: [[MFA, 'failure']] }], { policies: [mfaPolicy()] });
     const tap = d.remedies.find((r) => r.code === 'temporary-access-pass')!;
     expect(tap.policyIdsRemaining).toContain(MFA);
-    expect(tap.why).toMatch(/'MFA for everyone' failed in the user's sign-in for a reason the bot cannot see/);
+    expect(remedyWhy(tap)).toMatch(/'MFA for everyone' failed in the user's sign-in for a reason the bot cannot see/);
   });
 });
 

@@ -1,6 +1,7 @@
 // Remedies the engine checks (contract: "Remedies (checked by the engine)"): each is applied to
 // the facts and the user diagnosed again at the same time; `clears` exactly when no blocking
 // finding remains. Built on example 01's tenant (lena: a password and a mobile phone).
+import { remedyApplied, remedyWhy } from '../../src/cards/remedy-words';
 import { diagnose } from '../../src/diagnosis';
 import type { DiagnoseOptions, Diagnosis, ExemptionGroup, RegistrationContext, Remedy, RemedyCode, WhatIfVerdicts } from '../../src/diagnosis';
 import { tenantFactsOf, userFactsOf } from '../helpers/snapshot-facts';
@@ -63,8 +64,8 @@ describe('Remedies: shape', () => {
     );
     expect(remedyCodes(d)).toEqual(['temporary-access-pass', 'temporary-exemption', 'require-compliant-device', 'register-in-each-profile', 'update-os']);
     for (const r of d.remedies) {
-      expect(Object.keys(r).sort()).toEqual(['clears', 'code', 'detail', 'for', 'policyIdsRemaining', 'remaining', 'why'].sort());
-      expect(r.why.length).toBeGreaterThan(20);
+      expect(Object.keys(r).sort()).toEqual(['clears', 'code', 'detail', 'for', 'policyIdsRemaining', 'remaining'].sort());
+      expect(remedyWhy(r).length).toBeGreaterThan(20);
       expect(r.detail.remaining.map((x) => x.code)).toEqual(r.remaining);
     }
     expect(d.remedies.map((r) => [r.code, r.for])).toEqual([
@@ -91,12 +92,11 @@ describe('Remedy: temporary-access-pass', () => {
   it('the loop policy accepts only a passkey in Authenticator → a TAP does not clear it, and says why', () => {
     const r = remedy(diagnoseWith(tenant()), 'temporary-access-pass');
     expect(r).toMatchObject({ for: 'helpdesk', clears: false, remaining: ['ca-auth-strength-loop'], policyIdsRemaining: [LOOP_POLICY_ID] });
-    expect(r.why).toBe("A Temporary Access Pass (multi-use, 60 minutes) will not help: 'Passkeys everywhere' accepts only a passkey in Microsoft Authenticator.");
+    expect(remedyWhy(r)).toBe("A Temporary Access Pass (multi-use, 60 minutes) will not help: 'Passkeys everywhere' accepts only a passkey in Microsoft Authenticator.");
     expect(r.detail.remaining).toEqual([
       {
         code: 'ca-auth-strength-loop',
         policies: [{ id: LOOP_POLICY_ID, name: 'Passkeys everywhere' }],
-        reasons: [expect.stringMatching(/accepts only a passkey/)],
         causes: [
           {
             kind: 'policy',
@@ -116,8 +116,8 @@ describe('Remedy: temporary-access-pass', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [tapOrPasskeyPolicy()], ...withStrengths })), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: true, remaining: [], policyIdsRemaining: [] });
     expect(r.detail.resolved).toEqual([{ id: 'p-mobile', name: 'Mobile: TAP or passkey' }]);
-    expect(r.detail.applied).toBe("a multi-use Temporary Access Pass valid 2026-10-05 14:00Z to 2026-10-05 15:00Z (the tenant's default lifetime, 60 minutes)");
-    expect(r.why).toMatch(/satisfies 'Mobile: TAP or passkey'; nothing else blocks/);
+    expect(remedyApplied(r)).toBe("a multi-use Temporary Access Pass valid 2026-10-05 14:00Z to 2026-10-05 15:00Z (the tenant's default lifetime, 60 minutes)");
+    expect(remedyWhy(r)).toMatch(/satisfies 'Mobile: TAP or passkey'; nothing else blocks/);
   });
 
   it('an expired TAP is replaced by a new one valid from now → clears, tap-expired is gone', () => {
@@ -132,7 +132,7 @@ describe('Remedy: temporary-access-pass', () => {
     const snapshot = tenant({ policies: [tapOrPasskeyPolicy()], ...withStrengths, tapMethod: { defaultLifetimeInMinutes: 30, minimumLifetimeInMinutes: 120, isUsableOnce: true } });
     const r = remedy(diagnoseWith(snapshot), 'temporary-access-pass');
     expect(r.clears).toBe(true);
-    expect(r.detail.applied).toMatch(/^a one-time Temporary Access Pass valid 2026-10-05 14:00Z to 2026-10-05 16:00Z .*120 minutes/);
+    expect(remedyApplied(r)).toMatch(/^a one-time Temporary Access Pass valid 2026-10-05 14:00Z to 2026-10-05 16:00Z .*120 minutes/);
   });
 
   it('a strength that accepts only a multi-use TAP, in a tenant that issues one-time passes → does not clear, says so', () => {
@@ -140,14 +140,14 @@ describe('Remedy: temporary-access-pass', () => {
     const snapshot = tenant({ policies: [policy({ id: 'p', name: 'Reusable TAP', grant: strengthGrant('multi-only') })], strengths: [multiOnly], tapMethod: { isUsableOnce: true } });
     const r = remedy(diagnoseWith(snapshot), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-auth-strength-loop'] });
-    expect(r.why).toMatch(/'Reusable TAP' accepts only a multi-use Temporary Access Pass, and the tenant allows one-time passes only/);
+    expect(remedyWhy(r)).toMatch(/'Reusable TAP' accepts only a multi-use Temporary Access Pass, and the tenant allows one-time passes only/);
   });
 
   it('a strength that accepts only a one-time TAP, while the tenant default is multi-use → does not clear, says a one-time pass would', () => {
     const oneTimeOnly = customStrength('one-time', 'One-time TAP only', ['temporaryAccessPassOneTime']);
     const r = remedy(diagnoseWith(tenant({ policies: [policy({ id: 'p', name: 'Single-use TAP', grant: strengthGrant('one-time') })], strengths: [oneTimeOnly] })), 'temporary-access-pass');
     expect(r.clears).toBe(false);
-    expect(r.why).toMatch(/accepts only a one-time Temporary Access Pass/);
+    expect(remedyWhy(r)).toMatch(/accepts only a one-time Temporary Access Pass/);
   });
 
   it('MFA (built-in, which lists both TAP kinds) is met by a TAP alone', () => {
@@ -160,13 +160,13 @@ describe('Remedy: temporary-access-pass', () => {
   it('phishing-resistant MFA (built-in) does not accept a TAP', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [policy({ id: 'p', name: 'Admins', grant: strengthGrant(BUILT_IN.phishingResistant) })] })), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, policyIdsRemaining: ['p'] });
-    expect(r.why).toMatch(/'Admins' accepts only Windows Hello for Business, passkey \(FIDO2\), certificate \(multifactor\)/);
+    expect(remedyWhy(r)).toMatch(/'Admins' accepts only Windows Hello for Business, passkey \(FIDO2\), certificate \(multifactor\)/);
   });
 
   it('lifts one policy but not the other → names both', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [tapOrPasskeyPolicy(), compliantForRegistration()], ...withStrengths })), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-register-security-info'], policyIdsRemaining: ['p-rsi'] });
-    expect(r.why).toBe(
+    expect(remedyWhy(r)).toBe(
       "A Temporary Access Pass (multi-use, 60 minutes) satisfies 'Mobile: TAP or passkey', but 'Register security info from compliant devices' accepts only a device marked as compliant.",
     );
   });
@@ -176,7 +176,7 @@ describe('Remedy: temporary-access-pass', () => {
     const d = diagnoseWith(tenant({ policies: [tapOrPasskeyPolicy()], ...withStrengths, users: [user(guest, { userType: 'Guest', displayName: 'Pat (guest)' })] }), {}, {}, guest);
     const r = remedy(d, 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, remaining: ['tap-unavailable-for-guest'], policyIdsRemaining: [] });
-    expect(r.why).toMatch(/cannot be issued: Pat \(guest\) is a guest/);
+    expect(remedyWhy(r)).toMatch(/cannot be issued: Pat \(guest\) is a guest/);
     expect(r.detail.notApplicable?.code).toBe('tap-unavailable-for-guest');
   });
 
@@ -184,19 +184,19 @@ describe('Remedy: temporary-access-pass', () => {
     const snapshot = tenant({ policies: [tapOrPasskeyPolicy()], ...withStrengths, tapMethod: { includeTargets: [{ targetType: 'group', id: 'g-pilot' }] } });
     const r = remedy(diagnoseWith(snapshot), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, remaining: ['tap-method-disabled'], policyIdsRemaining: ['TemporaryAccessPass'] });
-    expect(r.why).toMatch(/does not target lena@fabrikam\.com/);
+    expect(remedyWhy(r)).toMatch(/does not target lena@fabrikam\.com/);
   });
 
   it('the TAP method is disabled → remaining tap-method-disabled', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [tapOrPasskeyPolicy()], ...withStrengths, tapMethod: { state: 'disabled' } })), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, remaining: ['tap-method-disabled'] });
-    expect(r.why).toMatch(/disabled/);
+    expect(remedyWhy(r)).toMatch(/disabled/);
   });
 
   it('listed for any blocking finding, even one a TAP cannot touch', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [], fido2: { state: 'disabled' } })), 'temporary-access-pass');
     expect(r).toMatchObject({ clears: false, remaining: ['passkey-method-disabled'], policyIdsRemaining: ['Fido2'] });
-    expect(r.why).toMatch(/will not help: passkeys \(FIDO2\) are not enabled/);
+    expect(remedyWhy(r)).toMatch(/will not help: passkeys \(FIDO2\) are not enabled/);
   });
 });
 
@@ -212,13 +212,13 @@ describe('Remedy: temporary-exemption', () => {
   it('the policy excludes the group → the exemption clears it', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [excluding(['g-exempt'])] }), {}, { exemptionGroup: EXEMPT }), 'temporary-exemption');
     expect(r).toMatchObject({ for: 'helpdesk', clears: true, remaining: [], policyIdsRemaining: [] });
-    expect(r.why).toBe("An exemption through 'Passkey exemptions' removes 'Passkeys everywhere'; nothing else blocks the registration.");
+    expect(remedyWhy(r)).toBe("An exemption through 'Passkey exemptions' removes 'Passkeys everywhere'; nothing else blocks the registration.");
   });
 
   it('the policy does not exclude the group → does not clear, says so', () => {
     const r = remedy(diagnoseWith(tenant(), {}, { exemptionGroup: EXEMPT }), 'temporary-exemption');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-auth-strength-loop'], policyIdsRemaining: [LOOP_POLICY_ID] });
-    expect(r.why).toBe("An exemption through 'Passkey exemptions' will not help: 'Passkeys everywhere' does not exclude that group.");
+    expect(remedyWhy(r)).toBe("An exemption through 'Passkey exemptions' will not help: 'Passkeys everywhere' does not exclude that group.");
   });
 
   it('the policy excludes a group the exemption group is nested in → clears (transitively)', () => {
@@ -231,7 +231,7 @@ describe('Remedy: temporary-exemption', () => {
     const snapshot = tenant({ policies: [excluding(['g-exempt']), compliantForRegistration()] });
     const r = remedy(diagnoseWith(snapshot, {}, { exemptionGroup: EXEMPT }), 'temporary-exemption');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-register-security-info'], policyIdsRemaining: ['p-rsi'] });
-    expect(r.why).toBe(
+    expect(remedyWhy(r)).toBe(
       "An exemption through 'Passkey exemptions' removes 'Passkeys everywhere', but 'Register security info from compliant devices' does not exclude that group.",
     );
     expect(r.detail.resolved).toEqual([{ id: LOOP_POLICY_ID, name: 'Passkeys everywhere' }]);
@@ -241,14 +241,14 @@ describe('Remedy: temporary-exemption', () => {
     const snapshot = tenant({ policies: [excluding(['g-exempt']), policy({ id: 'p-exempt', name: 'Exempted users: compliant device', users: { includeUsers: [], includeGroups: ['g-exempt'] }, grant: grant(['compliantDevice']) })] });
     const r = remedy(diagnoseWith(snapshot, {}, { exemptionGroup: EXEMPT }), 'temporary-exemption');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-other-conditions'], policyIdsRemaining: ['p-exempt'] });
-    expect(r.why).toMatch(/'Exempted users: compliant device' includes that group/);
+    expect(remedyWhy(r)).toMatch(/'Exempted users: compliant device' includes that group/);
   });
 
   it('the user is already in the group → a no-op, said as such', () => {
     const snapshot = tenant({ groups: [group('g-exempt', 'Passkey exemptions', [LENA_ID])] });
     const r = remedy(diagnoseWith(snapshot, {}, { exemptionGroup: EXEMPT }), 'temporary-exemption');
     expect(r.clears).toBe(false);
-    expect(r.why).toMatch(/^The exemption \(lena is already in 'Passkey exemptions'\) will not help/);
+    expect(remedyWhy(r)).toMatch(/^The exemption \(lena is already in 'Passkey exemptions'\) will not help/);
   });
 
   it('What If: verdicts on policies naming the group are re-evaluated locally, the others kept', () => {
@@ -274,26 +274,26 @@ describe('Remedy: require-compliant-device', () => {
   it('compliant device required, unmanaged phone → a compliant phone clears it (for an admin)', () => {
     const r = remedy(diagnoseWith(withGrant(grant(['compliantDevice']))), 'require-compliant-device');
     expect(r).toMatchObject({ for: 'admin', clears: true, remaining: [] });
-    expect(r.why).toBe("A compliant, Intune-managed Android phone satisfies 'Device policy'; nothing else blocks the registration.");
-    expect(r.detail.applied).toBe("lena's Android phone enrolled in Intune and compliant");
+    expect(remedyWhy(r)).toBe("A compliant, Intune-managed Android phone satisfies 'Device policy'; nothing else blocks the registration.");
+    expect(remedyApplied(r)).toBe("lena's Android phone enrolled in Intune and compliant");
   });
 
   it('on iOS: an iOS phone', () => {
     const r = remedy(diagnoseWith(withGrant(grant(['compliantDevice'])), { platform: 'iOS' }), 'require-compliant-device');
     expect(r.clears).toBe(true);
-    expect(r.why).toMatch(/compliant, Intune-managed iOS phone/);
+    expect(remedyWhy(r)).toMatch(/compliant, Intune-managed iOS phone/);
   });
 
   it('an existing non-compliant phone is the one made compliant', () => {
     const r = remedy(diagnoseWith(withGrant(grant(['compliantDevice']), { managedDevices: [managedPhone('Android', 'noncompliant')] })), 'require-compliant-device');
     expect(r.clears).toBe(true);
-    expect(r.detail.applied).toBe('"Android phone (noncompliant)" compliant in Intune');
+    expect(remedyApplied(r)).toBe('"Android phone (noncompliant)" compliant in Intune');
   });
 
   it('approved client app only → listed, but a compliant device does not help', () => {
     const r = remedy(diagnoseWith(withGrant(grant(['approvedApplication']))), 'require-compliant-device');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-approved-client-app'], policyIdsRemaining: ['p'] });
-    expect(r.why).toBe("A compliant, Intune-managed Android phone will not help: 'Device policy' accepts only an approved client app, which Microsoft Authenticator cannot satisfy.");
+    expect(remedyWhy(r)).toBe("A compliant, Intune-managed Android phone will not help: 'Device policy' accepts only an approved client app, which Microsoft Authenticator cannot satisfy.");
   });
 
   it('approved client app OR compliant device (the seed\'s MDM workaround) → a compliant phone clears it', () => {
@@ -305,7 +305,7 @@ describe('Remedy: require-compliant-device', () => {
   it('app protection policy AND compliant device → a compliant phone is not enough', () => {
     const r = remedy(diagnoseWith(withGrant(grant(['compliantApplication', 'compliantDevice'], 'AND'))), 'require-compliant-device');
     expect(r.clears).toBe(false);
-    expect(r.why).toMatch(/'Device policy' requires an app protection policy, which Microsoft Authenticator cannot satisfy/);
+    expect(remedyWhy(r)).toMatch(/'Device policy' requires an app protection policy, which Microsoft Authenticator cannot satisfy/);
   });
 
   it('not listed when no blocking policy names a device or app control', () => {
@@ -321,14 +321,14 @@ describe('Remedy: register-in-each-profile', () => {
   it('nothing else blocks → registering in the current profile clears it (for the user)', () => {
     const r = remedy(diagnoseWith(withPasskey(), profiles), 'register-in-each-profile');
     expect(r).toMatchObject({ for: 'user', clears: true, remaining: [] });
-    expect(r.why).toBe('Registering a passkey in Authenticator in the work profile is enough: nothing else blocks the registration.');
+    expect(remedyWhy(r)).toBe('Registering a passkey in Authenticator in the work profile is enough: nothing else blocks the registration.');
   });
 
   it('a passkey-only policy: the passkey in the other profile cannot sign in here, so the loop remains', () => {
     const d = diagnoseWith(withPasskey([passkeysEverywhere()]), profiles);
     const r = remedy(d, 'register-in-each-profile');
     expect(r).toMatchObject({ clears: false, remaining: ['ca-auth-strength-loop'], policyIdsRemaining: [LOOP_POLICY_ID] });
-    expect(r.why).toBe("Registering a passkey in Authenticator in the work profile is not enough: 'Passkeys everywhere' accepts only a passkey in Microsoft Authenticator.");
+    expect(remedyWhy(r)).toBe("Registering a passkey in Authenticator in the work profile is not enough: 'Passkeys everywhere' accepts only a passkey in Microsoft Authenticator.");
   });
 
   it('not listed without a profile mismatch', () => {
@@ -343,13 +343,13 @@ describe('Remedy: update-os', () => {
   ] as const)('%s %i → updating to %s clears it (for the user)', (platform, osVersion, target) => {
     const r = remedy(diagnoseWith(tenant({ policies: [] }), { platform, osVersion }), 'update-os');
     expect(r).toMatchObject({ for: 'user', clears: true, remaining: [] });
-    expect(r.why).toBe(`Updating the phone to ${target} is enough: nothing else blocks the registration.`);
+    expect(remedyWhy(r)).toBe(`Updating the phone to ${target} is enough: nothing else blocks the registration.`);
   });
 
   it('another blocker stays → not enough, names it', () => {
     const r = remedy(diagnoseWith(tenant({ policies: [], fido2: { state: 'disabled' } }), { osVersion: 12 }), 'update-os');
     expect(r).toMatchObject({ clears: false, remaining: ['passkey-method-disabled'], policyIdsRemaining: ['Fido2'] });
-    expect(r.why).toMatch(/^Updating the phone to Android 14 is not enough: passkeys \(FIDO2\) are not enabled/);
+    expect(remedyWhy(r)).toMatch(/^Updating the phone to Android 14 is not enough: passkeys \(FIDO2\) are not enabled/);
   });
 
   it('not listed for a supported or unknown OS', () => {
