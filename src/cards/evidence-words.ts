@@ -1,9 +1,33 @@
 // The engine's evidence in words: the one place that turns the structured evidence of a finding
 // (diagnosis/evidence.ts) into sentences — in the reader's language (`m`, the `evidence`
 // catalogue) for cards and tickets, in English for the `diagnose` JSON and text. The engine emits
-// no sentence of its own here; what it still gives as English text (a condition's clause, a grant
-// control's label and the fact that fails it) is quoted as it is.
-import type { Evidence, Finding, GrantEvidence, MethodEvidence, NothingFoundEvidence, ObservedPolicyEvidence, PasskeySettingsRef, PolicyEvidence, SignInEvent, SignInRefEvidence, TapEvidence } from '../diagnosis';
+// no sentence of its own here. A condition's clause, a grant control's label and the fact that
+// fails it are worded from their data (`detail`, `ref`, `fact`; the `conditions` catalogue); the
+// engine's English text is quoted only for evidence stored before they were data.
+import type {
+  ConditionDetail,
+  ConditionEvidence,
+  ControlFact,
+  DeviceOrigin,
+  Evidence,
+  Finding,
+  GrantControlRef,
+  GrantEvidence,
+  LocationRef,
+  MethodEvidence,
+  MethodFact,
+  NothingFoundEvidence,
+  ObservedPolicyEvidence,
+  PasskeySettingsRef,
+  PolicyEvidence,
+  SignInEvent,
+  SignInRefEvidence,
+  StrengthDescription,
+  StrengthPart,
+  TapEvidence,
+  TapState,
+  UnusablePasskey,
+} from '../diagnosis';
 import { AUTHENTICATOR_APP_ID } from '../diagnosis';
 import { english, type Messages } from '../i18n';
 import { dateTime } from './time-words';
@@ -83,11 +107,11 @@ export function evidenceSentence(e: Evidence, m: Messages = english()): string {
 /** "require one of: X or Y" */
 export function grantSummary(g: GrantEvidence, m: Messages = english()): string {
   if (g.controls.length === 0) return m.t('evidence.grant.none');
-  const labels = g.controls.map((c) => c.label);
+  const labels = g.controls.map((c) => controlLabel(c, m));
   return g.operator === 'AND' ? m.t('evidence.grant.all', { controls: joined(labels, 'evidence.and', m) }) : m.t('evidence.grant.one', { controls: joined(labels, 'evidence.or', m) });
 }
 
-const failingWhy = (g: GrantEvidence) => [...new Set(g.failing.map((c) => c.why))].join('; ');
+const failingWhy = (g: GrantEvidence, m: Messages) => [...new Set(g.failing.map((c) => (c.fact ? factWords(c.fact, m) : c.why)))].join('; ');
 
 function whatIfUnknown(w: NonNullable<PolicyEvidence['whatIf']>, m: Messages): string {
   const which =
@@ -102,8 +126,8 @@ function whatIfUnknown(w: NonNullable<PolicyEvidence['whatIf']>, m: Messages): s
 }
 
 function policySentence(e: PolicyEvidence, m: Messages): string {
-  const matched = e.conditions.filter((c) => c.verdict === 'match').map((c) => c.clause);
-  const unknowns = [...e.conditions.filter((c) => c.verdict === 'unknown').map((c) => c.clause), ...(e.whatIf ? [whatIfUnknown(e.whatIf, m)] : [])];
+  const matched = e.conditions.filter((c) => c.verdict === 'match').map((c) => clauseWords(c, m));
+  const unknowns = [...e.conditions.filter((c) => c.verdict === 'unknown').map((c) => clauseWords(c, m)), ...(e.whatIf ? [whatIfUnknown(e.whatIf, m)] : [])];
   const text = m.t('evidence.policy', {
     name: e.policy.name,
     state: e.state === 'report-only' ? 'reportOnly' : 'enabled',
@@ -113,7 +137,7 @@ function policySentence(e: PolicyEvidence, m: Messages): string {
     matched: matched.join('; '),
     unknowns: unknowns.length ? joined(unknowns, 'evidence.and', m) : 'none',
     grant: grantSummary(e.grant, m),
-    failing: failingWhy(e.grant),
+    failing: failingWhy(e.grant, m),
     satisfied: e.grant.satisfied === 'unknown' ? 'unknown' : 'known',
     source: e.source === 'what-if' ? 'whatIf' : e.source === 'local' ? 'local' : 'unavailable',
     unavailable: typeof e.source === 'object' ? e.source.unavailable : '',
@@ -143,7 +167,7 @@ function reportOnlyNote(name: string, s: SignInRefEvidence, m: Messages): string
 }
 
 function observedSentence(e: ObservedPolicyEvidence, m: Messages): string {
-  const why = failingWhy(e.grant);
+  const why = failingWhy(e.grant, m);
   const grant = why ? m.t('evidence.grantWhy', { summary: grantSummary(e.grant, m), why }) : m.t('evidence.grantOnly', { summary: grantSummary(e.grant, m) });
   let text: string;
   if (e.predicted) {
@@ -245,4 +269,214 @@ function nothingFoundSentence(e: NothingFoundEvidence, m: Messages): string {
     case 'tap-valid':
       return m.t('evidence.nothingFound.tapValid', { until: when(e.until, m) });
   }
+}
+
+// ---- Conditions and grant controls as data, in words ----
+
+/** A condition's clause in the reader's language; the engine's English clause when stored without its data. */
+export function clauseWords(c: ConditionEvidence, m: Messages = english()): string {
+  return c.detail ? detailWords(c.detail, m) : c.clause;
+}
+
+function detailWords(d: ConditionDetail, m: Messages): string {
+  const sep = m.t('conditions.separator');
+  switch (d.is) {
+    case 'users':
+      switch (d.via) {
+        case 'user':
+          return m.t('conditions.users', { via: 'user', upn: d.upn, name: '' });
+        case 'group':
+          return m.t('conditions.users', { via: d.nested ? 'nestedGroup' : 'group', upn: '', name: d.name });
+        case 'role':
+          return m.t('conditions.users', { via: 'role', upn: '', name: d.name });
+        default:
+          return m.t('conditions.users', { via: d.via, upn: '', name: '' });
+      }
+    case 'userAction':
+      return m.t('conditions.userAction');
+    case 'resources':
+      return d.via === 'filter'
+        ? m.t('conditions.resources', { via: d.match === true ? 'matches' : 'filter', mode: d.mode, rule: d.rule })
+        : m.t('conditions.resources', { via: d.via, mode: '', rule: '' });
+    case 'resourceFilter':
+      return m.t('conditions.resourceFilter', { mode: d.mode, rule: d.rule, may: d.may });
+    case 'platforms': {
+      const include = d.include.join(sep) || m.t('conditions.any');
+      return d.exclude.length ? m.t('conditions.platformsExcluding', { include, exclude: d.exclude.join(sep) }) : m.t('conditions.platforms', { include });
+    }
+    case 'locations': {
+      const include = d.include.map((l) => locationWords(l, m)).join(sep) || m.t('conditions.any');
+      const locations = d.exclude.length
+        ? m.t('conditions.locationsExcluding', { include, exclude: d.exclude.map((l) => locationWords(l, m)).join(sep) })
+        : m.t('conditions.locations', { include });
+      return d.depends ? m.t('conditions.locationDepends', { locations }) : locations;
+    }
+    case 'deviceFilter': {
+      const values = { mode: d.mode, rule: d.rule, device: d.device ? originWords(d.device, m) : '' };
+      if (d.depends) return d.device ? m.t('conditions.deviceFilterDependsFrom', values) : m.t('conditions.deviceFilterDepends', values);
+      return d.device ? m.t('conditions.deviceFilterFrom', values) : m.t('conditions.deviceFilter', values);
+    }
+    case 'risk':
+      return d.given === undefined
+        ? m.t('conditions.risk', { risk: d.risk, levels: d.levels.map((level) => m.t('conditions.riskLevel', { level })).join(m.t('conditions.levelSeparator')) })
+        : m.t('conditions.riskGiven', { risk: d.risk, level: m.t('conditions.riskLevel', { level: d.given }) });
+    case 'authenticationFlow':
+      return d.given === undefined ? m.t('conditions.flow', { flows: joined(d.transfers, 'evidence.or', m) }) : m.t('conditions.flowGiven', { flow: d.given });
+  }
+}
+
+function locationWords(l: LocationRef, m: Messages): string {
+  if (l.location === 'all') return m.t('conditions.location.all');
+  if (l.location === 'allTrusted') return m.t('conditions.location.allTrusted');
+  return m.t('conditions.location.named', { name: l.name });
+}
+
+function originWords(o: DeviceOrigin, m: Messages): string {
+  if (o.phones.length === 0) return m.t('conditions.phone.none', { os: o.os });
+  return m.t('conditions.phone.managed', {
+    os: o.os,
+    count: o.phones.length,
+    names: o.phones.map((name) => m.t('conditions.quoted', { name })).join(m.t('conditions.separator')),
+    isCompliant: o.isCompliant,
+    deviceOwnership: o.deviceOwnership,
+  });
+}
+
+const BUILT_IN_CONTROL: Record<'block' | 'mfa' | 'compliantDevice' | 'domainJoinedDevice' | 'approvedApplication' | 'compliantApplication' | 'passwordChange', string> = {
+  block: 'conditions.control.block',
+  mfa: 'conditions.control.mfa',
+  compliantDevice: 'conditions.control.compliantDevice',
+  domainJoinedDevice: 'conditions.control.domainJoinedDevice',
+  approvedApplication: 'conditions.control.approvedApplication',
+  compliantApplication: 'conditions.control.compliantApplication',
+  passwordChange: 'conditions.control.passwordChange',
+};
+
+/** A grant control as evidence names it, in the reader's language; the engine's label when stored without its ref. */
+export function controlLabel(c: { label: string; ref?: GrantControlRef }, m: Messages = english()): string {
+  const x = c.ref;
+  if (!x) return c.label;
+  switch (x.control) {
+    case 'termsOfUse':
+      return m.t('conditions.control.termsOfUse', { id: x.id });
+    case 'customControl':
+      return m.t('conditions.control.customControl', { id: x.id });
+    case 'unknown':
+      return x.name;
+    case 'authenticationStrength':
+      if (x.source === 'unreadable') return m.t('conditions.control.strengthUnreadable', { id: x.id });
+      // A strength without a name or description reads as the engine wrote it.
+      if (x.name === undefined || !x.description) return c.label;
+      return m.t('conditions.control.strength', { name: x.name, description: strengthWords(x.description, m) });
+    default:
+      return m.t(BUILT_IN_CONTROL[x.control]);
+  }
+}
+
+function strengthWords(d: StrengthDescription, m: Messages): string {
+  const parts = d.parts.map((p) => partWords(p, m)).join(m.t('conditions.strength.separator'));
+  return d.more > 0 ? m.t('conditions.strength.more', { parts, n: String(d.more) }) : parts;
+}
+
+function partWords(p: StrengthPart, m: Messages): string {
+  if ('factors' in p) return factorWords(p.factors, m);
+  return p.passkey === 'authenticator'
+    ? m.t('conditions.strength.passkeyAuthenticator')
+    : m.t('conditions.strength.passkeyAaguids', { aaguids: p.aaguids.join(m.t('conditions.strength.aaguidSeparator')) });
+}
+
+const FACTOR: Record<string, string> = {
+  password: 'conditions.factor.password',
+  sms: 'conditions.factor.sms',
+  voice: 'conditions.factor.voice',
+  microsoftAuthenticatorPush: 'conditions.factor.microsoftAuthenticatorPush',
+  softwareOath: 'conditions.factor.softwareOath',
+  hardwareOath: 'conditions.factor.hardwareOath',
+  fido2: 'conditions.factor.fido2',
+  windowsHelloForBusiness: 'conditions.factor.windowsHelloForBusiness',
+  x509CertificateMultiFactor: 'conditions.factor.x509CertificateMultiFactor',
+  x509CertificateSingleFactor: 'conditions.factor.x509CertificateSingleFactor',
+  deviceBasedPush: 'conditions.factor.deviceBasedPush',
+  temporaryAccessPassOneTime: 'conditions.factor.temporaryAccessPassOneTime',
+  temporaryAccessPassMultiUse: 'conditions.factor.temporaryAccessPassMultiUse',
+  federatedMultiFactor: 'conditions.factor.federatedMultiFactor',
+  federatedSingleFactor: 'conditions.factor.federatedSingleFactor',
+  email: 'conditions.factor.email',
+};
+
+/** "password + SMS": a combination's factors (unknown ones as Graph names them). */
+function factorWords(factors: readonly string[], m: Messages): string {
+  return factors.map((f) => (Object.hasOwn(FACTOR, f) ? m.t(FACTOR[f]) : f)).join(m.t('conditions.strength.factorSeparator'));
+}
+
+const TAP_STATE: Record<TapState, 'none' | 'valid' | 'notYetValid' | 'expired' | 'used'> = {
+  none: 'none',
+  valid: 'valid',
+  'not-yet-valid': 'notYetValid',
+  expired: 'expired',
+  used: 'used',
+};
+
+/** The fact that decides a grant control, in the reader's language. */
+export function factWords(f: ControlFact, m: Messages = english()): string {
+  switch (f.is) {
+    case 'blocked':
+      return m.t('conditions.fact.blocked');
+    case 'can-present':
+      return m.t('conditions.fact.canPresent', { factors: factorWords(f.factors, m) });
+    case 'cannot-present':
+      return m.t('conditions.fact.cannotPresent', {
+        methods: f.methods.length > 0 ? f.methods.map((x) => methodWords(x, m)).join(m.t('conditions.separator')) : m.t('conditions.fact.noMethods'),
+        unusable: f.unusable.length > 0 ? m.t('conditions.fact.unusable', { passkeys: f.unusable.map((u) => unusableWords(u, m)).join(m.t('conditions.fact.unusableSeparator')) }) : '',
+        tap: TAP_STATE[f.tap],
+      });
+    case 'compliant-phone':
+      return m.t('conditions.fact.compliantPhone', { name: f.name });
+    case 'no-compliant-phone':
+      return m.t('conditions.fact.noCompliantPhone');
+    case 'hybrid-join-impossible':
+      return m.t('conditions.fact.hybridJoin');
+    case 'not-approved-app':
+      return m.t('conditions.fact.notApprovedApp');
+    case 'no-app-protection':
+      return m.t('conditions.fact.noAppProtection');
+    case 'can-change-password':
+      return m.t('conditions.fact.canChangePassword');
+    case 'can-accept-terms':
+      return m.t('conditions.fact.canAcceptTerms');
+    case 'custom-control-unknown':
+      return m.t('conditions.fact.customControl');
+    case 'unknown-control':
+      return m.t('conditions.fact.unknownControl', { name: f.name });
+    case 'strength-unreadable':
+      return m.t('conditions.fact.strengthUnreadable');
+  }
+}
+
+const METHOD: Record<'password' | 'authenticator' | 'softwareOath' | 'hardwareOath' | 'email' | 'windowsHello', string> = {
+  password: 'conditions.method.password',
+  authenticator: 'conditions.method.authenticator',
+  softwareOath: 'conditions.method.softwareOath',
+  hardwareOath: 'conditions.method.hardwareOath',
+  email: 'conditions.method.email',
+  windowsHello: 'conditions.method.windowsHello',
+};
+
+function methodWords(x: MethodFact, m: Messages): string {
+  switch (x.method) {
+    case 'phone':
+      return m.t('conditions.method.phone', { phoneType: x.phoneType });
+    case 'passkey':
+      return m.t('conditions.method.passkey', { name: x.name });
+    case 'tap':
+      return m.t('conditions.method.tap', { state: TAP_STATE[x.state], start: when(x.start, m), end: when(x.end, m), oneTime: x.oneTime ? 'yes' : 'no' });
+    default:
+      return m.t(METHOD[x.method]);
+  }
+}
+
+function unusableWords(u: UnusablePasskey, m: Messages): string {
+  return u.reason === 'other-platform'
+    ? m.t('conditions.unusable.otherPlatform', { name: u.name, platform: u.platform })
+    : m.t('conditions.unusable.androidProfile', { name: u.name, passkeyProfile: u.passkeyProfile, androidProfile: u.androidProfile });
 }
