@@ -111,7 +111,7 @@ export function grantSummary(g: GrantEvidence, m: Messages = english()): string 
   return g.operator === 'AND' ? m.t('evidence.grant.all', { controls: joined(labels, 'evidence.and', m) }) : m.t('evidence.grant.one', { controls: joined(labels, 'evidence.or', m) });
 }
 
-const failingWhy = (g: GrantEvidence, m: Messages) => [...new Set(g.failing.map((c) => (c.fact ? factWords(c.fact, m) : c.why)))].join('; ');
+const failingWhy = (g: GrantEvidence, m: Messages) => [...new Set(g.failing.map((c) => (c.fact ? factWords(c.fact, m) : c.why)))].join(m.t('conditions.clauseSeparator'));
 
 function whatIfUnknown(w: NonNullable<PolicyEvidence['whatIf']>, m: Messages): string {
   const which =
@@ -134,7 +134,7 @@ function policySentence(e: PolicyEvidence, m: Messages): string {
     verdict: e.verdict === 'applies' ? 'applies' : 'mayApply',
     event: m.t(EVENT_KEYS[e.event]),
     platform: e.platform,
-    matched: matched.join('; '),
+    matched: matched.join(m.t('conditions.clauseSeparator')),
     unknowns: unknowns.length ? joined(unknowns, 'evidence.and', m) : 'none',
     grant: grantSummary(e.grant, m),
     failing: failingWhy(e.grant, m),
@@ -265,7 +265,9 @@ function nothingFoundSentence(e: NothingFoundEvidence, m: Messages): string {
     case 'passkey-settings':
       return m.t('evidence.nothingFound.passkeySettings');
     case 'registered-methods':
-      return m.t('evidence.nothingFound.registeredMethods', { methods: e.methods.join(', ') || m.t('evidence.none') });
+      return m.t('evidence.nothingFound.registeredMethods', {
+        methods: (e.methodFacts ? e.methodFacts.map((x) => methodWords(x, m)).join(m.t('conditions.separator')) : e.methods.join(', ')) || m.t('evidence.none'),
+      });
     case 'tap-valid':
       return m.t('evidence.nothingFound.tapValid', { until: when(e.until, m) });
   }

@@ -229,14 +229,14 @@ function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): Claus
   if (!why) {
     const g = (u.includeGroups ?? []).find((id) => user.groupIds.has(id));
     if (g) {
-      const name = user.groupName(g);
+      const quoted = user.groupName(g);
       const nested = !user.isDirectMember(g);
-      [why, detail] = [`group ${name}${nested ? ' (through a nested group)' : ''}`, { is: 'users', via: 'group', name, nested }];
+      [why, detail] = [`group ${quoted}${nested ? ' (through a nested group)' : ''}`, { is: 'users', via: 'group', name: unquoted(quoted), nested }];
     }
   }
   if (!why) {
     const r = (u.includeRoles ?? []).find((id) => user.roleTemplateIds.has(id));
-    if (r) [why, detail] = [`directory role ${roleName(r)}`, { is: 'users', via: 'role', name: roleName(r) }];
+    if (r) [why, detail] = [`directory role ${roleName(r)}`, { is: 'users', via: 'role', name: unquoted(roleName(r)) }];
   }
   if (!why && guestTypesMatch(u.includeGuestsOrExternalUsers?.guestOrExternalUserTypes, user)) [why, detail] = ['guest or external user type', { is: 'users', via: 'guestType' }];
   if (!why) return null;
@@ -249,6 +249,9 @@ function usersClause(policy: ConditionalAccessPolicy, user: PreparedUser): Claus
   if (guestTypesMatch(u.excludeGuestsOrExternalUsers?.guestOrExternalUserTypes, user)) return null;
   return { text: `users: ${why}`, ...(detail ? { detail } : {}) };
 }
+
+/** A group's or role's name without the quotes prepare.ts puts around it. */
+const unquoted = (name: string): string => (name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1) : name);
 
 function guestTypesMatch(types: string | undefined, user: PreparedUser): boolean {
   if (!types || !user.guestType) return false;

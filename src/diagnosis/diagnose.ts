@@ -468,7 +468,7 @@ function nothingFound(tenant: PreparedTenant, user: PreparedUser, context: Regis
   const evidence: Evidence[] = [
     { kind: 'nothing-found', checked: 'conditional-access', policies: tenant.policies.length, platform: context.platform, upn: user.upn },
     { kind: 'nothing-found', checked: 'passkey-settings' },
-    { kind: 'nothing-found', checked: 'registered-methods', methods: p.methodLabels },
+    { kind: 'nothing-found', checked: 'registered-methods', methods: p.methodLabels, ...(p.methods ? { methodFacts: p.methods } : {}) },
   ];
   if (p.tap.state === 'valid') evidence.push({ kind: 'nothing-found', checked: 'tap-valid', until: iso(p.tap.end) });
   return evidence;

@@ -3,7 +3,7 @@
 // from. The engine emits only this; the card layer (cards/evidence-words.ts) words it.
 import type { ConditionEvidence, SignInEvent } from './applicability';
 import type { ControlFact, ControlKind, GrantControlRef } from './grant';
-import type { TapState } from './credentials';
+import type { MethodFact, TapState } from './credentials';
 import type { Platform } from './facts';
 import type { PolicyRef } from './result';
 
@@ -154,7 +154,8 @@ export interface OsVersionEvidence {
 export type NothingFoundEvidence = { kind: 'nothing-found' } & (
   | { checked: 'conditional-access'; policies: number; platform: Platform; upn: string }
   | { checked: 'passkey-settings' }
-  | { checked: 'registered-methods'; methods: string[] }
+  /** methods: as the engine words them; methodFacts: the same as data (absent in evidence stored before it). */
+  | { checked: 'registered-methods'; methods: string[]; methodFacts?: MethodFact[] }
   | { checked: 'tap-valid'; until: string | null }
 );
 

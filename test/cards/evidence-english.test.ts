@@ -131,7 +131,7 @@ function parts(e: Evidence): { conditions: ConditionEvidence[]; grants: GrantEvi
 
 /** The evidence as stored before conditions and controls were data: the engine's strings only. */
 function withoutData(e: Evidence): Evidence {
-  return JSON.parse(JSON.stringify(e), (key, value) => (key === 'detail' || key === 'ref' || key === 'fact' ? undefined : value));
+  return JSON.parse(JSON.stringify(e), (key, value) => (['detail', 'ref', 'fact', 'methodFacts'].includes(key) ? undefined : value));
 }
 
 function diagnoses(t: Tenant): Diagnosis[] {
