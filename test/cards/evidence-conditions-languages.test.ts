@@ -115,3 +115,41 @@ describe.each(['de', 'ja'] as const)('conditions and grant controls of the demo 
     expect(checked).toBeGreaterThan(10);
   });
 });
+
+describe('conditions and controls stored before they were data', () => {
+  const de = messagesFor('de');
+  const stored: Evidence = {
+    kind: 'policy',
+    policy: { id: 'p1', name: 'Passkeys everywhere' },
+    state: 'enabled',
+    event: 'authenticator-sign-in',
+    platform: 'android',
+    verdict: 'applies',
+    conditions: [{ condition: 'users', verdict: 'match', clause: 'users: group "Pilot"' }],
+    grant: { operator: 'OR', satisfied: false, controls: [{ kind: 'block', label: 'block access' }], failing: [{ kind: 'block', label: 'block access', why: 'the policy blocks access' }] },
+    source: 'local',
+  };
+
+  it('are shown as the engine wrote them (a ticket stored before keeps its words)', () => {
+    const text = evidenceSentence(stored, de);
+    expect(text).toContain('users: group "Pilot"');
+    expect(text).toContain('erfordert eines von: block access; the policy blocks access');
+  });
+
+  it('with their data the same evidence reads in German', () => {
+    const text = evidenceSentence(
+      {
+        ...stored,
+        conditions: [{ ...(stored as { conditions: ConditionEvidence[] }).conditions[0], detail: { is: 'users', via: 'group', name: 'Pilot', nested: true } }],
+        grant: {
+          ...(stored as { grant: GrantEvidence }).grant,
+          controls: [{ kind: 'block', label: 'block access', ref: { control: 'block' } }],
+          failing: [{ kind: 'block', label: 'block access', why: 'the policy blocks access', ref: { control: 'block' }, fact: { is: 'blocked' } }],
+        },
+      } as Evidence,
+      de,
+    );
+    expect(text).toContain('Benutzer: Gruppe „Pilot“ (über eine geschachtelte Gruppe)');
+    expect(text).toContain('erfordert eines von: Zugriff blockieren; die Richtlinie blockiert den Zugriff');
+  });
+});
