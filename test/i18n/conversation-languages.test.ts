@@ -116,16 +116,14 @@ function question(card: any): { title: string; choices: Record<string, string> }
 
 /**
  * No English sentence on the card: none on what the employee sees, and none in the collapsed
- * sections (the IT team's, what was checked). "What was checked" quotes the engine's condition
- * clauses and grant labels as the engine gives them, in English (src/cards/evidence-words.ts:
- * 'authentication strength "Passkey in Microsoft Authenticator"'), which are also the remedies'
- * English words; so the collapsed sections are checked without the remedies' messages.
+ * sections (the IT team's, what was checked), whose conditions, grant controls and facts the
+ * engine gives as data (src/cards/evidence-words.ts words them in the reader's language).
  */
 function expectNoEnglish(card: any, language: Language) {
   const visible = cardText(withoutDetails(card));
   expect(englishSentences(language).filter((sentence) => visible.includes(sentence))).toEqual([]);
   const whole = cardText(card);
-  expect(englishSentences(language, ['remedies']).filter((sentence) => whole.includes(sentence))).toEqual([]);
+  expect(englishSentences(language).filter((sentence) => whole.includes(sentence))).toEqual([]);
 }
 
 describe.each(DRIVEN)('%s: the registration loop, told and answered in the language', (language) => {
