@@ -140,9 +140,26 @@ function policySentence(e: PolicyEvidence, m: Messages): string {
     failing: failingWhy(e.grant, m),
     satisfied: e.grant.satisfied === 'unknown' ? 'unknown' : 'known',
     source: e.source === 'what-if' ? 'whatIf' : e.source === 'local' ? 'local' : 'unavailable',
-    unavailable: typeof e.source === 'object' ? e.source.unavailable : '',
+    unavailable: typeof e.source === 'object' ? unavailableWords(e.source.unavailable, m) : '',
   });
   return e.reportOnlyFailure ? `${text} ${reportOnlyNote(e.policy.name, e.reportOnlyFailure, m)}` : text;
+}
+
+// Why What If could not be used, as the diagnoser and the help desk's re-check say it (English).
+const UNAVAILABLE_KEYS: Record<string, string> = {
+  'What If is not permitted for this app (Policy.Read.ConditionalAccess)': 'evidence.whatIfUnavailable.forbidden',
+  'What If timed out': 'evidence.whatIfUnavailable.timedOut',
+  'What If did not answer': 'evidence.whatIfUnavailable.noAnswer',
+  'What If is off': 'evidence.whatIfUnavailable.off',
+};
+const WHAT_IF_FAILED = 'What If failed: ';
+
+/** The reason in the reader's language; Graph's own error text after "What If failed:" stays as Graph wrote it. */
+function unavailableWords(reason: string, m: Messages): string {
+  const key = UNAVAILABLE_KEYS[reason];
+  if (key) return m.t(key);
+  if (reason.startsWith(WHAT_IF_FAILED)) return m.t('evidence.whatIfUnavailable.failed', { error: reason.slice(WHAT_IF_FAILED.length) });
+  return reason;
 }
 
 /** "your attempt at 13:52 UTC on 2026-10-05 to Microsoft Authenticator, error 53003" */
