@@ -98,7 +98,7 @@ export function evidenceSentence(e: Evidence, m: Messages = english()): string {
     case 'bluetooth':
       return m.t('evidence.bluetooth');
     case 'os-version':
-      return m.t('evidence.osVersion', { minimum: e.platform === 'iOS' ? 'iOS 17' : 'Android 14', platform: e.platform, version: String(e.osVersion) });
+      return m.t('evidence.osVersion', { minimum: e.platform === 'iOS' ? 'iOS 17' : 'Android 14', platform: platformWord(e.platform, m), version: String(e.osVersion) });
     case 'nothing-found':
       return nothingFoundSentence(e, m);
   }
@@ -133,7 +133,7 @@ function policySentence(e: PolicyEvidence, m: Messages): string {
     state: e.state === 'report-only' ? 'reportOnly' : 'enabled',
     verdict: e.verdict === 'applies' ? 'applies' : 'mayApply',
     event: m.t(EVENT_KEYS[e.event]),
-    platform: e.platform,
+    platform: platformWord(e.platform, m),
     matched: matched.join(m.t('conditions.clauseSeparator')),
     unknowns: unknowns.length ? joined(unknowns, 'evidence.and', m) : 'none',
     grant: grantSummary(e.grant, m),
@@ -161,6 +161,9 @@ function unavailableWords(reason: string, m: Messages): string {
   if (reason.startsWith(WHAT_IF_FAILED)) return m.t('evidence.whatIfUnavailable.failed', { error: reason.slice(WHAT_IF_FAILED.length) });
   return reason;
 }
+
+/** The platform's name as the reader writes it (English keeps the engine's "android", as before). */
+const platformWord = (platform: string, m: Messages): string => m.t('evidence.platformName', { platform });
 
 /** "your attempt at 13:52 UTC on 2026-10-05 to Microsoft Authenticator, error 53003" */
 export function attemptWords(s: SignInRefEvidence, m: Messages = english(), start = false): string {
@@ -197,7 +200,7 @@ function observedSentence(e: ObservedPolicyEvidence, m: Messages): string {
       ref: signInRefWords(e.signIn, m),
       earlier: e.earlier,
       event: m.t(EVENT_KEYS[e.event]),
-      platform: e.platform,
+      platform: platformWord(e.platform, m),
       grant,
       unexplained: e.unexplained ? 'yes' : 'no',
       state: e.state === 'enabled' ? 'enabled' : e.state === 'disabled' ? 'disabled' : 'reportOnly',
@@ -207,7 +210,7 @@ function observedSentence(e: ObservedPolicyEvidence, m: Messages): string {
     text = m.t('evidence.observedApplies', {
       name: e.policy.name,
       event: m.t(EVENT_KEYS[e.event]),
-      platform: e.platform,
+      platform: platformWord(e.platform, m),
       attempt: attemptWords(e.signIn, m),
       ref: signInRefWords(e.signIn, m),
       grant,
@@ -251,7 +254,7 @@ function methodSentence(e: MethodEvidence, m: Messages): string {
       );
       return m.t('evidence.method.aaguidNotAllowed', {
         settings: joined(e.settings.map((s) => settingsIn(s, m)), 'evidence.and', m),
-        platform: e.platform,
+        platform: platformWord(e.platform, m),
         aaguid: e.aaguid,
         restrictions: restrictions.join('; '),
       });
@@ -276,7 +279,7 @@ function nothingFoundSentence(e: NothingFoundEvidence, m: Messages): string {
         n: String(e.policies),
         first: m.t(EVENT_KEYS['authenticator-sign-in']),
         second: m.t(EVENT_KEYS['register-security-info']),
-        platform: e.platform,
+        platform: platformWord(e.platform, m),
         upn: e.upn,
       });
     case 'passkey-settings':
@@ -496,6 +499,6 @@ function methodWords(x: MethodFact, m: Messages): string {
 
 function unusableWords(u: UnusablePasskey, m: Messages): string {
   return u.reason === 'other-platform'
-    ? m.t('conditions.unusable.otherPlatform', { name: u.name, platform: u.platform })
+    ? m.t('conditions.unusable.otherPlatform', { name: u.name, platform: platformWord(u.platform, m) })
     : m.t('conditions.unusable.androidProfile', { name: u.name, passkeyProfile: u.passkeyProfile, androidProfile: u.androidProfile });
 }

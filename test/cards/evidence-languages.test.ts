@@ -64,7 +64,7 @@ describe('the evidence in German', () => {
 
   it('words a policy around its name, verbatim, with German quotes', () => {
     const text = evidenceSentence(loop, de);
-    expect(text).toContain(`„${POLICY}“ (nur Bericht) gilt möglicherweise für die Benutzeraktion „Sicherheitsinformationen registrieren“ auf android`);
+    expect(text).toContain(`„${POLICY}“ (nur Bericht) gilt möglicherweise für die Benutzeraktion „Sicherheitsinformationen registrieren“ auf Android`);
     expect(text).toContain('erfordert alle: multifactor authentication und device marked as compliant');
     expect(text).toContain('(lokal ausgewertet: What If hat nicht rechtzeitig geantwortet)');
     expect(text).not.toContain('may apply');
