@@ -5,7 +5,9 @@
 //  - groups: GET /groups/{id}/transitiveMembers for the groups that Conditional Access policies
 //    and method targets name, and groups holding a directory role the policies name ($batch, 20
 //    groups a POST; longer lists paged). A group is written with every user inside it as a member
-//    (nesting flattened: it evaluates the same; the intermediate groups are not exported);
+//    (nesting flattened: it evaluates the same; the intermediate groups are not exported). Their
+//    names from the group list (GET /groups?$select=id,displayName, 999 a page) while that is
+//    cheaper than reading the still unnamed ones one by one (GET /groups/{id} in $batch);
 //  - directory roles: GET /roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq
 //    '<template>' for each role the policies name (tenant-wide assignments, directoryScopeId '/');
 //  - methods: the activity report (GET /reports/authenticationMethods/userRegistrationDetails),
@@ -79,7 +81,8 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
   const tally: RequestTally = { http: 0, graph: 0, innerRetries: 0 };
   const stats: ScalableExportStats = { vanishedUsers: 0, missingGroups: 0, organizationNameUnread: false, methodReads: 0, reportForbidden: false, signIns: 'not asked', tally };
   const limit = limiter(options.concurrency);
-  const all = pagedReader(client, tally, limit);
+  const pages = pageReader(client, tally, limit);
+  const all = readAllPages(pages);
   const batch = (requests: { id: string; url: string }[]) => limit(() => batchGet(client, requests, tally, options.retry));
 
   // Tenant-wide reads, users and the activity report, in parallel.
@@ -138,7 +141,7 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
       const knownUsers = new Set(listedAll.map((u) => u.id));
       const rolePrincipals = new Set(roleAssignments.map((a) => a.principalId).filter((id) => !knownUsers.has(id)));
       for (const id of rolePrincipals) groupIds.add(id);
-      const members = await readTransitiveUsers([...groupIds], batch, all, options.concurrency);
+      const [members, names] = await Promise.all([readTransitiveUsers([...groupIds], batch, all, options.concurrency), readGroupNames([...groupIds], pages, batch)]);
       for (const id of groupIds) {
         const found = members.get(id);
         if (!found) {
@@ -147,7 +150,8 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
           groups.set(id, { id, members: [] });
           continue;
         }
-        groups.set(id, { id, ...(found.displayName ? { displayName: found.displayName } : {}), members: found.users.filter((u) => userIds.has(u)) });
+        const displayName = names.get(id);
+        groups.set(id, { id, ...(displayName ? { displayName } : {}), members: found.users.filter((u) => userIds.has(u)) });
       }
       options.progress(`${groups.size} groups and ${roleAssignments.length} role assignments read`);
     })(),
@@ -235,29 +239,46 @@ export async function exportTenantScalable(client: Client, options: ScalableExpo
 }
 
 export type ReadAll = <T>(path: string, prefer?: string, max?: number) => Promise<T[]>;
+/** A collection's pages, one GET each, as they are asked for; `more`: a next page exists. */
+export type ReadPages = <T>(path: string, prefer?: string) => AsyncGenerator<{ items: T[]; more: boolean }>;
 
 /**
  * GET a collection and its following pages (at most `max` items), counted in `tally`, each request through `limit`;
  * with `Prefer: include-unknown-enum-members` unless told another preference (else Graph hides evolvable enums' newer members).
  */
-export function pagedReader(client: Client, tally: RequestTally, limit: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()): ReadAll {
+export function pagedReader(client: Client, tally: RequestTally, limit?: <T>(work: () => Promise<T>) => Promise<T>): ReadAll {
+  return readAllPages(pageReader(client, tally, limit));
+}
+
+/** Every item of a collection (at most `max`), from its pages. */
+function readAllPages(pages: ReadPages): ReadAll {
+  return async <T>(path: string, prefer?: string, max = Infinity): Promise<T[]> => {
+    const items: T[] = [];
+    for await (const page of pages<T>(path, prefer)) {
+      items.push(...page.items);
+      if (items.length >= max) break;
+    }
+    return items;
+  };
+}
+
+/** The pages of a collection, read one at a time: the caller can stop early (a page not asked for is not read). */
+function pageReader(client: Client, tally: RequestTally, limit: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()): ReadPages {
   const get = <T>(path: string, prefer?: string): Promise<T> =>
     limit(() => {
       tally.http++;
       tally.graph++;
       return resendOnDrop(() => graphCall(client, 'GET', path, (request) => request.header('Prefer', prefer ?? PREFER_UNKNOWN_ENUM_MEMBERS).get() as Promise<T>));
     });
-  return async <T>(path: string, prefer?: string, max = Infinity): Promise<T[]> => {
-    const items: T[] = [];
+  return async function* <T>(path: string, prefer?: string): AsyncGenerator<{ items: T[]; more: boolean }> {
     const seen = new Set<string>();
-    for (let next: string | undefined = path; next && items.length < max; ) {
+    for (let next: string | undefined = path; next; ) {
       if (seen.has(next)) throw new GraphReadError(`paging did not end at ${pathOnly(path)}`, { kind: 'other', status: null, method: 'GET', path: pathOnly(path) });
       seen.add(next);
       const page: GraphPage<T> = await get<GraphPage<T>>(next, prefer);
-      items.push(...(page.value ?? []));
       next = page['@odata.nextLink'];
+      yield { items: page.value ?? [], more: next !== undefined };
     }
-    return items;
   };
 }
 
@@ -320,31 +341,56 @@ async function readPhones(all: ReadAll): Promise<Map<string, SnapshotManagedDevi
 }
 
 /** The users inside each group (through nesting), 20 groups a $batch; missing groups are absent from the map. */
-async function readTransitiveUsers(ids: string[], batch: Batch, all: ReadAll, concurrency: number): Promise<Map<string, { displayName?: string; users: string[] }>> {
-  const out = new Map<string, { displayName?: string; users: string[] }>();
-  await forEachConcurrently(chunks(ids, MAX_BATCH / 2), concurrency, async (part) => {
-    // Each group: its name and its transitive members, in one $batch of up to 20 requests.
-    const requests = part.flatMap((id) => [
-      { id: `g-${id}`, url: `/groups/${encodeURIComponent(id)}?$select=id,displayName` },
-      { id: `m-${id}`, url: `/groups/${encodeURIComponent(id)}/transitiveMembers?$select=id&$top=${PAGE}` },
-    ]);
-    const answers = await batch(requests);
+async function readTransitiveUsers(ids: string[], batch: Batch, all: ReadAll, concurrency: number): Promise<Map<string, { users: string[] }>> {
+  const out = new Map<string, { users: string[] }>();
+  await forEachConcurrently(chunks(ids, MAX_BATCH), concurrency, async (part) => {
+    const answers = await batch(part.map((id) => ({ id, url: `/groups/${encodeURIComponent(id)}/transitiveMembers?$select=id&$top=${PAGE}` })));
     await Promise.all(
       part.map(async (id) => {
-        const group = answers.get(`g-${id}`)!;
-        const list = answers.get(`m-${id}`)!;
-        if (group.status === 404 || list.status === 404) return;
-        if (group.status >= 300) throw innerError(group, `/groups/${id}`);
+        const list = answers.get(id)!;
+        if (list.status === 404) return;
         if (list.status >= 300) throw innerError(list, `/groups/${id}/transitiveMembers`);
         const page = list.body as GraphPage<{ id?: string; '@odata.type'?: string }>;
         const items = [...(page.value ?? []), ...(page['@odata.nextLink'] ? await all<{ id?: string; '@odata.type'?: string }>(page['@odata.nextLink']) : [])];
         const users = [...new Set(items.filter((m) => m['@odata.type'] === '#microsoft.graph.user' && m.id).map((m) => m.id as string))];
-        const displayName = (group.body as { displayName?: string | null }).displayName;
-        out.set(id, { ...(displayName ? { displayName } : {}), users });
+        out.set(id, { users });
       }),
     );
   });
   return out;
+}
+
+/**
+ * The display names of the given groups. The tenant's group list (999 a page) names many groups a
+ * request; reading a group by id names one. So: page the list while the pages read stay fewer than
+ * the groups still unnamed (at most twice the cheaper way, whatever the tenant's size), then read
+ * the rest by id, 20 a $batch. A group neither listed nor found has no name.
+ */
+export async function readGroupNames(ids: readonly string[], pages: ReadPages, batch: Batch): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const unnamed = new Set(ids);
+  if (unnamed.size > 1) {
+    let read = 0;
+    for await (const page of pages<{ id?: string; displayName?: string | null }>(`/groups?$select=id,displayName&$top=${PAGE}`)) {
+      for (const g of page.items) {
+        if (!g.id || !unnamed.delete(g.id)) continue;
+        if (g.displayName) names.set(g.id, g.displayName);
+      }
+      if (!page.more) return names; // the whole list was read: the groups still unnamed do not exist
+      if (++read >= unnamed.size) break;
+    }
+  }
+  for (const part of chunks([...unnamed], MAX_BATCH)) {
+    const answers = await batch(part.map((id) => ({ id, url: `/groups/${encodeURIComponent(id)}?$select=id,displayName` })));
+    for (const id of part) {
+      const answer = answers.get(id)!;
+      if (answer.status === 404) continue;
+      if (answer.status >= 300) throw innerError(answer, `/groups/${id}`);
+      const displayName = (answer.body as { displayName?: string | null }).displayName;
+      if (displayName) names.set(id, displayName);
+    }
+  }
+  return names;
 }
 
 /** At most `n` calls in flight. */
