@@ -7,6 +7,8 @@
 // 1 s window cycle over the limit, and the tail. PACING_MARGIN_MS (default 0, as in the bot) is
 // the safety margin added to every rate window; PACING_SPREAD_MS overrides the sender's spacing
 // of sends (default 20 ms, 0 for bursts); CAMPAIGN_USERS the size (default 10,000);
+// CAMPAIGN_FAULTS scales the injected failures (default 1: 2 % 429, 1 % 500, 1 % 503; 0: none, to
+// see the pacing alone);
 // CAMPAIGN_TRACE=file writes every request's arrival and every attempt's start and end as JSON.
 // docs/dev/campaign-pacing.md has the results and what they mean.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
@@ -33,7 +35,10 @@ export async function campaignBench(users = Number(process.env.CAMPAIGN_USERS ??
   for (const u of snapshot.users) u.authenticationMethods = u.authenticationMethods.filter((m: any) => !m['@odata.type'].endsWith('fido2AuthenticationMethod'));
   snapshot.groups.push({ id: '0000aaaa-0000-4000-8000-00000000ca4a', displayName: 'Campaign wave', members: snapshot.users.map((u: any) => u.id) });
   const dir = mkdtempSync(join(tmpdir(), 'pksb-campaign-'));
-  const connector = await startRateLimitedConnector({ limits: TEAMS_LIMITS, faults: { rate429: 0.02, rate500: 0.01, rate503: 0.01, retryAfterSeconds: 1, seed: 7 }, latencyMs: 5 });
+  const faultScale = Number(process.env.CAMPAIGN_FAULTS ?? 1);
+  if (!(faultScale >= 0 && faultScale <= 10)) throw new Error(`CAMPAIGN_FAULTS must be a number from 0 to 10 (a scale of the 4 % injected failures), not "${process.env.CAMPAIGN_FAULTS}"`);
+  const faults = { rate429: 0.02 * faultScale, rate500: 0.01 * faultScale, rate503: 0.01 * faultScale, retryAfterSeconds: 1, seed: 7 };
+  const connector = await startRateLimitedConnector({ limits: TEAMS_LIMITS, faults, latencyMs: 5 });
   const graph = await connectGraph({ snapshot });
   const storage = new FileStorage(dir);
   const references = new ConversationReferences(storage);
