@@ -9,6 +9,7 @@ import { clockTime, dateTime, timeWindow } from './time-words';
 import { adviceFor, mainFinding, type StepGroup } from './advice';
 import type { TenantContext } from './tenant-design';
 import { BUTTONS, findingCopy, platformLabel, policyPhrase, workaroundSteps } from './copy';
+import { transcriptLine } from './transcript-words';
 import { evidenceWords } from './evidence-words';
 import { remedyWhy as remedyWords } from './remedy-words';
 import { renderCard, type AdaptiveCard } from './render';
@@ -153,7 +154,7 @@ export function ticketCard(ticket: Ticket, options: TicketCardOptions, m: Messag
         ? [{ heading: m.t('ticketCard.heading.admin'), note: advice.adminNote, lines: adminLines(advice.steps.admin, m) }]
         : []),
       ...(ticket.transcript.length > 0
-        ? [{ heading: m.t('ticketCard.heading.tried'), note: '', lines: ticket.transcript.slice(-TRANSCRIPT_LINES).map((text) => ({ text })) }]
+        ? [{ heading: m.t('ticketCard.heading.tried'), note: '', lines: ticket.transcript.slice(-TRANSCRIPT_LINES).map((entry) => ({ text: transcriptLine(entry, m) })) }]
         : []),
       ...(ticket.history.length > 0
         ? [{ heading: m.t('ticketCard.heading.history'), note: '', lines: ticket.history.slice(-HISTORY_LINES).map((e) => ({ text: m.t('ticketCard.historyLine', { time: w.time(e.at), text: e.text }) })) }]

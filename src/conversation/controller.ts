@@ -2,12 +2,12 @@
 // employee only by their Entra object id and reads their facts through the diagnoser; it never
 // asks them for admin facts. SDK-free: the Teams layer turns activities into turns and back.
 import { randomUUID } from 'node:crypto';
-import { BUTTONS, diagnosisCard, type AdaptiveCard, errorCard, findingCopy, noticeCard, questionCard, ticketConfirmationCard, welcomeCard } from '../cards';
+import { diagnosisCard, type AdaptiveCard, errorCard, noticeCard, questionCard, ticketConfirmationCard, welcomeCard } from '../cards';
 import { tapClears } from '../cards/advice';
 import { buttons, fixedCopy, halfFinishedRegistration, providerSetupSteps } from '../cards/copy';
 import { splitDesignsOf, type TenantContext } from '../cards/tenant-design';
 import { followUpUpdate, ticketUpdateCard } from '../cards/requester-views';
-import type { Person, Ticket } from '../tickets/ticket';
+import type { FollowUp, Person, Ticket, TranscriptEntry } from '../tickets/ticket';
 import { upgradeStoredDiagnosis, type Diagnosis, type RegistrationContext, type TenantFacts } from '../diagnosis';
 import { GraphReadError } from '../graph/errors';
 import type { Counters } from '../metrics';
@@ -81,12 +81,12 @@ export interface ConversationDeps {
 
 /** What the conversation needs from the help desk (SDK-free; see src/helpdesk). */
 export interface HelpDeskPort {
-  open(input: { requester: Person; reason: 'contactHelpDesk' | 'requestTap'; diagnosis: Diagnosis | null; errorIds: Ticket['errorIds']; transcript: string[] }): Promise<Ticket>;
+  open(input: { requester: Person; reason: 'contactHelpDesk' | 'requestTap'; diagnosis: Diagnosis | null; errorIds: Ticket['errorIds']; transcript: TranscriptEntry[] }): Promise<Ticket>;
   openTicketOf(aadObjectId: string): Promise<Ticket | undefined>;
   /** `m`: the requester's messages (a refusal is said to them in their language). */
   requesterAnswer(ticketId: string, requester: Person, fixed: boolean, m?: Messages): Promise<{ outcome: string; message: string }>;
   /** Something the requester said or pressed about their open ticket: added to it (history, transcript, thread). */
-  followUp?(ticketId: string, requester: Person, text: string, m?: Messages): Promise<{ outcome: string; message: string; ticket?: Ticket }>;
+  followUp?(ticketId: string, requester: Person, said: FollowUp, m?: Messages): Promise<{ outcome: string; message: string; ticket?: Ticket }>;
 }
 
 export interface TurnResult {
@@ -205,8 +205,7 @@ export async function handleTurn(
       if (!deps.helpDesk) return { state: s, cards: [helpDeskSummary(s, submit.action === 'requestTap', m)] };
       const requester: Person = { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' };
       // Pressed again with a ticket open: the ticket hears about it, and they are told who has it.
-      // (The ticket's history is the help desk's, in English.)
-      const again = await followUp(deps, userId, requester, `pressed "${submit.action === 'requestTap' ? BUTTONS.requestTap : BUTTONS.contactHelpDesk}" again`, m);
+      const again = await followUp(deps, userId, requester, { pressedAgain: submit.action }, m);
       if (again) return { state: s, cards: [again] };
       const existing = await deps.helpDesk.openTicketOf(userId);
       if (existing) return { state: s, cards: [ticketConfirmationCard(existing, m)] };
@@ -288,7 +287,7 @@ async function proceed(deps: ConversationDeps, s: ConversationState, userId: str
   clearTimeout(timer);
   await typing; // sent before the card
   deps.metrics?.inc('passkey_diagnoses_total', { code: diagnosis.findings.find((f) => f.blocking)?.code ?? diagnosis.findings[0]?.code ?? 'none' });
-  s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, `diagnosed: ${diagnosis.findings.map((f) => findingCopy(f.code).title).join('; ')}`].slice(-30) } };
+  s = { ...s, lastDiagnosis: diagnosis, intake: { ...s.intake, transcript: [...s.intake.transcript, { diagnosed: diagnosis.findings.map((f) => f.code) }].slice(-30) } };
   const cards: AdaptiveCard[] = [await cardFor(deps, s, diagnosis, m)];
   // When nothing in the tenant blocks, the diagnosis card already carries the phone checklist.
   const symptoms = diagnosis.findings.some((f) => f.blocking) ? s.intake.report.symptoms : [];
@@ -316,13 +315,13 @@ function prefetch(deps: ConversationDeps, s: ConversationState, userId: string):
 }
 
 /** Adds `text` to the requester's open ticket; the card saying so, or undefined (no open ticket, or it failed). */
-async function followUp(deps: ConversationDeps, userId: string, requester: Person, text: string, m: Messages): Promise<AdaptiveCard | undefined> {
+async function followUp(deps: ConversationDeps, userId: string, requester: Person, said: FollowUp, m: Messages): Promise<AdaptiveCard | undefined> {
   const desk = deps.helpDesk;
   if (!desk?.followUp) return undefined;
   try {
     const open = await desk.openTicketOf(userId);
     if (!open) return undefined;
-    const r = await desk.followUp(open.id, requester, text, m);
+    const r = await desk.followUp(open.id, requester, said, m);
     return r.outcome === 'done' && r.ticket ? ticketUpdateCard(followUpUpdate(r.ticket, m), m) : undefined;
   } catch (e) {
     deps.log?.({ event: 'ticket.followUp.failed', error: (e as Error).message });
@@ -378,7 +377,7 @@ async function fixed(deps: ConversationDeps, s: ConversationState, userId: strin
     return { state: s, cards: [noticeCard({ ...unchecked, actions: [checkAgain, help] }, m)] };
   }
   if (!registered) {
-    s = { ...s, intake: { ...s.intake, transcript: [...s.intake.transcript, 'said it was fixed; no passkey in Authenticator yet'].slice(-30) } };
+    s = { ...s, intake: { ...s.intake, transcript: [...s.intake.transcript, { fixedWithoutPasskey: true as const }].slice(-30) } };
     return { state: s, cards: [noticeCard({ ...notYet, actions: [checkAgain, help] }, m)] };
   }
   s = { ...s, intake: newIntake((deps.newSession ?? randomUUID)()), lastDiagnosis: undefined };

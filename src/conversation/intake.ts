@@ -1,6 +1,7 @@
 // The intake: what we still need to know about the attempt before diagnosing, asked one card
 // question at a time, and never more than needed. Pure: state in, state out.
 import type { RegistrationContext } from '../diagnosis';
+import type { TranscriptEntry } from '../tickets/ticket';
 import { EMPTY_REPORT, mergeReports, readReport, type Report } from './symptoms';
 import { fold } from './language';
 import { head, userText } from './text';
@@ -30,7 +31,7 @@ export interface IntakeState {
   /** Answers the user gave on question cards (values are validated choices). */
   answers: Partial<Record<QuestionId, string>>;
   /** What the user said or did so far, for the help-desk ticket. */
-  transcript: string[];
+  transcript: TranscriptEntry[];
 }
 
 export function newIntake(session: string): IntakeState {
@@ -47,10 +48,8 @@ export function newIntake(session: string): IntakeState {
 export function addText(state: IntakeState, text: string, trimmedFrom?: number, m: Messages = english()): IntakeState {
   const input = userText(text);
   const kept = head(input.text, TRANSCRIPT_LINE_CHARS);
-  const line =
-    trimmedFrom !== undefined || input.trimmed || kept.length < input.text.length
-      ? `said: ${kept} … (trimmed: the message had ${(trimmedFrom ?? input.length).toLocaleString('en-US')} characters)`
-      : `said: ${kept}`;
+  const line: TranscriptEntry =
+    trimmedFrom !== undefined || input.trimmed || kept.length < input.text.length ? { said: kept, trimmedFrom: trimmedFrom ?? input.length } : { said: kept };
   // A typed reply to the question on screen ("14", "not sure, 14 maybe", "Bluetooth is blocked by IT") answers it.
   const pending = nextQuestion(state, m);
   let next: IntakeState = { ...state, report: mergeReports(state.report, readReport(input.text)), transcript: [...state.transcript, line].slice(-TRANSCRIPT_LINES) };
@@ -262,7 +261,7 @@ export function nextQuestion(s: IntakeState, m: Messages = english()): Question 
 
 /**
  * Records an answer from a question card; returns an error message, in the employee's language
- * (`m`), for a value not offered. The transcript is the help desk's, in English.
+ * (`m`), for a value not offered. The transcript keeps the question's id and the choice's value.
  */
 export function answer(s: IntakeState, id: string, value: unknown, m: Messages = english()): { state: IntakeState } | { error: string } {
   const q = questions(s, english()).find((x) => x.id === id);
@@ -270,7 +269,7 @@ export function answer(s: IntakeState, id: string, value: unknown, m: Messages =
   const choice = q.choices.find((c) => c.value === value);
   if (!choice) return { error: m.t('intake.notAnAnswer', { value: head(String(value), 40), question: questions(s, m).find((x) => x.id === id)!.title }) };
   return {
-    state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, `answered ${q.title} → ${choice.title}`].slice(-TRANSCRIPT_LINES) },
+    state: { ...s, answers: { ...s.answers, [q.id]: choice.value }, transcript: [...s.transcript, { answered: q.id, value: choice.value }].slice(-TRANSCRIPT_LINES) },
   };
 }
 

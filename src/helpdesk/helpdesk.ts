@@ -49,7 +49,7 @@ import { BOT, correlationOf, reasonOf, TICKET_ID, type Log } from './desk-kit';
 import type { ActionOutcome, HelpDeskNotifier } from './ports';
 import type { AgentInputs, AgentVerb, TapPolicy } from './decide';
 import { checkAfter, checkRequester, contextOf, type CheckDeps, type DiagnoserPort } from './requester-check';
-import { newTicketId, type Person, type Ticket } from '../tickets/ticket';
+import { newTicketId, type FollowUp, type Person, type Ticket, type TranscriptEntry } from '../tickets/ticket';
 import type { TicketStore } from './ticket-store';
 import type { NoticeKind, NoticePayload, WindowFacts } from '../notices/window-notices';
 
@@ -175,7 +175,7 @@ export class HelpDesk {
     reason: Ticket['reason'];
     diagnosis: Diagnosis | null;
     errorIds: Ticket['errorIds'];
-    transcript: string[];
+    transcript: TranscriptEntry[];
   }): Promise<Ticket> {
     const at = this.now();
     const now = at.toISOString();
@@ -294,8 +294,8 @@ export class HelpDesk {
   }
 
   /** The requester wrote again while their ticket is open: added to it, with the requester checked again. */
-  followUp(ticketId: string, requester: Person, text: string, m?: Messages): Promise<ActionOutcome> {
-    return this.replies.followUp(ticketId, requester, text, m);
+  followUp(ticketId: string, requester: Person, said: FollowUp, m?: Messages): Promise<ActionOutcome> {
+    return this.replies.followUp(ticketId, requester, said, m);
   }
 
   /**

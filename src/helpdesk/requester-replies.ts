@@ -8,7 +8,8 @@
 //   ticket), then the thread.
 import { english, type Messages } from '../i18n';
 import type { KeyedMutex } from '../storage/key-value';
-import type { Person } from '../tickets/ticket';
+import { buttons } from '../cards/copy';
+import type { FollowUp, Person, TranscriptEntry } from '../tickets/ticket';
 import { blockerList } from './after-check-lines';
 import { cut } from './audit-trail';
 import type { AuditWriter } from './audit-writer';
@@ -91,7 +92,7 @@ export class RequesterReplies {
    * card — with the requester checked again, so the card and the line say what blocks them now.
    * `m`: the requester's messages (a refusal is said in their language).
    */
-  async followUp(ticketId: string, requester: Person, text: string, m: Messages = english()): Promise<ActionOutcome> {
+  async followUp(ticketId: string, requester: Person, said: FollowUp, m: Messages = english()): Promise<ActionOutcome> {
     const refused = async (detail: string, message: string): Promise<ActionOutcome> => {
       await this.auditWriter.write({ at: this.now().toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId: cut(ticketId, 40), outcome: 'refused', detail });
       return { outcome: 'refused', message };
@@ -102,8 +103,9 @@ export class RequesterReplies {
       if (!ticket || ticket.requester.aadObjectId !== requester.aadObjectId) return refused('not the requester', m.t('requesterCards.reply.notYours'));
       if (ticket.status === 'resolved') return refused('resolved', m.t('requesterCards.reply.resolved', { id: ticketId }));
       const at = this.now();
-      const said = cut(text.trim(), FOLLOW_UP_CHARS);
-      ticket.transcript = [...ticket.transcript, `follow-up: ${said}`].slice(-30);
+      const entry: TranscriptEntry & ({ followUp: string } | { pressedAgain: 'requestTap' | 'contactHelpDesk' }) =
+        typeof said === 'string' ? { followUp: cut(said.trim(), FOLLOW_UP_CHARS) } : { pressedAgain: said.pressedAgain };
+      ticket.transcript = [...ticket.transcript, entry].slice(-30);
       const fresh = await checkNow(this.checks, this.log, ticket, at);
       let check: 'blocked' | 'clear' | 'unchecked' = 'unchecked';
       let blockers = '';
@@ -113,7 +115,10 @@ export class RequesterReplies {
         check = fresh.check.blocking.length > 0 ? 'blocked' : 'clear';
         blockers = blockerList(fresh.check.blocking, this.desk);
       }
-      const line = this.desk.t('desk.line.requesterWrote', { name: requester.name, text: cut(said, 300), check, blockers });
+      const line =
+        'followUp' in entry
+          ? this.desk.t('desk.line.requesterWrote', { name: requester.name, text: cut(entry.followUp, 300), check, blockers })
+          : this.desk.t('desk.line.requesterPressedAgain', { name: requester.name, button: buttons(this.desk)[entry.pressedAgain], check, blockers });
       ticket.history.push({ at: at.toISOString(), by: requester.name, text: line });
       await this.tickets.put(ticket);
       const audited = await this.auditWriter.write({ at: at.toISOString(), actor: { aadObjectId: requester.aadObjectId, name: requester.name }, action: 'followUp', ticketId, outcome: 'done' });

@@ -10,6 +10,28 @@ export interface Person {
   userPrincipalName?: string;
 }
 
+/**
+ * One line of what the employee said and did, kept as data and worded in the reader's language
+ * (src/cards/transcript-words.ts); their own words stay as they wrote them. A plain string is a
+ * line stored by an earlier version, in English, shown as written.
+ */
+export type TranscriptEntry =
+  | string
+  /** Typed or pasted; `trimmedFrom`: the whole message's length when only the start was kept. */
+  | { said: string; trimmedFrom?: number }
+  /** A question card's answer: the question's id and the choice's value. */
+  | { answered: string; value: string }
+  | { diagnosed: FindingCode[] }
+  /** Pressed "It worked" while Graph shows no passkey in Authenticator yet. */
+  | { fixedWithoutPasskey: true }
+  /** Wrote again about their open ticket. */
+  | { followUp: string }
+  /** Pressed the button again while their ticket was open. */
+  | { pressedAgain: 'requestTap' | 'contactHelpDesk' };
+
+/** What the requester added to their open ticket: words they wrote, or a button pressed again. */
+export type FollowUp = string | { pressedAgain: 'requestTap' | 'contactHelpDesk' };
+
 export interface TicketEvent {
   at: string;
   by: string;
@@ -28,8 +50,8 @@ export interface Ticket {
   diagnosis: Diagnosis | null;
   /** Error page ids the user pasted (for the sign-in logs). */
   errorIds: { requestId?: string; correlationId?: string; timestamp?: string };
-  /** What the user said and did in the conversation. */
-  transcript: string[];
+  /** What the user said and did in the conversation (worded for the reader by the card). */
+  transcript: TranscriptEntry[];
   assignee?: Person;
   tap?: TicketTap;
   /**

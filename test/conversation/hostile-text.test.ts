@@ -4,6 +4,8 @@
 // seconds; the tests would time out.)
 import { handleTurn, type ConversationDeps } from '../../src/conversation/controller';
 import { addText, newIntake } from '../../src/conversation/intake';
+import { transcriptLine } from '../../src/cards/transcript-words';
+import { english } from '../../src/i18n';
 import { readReport } from '../../src/conversation/symptoms';
 import { stripMentions } from '../../src/conversation/text';
 
@@ -90,10 +92,10 @@ describe('a 200 KB message in the chat', () => {
     expect(cardText(bad.cards[0])).toMatch(/204,805 characters/);
     expect(bad.cards.length).toBeGreaterThan(1);
     // What the help desk would get is a bounded copy that says it was trimmed.
-    const transcript = bad.state.intake.transcript;
+    const transcript = bad.state.intake.transcript.map((entry) => transcriptLine(entry, english()));
     expect(transcript).toHaveLength(1);
     expect(transcript[0].length).toBeLessThan(4200);
-    expect(transcript[0]).toMatch(/trimmed/);
+    expect(transcript[0]).toMatch(/^said: help +… \(trimmed: the message had 204,805 characters\)$/);
     // Every reply is small.
     for (const card of bad.cards) expect(JSON.stringify(card).length).toBeLessThan(28 * 1024);
   }, 5000);
@@ -103,7 +105,7 @@ describe('control characters in chat text', () => {
   it('are stripped where the text comes in; newlines and tabs stay', async () => {
     const text = 'AADSTS53003\u0000 on my\u0007 iPhone\u001b[2J\u202e\r\nRequest Id:\t0f3c2a10-1111-4222-8333-944455556666\u0085';
     const r = await handleTurn(deps, undefined, { kind: 'text', text }, lena);
-    const line = r.state.intake.transcript[0];
+    const line = transcriptLine(r.state.intake.transcript[0], english());
     // eslint-disable-next-line no-control-regex
     expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(line).toBe('said: AADSTS53003 on my iPhone[2J\nRequest Id:\t0f3c2a10-1111-4222-8333-944455556666');
@@ -112,7 +114,7 @@ describe('control characters in chat text', () => {
 
   it('are stripped from the transcript when the intake is fed directly too', () => {
     const s = addText(newIntake('s'), 'bell\u0007 and escape\u001b');
-    expect(s.transcript).toEqual(['said: bell and escape']);
+    expect(s.transcript).toEqual([{ said: 'bell and escape' }]);
   });
 
   it('are stripped from the name Teams sends', async () => {

@@ -10,7 +10,8 @@ import { parseSubmit } from '../../src/conversation/submit';
 import { EMPTY_REPORT, type Report } from '../../src/conversation/symptoms';
 import { isGreeting } from '../../src/conversation/text';
 import { buttons, fixedCopy } from '../../src/cards/copy';
-import { messagesFor, namespaces, type Language } from '../../src/i18n';
+import { english, messagesFor, namespaces, type Language } from '../../src/i18n';
+import { transcriptLine } from '../../src/cards/transcript-words';
 import { SupportBot } from '../../src/teams/bot';
 import { connectGraph, type GraphConnection } from '../../src/support/graph-connection';
 import { SupportCore, type EdgeTurn } from '../../src/teams/edge';
@@ -71,13 +72,14 @@ describe.each(LANGS)('%s', (language) => {
     }
   });
 
-  it('an answer that is not offered is refused in the language, and the transcript stays English for the help desk', () => {
+  it('an answer that is not offered is refused in the language; the transcript keeps the answer as data, worded for the help desk', () => {
     const s = ON_SCREEN[0][1];
     const refused = answer(s, 'platform', 'windows', m);
     expect(refused).toEqual({ error: m.t('intake.notAnAnswer', { value: 'windows', question: m.t('intake.platform.title') }) });
     expect('error' in refused && refused.error).not.toContain('is not one of the answers');
     const ok = answer(s, 'platform', 'android', m);
-    expect('state' in ok && ok.state.transcript.at(-1)).toBe('answered Which phone are you adding the passkey on? → Android');
+    expect('state' in ok && ok.state.transcript.at(-1)).toEqual({ answered: 'platform', value: 'android' });
+    expect(transcriptLine({ answered: 'platform', value: 'android' }, english())).toBe('answered Which phone are you adding the passkey on? → Android');
   });
 
   it('the word its replies tell the employee to type ("help") is one the bot understands in the language', () => {
