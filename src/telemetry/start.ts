@@ -62,6 +62,23 @@ async function forceFlush(provider: unknown): Promise<void> {
   if (typeof target.forceFlush === 'function') await target.forceFlush();
 }
 
+type Stoppable = { shutdown(): Promise<void> };
+
+/**
+ * The distro's own MeterProviders beside the SDK's: standard metrics and performance counters
+ * (its MetricHandler makes them, each exporting every minute). shutdownAzureMonitor stops the SDK
+ * only (1.18.1), so without this they would go on exporting after a shutdown, their last minute
+ * never sent. The handler is reached through the distro's span processor, which holds it; an
+ * empty list means a distro version laid out otherwise (the shutdown test then fails).
+ */
+function distroMeterProviders(sdk: unknown): Stoppable[] {
+  type Part = { getMeterProvider?: () => Stoppable } | undefined;
+  const processors = (sdk as { _tracerProviderConfig?: { spanProcessors?: unknown[] } } | undefined)?._tracerProviderConfig?.spanProcessors ?? [];
+  const handler = processors.map((p) => (p as { _metricHandler?: Record<string, Part> })._metricHandler).find((h) => h !== undefined);
+  if (!handler) return [];
+  return [handler._standardMetrics, handler._performanceCounters, handler._liveMetrics].flatMap((part) => (typeof part?.getMeterProvider === 'function' ? [part.getMeterProvider()] : []));
+}
+
 /** The distro's options: ours, whatever the defaults of its next version. */
 export function azureMonitorOptions(settings: TelemetrySettings, options: TelemetryStartOptions = {}): AzureMonitorOpenTelemetryOptions {
   const off = { enabled: false };
@@ -98,8 +115,9 @@ export async function startTelemetry(settings: TelemetrySettings | undefined, op
   if (telemetryOn()) throw new Error('Telemetry is already started in this process');
   // The cloud role name in Application Insights (OTEL_SERVICE_NAME, when set, wins).
   process.env.OTEL_SERVICE_NAME ??= 'passkey-support-bot';
-  const { useAzureMonitor, shutdownAzureMonitor } = await import('@azure/monitor-opentelemetry');
+  const { useAzureMonitor, shutdownAzureMonitor, _getSdkInstance } = await import('@azure/monitor-opentelemetry');
   useAzureMonitor(azureMonitorOptions(settings, options));
+  const ownMeterProviders = distroMeterProviders(_getSdkInstance());
   // The http instrumentation patches node:http and node:https when they are next required; they
   // were loaded before us (restify, the SDKs), so require them once now. Patching changes their
   // shared exports, which every module already holding them sees.
@@ -118,9 +136,13 @@ export async function startTelemetry(settings: TelemetrySettings | undefined, op
       const failed = (step: string) => (e: unknown) => options.log?.({ event: 'telemetry.shutdown.failed', step, error: firstError(e) });
       await flush().catch(failed('flush'));
       setTelemetryOn(false);
-      await Promise.resolve()
-        .then(() => shutdownAzureMonitor())
-        .catch(failed('shutdown'));
+      // Each flushes what it still holds, then stops its timer: nothing is exported after this.
+      await Promise.all([
+        Promise.resolve()
+          .then(() => shutdownAzureMonitor())
+          .catch(failed('shutdown')),
+        ...ownMeterProviders.map((provider) => provider.shutdown().catch(failed('shutdown'))),
+      ]);
     },
   };
 }
