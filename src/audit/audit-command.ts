@@ -2,11 +2,12 @@
 // admins only (the same admins as campaigns: notices/campaign-command.ts). Offline the tenant is
 // the snapshot the loopback Graph server serves; online there is no snapshot in the bot, so the
 // card tells the admin to export the tenant and run npm run audit.
-import { noticeCard, type AdaptiveCard } from '../cards';
+import type { AdaptiveCard } from '../cards';
+import { english, type Messages } from '../i18n';
 import type { TenantSnapshot } from '../snapshot';
 import type { Campaigns } from '../notices/campaign';
 import { auditTenant } from './audit';
-import { auditInstructionsCard, auditSummaryCard } from './chat-summary';
+import { auditForAdminsCard, auditInstructionsCard, auditSummaryCard } from './chat-summary';
 
 export interface AuditCommandDeps {
   /** Who is an identity admin (a directory role or the admin group). */
@@ -17,11 +18,12 @@ export interface AuditCommandDeps {
   now: () => Date;
 }
 
-export async function auditCommand(deps: AuditCommandDeps, userId: string): Promise<AdaptiveCard> {
+/** `m`: the admin's language (the conversation's). */
+export async function auditCommand(deps: AuditCommandDeps, userId: string, m: Messages = english()): Promise<AdaptiveCard> {
   if (!(await deps.campaigns.isAdmin(userId, deps.adminGroupId))) {
-    return noticeCard({ title: 'The audit is for identity admins', text: 'Only Global, Authentication Policy or Privileged Authentication Administrators (or members of the admin group) can see the tenant audit.' });
+    return auditForAdminsCard(m);
   }
   const snapshot = deps.snapshot();
-  if (!snapshot) return auditInstructionsCard();
-  return auditSummaryCard(auditTenant(snapshot, { at: deps.now() }));
+  if (!snapshot) return auditInstructionsCard(m);
+  return auditSummaryCard(auditTenant(snapshot, { at: deps.now() }), m);
 }

@@ -4,11 +4,11 @@
 // users who need a pass, guests, one-time passes where a multi-use one is needed, short lifetimes).
 import { AUTHENTICATOR_AAGUID, type FindingCode, type MethodIssue, type PasskeyProfile, type Platform } from '../diagnosis';
 import { methodFixes, tapFixes } from './fixes';
-import type { AuditFinding, PlatformOutcome, PolicyRef, Severity } from './report';
+import { TITLE_DATA, type AuditFinding, type FindingTitleData, type PlatformOutcome, type PolicyRef, type Severity } from './report';
 import type { AuditRun, TapObstacle } from './tally';
 import { methodBuckets, SAMPLE_USERS, zero, type MethodBucket } from './user-analysis';
 import { count, MIN_TAP_LIFETIME_MINUTES, plural } from './util';
-import { policyList, targetName } from './wording';
+import { methodTarget, policyList, targetName } from './wording';
 
 export function analyseMethodPolicy(run: AuditRun): void {
   const { m, tally } = run;
@@ -31,6 +31,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
     requirement: string,
     evidence: string[],
     title: string,
+    titleData: FindingTitleData,
     scopeIncludes?: string[],
   ) => {
     const byPlatform: Partial<Record<Platform, PlatformOutcome>> = {};
@@ -70,6 +71,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
       evidence: [...evidence, ...(samples.length ? [`For example: ${samples.map((i) => m.upn(i)).join(', ')}${blocked > samples.length ? ', …' : ''}.`] : [])],
       fixes: [],
       sampleUsers: samples.map((i) => m.upn(i)),
+      [TITLE_DATA]: titleData,
     };
     finding.fixes = methodFixes(finding);
     run.findings.push(finding);
@@ -85,6 +87,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
       'passkey (FIDO2) method enabled',
       [fido2 ? 'Passkey (FIDO2) is disabled in the authentication methods policy: nobody can register a passkey in Microsoft Authenticator.' : 'The authentication methods policy has no passkey (FIDO2) configuration.'],
       'Passkeys (FIDO2) are turned off',
+      { code: 'passkey-disabled' },
     );
     return;
   }
@@ -101,6 +104,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
       `not excluded through ${targetName(id, m)}`,
       [`Passkey (FIDO2) is enabled, but its exclude targets list ${targetName(id, m)}: its members cannot register a passkey in Microsoft Authenticator (exclusions win over includes).`],
       `Passkeys excluded for ${targetName(id, m)}`,
+      { code: 'passkey-excluded', target: methodTarget(id, m) },
     );
   }
 
@@ -114,6 +118,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
     'included in the passkey (FIDO2) targets',
     [`Passkey (FIDO2) is enabled only for ${includes.map((t) => targetName(t.id ?? '', m)).join(', ') || 'nobody'}; these users are in none of them.`],
     'Passkeys not enabled for some users',
+    { code: 'passkey-not-targeted' },
   );
 
   const selfService = list.filter((b) => has(b, 'passkey-self-service-disabled'));
@@ -126,6 +131,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
     'self-service set up allowed',
     ['Self-service registration of passkeys is not allowed ("Allow self-service set up" is No): users cannot add a passkey in Authenticator themselves.'],
     'Passkey self-service set up is off',
+    { code: 'passkey-self-service' },
   );
 
   const blocksAuthenticator = (b: MethodBucket, p: Platform) =>
@@ -142,6 +148,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
       `key restrictions allow Microsoft Authenticator (${AUTHENTICATOR_AAGUID.iOS}, ${AUTHENTICATOR_AAGUID.android})`,
       [`Key restrictions are enforced (${r?.enforcementType === 'allow' ? 'allow only' : 'block'} ${(r?.aaGuids ?? []).join(', ') || 'an empty list'}) and do not let Microsoft Authenticator in on ${m.platforms.filter((p) => restricted.some((b) => blocksAuthenticator(b, p))).join(' and ')}.`],
       'Key restrictions block Microsoft Authenticator',
+      { code: 'passkey-key-restrictions' },
     );
   } else {
     for (const profile of profiles) {
@@ -160,6 +167,7 @@ export function analyseMethodPolicy(run: AuditRun): void {
           'A registration is allowed when at least one profile a user is in scope of allows it: users with another profile that lets Authenticator in are not blocked.',
         ],
         `Passkey profile "${profile.name ?? profile.id}" excludes Microsoft Authenticator`,
+        { code: 'passkey-profile' },
         includes
           .filter((t) => (t.allowedPasskeyProfiles?.length ? t.allowedPasskeyProfiles : [fido2.defaultPasskeyProfile ?? profiles[0].id]).includes(profile.id))
           .map((t) => targetName(t.id ?? '', m)),
@@ -178,7 +186,7 @@ export function analyseTapPolicy(run: AuditRun): void {
   const behind = (...gaps: TapObstacle[]) => policyList(new Set(gaps.flatMap((g) => [...tally.gapPolicies(g)])));
 
   let behindFix = '';
-  const push = (id: string, code: FindingCode, severity: Severity, users: number[], blocked: boolean, title: string, requirement: string, evidence: string[]) => {
+  const push = (id: string, code: FindingCode, severity: Severity, users: number[], blocked: boolean, title: string, requirement: string, evidence: string[], titleData: FindingTitleData) => {
     const byPlatform: Partial<Record<Platform, PlatformOutcome>> = {};
     for (const p of m.platforms) byPlatform[p] = { applies: 'yes', ...zero(), [blocked ? 'blocked' : 'needTap']: users.length };
     if (blocked) for (const i of users) tally.blockedAny[i] = 1;
@@ -199,6 +207,7 @@ export function analyseTapPolicy(run: AuditRun): void {
       evidence: [...evidence, ...(users.length ? [`For example: ${users.slice(0, SAMPLE_USERS).map((i) => m.upn(i)).join(', ')}${users.length > SAMPLE_USERS ? ', …' : ''}.`] : [])],
       fixes: [],
       sampleUsers: users.slice(0, SAMPLE_USERS).map((i) => m.upn(i)),
+      [TITLE_DATA]: titleData,
     };
     finding.fixes = tapFixes(finding, behindFix);
     run.findings.push(finding);
@@ -208,7 +217,7 @@ export function analyseTapPolicy(run: AuditRun): void {
     behindFix = behind('disabled');
     push('tap-policy:disabled', 'tap-method-disabled', needers.length ? 'blocking' : 'latent', needers, true, 'Temporary Access Pass is turned off', 'Temporary Access Pass method enabled', [
       `The Temporary Access Pass method is ${tap ? 'disabled' : 'missing'} in the authentication methods policy, so nobody can be given a pass.${needers.length ? ` ${count(needers.length, 'user', 'needs', 'need')} one to get through ${behindFix}.` : ''}`,
-    ]);
+    ], { code: 'tap-disabled' });
     return;
   }
   const gap = (g: TapObstacle) => needers.filter((i) => m.tapGap[i] === g);
@@ -217,7 +226,7 @@ export function analyseTapPolicy(run: AuditRun): void {
     behindFix = behind('guest');
     push('tap-policy:guests', 'tap-unavailable-for-guest', 'blocking', guests, true, 'Guests cannot get a Temporary Access Pass', 'a way in for guests other than a TAP', [
       `A Temporary Access Pass cannot be issued to a guest (userType Guest), and ${count(guests.length, 'guest', 'needs', 'need')} one to get through ${behindFix}.`,
-    ]);
+    ], { code: 'tap-guests' });
   }
   const untargeted = [...gap('not-targeted'), ...gap('excluded')].sort((a, b) => a - b);
   if (untargeted.length) {
@@ -225,7 +234,7 @@ export function analyseTapPolicy(run: AuditRun): void {
     behindFix = behind('not-targeted', 'excluded');
     push('tap-policy:not-targeted', 'tap-method-disabled', 'blocking', untargeted, true, 'Temporary Access Pass does not target users who need it', 'the TAP method targets every user who needs a pass', [
       `The Temporary Access Pass method targets ${(tap.includeTargets ?? []).map((t) => targetName(t.id ?? '', m)).join(', ') || 'nobody'}${excluded ? ` and excludes ${((tap.excludeTargets ?? []) as { id?: string }[]).map((t) => targetName(t.id ?? '', m)).join(', ')} (${excluded} of these users)` : ''}; ${plural(untargeted.length, 'user')} who need a pass to get through ${behindFix} cannot be given one.`,
-    ]);
+    ], { code: 'tap-not-targeted' });
   }
   const kindBlocked: number[] = [];
   for (let i = 0; i < tally.n; i++) if (tally.tapKindBlocked[i]) kindBlocked.push(i);
@@ -233,7 +242,7 @@ export function analyseTapPolicy(run: AuditRun): void {
     behindFix = behind('one-time-only');
     push('tap-policy:one-time-only', 'tap-method-disabled', 'blocking', kindBlocked, true, 'Only one-time passes, but the policy needs a multi-use one', 'multi-use passes allowed', [
       `The TAP policy makes every pass one-time (isUsableOnce), but ${behindFix} accept only a multi-use Temporary Access Pass.`,
-    ]);
+    ], { code: 'tap-one-time-only' });
   }
   const issuable = needers.filter((i) => m.tapGap[i] === null && !tally.tapKindBlocked[i]);
   const max = Number(tap.maximumLifetimeInMinutes ?? tap.defaultLifetimeInMinutes ?? 60);
@@ -241,13 +250,13 @@ export function analyseTapPolicy(run: AuditRun): void {
   if (max < MIN_TAP_LIFETIME_MINUTES) {
     push('tap-policy:lifetime', 'tap-method-disabled', 'risk', issuable, false, 'Temporary Access Pass lifetime too short', `a maximum lifetime of at least ${MIN_TAP_LIFETIME_MINUTES} minutes`, [
       `The longest pass the policy allows is ${max} minutes (maximumLifetimeInMinutes). Signing in to Authenticator, meeting the Register security information policy and creating the passkey often take longer, and the window has to be agreed with the user first.${because}`,
-    ]);
+    ], { code: 'tap-lifetime' });
   }
   if (tap.isUsableOnce === true) {
     push('tap-policy:one-time', 'tap-method-disabled', 'risk', issuable, false, 'Every Temporary Access Pass is one-time', 'multi-use passes, or users who finish within 10 minutes', [
       'The TAP policy makes every pass one-time (isUsableOnce): after the first sign-in it is spent, and a user who registers a passkey with a one-time pass has to finish within 10 minutes of signing in. Anyone who needs more time, or a second sign-in (Authenticator, then security info), has to ask for a new pass.' +
         because,
-    ]);
+    ], { code: 'tap-one-time' });
   }
 }
 

@@ -19,7 +19,7 @@ import {
 } from '../diagnosis';
 import { caFixes, splitProposal } from './fixes';
 import { EVENTS, hasDeviceFilter } from './model';
-import { CATEGORY_TITLES, type AuditCategory, type AuditFinding, type PolicyRef, type Severity, type SplitDesign } from './report';
+import { CATEGORY_TITLES, TITLE_DATA, type AuditCategory, type AuditFinding, type PolicyRef, type Severity, type SplitDesign } from './report';
 import type { AuditRun } from './tally';
 import { countPolicyUsers, SAMPLE_USERS } from './user-analysis';
 import { acceptsTapAndPasskey, caRef, NOTHING, plural, REPORT_ONLY, requirementOf, TAP_MULTI, TAP_ONE, withFactors } from './util';
@@ -151,7 +151,8 @@ function caFinding(
     bare,
     splitMobile,
   });
-  const title = category === 'tap-accepted' && isMobileOnly(policy) ? 'Mobile policy accepts a TAP (split design)' : CATEGORY_TITLES[category];
+  const mobileTap = category === 'tap-accepted' && isMobileOnly(policy);
+  const title = mobileTap ? 'Mobile policy accepts a TAP (split design)' : CATEGORY_TITLES[category];
   const finding: AuditFinding = {
     id: `${category}:${ref.id}`,
     category,
@@ -170,6 +171,7 @@ function caFinding(
     evidence,
     fixes: [],
     sampleUsers: [...samples.blocked, ...samples.needTap].slice(0, SAMPLE_USERS).map((i) => m.upn(i)),
+    [TITLE_DATA]: { code: mobileTap ? 'mobile-accepts-tap' : category },
   };
   if (category === 'registration-loop') finding.proposal = splitProposal(policy, finding, m, rsiPolicies(run));
   if (tapGapUsers) run.tally.splitTapGaps.set(ref.id, tapGapUsers);

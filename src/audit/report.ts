@@ -150,6 +150,41 @@ export interface AuditFinding {
   proposal?: SplitProposal;
   /** Conditional Access findings, when the snapshot holds sign-ins: what the log shows of this policy. */
   signIns?: FindingSignIns;
+  /** What `title` names, as data (see FindingTitleData); not part of the JSON report. */
+  [TITLE_DATA]?: FindingTitleData;
+}
+
+/**
+ * What a finding's title says, as data, so a reader in another language gets it in their words
+ * (the chat summary, src/audit/chat-summary.ts) while `title` stays the CLI and HTML report's
+ * English. Kept under a symbol key: `JSON.stringify(report)` (npm run audit -- --format json)
+ * does not print it, and a report read back from JSON simply has none.
+ */
+export const TITLE_DATA: unique symbol = Symbol('audit finding title data');
+
+export type FindingTitleCode =
+  | AuditCategory // Conditional Access findings: CATEGORY_TITLES
+  | 'mobile-accepts-tap'
+  | 'passkey-disabled'
+  | 'passkey-excluded'
+  | 'passkey-not-targeted'
+  | 'passkey-self-service'
+  | 'passkey-key-restrictions'
+  | 'passkey-profile'
+  | 'tap-disabled'
+  | 'tap-guests'
+  | 'tap-not-targeted'
+  | 'tap-one-time-only'
+  | 'tap-lifetime'
+  | 'tap-one-time';
+
+/** A target of an authentication method, as the tenant names it (wording.ts targetName says it in English). */
+export type MethodTarget = { kind: 'allUsers' } | { kind: 'user'; name: string } | { kind: 'group'; name: string; users: number };
+
+export interface FindingTitleData {
+  code: FindingTitleCode;
+  /** passkey-excluded: the excluded target. */
+  target?: MethodTarget;
 }
 
 /**

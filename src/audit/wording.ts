@@ -4,7 +4,7 @@
 import type { ConditionalAccessPolicy } from '@microsoft/microsoft-graph-types';
 import { roleName, type Applicability, type GrantResult, type Platform, type SignInEvent } from '../diagnosis';
 import type { AuditModel } from './model';
-import type { AuditFinding, PolicyRef } from './report';
+import type { AuditFinding, MethodTarget, PolicyRef } from './report';
 import type { TapObstacle } from './tally';
 import type { PolicyUsers } from './user-analysis';
 import { count, plural, REPORT_ONLY, requirementOf, stateText } from './util';
@@ -48,6 +48,13 @@ export function targetName(id: string, m: AuditModel): string {
   if (id === 'all_users') return 'all users';
   if (m.index.userIndex.has(id)) return `user ${m.upn(m.index.userIndex.get(id)!)}`;
   return `group "${m.index.groupName(id)}" (${plural(m.index.groupUsers(id).length, 'user')})`;
+}
+
+/** The same target as data (names as the tenant wrote them), for readers in other languages. */
+export function methodTarget(id: string, m: AuditModel): MethodTarget {
+  if (id === 'all_users') return { kind: 'allUsers' };
+  if (m.index.userIndex.has(id)) return { kind: 'user', name: m.upn(m.index.userIndex.get(id)!) };
+  return { kind: 'group', name: m.index.groupName(id), users: m.index.groupUsers(id).length };
 }
 
 export function tapGapText(counts: Map<TapObstacle, number>): string {

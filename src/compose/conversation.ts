@@ -26,7 +26,7 @@ export function conversationDeps(d: {
     now,
     log,
     metrics,
-    auditCommand: (userId) => auditCommand({ campaigns, adminGroupId, snapshot: () => graph.emulator?.snapshot(), now }, userId),
+    auditCommand: (userId, m) => auditCommand({ campaigns, adminGroupId, snapshot: () => graph.emulator?.snapshot(), now }, userId, m),
     campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId, now }, userId, text),
     // "That fixed it" is believed only when Graph shows the passkey; the tenant's design shapes the advice.
     passkeyRegistered: (userId, since) => hasAuthenticatorPasskey(graph.client, userId, since),

@@ -68,8 +68,8 @@ export interface ConversationDeps {
   newSession?(): string;
   /** The help desk, when configured: tickets instead of a summary to copy. */
   helpDesk?: HelpDeskPort;
-  /** Admin command "audit": the tenant's passkey readiness summary. */
-  auditCommand?(userId: string): Promise<AdaptiveCard>;
+  /** Admin command "audit": the tenant's passkey readiness summary, in the conversation's language. */
+  auditCommand?(userId: string, m: Messages): Promise<AdaptiveCard>;
   /** Admin commands ("campaign start GROUP DATE", "campaign status"): answers with a card. */
   campaignCommand?(userId: string, text: string): Promise<AdaptiveCard>;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
@@ -144,7 +144,7 @@ export async function handleTurn(
         cards: [ticket ? ticketConfirmationCard(ticket, m) : noticeCard({ title: m.t('chat.noTicket.title'), text: m.t('chat.noTicket.text') }, m)],
       };
     }
-    if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId)] };
+    if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId, m)] };
     if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
     s = { ...s, intake: addText(s.intake, text, input.trimmed ? input.length : undefined, m) };
     // With a ticket open, what they say is a follow-up: it goes to the ticket first (which checks them afresh).
