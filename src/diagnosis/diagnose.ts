@@ -436,12 +436,13 @@ export function whatIfDisagreements(
   const tenant = prepareTenant(tenantFacts);
   const user = prepareUser(userFacts);
   const out: ReturnType<typeof whatIfDisagreements> = [];
+  const device = phoneAttributes(userFacts.managedDevices, context.platform);
   for (const [event, verdicts] of Object.entries(whatIf) as [SignInEvent, WhatIfVerdicts][]) {
     for (const policy of tenant.policies) {
       const verdict = verdicts.get(policy.id ?? '');
       // A "not applied" for a condition the bot did not supply is not a disagreement.
       if (!verdict || isUnsuppliedWhatIfVerdict(verdict)) continue;
-      const local = applicability(policy, event, tenant, user, context, phoneAttributes(userFacts.managedDevices, context.platform));
+      const local = applicability(policy, event, tenant, user, context, device);
       if (local.applies === 'unknown' || local.applies === verdict.applies) continue;
       out.push({
         policyId: policy.id ?? '',

@@ -1,5 +1,8 @@
 // Index the facts once so that diagnosing a user is a handful of set lookups per policy.
-// A tenant is prepared once per TenantFacts object (memoised), a user once per diagnosis.
+// A tenant is prepared once per TenantFacts object, a user once per UserFacts object (both
+// memoised: a diagnosis, each remedy's re-diagnosis of the same facts, the What If comparison and
+// the next turns served from the user cache share one). Facts are never changed in place: a remedy
+// makes new facts, which are prepared anew.
 import type {
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
@@ -54,7 +57,17 @@ export function prepareTenant(facts: TenantFacts): PreparedTenant {
   return tenant;
 }
 
+const preparedUsers = new WeakMap<UserFacts, PreparedUser>();
+
 export function prepareUser(facts: UserFacts): PreparedUser {
+  const hit = preparedUsers.get(facts);
+  if (hit) return hit;
+  const user = prepareUserFacts(facts);
+  preparedUsers.set(facts, user);
+  return user;
+}
+
+function prepareUserFacts(facts: UserFacts): PreparedUser {
   const u = facts.user;
   const upn = u.userPrincipalName ?? u.id ?? 'the user';
   const isExternal = upn.includes('#EXT#');

@@ -67,8 +67,16 @@ export interface SplitDesignPolicies {
   desktop?: ConditionalAccessPolicy;
 }
 
-/** The tenant's enforced split designs. */
-export function splitDesigns(tenant: PreparedTenant): SplitDesignPolicies[] {
+const designs = new WeakMap<PreparedTenant, readonly SplitDesignPolicies[]>();
+
+/** The tenant's enforced split designs (found once per prepared tenant: every diagnosis card asks). */
+export function splitDesigns(tenant: PreparedTenant): readonly SplitDesignPolicies[] {
+  let found = designs.get(tenant);
+  if (!found) designs.set(tenant, (found = findSplitDesigns(tenant)));
+  return found;
+}
+
+function findSplitDesigns(tenant: PreparedTenant): SplitDesignPolicies[] {
   const enforced = tenant.policies.filter((p) => p.state === 'enabled');
   return enforced
     .filter((p) => isSplitMobilePolicy(p, tenant))
