@@ -15,6 +15,8 @@
 // answers the POST only after the turn, reply POST included, so autocannon's latency is the
 // whole turn.
 //
+// WHAT_IF=off and SIGN_INS=off leave What If, or the sign-in log (two GETs per diagnosis), out.
+//
 // autocannon runs in a worker thread (`workers: 1`), so generating the load does not share the
 // event loop with the bot under test.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BOT_SDKS, loadConfig, type BotSdk } from '../../src/config';
 import { startBot } from '../../src/index';
+import type { DiagnoserOptions } from '../../src/support/diagnoser';
 import { startConnector, type LoopbackConnector } from '../../test/http/loopback-connector';
 import { DEMO, ROOT, TENANT_ID } from '../../test/http/helpers';
 import { startEchoBot } from './echo-bot';
@@ -223,6 +226,10 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
         if (/failed|error|refused|unavailable|stale/.test(String(event.event))) failures.push(String(event.event));
       };
       const bot = await startBot(loadConfig(env, ROOT), { log });
+      // SIGN_INS=off: the diagnoser reads no sign-in log (as in a tenant without AuditLog.Read.All
+      // or Entra ID P1), to see what its two GETs per diagnosis cost here. Bench only: the option
+      // has no setting of its own, so it is set on this bot's diagnoser.
+      if (process.env.SIGN_INS === 'off') (bot.graph.diagnoser as unknown as { options: DiagnoserOptions }).options.signIns = false;
       bots.push({ name: kind === 'cold' ? `diagnosis (${sdk}), user read from Graph every turn` : `diagnosis (${sdk})`, sdk, kind, url: bot.url, stop: bot.stop, failures });
       await bot.graph.tenantFacts.get(); // warm the tenant-facts cache (TTL 300 s > this run)
       await checkDiagnosisReplies(bot.url, connector);
@@ -257,7 +264,8 @@ export async function httpBench(o: HttpBenchOptions = DEFAULTS): Promise<void> {
   const list = (values: number[]) => values.map((x) => x.toFixed(2)).join(', ');
   console.log(
     `${o.connections} connections; per bot ${o.warmup} s warm-up, then ${o.rounds} rounds of ${o.duration / o.rounds} s with the bots taking turns; ${PERSONAS.length} demo personas, each request the first message of a new conversation; ` +
-      'bot, Graph emulator and connector share one event loop, autocannon runs in a worker thread; latency resolution 1 ms.\n',
+      'bot, Graph emulator and connector share one event loop, autocannon runs in a worker thread; latency resolution 1 ms; ' +
+      `What If ${process.env.WHAT_IF ?? 'on'}, sign-in log ${process.env.SIGN_INS === 'off' ? 'off (SIGN_INS=off)' : 'read on every diagnosis'}.\n`,
   );
   console.log('| bot | activities/s (mean) | latency median (of rounds) | p99 (worst round) | errors / non-2xx | turns measured |\n|---|---|---|---|---|---|');
   for (const r of rows) {
