@@ -27,7 +27,7 @@ export function conversationDeps(d: {
     log,
     metrics,
     auditCommand: (userId, m) => auditCommand({ campaigns, adminGroupId, snapshot: () => graph.emulator?.snapshot(), now }, userId, m),
-    campaignCommand: (userId, text) => campaignCommand({ campaigns, graph: graph.client, adminGroupId, now }, userId, text),
+    campaignCommand: (userId, text, m) => campaignCommand({ campaigns, graph: graph.client, adminGroupId, now }, userId, text, m),
     // "That fixed it" is believed only when Graph shows the passkey; the tenant's design shapes the advice.
     passkeyRegistered: (userId, since) => hasAuthenticatorPasskey(graph.client, userId, since),
     tenantFacts: () => graph.tenantFacts.get(),

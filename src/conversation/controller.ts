@@ -70,8 +70,8 @@ export interface ConversationDeps {
   helpDesk?: HelpDeskPort;
   /** Admin command "audit": the tenant's passkey readiness summary, in the conversation's language. */
   auditCommand?(userId: string, m: Messages): Promise<AdaptiveCard>;
-  /** Admin commands ("campaign start GROUP DATE", "campaign status"): answers with a card. */
-  campaignCommand?(userId: string, text: string): Promise<AdaptiveCard>;
+  /** Admin commands ("campaign start GROUP DATE", "campaign status"): answers with a card, in the conversation's language. */
+  campaignCommand?(userId: string, text: string, m: Messages): Promise<AdaptiveCard>;
   /** Operator log (structured, no secrets: Graph errors are already redacted). */
   log?(event: Record<string, unknown>): void;
   /** Counts diagnoses by finding (the root passes the process's metrics). */
@@ -145,7 +145,7 @@ export async function handleTurn(
       };
     }
     if (/^audit\b/i.test(text) && deps.auditCommand) return { state: s, cards: [await deps.auditCommand(userId, m)] };
-    if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text)] };
+    if (/^campaign\b/i.test(text) && deps.campaignCommand) return { state: s, cards: [await deps.campaignCommand(userId, text, m)] };
     s = { ...s, intake: addText(s.intake, text, input.trimmed ? input.length : undefined, m) };
     // With a ticket open, what they say is a follow-up: it goes to the ticket first (which checks them afresh).
     const followed = await followUp(deps, userId, { aadObjectId: userId, name: personaName(deps, s) ?? from.name ?? 'Employee' }, text, m);
