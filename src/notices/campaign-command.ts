@@ -69,7 +69,7 @@ export async function campaignCommand(
       );
     }
   } catch (e) {
-    if (e instanceof CampaignError) return usage(m.t('campaignCommand.failed.title'), campaignProblem(e.message, m), m);
+    if (e instanceof CampaignError) return usage(m.t('campaignCommand.failed.title'), campaignProblem(e, m), m);
     throw e;
   }
   return usage(m.t('campaignCommand.usage.title'), m.t('campaignCommand.usage.text'), m);
@@ -93,17 +93,20 @@ function usage(title: string, text: string, m: Messages): AdaptiveCard {
 /** Dates in a text (YYYY-MM-DD) as the reader writes them. */
 const datesAsWords = (text: string, m: Messages) => text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (iso) => formatDate(iso, m));
 
-/**
- * Why the campaigns refused, in the reader's words: the refusals src/notices/campaign.ts words
- * (one sentence each, its values as placeholders); anything else as it said it.
- */
-function campaignProblem(message: string, m: Messages): string {
-  let match: RegExpExecArray | null;
-  if ((match = /^the enforcement date (\d{4}-\d{2}-\d{2}) is not in the future$/.exec(message))) return m.t('campaignCommand.error.pastDate', { date: formatDate(match[1], m) });
-  if ((match = /^the enforcement date must look like 2026-12-31, got "(.*)"$/.exec(message))) return m.t('campaignCommand.error.badDate', { text: match[1] });
-  if ((match = /^there is no group (.+)$/.exec(message))) return m.t('campaignCommand.error.noGroupId', { group: match[1] });
-  if ((match = /^there is no campaign (.+)$/.exec(message))) return m.t('campaignCommand.error.noCampaign', { id: datesAsWords(match[1], m) });
-  return m.t('campaignCommand.error.other', { reason: capitalise(datesAsWords(message, m)) });
+/** Why the campaigns refused, in the reader's words, from the refusal's data; a refusal without data as it said it. */
+function campaignProblem(e: CampaignError, m: Messages): string {
+  switch (e.problem?.kind) {
+    case 'pastDate':
+      return m.t('campaignCommand.error.pastDate', { date: formatDate(e.problem.date, m) });
+    case 'badDate':
+      return m.t('campaignCommand.error.badDate', { text: e.problem.text });
+    case 'noGroup':
+      return m.t('campaignCommand.error.noGroupId', { group: e.problem.groupId });
+    case 'noCampaign':
+      return m.t('campaignCommand.error.noCampaign', { id: datesAsWords(e.problem.id, m) });
+    case undefined:
+      return m.t('campaignCommand.error.other', { reason: capitalise(datesAsWords(e.message, m)) });
+  }
 }
 
 /** The group's id, or why there is none to start a campaign for. */

@@ -76,11 +76,11 @@ export class Campaigns {
 
   async start(input: { groupId: string; enforceOn: string; startedBy: string }): Promise<Campaign> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.enforceOn) || Number.isNaN(Date.parse(input.enforceOn))) {
-      throw new CampaignError(`the enforcement date must look like 2026-12-31, got "${input.enforceOn}"`);
+      throw campaignRefusal({ kind: 'badDate', text: input.enforceOn });
     }
     const now = this.o.now();
     const enforce = Date.parse(`${input.enforceOn}T00:00:00Z`);
-    if (enforce <= now.getTime()) throw new CampaignError(`the enforcement date ${input.enforceOn} is not in the future`);
+    if (enforce <= now.getTime()) throw campaignRefusal({ kind: 'pastDate', date: input.enforceOn });
     const group = await this.group(input.groupId);
     const members = await this.members(input.groupId);
     const registered = await this.registeredAmong(members);
@@ -176,7 +176,7 @@ export class Campaigns {
   /** Adoption now: how many members have a passkey in Authenticator, how many still do not. */
   async report(id: string): Promise<AdoptionReport> {
     const campaign = await this.get(id);
-    if (!campaign) throw new CampaignError(`there is no campaign ${id}`);
+    if (!campaign) throw campaignRefusal({ kind: 'noCampaign', id });
     const members = await this.members(campaign.groupId);
     const registered = await this.registeredAmong(members);
     return {
@@ -232,7 +232,7 @@ export class Campaigns {
       const group = await graphGet<{ displayName?: string }>(this.o.graph, `/groups/${encodeURIComponent(groupId)}?$select=id,displayName`);
       return group.displayName ?? groupId;
     } catch (e) {
-      if (e instanceof GraphReadError && e.kind === 'notFound') throw new CampaignError(`there is no group ${groupId}`);
+      if (e instanceof GraphReadError && e.kind === 'notFound') throw campaignRefusal({ kind: 'noGroup', groupId });
       throw e;
     }
   }
@@ -256,4 +256,29 @@ export class Campaigns {
   }
 }
 
-export class CampaignError extends Error {}
+/** Why the campaigns refused, as data: the chat words it for the reader (campaign-command.ts). */
+export type CampaignProblem = { kind: 'badDate'; text: string } | { kind: 'pastDate'; date: string } | { kind: 'noGroup'; groupId: string } | { kind: 'noCampaign'; id: string };
+
+/** A refusal: one English line for the command line and the log, and (from the campaigns) its data. */
+export class CampaignError extends Error {
+  constructor(
+    message: string,
+    readonly problem?: CampaignProblem,
+  ) {
+    super(message);
+  }
+}
+
+/** The campaigns' refusal for `problem`, with its English line. */
+export function campaignRefusal(problem: CampaignProblem): CampaignError {
+  switch (problem.kind) {
+    case 'badDate':
+      return new CampaignError(`the enforcement date must look like 2026-12-31, got "${problem.text}"`, problem);
+    case 'pastDate':
+      return new CampaignError(`the enforcement date ${problem.date} is not in the future`, problem);
+    case 'noGroup':
+      return new CampaignError(`there is no group ${problem.groupId}`, problem);
+    case 'noCampaign':
+      return new CampaignError(`there is no campaign ${problem.id}`, problem);
+  }
+}

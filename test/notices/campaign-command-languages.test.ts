@@ -12,7 +12,7 @@ import { conversationDeps } from '../../src/compose/conversation';
 import type { Config } from '../../src/config';
 import { handleTurn } from '../../src/conversation/controller';
 import { english, LANGUAGES, messagesFor, type Messages } from '../../src/i18n';
-import { CampaignError, type Campaigns } from '../../src/notices/campaign';
+import { campaignRefusal, type Campaigns } from '../../src/notices/campaign';
 import { campaignCommand } from '../../src/notices/campaign-command';
 import type { GraphConnection } from '../../src/support/graph-connection';
 import { cardProblems, words } from '../cards/check-card';
@@ -43,8 +43,8 @@ function fakeCampaigns(o: { admin?: boolean; ids?: string[]; targeted?: number; 
     isAdmin: async () => o.admin ?? true,
     ids: async () => o.ids ?? ['0f6b8c1e-2026-12-31'],
     start: async (input: { groupId: string; enforceOn: string; startedBy: string }) => {
-      if (Date.parse(`${input.enforceOn}T00:00:00Z`) <= NOW.getTime()) throw new CampaignError(`the enforcement date ${input.enforceOn} is not in the future`);
-      if (input.groupId === MISSING_ID) throw new CampaignError(`there is no group ${input.groupId}`);
+      if (Date.parse(`${input.enforceOn}T00:00:00Z`) <= NOW.getTime()) throw campaignRefusal({ kind: 'pastDate', date: input.enforceOn });
+      if (input.groupId === MISSING_ID) throw campaignRefusal({ kind: 'noGroup', groupId: input.groupId });
       return {
         id: `${input.groupId.slice(0, 8)}-${input.enforceOn}`,
         groupId: input.groupId,
@@ -57,7 +57,7 @@ function fakeCampaigns(o: { admin?: boolean; ids?: string[]; targeted?: number; 
       };
     },
     report: async (id: string) => {
-      if (id !== '0f6b8c1e-2026-12-31') throw new CampaignError(`there is no campaign ${id}`);
+      if (id !== '0f6b8c1e-2026-12-31') throw campaignRefusal({ kind: 'noCampaign', id });
       const campaign = { id, groupId: GROUP_ID, groupName: GROUP, enforceOn: '2026-12-31', startedAt: NOW.toISOString(), startedBy: 'admin-1', targeted: [], alreadyRegistered: 12 };
       return { campaign, members: 49, registered: 20, pending: 26, unreachable: 3 };
     },
